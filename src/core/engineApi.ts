@@ -1,0 +1,47 @@
+import type { EventName, EventPayload, MediaVariant, MethodName, MethodOutput } from '../shared/contract';
+
+/** Who is calling, as the host knows it. The host has already checked its own transport (token, sender). */
+export interface CallContext {
+  /** The session id returned by sign-in, or null before sign-in. */
+  sessionId: string | null;
+  /** Which host relayed the call: recorded in the custody log as where the action came from. */
+  via: 'ipc' | 'http' | 'cli' | 'test';
+}
+
+export interface MediaFile {
+  /** Absolute path the host may stream from; it never reaches the renderer. */
+  path: string;
+  mimeType: string;
+  size: number;
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * The engine as every host sees it. `call` validates the raw input against the contract, checks
+ * the session and role, runs the method, and throws `AppError` for expected failures.
+ */
+export interface Engine {
+  readonly dataDir: string;
+  call<M extends MethodName>(method: M, rawInput: unknown, ctx: CallContext): Promise<MethodOutput<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** Resolves an item's media for streaming, after checking the session; throws `media.notFound`. */
+  openMedia(itemId: string, variant: MediaVariant, ctx: CallContext): Promise<MediaFile>;
+  /** Stops background jobs and child processes, closes the database. */
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  dataDir: string;
+  log?: Logger;
+  /** Injected for tests; defaults to the system clock. */
+  now?: () => Date;
+  /** Run derived-media jobs in the background (thumbnails, filmstrips, proxies). Default true. */
+  runJobs?: boolean;
+  ffmpegPath?: string;
+  ffprobePath?: string;
+}

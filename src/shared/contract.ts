@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import {
+  Account,
+  AccountName,
+  ChainVerdict,
+  CustodyEntry,
+  DirEntry,
+  Id,
+  ImportFileResult,
+  ImportProgress,
+  ImportRecord,
+  IsoInstant,
+  ItemDetail,
+  ItemSummary,
+  LibraryQuery,
+  Locale,
+  Password,
+  Role,
+  Session,
+  Settings,
+  Volume,
+} from './schemas';
+
+/**
+ * The one API of the station. Every host (Electron IPC, the web host, the CLI, tests) derives its
+ * transport from this table and validates input against it before the engine sees it.
+ *
+ * `auth: 'none'` methods may be called without a session; all others need a signed-in, unlocked
+ * session, and `role` narrows who may call them.
+ */
+const method = <I extends z.ZodType, O extends z.ZodType>(spec: {
+  input: I;
+  output: O;
+  auth?: 'none' | 'session';
+  role?: 'admin';
+}) => ({ auth: 'session' as const, ...spec });
+
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+
+export const contract = {
+  'station.status': method({
+    input: Empty,
+    output: z.object({
+      setupRequired: z.boolean(),
+      stationName: z.string(),
+      stationId: z.string(),
+      version: z.string(),
+      locale: Locale,
+    }),
+    auth: 'none',
+  }),
+  'auth.setupAdmin': method({
+    input: z.object({ name: AccountName, displayName: z.string().max(128).optional(), password: Password }).strict(),
+    output: Session,
+    auth: 'none',
+  }),
+  'auth.signIn': method({
+    input: z.object({ name: AccountName, password: z.string().min(1).max(1024) }).strict(),
+    output: Session,
+    auth: 'none',
+  }),
+  'auth.unlock': method({
+    input: z.object({ sessionId: z.string().min(16).max(128), password: z.string().min(1).max(1024) }).strict(),
+    output: Session,
+    auth: 'none',
+  }),
+  'auth.signOut': method({ input: Empty, output: Ok }),
+  'auth.lock': method({ input: Empty, output: Ok }),
+  'auth.whoami': method({ input: Empty, output: Session }),
+  'accounts.list': method({ input: Empty, output: z.array(Account), role: 'admin' }),
+  'accounts.create': method({
+    input: z
+      .object({ name: AccountName, displayName: z.string().max(128).optional(), password: Password, role: Role })
+      .strict(),
+    output: Account,
+    role: 'admin',
+  }),
+  'settings.get': method({ input: Empty, output: Settings }),
+  'settings.update': method({ input: Settings.partial().strict(), output: Settings, role: 'admin' }),
+  'settings.setLocale': method({ input: z.object({ locale: Locale }).strict(), output: Settings }),
+  'import.start': method({
+    input: z
+      .object({
+        paths: z.array(z.string().min(1).max(4096)).min(1).max(1000),
+        includeNonMedia: z.boolean().default(false),
+      })
+      .strict(),
+    output: z.object({ importId: Id }),
+  }),
+  'import.cancel': method({ input: z.object({ importId: Id }).strict(), output: Ok }),
+  'import.get': method({ input: z.object({ importId: Id }).strict(), output: ImportRecord }),
+  'import.list': method({
+    input: z.object({ limit: z.number().int().positive().max(200).default(20) }).strict(),
+    output: z.array(ImportRecord.omit({ files: true })),
+  }),
+  'import.volumes': method({ input: Empty, output: z.array(Volume) }),
+  'fs.listDir': method({
+    input: z.object({ path: z.string().max(4096).optional() }).strict(),
+    output: z.object({ path: z.string(), parent: z.string().nullable(), entries: z.array(DirEntry) }),
+  }),
+  'library.query': method({
+    input: LibraryQuery.strict(),
+    output: z.object({ items: z.array(ItemSummary), total: z.number().int().nonnegative() }),
+  }),
+  'library.facets': method({
+    input: Empty,
+    output: z.object({ deviceIds: z.array(z.string()), officerIds: z.array(z.string()) }),
+  }),
+  'items.get': method({ input: z.object({ id: Id }).strict(), output: ItemDetail }),
+  'items.correctTime': method({
+    input: z.object({ id: Id, recordedAt: IsoInstant, reason: z.string().trim().min(1).max(1000) }).strict(),
+    output: ItemDetail,
+  }),
+  'custody.list': method({
+    input: z
+      .object({
+        subject: Id.optional(),
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().positive().max(500).default(100),
+      })
+      .strict(),
+    output: z.object({ entries: z.array(CustodyEntry), total: z.number().int().nonnegative() }),
+  }),
+  'custody.verify': method({ input: Empty, output: ChainVerdict }),
+  'jobs.summary': method({
+    input: Empty,
+    output: z.object({ pending: z.number().int(), running: z.number().int(), failed: z.number().int() }),
+  }),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(contract, value);
+}
+
+/** Events the engine pushes to every signed-in client. */
+export const events = {
+  'import.progress': ImportProgress,
+  'import.fileDone': z.object({ importId: Id, result: ImportFileResult }),
+  'import.finished': z.object({ importId: Id, record: ImportRecord.omit({ files: true }) }),
+  'library.changed': z.object({ itemIds: z.array(Id) }),
+  'jobs.changed': z.object({ pending: z.number().int(), running: z.number().int(), failed: z.number().int() }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(events, value);
+}
+
+/** Media the renderer may request, by opaque item id; never a path. */
+export const MediaVariant = z.enum(['original', 'thumbnail', 'filmstrip', 'play']);
+export type MediaVariant = z.infer<typeof MediaVariant>;
+
+/**
+ * What a transport gives the renderer: IPC in Electron, HTTP + server-sent events on the web host,
+ * and the in-process client in tests all implement it.
+ */
+export interface StationClient {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  mediaUrl(itemId: string, variant: MediaVariant): string;
+}

@@ -1,0 +1,78 @@
+/**
+ * The error catalogue: every expected failure the station reports has a code here, with the
+ * HTTP status the web host answers with. The message a person reads lives in the locale files
+ * under the key `errors.<code>`; errors cross every boundary as `{ code, params }`, never as text.
+ */
+export const ERROR_CATALOGUE = {
+  'input.invalid': 400,
+  'auth.required': 401,
+  'auth.invalid': 401,
+  'auth.locked': 423,
+  'auth.forbidden': 403,
+  'host.token': 401,
+  'host.origin': 403,
+  'setup.alreadyDone': 409,
+  'setup.required': 409,
+  'account.exists': 409,
+  'account.notFound': 404,
+  'account.weakPassword': 400,
+  'item.notFound': 404,
+  'import.notFound': 404,
+  'import.sourceNotFound': 404,
+  'import.sourceNotAbsolute': 400,
+  'import.insufficientSpace': 507,
+  'import.busy': 409,
+  'path.notFound': 404,
+  'media.notFound': 404,
+  'time.invalid': 400,
+  'method.unknown': 404,
+  internal: 500,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export type ErrorParams = Record<string, string | number>;
+
+export interface SerializedError {
+  code: ErrorCode;
+  params: ErrorParams;
+}
+
+/** An expected failure: shown to the user translated, never logged as a bug. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly params: ErrorParams;
+
+  constructor(code: ErrorCode, params: ErrorParams = {}, options?: { cause?: unknown }) {
+    super(`${code}${Object.keys(params).length ? ` ${JSON.stringify(params)}` : ''}`, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.params = params;
+  }
+
+  toJSON(): SerializedError {
+    return { code: this.code, params: this.params };
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CATALOGUE, value);
+}
+
+/** Turns anything thrown into the data that crosses a boundary; unknown errors become `internal`. */
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof AppError) return error.toJSON();
+  return { code: 'internal', params: {} };
+}
+
+export function deserializeError(data: unknown): AppError {
+  if (typeof data === 'object' && data !== null && 'code' in data && isErrorCode(data.code)) {
+    const params = 'params' in data && typeof data.params === 'object' && data.params !== null ? data.params : {};
+    return new AppError(data.code, params as ErrorParams);
+  }
+  return new AppError('internal');
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_CATALOGUE[code];
+}
