@@ -1,0 +1,168 @@
+import type {
+  EventName,
+  EventPayload,
+  MediaVariant,
+  MethodInput,
+  MethodName,
+  MethodOutput,
+  StationClient,
+} from '../../shared/contract';
+import { AppError, deserializeError } from '../../shared/errors';
+
+/**
+ * The station over the local web host: calls are `POST /api/call/<method>`, events arrive on one
+ * shared EventSource, media is a plain URL. The host's token travels in an HttpOnly cookie the
+ * browser sends by itself; this client only keeps the sign-in session.
+ */
+
+export interface HttpClientOptions {
+  /** Origin prefix of the host; '' (the default) means the page's own origin. */
+  baseUrl?: string;
+}
+
+const SESSION_KEY = 'station.sessionId';
+const SESSION_HEADER = 'X-Station-Session';
+/** Methods whose result is a new session the client must remember. */
+const SESSION_OPENERS: ReadonlySet<MethodName> = new Set(['auth.setupAdmin', 'auth.signIn', 'auth.unlock']);
+const RECONNECT_MIN_MS = 1_000;
+const RECONNECT_MAX_MS = 30_000;
+
+type AnyListener = (payload: unknown) => void;
+
+/** sessionStorage survives a reload of the tab but not its closing, which is the lifetime we want. */
+function createSessionStore() {
+  let memory: string | null = null;
+  const storage = (): Storage | null => {
+    try {
+      return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+    } catch {
+      return null; // storage disabled by policy: keep the session in memory only
+    }
+  };
+  return {
+    get(): string | null {
+      return storage()?.getItem(SESSION_KEY) ?? memory;
+    },
+    set(sessionId: string | null): void {
+      memory = sessionId;
+      const store = storage();
+      if (sessionId === null) store?.removeItem(SESSION_KEY);
+      else store?.setItem(SESSION_KEY, sessionId);
+    },
+  };
+}
+
+function readSessionId(value: unknown): string | null {
+  if (typeof value === 'object' && value !== null && 'sessionId' in value && typeof value.sessionId === 'string') {
+    return value.sessionId;
+  }
+  return null;
+}
+
+export function createHttpClient({ baseUrl = '' }: HttpClientOptions = {}): StationClient {
+  const session = createSessionStore();
+  const listeners = new Map<EventName, Set<AnyListener>>();
+  let source: EventSource | null = null;
+  let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  let reconnectDelayMs = RECONNECT_MIN_MS;
+
+  const hasListeners = (): boolean => [...listeners.values()].some((set) => set.size > 0);
+
+  const dispatch = (message: MessageEvent<string>): void => {
+    let frame: { event?: unknown; payload?: unknown };
+    try {
+      frame = JSON.parse(message.data) as typeof frame;
+    } catch {
+      return;
+    }
+    const set = listeners.get(frame.event as EventName);
+    if (!set) return;
+    for (const listener of [...set]) listener(frame.payload);
+  };
+
+  const connect = (): void => {
+    if (source !== null || !hasListeners()) return;
+    const next = new EventSource(`${baseUrl}/api/events`);
+    next.onopen = () => {
+      reconnectDelayMs = RECONNECT_MIN_MS;
+    };
+    next.onmessage = dispatch;
+    next.onerror = () => {
+      // EventSource retries by itself after a dropped stream; it gives up (CLOSED) on an HTTP
+      // error such as a restarted host. Then we retry with backoff so events resume on their own.
+      if (next.readyState !== EventSource.CLOSED) return;
+      next.close();
+      if (source === next) source = null;
+      if (reconnectTimer === null && hasListeners()) {
+        reconnectTimer = setTimeout(() => {
+          reconnectTimer = null;
+          connect();
+        }, reconnectDelayMs);
+        reconnectDelayMs = Math.min(reconnectDelayMs * 2, RECONNECT_MAX_MS);
+      }
+    };
+    source = next;
+  };
+
+  const disconnectIfIdle = (): void => {
+    if (hasListeners()) return;
+    source?.close();
+    source = null;
+    if (reconnectTimer !== null) clearTimeout(reconnectTimer);
+    reconnectTimer = null;
+  };
+
+  return {
+    async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+      const sessionId = session.get();
+      const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+      if (sessionId !== null) headers[SESSION_HEADER] = sessionId;
+
+      let response: Response;
+      try {
+        response = await fetch(`${baseUrl}/api/call/${encodeURIComponent(method)}`, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers,
+          body: JSON.stringify(input ?? {}),
+        });
+      } catch (cause) {
+        throw new AppError('internal', { reason: 'network' }, { cause });
+      }
+
+      let body: unknown;
+      try {
+        body = await response.json();
+      } catch (cause) {
+        throw new AppError('internal', { reason: 'response', status: response.status }, { cause });
+      }
+      if (method === 'auth.signOut') session.set(null);
+      if (typeof body !== 'object' || body === null || !('ok' in body)) {
+        throw new AppError('internal', { reason: 'response', status: response.status });
+      }
+      if (body.ok !== true) throw deserializeError('error' in body ? body.error : undefined);
+
+      const value = ('value' in body ? body.value : undefined) as MethodOutput<M>;
+      if (SESSION_OPENERS.has(method)) session.set(readSessionId(value));
+      return value;
+    },
+
+    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+      const set = listeners.get(event) ?? new Set<AnyListener>();
+      listeners.set(event, set);
+      const entry = listener as AnyListener;
+      set.add(entry);
+      connect();
+      return () => {
+        set.delete(entry);
+        disconnectIfIdle();
+      };
+    },
+
+    mediaUrl(itemId: string, variant: MediaVariant): string {
+      const sessionId = session.get();
+      const query = sessionId === null ? '' : `?s=${encodeURIComponent(sessionId)}`;
+      return `${baseUrl}/media/${encodeURIComponent(itemId)}/${encodeURIComponent(variant)}${query}`;
+    },
+  };
+}
