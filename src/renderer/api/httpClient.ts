@@ -18,6 +18,11 @@ import { AppError, deserializeError } from '../../shared/errors';
 export interface HttpClientOptions {
   /** Origin prefix of the host; '' (the default) means the page's own origin. */
   baseUrl?: string;
+  /**
+   * The host token, for clients outside the browser (tests, scripts), which have no cookie. The
+   * browser never sets it: the token stays in the HttpOnly cookie, out of reach of page scripts.
+   */
+  token?: string;
 }
 
 const SESSION_KEY = 'station.sessionId';
@@ -29,12 +34,19 @@ const RECONNECT_MAX_MS = 30_000;
 
 type AnyListener = (payload: unknown) => void;
 
+/** The part of Web Storage the client uses; typed here so the client also compiles for Node tests. */
+interface SessionStorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
 /** sessionStorage survives a reload of the tab but not its closing, which is the lifetime we want. */
 function createSessionStore() {
   let memory: string | null = null;
-  const storage = (): Storage | null => {
+  const storage = (): SessionStorageLike | null => {
     try {
-      return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+      return (globalThis as { sessionStorage?: SessionStorageLike }).sessionStorage ?? null;
     } catch {
       return null; // storage disabled by policy: keep the session in memory only
     }
@@ -59,7 +71,7 @@ function readSessionId(value: unknown): string | null {
   return null;
 }
 
-export function createHttpClient({ baseUrl = '' }: HttpClientOptions = {}): StationClient {
+export function createHttpClient({ baseUrl = '', token }: HttpClientOptions = {}): StationClient {
   const session = createSessionStore();
   const listeners = new Map<EventName, Set<AnyListener>>();
   let source: EventSource | null = null;
@@ -68,7 +80,7 @@ export function createHttpClient({ baseUrl = '' }: HttpClientOptions = {}): Stat
 
   const hasListeners = (): boolean => [...listeners.values()].some((set) => set.size > 0);
 
-  const dispatch = (message: MessageEvent<string>): void => {
+  const dispatch = (message: { data: string }): void => {
     let frame: { event?: unknown; payload?: unknown };
     try {
       frame = JSON.parse(message.data) as typeof frame;
@@ -117,6 +129,7 @@ export function createHttpClient({ baseUrl = '' }: HttpClientOptions = {}): Stat
       const sessionId = session.get();
       const headers: Record<string, string> = { 'Content-Type': 'application/json' };
       if (sessionId !== null) headers[SESSION_HEADER] = sessionId;
+      if (token !== undefined) headers.Authorization = `Bearer ${token}`;
 
       let response: Response;
       try {
