@@ -143,6 +143,7 @@ describe('parseFfprobe on hand-written input', () => {
       gps: { lat: 31.2304, lon: 121.4737, alt: 4.123 },
       make: 'Apple',
       model: 'iPhone 13',
+      writtenByPhone: true,
       hasVideo: true,
       hasAudio: true,
     });

@@ -48,6 +48,8 @@ export interface ProbeFacts {
   make?: string;
   model?: string;
   serial?: string;
+  /** Set when Apple or Android metadata keys are present: phones write `creation_time` as true UTC. */
+  writtenByPhone?: true;
   hasVideo: boolean;
   hasAudio: boolean;
   /** Set when the file cannot be played: no decodable stream, or a video stream with no duration. */
@@ -86,6 +88,7 @@ type Stream = z.infer<typeof Stream>;
 const LOCATION_KEYS = ['com.apple.quicktime.location.iso6709', 'location', 'location-eng'];
 const MAKE_KEYS = ['com.apple.quicktime.make', 'make', 'com.android.manufacturer', 'manufacturer'];
 const MODEL_KEYS = ['com.apple.quicktime.model', 'model', 'com.android.model'];
+const PHONE_KEY_PREFIXES = ['com.apple.quicktime.', 'com.android.'];
 const SERIAL_KEYS = ['serial', 'serial_number', 'serialnumber', 'com.apple.quicktime.serialnumber'];
 
 /** Turns ffprobe JSON (`-show_format -show_streams`) into `ProbeFacts`. Pure; throws only on JSON of another shape. */
@@ -113,31 +116,20 @@ export function parseFfprobe(json: unknown): ProbeFacts {
   set(facts, 'audioCodec', audio?.codec_name);
   set(facts, 'creationTime', text(tags.get('creation_time')));
   set(facts, 'creationTimeWithOffset', readTimeWithOffset(text(tags.get('com.apple.quicktime.creationdate'))));
-  set(
-    facts,
-    'gps',
-    firstOf(tags, LOCATION_KEYS, (v) => parseIso6709(v) ?? undefined),
-  );
-  set(
-    facts,
-    'make',
-    firstOf(tags, MAKE_KEYS, (v) => v),
-  );
-  set(
-    facts,
-    'model',
-    firstOf(tags, MODEL_KEYS, (v) => v),
-  );
-  set(
-    facts,
-    'serial',
-    firstOf(tags, SERIAL_KEYS, (v) => v),
-  );
+  set(facts, 'gps', firstOf(tags, LOCATION_KEYS, readLocation));
+  set(facts, 'make', firstOf(tags, MAKE_KEYS, String));
+  set(facts, 'model', firstOf(tags, MODEL_KEYS, String));
+  set(facts, 'serial', firstOf(tags, SERIAL_KEYS, String));
+  if ([...tags.keys()].some((key) => PHONE_KEY_PREFIXES.some((prefix) => key.startsWith(prefix)))) {
+    facts.writtenByPhone = true;
+  }
 
   if (!video && !audio) facts.undecodableReason = 'no decodable audio or video stream';
   else if (!facts.durationSec) facts.undecodableReason = video ? 'video stream with zero duration' : 'zero duration';
   return facts;
 }
+
+const readLocation = (value: string) => parseIso6709(value) ?? undefined;
 
 function set<K extends keyof ProbeFacts>(facts: ProbeFacts, key: K, value: ProbeFacts[K] | undefined) {
   if (value !== undefined && value !== '') facts[key] = value;
