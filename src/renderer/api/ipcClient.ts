@@ -69,14 +69,21 @@ function readSessionId(value: unknown): string | null {
   return null;
 }
 
+/** The part of Web Storage the client uses; typed here so the client also compiles for Node tests. */
+interface SessionStorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
 /** sessionStorage when the page has one (a reload keeps the sign-in, closing the window does not), else memory. */
 export function createWindowSessionStore(): SessionStore {
   let memory: string | null = null;
-  const storage = (): Storage | null => {
+  const storage = (): SessionStorageLike | null => {
     try {
-      return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+      return (globalThis as { sessionStorage?: SessionStorageLike }).sessionStorage ?? null;
     } catch {
-      return null;
+      return null; // storage disabled by policy: keep the session in memory only
     }
   };
   return {
