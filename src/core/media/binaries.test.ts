@@ -1,4 +1,4 @@
-import { mkdtemp, rm, symlink, writeFile, chmod } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +37,7 @@ describe('resolveMediaTools', () => {
 
   it('uses the bundled folder before the npm packages', async () => {
     const bundled = path.join(dir, 'bundled');
-    await import('node:fs/promises').then((fs) => fs.mkdir(bundled));
+    await mkdir(bundled);
     await symlink(npmFfmpeg, path.join(bundled, 'ffmpeg'));
     await symlink(npmFfprobe, path.join(bundled, 'ffprobe'));
     const tools = await resolveMediaTools({ bundledDir: bundled, env: noEnv });
