@@ -44,4 +44,9 @@ export interface EngineOptions {
   runJobs?: boolean;
   ffmpegPath?: string;
   ffprobePath?: string;
+  /** Seams for tests that prove failure handling with real files; never set by a host. */
+  testHooks?: {
+    /** Runs after a copy is stored and before it is re-read and compared. */
+    beforeVerify?: (storedPath: string) => Promise<void>;
+  };
 }

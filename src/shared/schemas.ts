@@ -237,7 +237,12 @@ export const Volume = z.object({
   hasDcim: z.boolean(),
 });
 
-export const DirEntry = z.object({ name: z.string(), path: z.string(), isDir: z.boolean(), size: z.number().nullable() });
+export const DirEntry = z.object({
+  name: z.string(),
+  path: z.string(),
+  isDir: z.boolean(),
+  size: z.number().nullable(),
+});
 
 export const Locale = z.enum(['zh-CN', 'en']);
 export type Locale = z.infer<typeof Locale>;
@@ -251,7 +256,11 @@ export type FileNamePattern = z.infer<typeof FileNamePattern>;
 
 export const Settings = z.object({
   locale: Locale,
-  lockAfterMinutes: z.number().int().min(1).max(24 * 60),
+  lockAfterMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
   fileNamePatterns: z.array(FileNamePattern),
   stationName: z.string().min(1).max(64),
 });

@@ -1,0 +1,20 @@
+import { readPassword } from '../password';
+import { CliStation, type GlobalOptions } from '../context';
+import { UsageError } from '../usage';
+
+/** `init --admin NAME`: creates the data directory and its first (admin) account. */
+export async function runInit(opts: GlobalOptions, args: { admin: string | undefined }): Promise<number> {
+  if (!args.admin) throw new UsageError('init needs --admin NAME');
+  const password = await readPassword('STATION_PASSWORD', `Password for ${args.admin}: `);
+  const station = await CliStation.open(opts, { runJobs: false });
+  try {
+    const session = await station.call('auth.setupAdmin', { name: args.admin, password });
+    const out = { dataDir: station.engine.dataDir, admin: session.account.name };
+    process.stdout.write(
+      opts.json ? `${JSON.stringify(out)}\n` : `Station ready in ${out.dataDir}; admin: ${out.admin}\n`,
+    );
+    return 0;
+  } finally {
+    await station.close();
+  }
+}

@@ -1,0 +1,34 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startWebHost } from '../../web/server';
+import { CliStation, stderrLogger, type GlobalOptions } from '../context';
+import { UsageError } from '../usage';
+
+const DEFAULT_STATIC_DIR = resolve(fileURLToPath(new URL('../../../out/web', import.meta.url)));
+
+/**
+ * `serve [--port N]`: the station's UI and contract on 127.0.0.1. The first line on stdout is the
+ * address with the per-run token; everything else goes to stderr. Runs until SIGINT/SIGTERM.
+ */
+export async function runServe(opts: GlobalOptions, args: { port: string | undefined }): Promise<number> {
+  const port = args.port === undefined ? 0 : Number(args.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError('--port must be a number from 0 to 65535');
+  const station = await CliStation.open(opts);
+  const host = await startWebHost({
+    engine: station.engine,
+    port,
+    staticDir: process.env.STATION_WEB_DIR ?? DEFAULT_STATIC_DIR,
+    log: stderrLogger,
+  });
+  process.stdout.write(`${host.url}\n`);
+  stderrLogger.info('web host ready', { dataDir: station.engine.dataDir, port: host.port });
+  await new Promise<void>((resolveStop) => {
+    const stop = (): void => resolveStop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await host.close();
+  await station.close();
+  return 0;
+}

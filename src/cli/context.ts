@@ -1,0 +1,78 @@
+import type { MethodInput, MethodName, MethodOutput } from '../shared/contract';
+import { AppError } from '../shared/errors';
+import type { Account } from '../shared/schemas';
+import { createEngine, type StationEngine } from '../core/engine';
+import type { Logger } from '../core/engineApi';
+import { resolveDataDir } from '../core/station/dataDir';
+import { readPassword } from './password';
+import { UsageError } from './usage';
+
+/** Logs go to stderr as JSON lines, so that stdout carries only the command's output. */
+export const stderrLogger: Logger = {
+  info: (message, fields) => process.stderr.write(`${JSON.stringify({ level: 'info', message, ...fields })}\n`),
+  warn: (message, fields) => process.stderr.write(`${JSON.stringify({ level: 'warn', message, ...fields })}\n`),
+  error: (message, fields) => process.stderr.write(`${JSON.stringify({ level: 'error', message, ...fields })}\n`),
+};
+
+export interface GlobalOptions {
+  data: string | undefined;
+  user: string | undefined;
+  json: boolean;
+}
+
+/** An open station and, once signed in, the session every call is made in. */
+export class CliStation {
+  private sessionId: string | null = null;
+  account: Account | null = null;
+
+  private constructor(readonly engine: StationEngine) {}
+
+  static async open(opts: GlobalOptions, extra: { runJobs?: boolean } = {}): Promise<CliStation> {
+    const engine = await createEngine({ dataDir: resolveDataDir(opts.data), log: stderrLogger, ...extra });
+    return new CliStation(engine);
+  }
+
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+    return this.engine.call(method, input, { sessionId: this.sessionId, via: 'cli' });
+  }
+
+  /** Signs in as `--user`, or the only account, or the one admin. */
+  async signIn(user: string | undefined): Promise<Account> {
+    const status = await this.call('station.status', {});
+    if (status.setupRequired) {
+      throw new UsageError(
+        `this data directory has no accounts yet: run "init --admin NAME" first (${this.engine.dataDir})`,
+      );
+    }
+    const name = user ?? (await this.defaultUser());
+    const password = await readPassword('STATION_PASSWORD', `Password for ${name}: `);
+    const session = await this.call('auth.signIn', { name, password });
+    this.sessionId = session.sessionId;
+    this.account = session.account;
+    return session.account;
+  }
+
+  adoptSession(sessionId: string, account: Account): void {
+    this.sessionId = sessionId;
+    this.account = account;
+  }
+
+  private async defaultUser(): Promise<string> {
+    // The account list needs a session; the names are read straight from the engine's database.
+    const names = this.engine.accountNamesForSignIn();
+    if (names.length === 1 && names[0]) return names[0].name;
+    const admins = names.filter((a) => a.role === 'admin');
+    if (admins.length === 1 && admins[0]) return admins[0].name;
+    throw new UsageError('several accounts exist: say which with --user NAME');
+  }
+
+  close(): Promise<void> {
+    return this.engine.close();
+  }
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof AppError)
+    return `${error.code}${Object.keys(error.params).length ? ` ${JSON.stringify(error.params)}` : ''}`;
+  return error instanceof Error ? error.message : String(error);
+}

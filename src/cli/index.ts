@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { AppError } from '../shared/errors';
+import { describeError, type GlobalOptions } from './context';
+import { runCheck } from './commands/check';
+import { runImport } from './commands/import';
+import { runInit } from './commands/init';
+import { runLog } from './commands/log';
+import { runServe } from './commands/serve';
+import { runUser } from './commands/user';
+import { USAGE, UsageError } from './usage';
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        data: { type: 'string' },
+        user: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+        admin: { type: 'string' },
+        role: { type: 'string' },
+        wait: { type: 'boolean', default: false },
+        'include-non-media': { type: 'boolean', default: false },
+        port: { type: 'string' },
+        item: { type: 'string' },
+        rehash: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const global: GlobalOptions = { data: values.data, user: values.user, json: values.json };
+  switch (command) {
+    case 'init':
+      return runInit(global, { admin: values.admin });
+    case 'user':
+      return runUser(global, { sub: rest[0], name: rest[1], role: values.role });
+    case 'import':
+      return runImport(global, { paths: rest, wait: values.wait, includeNonMedia: values['include-non-media'] });
+    case 'serve':
+      return runServe(global, { port: values.port });
+    case 'log':
+      return runLog(global, { sub: rest[0], item: values.item });
+    case 'check':
+      return runCheck(global, { rehash: values.rehash });
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`error: ${describeError(error)}\n`);
+    process.exitCode = error instanceof AppError && error.code === 'input.invalid' ? 2 : 1;
+  },
+);

@@ -1,0 +1,30 @@
+/** A mistake in how the command was called: exit code 2 and the usage text. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const USAGE = `Evidence Station command line
+
+Usage: evidence-station <command> [options]      (from a checkout: npm run -s cli -- <command> …)
+
+Commands:
+  init --admin NAME                 set up a data directory and its admin account
+  user add NAME --role ROLE         add an account (reviewer | supervisor | admin)
+  import <paths…> [--json] [--wait] [--include-non-media]
+                                    import files, folders or a camera volume
+  serve [--port N]                  start the local web host on 127.0.0.1
+  log show [--item ID] [--json]     show the custody log
+  log verify [--json]               verify the custody chain
+  check [--rehash] [--json]         check that store, database and custody log agree
+
+Options for every command:
+  --data DIR       the station's data directory (default: $STATION_DATA, else the user data folder)
+  --user NAME      act as this account (default: the only account, or the admin)
+  --help           show this text
+
+Passwords come from STATION_PASSWORD (and STATION_NEW_PASSWORD for a new account) or a prompt.
+Exit codes: 0 success, 1 a problem (failed import, broken chain, failed check), 2 usage error.
+`;

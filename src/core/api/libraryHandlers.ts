@@ -1,0 +1,66 @@
+import { AppError } from '../../shared/errors';
+import { listCustody } from '../custody/custodyLog';
+import { readChainHead } from '../custody/chainHead';
+import { verifyCustody } from '../custody/verifyCustody';
+import { inTransaction } from '../db/database';
+import { jobCounts } from '../jobs/derivedRepo';
+import { getItemDetail, insertTimeCorrection, updateRecordedAt } from '../library/itemsRepo';
+import { libraryFacets, queryLibrary } from '../library/queryLibrary';
+import { stationTimestamp } from '../util/time';
+import { actorOf, type Handlers, type Services } from './services';
+
+type LibraryHandlers = Pick<
+  Handlers,
+  | 'library.query'
+  | 'library.facets'
+  | 'items.get'
+  | 'items.correctTime'
+  | 'custody.list'
+  | 'custody.verify'
+  | 'jobs.summary'
+>;
+
+export function libraryHandlers(s: Services): LibraryHandlers {
+  const detail = (id: string) => {
+    const item = getItemDetail(s.db, id);
+    if (!item) throw new AppError('item.notFound', { id });
+    return item;
+  };
+  return {
+    'library.query': (input) => queryLibrary(s.db, input),
+    'library.facets': () => libraryFacets(s.db),
+    'items.get': (input) => detail(input.id),
+    // The correction is a new fact on the record; the time read from the file stays as it was.
+    'items.correctTime': (input, call) => {
+      const actor = actorOf(call).name;
+      inTransaction(s.db, () => {
+        const before = detail(input.id);
+        const entry = s.record({
+          actor,
+          action: 'item.correctTime',
+          subject: input.id,
+          sha256: before.sha256,
+          details: { recordedAt: input.recordedAt, previous: before.recordedAt, reason: input.reason },
+        });
+        updateRecordedAt(s.db, input.id, input.recordedAt);
+        insertTimeCorrection(s.db, {
+          itemId: input.id,
+          recordedAt: input.recordedAt,
+          previous: before.recordedAt,
+          reason: input.reason,
+          by: actor,
+          at: stationTimestamp(s.now()),
+          custodySeq: entry.seq,
+        });
+      });
+      s.emit('library.changed', { itemIds: [input.id] });
+      return detail(input.id);
+    },
+    'custody.list': (input) => listCustody(s.db, input),
+    'custody.verify': async () => {
+      await s.head.flush();
+      return verifyCustody(s.db, await readChainHead(s.layout.chainHead));
+    },
+    'jobs.summary': () => jobCounts(s.db),
+  };
+}

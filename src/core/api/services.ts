@@ -1,0 +1,49 @@
+import type { EventName, EventPayload, MethodName, MethodOutput, ParsedInput } from '../../shared/contract';
+import type { Account, Settings } from '../../shared/schemas';
+import type { SessionRegistry } from '../accounts/sessions';
+import type { ChainHeadWriter } from '../custody/headWriter';
+import type { WritableDB } from '../db/database';
+import type { Logger } from '../engineApi';
+import type { ImportManager } from '../import/importManager';
+import type { DerivedRunner } from '../jobs/derivedRunner';
+import type { StationLayout } from '../store/layout';
+import type { CustodyInput } from '../custody/custodyLog';
+import type { CustodyEntry } from '../../shared/schemas';
+
+/** What handlers work with: built once per engine, handed to each group of handlers. */
+export interface Services {
+  db: WritableDB;
+  layout: StationLayout;
+  log: Logger;
+  now: () => Date;
+  version: string;
+  stationId: string;
+  sessions: SessionRegistry;
+  imports: ImportManager;
+  derived: DerivedRunner;
+  head: ChainHeadWriter;
+  settings(): Settings;
+  saveSettings(settings: Settings): void;
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** Appends a custody entry inside the caller's transaction and schedules the head write. */
+  record(entry: Omit<CustodyInput, 'at' | 'station'>): CustodyEntry;
+}
+
+/** The caller as the engine resolved it: the signed-in account, or null for `auth: 'none'` methods. */
+export interface HandlerCall {
+  account: Account | null;
+  sessionId: string | null;
+}
+
+export type Handler<M extends MethodName> = (
+  input: ParsedInput<M>,
+  call: HandlerCall,
+) => Promise<MethodOutput<M>> | MethodOutput<M>;
+
+export type Handlers = { [M in MethodName]: Handler<M> };
+
+/** The account of a method that requires a session; the dispatcher guarantees it is set. */
+export function actorOf(call: HandlerCall): Account {
+  if (!call.account) throw new Error('handler reached without an account');
+  return call.account;
+}

@@ -1,0 +1,46 @@
+import { countAccounts } from '../accounts/accountsRepo';
+import { inTransaction } from '../db/database';
+import { validateFileNamePatterns } from '../media/fileNamePatterns';
+import { AppError } from '../../shared/errors';
+import { actorOf, type Handlers, type Services } from './services';
+
+type StationHandlers = Pick<Handlers, 'station.status' | 'settings.get' | 'settings.update' | 'settings.setLocale'>;
+
+export function stationHandlers(s: Services): StationHandlers {
+  return {
+    'station.status': () => ({
+      setupRequired: countAccounts(s.db) === 0,
+      stationName: s.settings().stationName,
+      stationId: s.stationId,
+      version: s.version,
+      locale: s.settings().locale,
+    }),
+    'settings.get': () => s.settings(),
+    'settings.update': (input, call) => {
+      if (input.fileNamePatterns) {
+        const problems = validateFileNamePatterns(input.fileNamePatterns);
+        if (problems.length) {
+          throw new AppError('input.invalid', { field: 'fileNamePatterns', problem: JSON.stringify(problems) });
+        }
+      }
+      const next = { ...s.settings(), ...input };
+      inTransaction(s.db, () => {
+        s.saveSettings(next);
+        s.record({
+          actor: actorOf(call).name,
+          action: 'settings.update',
+          subject: null,
+          sha256: null,
+          details: { changed: Object.keys(input) },
+        });
+      });
+      return next;
+    },
+    // The display language is a preference, not an action on evidence: it is not logged.
+    'settings.setLocale': (input) => {
+      const next = { ...s.settings(), locale: input.locale };
+      s.saveSettings(next);
+      return next;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { CustodyEntry } from '../../shared/schemas';
+import { canonicalJson } from '../util/canonicalJson';
+import type { ReadableDB, WritableDB } from '../db/database';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface CustodyInput {
+  at: string;
+  actor: string;
+  station: string;
+  action: string;
+  subject: string | null;
+  sha256: string | null;
+  details: Record<string, unknown>;
+}
+
+interface CustodyRow {
+  seq: number;
+  at: string;
+  actor: string;
+  station: string;
+  action: string;
+  subject: string | null;
+  sha256: string | null;
+  details: string;
+  prev: string;
+  hash: string;
+}
+
+/**
+ * The hash of an entry covers every field but the hash itself, in canonical JSON, so an edited,
+ * removed or reordered entry breaks the chain and anyone can recompute it with standard tools.
+ */
+export function hashCustodyEntry(entry: Omit<CustodyEntry, 'hash'>): string {
+  return createHash('sha256').update(canonicalJson(entry)).digest('hex');
+}
+
+function rowToEntry(row: CustodyRow): CustodyEntry {
+  return { ...row, details: JSON.parse(row.details) as Record<string, unknown> };
+}
+
+/**
+ * Appends one entry. Call it inside the transaction that makes the change it records, so that the
+ * change and its record are committed together or not at all.
+ */
+export function appendCustody(db: WritableDB, input: CustodyInput): CustodyEntry {
+  const last = db.prepare('SELECT seq, hash FROM custody ORDER BY seq DESC LIMIT 1').get() as
+    { seq: number; hash: string } | undefined;
+  const unhashed: Omit<CustodyEntry, 'hash'> = {
+    seq: (last?.seq ?? 0) + 1,
+    prev: last?.hash ?? GENESIS_HASH,
+    ...input,
+  };
+  const entry: CustodyEntry = { ...unhashed, hash: hashCustodyEntry(unhashed) };
+  db.prepare(
+    `INSERT INTO custody (seq, at, actor, station, action, subject, sha256, details, prev, hash)
+     VALUES (@seq, @at, @actor, @station, @action, @subject, @sha256, @details, @prev, @hash)`,
+  ).run({ ...entry, details: JSON.stringify(entry.details) });
+  return entry;
+}
+
+export function listCustody(
+  db: ReadableDB,
+  opts: { subject?: string | undefined; offset: number; limit: number },
+): { entries: CustodyEntry[]; total: number } {
+  const where = opts.subject === undefined ? '' : 'WHERE subject = @subject';
+  const params = { subject: opts.subject, offset: opts.offset, limit: opts.limit };
+  const total = (db.prepare(`SELECT count(*) AS n FROM custody ${where}`).get(params) as { n: number }).n;
+  const rows = db
+    .prepare(`SELECT * FROM custody ${where} ORDER BY seq LIMIT @limit OFFSET @offset`)
+    .all(params) as CustodyRow[];
+  return { entries: rows.map(rowToEntry), total };
+}
+
+export function custodyBySeqs(db: ReadableDB, seqs: number[]): CustodyEntry[] {
+  const stmt = db.prepare('SELECT * FROM custody WHERE seq = ?');
+  return seqs.map((s) => stmt.get(s) as CustodyRow | undefined).flatMap((r) => (r ? [rowToEntry(r)] : []));
+}
+
+export function* iterateCustody(db: ReadableDB): Generator<CustodyEntry> {
+  for (const row of db.prepare('SELECT * FROM custody ORDER BY seq').iterate() as Iterable<CustodyRow>) {
+    yield rowToEntry(row);
+  }
+}
+
+export function lastCustody(db: ReadableDB): { seq: number; hash: string } | null {
+  return (
+    (db.prepare('SELECT seq, hash FROM custody ORDER BY seq DESC LIMIT 1').get() as
+      { seq: number; hash: string } | undefined) ?? null
+  );
+}

@@ -1,0 +1,281 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { EventEmitter } from 'node:events';
+import {
+  contract,
+  isMethodName,
+  type EventName,
+  type EventPayload,
+  type MethodName,
+  type MethodOutput,
+} from '../shared/contract';
+import { AppError } from '../shared/errors';
+import type { ImportRecord, Settings } from '../shared/schemas';
+import packageJson from '../../package.json';
+import { SessionRegistry } from './accounts/sessions';
+import { listAccounts } from './accounts/accountsRepo';
+import { authHandlers } from './api/authHandlers';
+import { importHandlers } from './api/importHandlers';
+import { libraryHandlers } from './api/libraryHandlers';
+import type { Handlers, HandlerCall, Services } from './api/services';
+import { stationHandlers } from './api/stationHandlers';
+import { readChainHead } from './custody/chainHead';
+import { appendCustody, lastCustody } from './custody/custodyLog';
+import { ChainHeadWriter } from './custody/headWriter';
+import { openDatabase, type WritableDB } from './db/database';
+import { migrate } from './db/migrate';
+import type { CallContext, Engine, EngineOptions, Logger, MediaFile } from './engineApi';
+import { ImportManager } from './import/importManager';
+import { DerivedRunner } from './jobs/derivedRunner';
+import { derivedFile } from './jobs/derivedRepo';
+import { getItemRow } from './library/itemsRepo';
+import { resolveMediaTools } from './media/binaries';
+import { abortAllProcesses } from './media/runProcess';
+import { recoverDataDir } from './recovery';
+import { ensureStationId, readSettings, writeSettings } from './station/stationRepo';
+import { evidencePath, stationLayout } from './store/layout';
+import { join } from 'node:path';
+import { stationTimestamp } from './util/time';
+import { mimeTypeOf } from './library/mimeType';
+import { checkStation, type CheckReport } from './check/checkStation';
+import { HashCopier } from './store/hashCopy';
+
+export const consoleLogger: Logger = {
+  info: (message, fields) => console.error(JSON.stringify({ level: 'info', message, ...fields })),
+  warn: (message, fields) => console.error(JSON.stringify({ level: 'warn', message, ...fields })),
+  error: (message, fields) => console.error(JSON.stringify({ level: 'error', message, ...fields })),
+};
+
+/** What trusted in-process hosts (the CLI, tests) get on top of the contract. */
+export interface StationEngine extends Engine {
+  /** Resolves with the final import record once the import has ended. */
+  waitForImport(importId: string): Promise<ImportRecord>;
+  /** Resolves when no derived-media job is pending or running. */
+  whenJobsIdle(): Promise<void>;
+  /** Account names and roles, for a trusted host choosing whom to sign in as. */
+  accountNamesForSignIn(): { name: string; role: string }[];
+  /** Absolute path of the read-only stored copy of an original. */
+  storedPathOf(sha256: string): string;
+  /** Store, database and custody chain agree (see checkStation). */
+  check(opts: { rehash: boolean; onProgress?: (done: number, total: number) => void }): Promise<CheckReport>;
+}
+
+/** Output is re-validated outside production, so a handler that breaks the contract fails its tests. */
+const CHECK_OUTPUT = process.env.NODE_ENV !== 'production';
+
+async function prepareDataDir(root: string): Promise<void> {
+  const layout = stationLayout(root);
+  for (const dir of [layout.root, layout.evidenceDir, layout.derivedDir, layout.tmpDir, layout.logDir]) {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  }
+}
+
+/**
+ * Opens (or creates) a station's data directory and returns the engine every host drives.
+ * Recovery after a crash runs before the engine answers its first call.
+ */
+export async function createEngine(opts: EngineOptions): Promise<StationEngine> {
+  const log = opts.log ?? consoleLogger;
+  const now = opts.now ?? (() => new Date());
+  const layout = stationLayout(opts.dataDir);
+  await prepareDataDir(layout.root);
+  const db: WritableDB = openDatabase(layout.database);
+  try {
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const stationId = ensureStationId(db);
+  let settings: Settings = readSettings(db);
+  const head = new ChainHeadWriter(db, layout.chainHead, (error) =>
+    log.error('could not write the custody chain head', { error: String(error) }),
+  );
+  const headExists = await stat(layout.chainHead).then(
+    () => true,
+    () => false,
+  );
+  if (!headExists && !lastCustody(db)) await head.writeNow();
+
+  await recoverDataDir({ db, layout, log, now, station: settings.stationName });
+  const recoveredHead = await readChainHead(layout.chainHead);
+  const last = lastCustody(db);
+  if (recoveredHead && last && recoveredHead.seq < last.seq) await head.writeNow();
+
+  const tools = await resolveMediaTools({ ffmpegPath: opts.ffmpegPath, ffprobePath: opts.ffprobePath });
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
+  const emit = <E extends EventName>(event: E, payload: EventPayload<E>): void => {
+    bus.emit(event, payload);
+  };
+
+  const sessions = new SessionRegistry(now, () => settings.lockAfterMinutes * 60_000);
+  const derived = new DerivedRunner({
+    db,
+    layout,
+    tools,
+    log,
+    now,
+    onChange: (counts, itemId) => {
+      emit('jobs.changed', counts);
+      emit('library.changed', { itemIds: [itemId] });
+    },
+  });
+  const imports = new ImportManager({
+    db,
+    layout,
+    tools,
+    log,
+    now,
+    station: () => settings.stationName,
+    patterns: () => settings.fileNamePatterns,
+    emitProgress: (p) => emit('import.progress', p),
+    emitFileDone: (p) => {
+      emit('import.fileDone', p);
+      if (p.result.itemId) {
+        emit('library.changed', { itemIds: [p.result.itemId] });
+        if (opts.runJobs !== false) derived.kick();
+      }
+    },
+    emitFinished: (record) => {
+      const { files: _files, ...rest } = record;
+      emit('import.finished', { importId: record.id, record: rest });
+    },
+    onCustody: () => head.schedule(),
+    onItemsAdded: () => undefined,
+    ...(opts.testHooks?.beforeVerify ? { beforeVerify: opts.testHooks.beforeVerify } : {}),
+  });
+
+  const services: Services = {
+    db,
+    layout,
+    log,
+    now,
+    version: packageJson.version,
+    stationId,
+    sessions,
+    imports,
+    derived,
+    head,
+    settings: () => settings,
+    saveSettings: (next) => {
+      writeSettings(db, next);
+      settings = next;
+    },
+    emit,
+    record: (entry) => {
+      const appended = appendCustody(db, { ...entry, at: stationTimestamp(now()), station: settings.stationName });
+      head.schedule();
+      return appended;
+    },
+  };
+
+  const handlers: Handlers = {
+    ...stationHandlers(services),
+    ...authHandlers(services),
+    ...importHandlers(services),
+    ...libraryHandlers(services),
+  };
+
+  if (opts.runJobs !== false) derived.kick();
+
+  let closed = false;
+
+  const resolveCall = (method: MethodName, ctx: CallContext): HandlerCall => {
+    const spec = contract[method];
+    if (spec.auth === 'none') {
+      return { account: null, sessionId: ctx.sessionId };
+    }
+    const account = sessions.touch(ctx.sessionId);
+    if ('role' in spec && spec.role === 'admin' && account.role !== 'admin') {
+      throw new AppError('auth.forbidden', { method });
+    }
+    return { account, sessionId: ctx.sessionId };
+  };
+
+  const engine: StationEngine = {
+    dataDir: layout.root,
+    async call<M extends MethodName>(method: M, rawInput: unknown, ctx: CallContext): Promise<MethodOutput<M>> {
+      if (closed) throw new AppError('internal');
+      if (!isMethodName(method)) throw new AppError('method.unknown', { method: String(method) });
+      const spec = contract[method];
+      const parsed = spec.input.safeParse(rawInput ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new AppError('input.invalid', {
+          field: issue?.path.join('.') ?? '',
+          problem: issue?.message ?? 'invalid',
+        });
+      }
+      const call = resolveCall(method, ctx);
+      const handler = handlers[method] as (input: unknown, call: HandlerCall) => unknown;
+      const output = await handler(parsed.data, call);
+      if (CHECK_OUTPUT) {
+        const checked = spec.output.safeParse(output);
+        if (!checked.success) {
+          log.error('a handler broke the contract', { method, issues: JSON.stringify(checked.error.issues) });
+          throw new AppError('internal');
+        }
+      }
+      return output as MethodOutput<M>;
+    },
+    on(event, listener) {
+      bus.on(event, listener);
+      return () => bus.off(event, listener);
+    },
+    async openMedia(itemId, variant, ctx): Promise<MediaFile> {
+      sessions.touch(ctx.sessionId);
+      const row = getItemRow(db, itemId);
+      if (!row) throw new AppError('media.notFound', { itemId });
+      const original = (): MediaFile => ({
+        path: evidencePath(layout, row.sha256),
+        mimeType: mimeTypeOf(row),
+        size: row.size,
+      });
+      const fromDerived = async (v: 'thumbnail' | 'filmstrip' | 'proxy', mimeType: string): Promise<MediaFile> => {
+        const file = derivedFile(db, itemId, v);
+        if (!file) throw new AppError('media.notFound', { itemId, variant: v });
+        const path = join(layout.derivedDir, file);
+        const info = await stat(path).catch(() => null);
+        if (!info) throw new AppError('media.notFound', { itemId, variant: v });
+        return { path, mimeType, size: info.size };
+      };
+      switch (variant) {
+        case 'original':
+          return original();
+        case 'thumbnail':
+          return fromDerived('thumbnail', 'image/jpeg');
+        case 'filmstrip':
+          return fromDerived('filmstrip', 'image/jpeg');
+        case 'play': {
+          const media = JSON.parse(row.media) as { browserPlayable?: boolean };
+          if (media.browserPlayable) return original();
+          return fromDerived('proxy', 'video/mp4');
+        }
+      }
+    },
+    waitForImport: (id) => imports.wait(id),
+    storedPathOf: (sha256) => evidencePath(layout, sha256),
+    accountNamesForSignIn: () => listAccounts(db).map((a) => ({ name: a.name, role: a.role })),
+    async check(checkOpts) {
+      await head.flush();
+      const hasher = new HashCopier();
+      try {
+        return await checkStation({ db, layout, hasher, ...checkOpts });
+      } finally {
+        await hasher.close();
+      }
+    },
+    whenJobsIdle: () => derived.whenIdle(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await imports.close();
+      await derived.stop();
+      abortAllProcesses();
+      await head.flush();
+      bus.removeAllListeners();
+      db.close();
+    },
+  };
+  return engine;
+}

@@ -1,0 +1,279 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmod, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { ImportFileResult, ImportReasonCode, MediaInfo, MediaKind } from '../../shared/schemas';
+import { inTransaction, type WritableDB } from '../db/database';
+import { appendCustody, type CustodyInput } from '../custody/custodyLog';
+import { insertImportFile } from './importRepo';
+import { findItemIdBySha, insertItem } from '../library/itemsRepo';
+import { enqueueDerivedFor } from '../jobs/derivedRepo';
+import type { HashCopier } from '../store/hashCopy';
+import { HashCopyAbortedError, HashCopyError } from '../store/hashCopy';
+import { evidencePath, type StationLayout } from '../store/layout';
+import { fsyncDir } from '../store/atomicWrite';
+import type { SourceFile } from './scanSources';
+import { SNIFF_BYTES, kindByExtension, sniffKind } from '../media/classify';
+import { probeMedia } from '../media/probeMedia';
+import type { MediaTools } from '../media/binaries';
+import type { FileNamePattern } from '../../shared/schemas';
+import { stationTimestamp, localOffsetMinutes } from '../util/time';
+
+export interface ImportFileContext {
+  db: WritableDB;
+  layout: StationLayout;
+  copier: HashCopier;
+  tools: MediaTools;
+  importId: string;
+  ordinal: number;
+  actor: string;
+  station: string;
+  sourceDevice: string | null;
+  includeNonMedia: boolean;
+  patterns: FileNamePattern[];
+  now: () => Date;
+  signal: AbortSignal;
+  onPhase(phase: 'copying' | 'verifying' | 'probing' | 'recording', bytes: number): void;
+  /** Called after the head of the chain moved, so the engine can record it outside the database. */
+  onCustody(seq: number, hash: string): void;
+  /** Test seam: runs between writing the copy and re-reading it, to prove a bad copy is caught. */
+  beforeVerify?: (storedPath: string) => Promise<void>;
+}
+
+export class ImportCancelledError extends Error {
+  constructor() {
+    super('the import was cancelled');
+    this.name = 'ImportCancelledError';
+  }
+}
+
+async function readHeader(path: string): Promise<Uint8Array | null> {
+  const handle = await open(path, 'r').catch(() => null);
+  if (!handle) return null;
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, SNIFF_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Removes a file we wrote, whether or not it was made read-only. */
+async function removeOwnFile(path: string): Promise<void> {
+  await chmod(path, 0o600).catch(() => undefined);
+  await unlink(path).catch(() => undefined);
+}
+
+function reasonFromCopyError(error: HashCopyError): ImportReasonCode {
+  return error.kind;
+}
+
+/**
+ * Takes one source file to exactly one outcome. The source is opened read-only and read once:
+ * hashed while it is copied to a temporary file, which is fsynced, renamed into the store,
+ * re-read and compared, probed, and only then recorded with its custody entry in one transaction.
+ */
+export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Promise<ImportFileResult> {
+  const base: ImportFileResult = {
+    path: src.path,
+    relativePath: src.relativePath,
+    originalName: src.originalName,
+    size: src.size,
+    modifiedAt: src.modifiedAt ? stationTimestamp(src.modifiedAt) : null,
+    sha256: null,
+    status: 'skipped',
+    itemId: null,
+    duplicateOf: null,
+    reasonCode: null,
+    reasonDetail: null,
+  };
+  const finish = (result: ImportFileResult, custody?: CustodyInput, item?: Parameters<typeof insertItem>[1]) => {
+    inTransaction(ctx.db, () => {
+      if (custody) {
+        const entry = appendCustody(ctx.db, custody);
+        if (item) {
+          insertItem(ctx.db, { ...item, custodySeq: entry.seq });
+          // An undecodable file has nothing ffmpeg could draw a poster or a proxy from.
+          if (item.status === 'ok') enqueueDerivedFor(ctx.db, item.id, item.media, ctx.now());
+        }
+        ctx.onCustody(entry.seq, entry.hash);
+      }
+      insertImportFile(ctx.db, ctx.importId, ctx.ordinal, result);
+    });
+    return result;
+  };
+  const outcome = (status: ImportFileResult['status'], reasonCode: ImportReasonCode, detail: string | null = null) =>
+    finish({ ...base, status, reasonCode, reasonDetail: detail });
+
+  if (src.entry === 'symlink') return outcome('skipped', 'notMedia', 'symbolic link, not followed');
+  if (src.entry === 'special') return outcome('skipped', 'notMedia', 'not a regular file');
+  if (src.size === 0) return outcome('skipped', 'empty');
+
+  let kind: MediaKind | null = kindByExtension(src.originalName);
+  if (!kind) {
+    const header = await readHeader(src.path);
+    if (!header) return outcome('failed', 'unreadable', 'the file could not be opened');
+    kind = sniffKind(header);
+  }
+  if (!kind) {
+    if (!ctx.includeNonMedia) return outcome('skipped', 'notMedia');
+    kind = 'other';
+  }
+
+  await mkdir(ctx.layout.tmpDir, { recursive: true });
+  const temp = join(ctx.layout.tmpDir, `${randomBytes(12).toString('hex')}.part`);
+  let sha256: string;
+  try {
+    ctx.onPhase('copying', 0);
+    const copied = await ctx.copier.copy(src.path, temp, {
+      signal: ctx.signal,
+      onProgress: (bytes) => ctx.onPhase('copying', bytes),
+    });
+    sha256 = copied.sha256;
+  } catch (error) {
+    await removeOwnFile(temp);
+    if (error instanceof HashCopyAbortedError || ctx.signal.aborted) throw new ImportCancelledError();
+    if (error instanceof HashCopyError) return outcome('failed', reasonFromCopyError(error), error.message);
+    throw error;
+  }
+  base.sha256 = sha256;
+
+  const existing = findItemIdBySha(ctx.db, sha256);
+  if (existing) {
+    await removeOwnFile(temp);
+    return finish(
+      { ...base, status: 'duplicate', duplicateOf: existing },
+      {
+        at: stationTimestamp(ctx.now()),
+        actor: ctx.actor,
+        station: ctx.station,
+        action: 'import.duplicate',
+        subject: existing,
+        sha256,
+        details: {
+          importId: ctx.importId,
+          sourcePath: src.path,
+          relativePath: src.relativePath,
+          sourceDevice: ctx.sourceDevice,
+        },
+      },
+    );
+  }
+
+  const stored = evidencePath(ctx.layout, sha256);
+  try {
+    await mkdir(dirname(stored), { recursive: true });
+    // A stored file without an item is a leftover of an interrupted import; the re-read below
+    // decides whether it holds these bytes, so replacing it is always safe.
+    if (
+      await stat(stored).then(
+        () => true,
+        () => false,
+      )
+    )
+      await removeOwnFile(stored);
+    await rename(temp, stored);
+    await chmod(stored, 0o444);
+    await fsyncDir(dirname(stored));
+  } catch (error) {
+    await removeOwnFile(temp);
+    const code = (error as NodeJS.ErrnoException).code;
+    return outcome('failed', code === 'ENOSPC' ? 'diskFull' : 'storeError', (error as Error).message);
+  }
+
+  try {
+    ctx.onPhase('verifying', 0);
+    await ctx.beforeVerify?.(stored);
+    const reread = await ctx.copier.hash(stored, {
+      signal: ctx.signal,
+      onProgress: (bytes) => ctx.onPhase('verifying', bytes),
+    });
+    if (reread.sha256 !== sha256 || reread.bytes !== src.size) {
+      await removeOwnFile(stored);
+      return outcome('failed', 'copyMismatch', `copy hashed ${reread.sha256}, source ${sha256}`);
+    }
+  } catch (error) {
+    await removeOwnFile(stored);
+    if (error instanceof HashCopyAbortedError || ctx.signal.aborted) throw new ImportCancelledError();
+    if (error instanceof HashCopyError) return outcome('failed', 'storeError', error.message);
+    throw error;
+  }
+
+  ctx.onPhase('probing', src.size);
+  let media: MediaInfo = { kind };
+  let status: 'imported' | 'undecodable' = 'imported';
+  let reason: string | null = null;
+  if (kind !== 'other') {
+    const probe = await probeMedia(ctx.tools, stored, {
+      fileName: src.originalName,
+      modifiedAt: src.modifiedAt,
+      patterns: ctx.patterns,
+      stationOffsetMinutes: localOffsetMinutes(src.modifiedAt ?? ctx.now()),
+      signal: ctx.signal,
+    });
+    if (ctx.signal.aborted) {
+      await removeOwnFile(stored);
+      throw new ImportCancelledError();
+    }
+    if (probe.ok) media = probe.info;
+    else {
+      media = probe.partial;
+      status = 'undecodable';
+      reason = probe.reason;
+    }
+  }
+
+  ctx.onPhase('recording', src.size);
+  const itemId = randomUUID();
+  const importedAt = stationTimestamp(ctx.now());
+  try {
+    return finish(
+      { ...base, status, itemId, reasonCode: status === 'undecodable' ? 'probeFailed' : null, reasonDetail: reason },
+      {
+        at: importedAt,
+        actor: ctx.actor,
+        station: ctx.station,
+        action: 'import',
+        subject: itemId,
+        sha256,
+        details: {
+          importId: ctx.importId,
+          originalName: src.originalName,
+          relativePath: src.relativePath,
+          sourcePath: src.path,
+          sourceDevice: ctx.sourceDevice,
+          size: src.size,
+          modifiedAt: base.modifiedAt,
+          outcome: status,
+          kind: media.kind,
+        },
+      },
+      {
+        id: itemId,
+        sha256,
+        size: src.size,
+        originalName: src.originalName,
+        relativePath: src.relativePath,
+        sourcePath: src.path,
+        sourceDevice: ctx.sourceDevice,
+        modifiedAt: base.modifiedAt,
+        kind: media.kind,
+        status: status === 'undecodable' ? 'undecodable' : 'ok',
+        reason,
+        importId: ctx.importId,
+        importedAt,
+        importedBy: ctx.actor,
+        media,
+        custodySeq: 0,
+      },
+    );
+  } catch (error) {
+    // The transaction rolled back: the stored copy has no record and must not stay.
+    await removeOwnFile(stored);
+    throw error;
+  }
+}
+
+export async function removeTemp(path: string): Promise<void> {
+  await rm(path, { force: true });
+}

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import type { EventPayload } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
+import type { FileNamePattern, ImportFileResult, ImportProgress, ImportRecord } from '../../shared/schemas';
+import { appendCustody } from '../custody/custodyLog';
+import { inTransaction, type WritableDB } from '../db/database';
+import type { Logger } from '../engineApi';
+import type { MediaTools } from '../media/binaries';
+import { HashCopier } from '../store/hashCopy';
+import type { StationLayout } from '../store/layout';
+import { stationTimestamp } from '../util/time';
+import { ensureFreeSpace } from './freeSpace';
+import { ImportCancelledError, importOneFile } from './importFile';
+import { finishImport, getImportRecord, insertImport, insertImportFile } from './importRepo';
+import { scanSources, type SourceFile } from './scanSources';
+import { describeSourceDevice } from './sourceDevice';
+
+export interface ImportManagerDeps {
+  db: WritableDB;
+  layout: StationLayout;
+  tools: MediaTools;
+  log: Logger;
+  now: () => Date;
+  station: () => string;
+  patterns: () => FileNamePattern[];
+  emitProgress(p: ImportProgress): void;
+  emitFileDone(p: EventPayload<'import.fileDone'>): void;
+  emitFinished(record: ImportRecord): void;
+  onCustody(seq: number, hash: string): void;
+  onItemsAdded(itemIds: string[]): void;
+  beforeVerify?: (storedPath: string) => Promise<void>;
+}
+
+interface Running {
+  controller: AbortController;
+  done: Promise<ImportRecord>;
+}
+
+const PROGRESS_INTERVAL_MS = 150;
+
+/**
+ * Runs imports one at a time (two would fight over the same disk), each to a complete record:
+ * every source file listed with exactly one outcome, even when cancelled part-way.
+ */
+export class ImportManager {
+  private readonly running = new Map<string, Running>();
+  private readonly copier = new HashCopier();
+
+  constructor(private readonly deps: ImportManagerDeps) {}
+
+  async start(input: { paths: string[]; includeNonMedia: boolean; actor: string }): Promise<string> {
+    if (this.running.size > 0) throw new AppError('import.busy');
+    const { db, now } = this.deps;
+    const files = await scanSources(input.paths);
+    const candidates = files.filter((f) => f.entry === 'file');
+    await ensureFreeSpace(
+      this.deps.layout.root,
+      candidates.reduce((sum, f) => sum + f.size, 0),
+    );
+    const sourceDevice = await describeSourceDevice(input.paths[0] ?? '/');
+    const id = randomUUID();
+    const startedAt = stationTimestamp(now());
+    inTransaction(db, () => {
+      insertImport(db, {
+        id,
+        account: input.actor,
+        station: this.deps.station(),
+        startedAt,
+        sources: input.paths,
+        sourceDevice,
+        includeNonMedia: input.includeNonMedia,
+      });
+      const entry = appendCustody(db, {
+        at: startedAt,
+        actor: input.actor,
+        station: this.deps.station(),
+        action: 'import.start',
+        subject: id,
+        sha256: null,
+        details: {
+          sources: input.paths,
+          files: files.length,
+          bytes: candidates.reduce((s, f) => s + f.size, 0),
+          sourceDevice,
+        },
+      });
+      this.deps.onCustody(entry.seq, entry.hash);
+    });
+    const controller = new AbortController();
+    const done = this.run(id, files, { ...input, sourceDevice }, controller.signal);
+    this.running.set(id, { controller, done });
+    void done.finally(() => this.running.delete(id));
+    return id;
+  }
+
+  cancel(importId: string): void {
+    const r = this.running.get(importId);
+    if (!r) {
+      if (!getImportRecord(this.deps.db, importId)) throw new AppError('import.notFound', { importId });
+      return;
+    }
+    r.controller.abort();
+  }
+
+  /** Resolves with the final record once the import has ended. */
+  async wait(importId: string): Promise<ImportRecord> {
+    const r = this.running.get(importId);
+    if (r) return r.done;
+    const record = getImportRecord(this.deps.db, importId);
+    if (!record) throw new AppError('import.notFound', { importId });
+    return record;
+  }
+
+  async close(): Promise<void> {
+    for (const r of this.running.values()) r.controller.abort();
+    await Promise.all([...this.running.values()].map((r) => r.done.catch(() => undefined)));
+    await this.copier.close();
+  }
+
+  private async run(
+    id: string,
+    files: SourceFile[],
+    input: { includeNonMedia: boolean; actor: string; sourceDevice: string | null },
+    signal: AbortSignal,
+  ): Promise<ImportRecord> {
+    const { db, now, log } = this.deps;
+    const bytesTotal = files.reduce((s, f) => s + f.size, 0);
+    let bytesBefore = 0;
+    let lastEmit = 0;
+    const progress: ImportProgress = {
+      importId: id,
+      phase: 'scanning',
+      currentPath: null,
+      fileBytesDone: 0,
+      fileBytesTotal: 0,
+      filesDone: 0,
+      filesTotal: files.length,
+      bytesDone: 0,
+      bytesTotal,
+    };
+    const emit = (force: boolean): void => {
+      const t = Date.now();
+      if (!force && t - lastEmit < PROGRESS_INTERVAL_MS) return;
+      lastEmit = t;
+      this.deps.emitProgress({ ...progress });
+    };
+    emit(true);
+
+    let state: ImportRecord['state'] = 'completed';
+    const added: string[] = [];
+    for (const [ordinal, file] of files.entries()) {
+      if (signal.aborted) {
+        state = 'cancelled';
+        this.recordUnprocessed(id, ordinal, file, 'cancelled');
+        continue;
+      }
+      progress.currentPath = file.path;
+      progress.fileBytesTotal = file.size;
+      progress.fileBytesDone = 0;
+      let result: ImportFileResult;
+      try {
+        result = await importOneFile(file, {
+          db,
+          layout: this.deps.layout,
+          copier: this.copier,
+          tools: this.deps.tools,
+          importId: id,
+          ordinal,
+          actor: input.actor,
+          station: this.deps.station(),
+          sourceDevice: input.sourceDevice,
+          includeNonMedia: input.includeNonMedia,
+          patterns: this.deps.patterns(),
+          now,
+          signal,
+          onPhase: (phase, bytes) => {
+            progress.phase = phase;
+            // Copying reads the source; verifying re-reads the copy: both count towards the file.
+            progress.fileBytesDone = phase === 'verifying' ? bytes : phase === 'copying' ? bytes : file.size;
+            progress.bytesDone = bytesBefore + (phase === 'copying' ? bytes : file.size);
+            emit(false);
+          },
+          onCustody: this.deps.onCustody,
+          ...(this.deps.beforeVerify ? { beforeVerify: this.deps.beforeVerify } : {}),
+        });
+      } catch (error) {
+        if (error instanceof ImportCancelledError) {
+          state = 'cancelled';
+          this.recordUnprocessed(id, ordinal, file, 'cancelled');
+          continue;
+        }
+        log.error('import of a file failed unexpectedly', { path: file.path, error: String(error) });
+        result = this.recordUnprocessed(id, ordinal, file, 'storeError', (error as Error).message);
+      }
+      bytesBefore += file.size;
+      progress.filesDone = ordinal + 1;
+      progress.bytesDone = bytesBefore;
+      if (result.itemId) added.push(result.itemId);
+      this.deps.emitFileDone({ importId: id, result });
+      emit(true);
+    }
+
+    const finishedAt = stationTimestamp(now());
+    inTransaction(db, () => {
+      finishImport(db, id, state, finishedAt);
+      const record = getImportRecord(db, id);
+      const entry = appendCustody(db, {
+        at: finishedAt,
+        actor: input.actor,
+        station: this.deps.station(),
+        action: state === 'cancelled' ? 'import.cancel' : 'import.finish',
+        subject: id,
+        sha256: null,
+        details: { counts: record?.counts ?? {}, safeToWipe: record?.safeToWipe ?? false },
+      });
+      this.deps.onCustody(entry.seq, entry.hash);
+    });
+    progress.phase = 'done';
+    progress.currentPath = null;
+    emit(true);
+    if (added.length) this.deps.onItemsAdded(added);
+    const record = getImportRecord(db, id);
+    if (!record) throw new Error(`import ${id} vanished from the database`);
+    this.deps.emitFinished(record);
+    return record;
+  }
+
+  private recordUnprocessed(
+    id: string,
+    ordinal: number,
+    file: SourceFile,
+    reasonCode: 'cancelled' | 'storeError',
+    detail: string | null = null,
+  ): ImportFileResult {
+    const result: ImportFileResult = {
+      path: file.path,
+      relativePath: file.relativePath,
+      originalName: file.originalName,
+      size: file.size,
+      modifiedAt: file.modifiedAt ? stationTimestamp(file.modifiedAt) : null,
+      sha256: null,
+      status: 'failed',
+      itemId: null,
+      duplicateOf: null,
+      reasonCode,
+      reasonDetail: detail,
+    };
+    inTransaction(this.deps.db, () => insertImportFile(this.deps.db, id, ordinal, result));
+    return result;
+  }
+}

@@ -1,0 +1,126 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
+import type { WritableDB } from '../db/database';
+import type { Logger } from '../engineApi';
+import type { MediaTools } from '../media/binaries';
+import { makeFilmstrip, makeProxy, makeThumbnail } from '../media/derive';
+import { isProcessAbortedError } from '../media/runProcess';
+import { HashCopier } from '../store/hashCopy';
+import { derivedPath, evidencePath, type StationLayout } from '../store/layout';
+import { claimNextJob, completeJob, failJob, jobCounts, type DerivedJob, type DerivedVariant } from './derivedRepo';
+
+const FILE_NAMES: Record<DerivedVariant, string> = {
+  thumbnail: 'thumbnail.jpg',
+  filmstrip: 'filmstrip.jpg',
+  proxy: 'proxy.mp4',
+};
+
+const MAX_ATTEMPTS = 3;
+
+export interface DerivedRunnerOptions {
+  db: WritableDB;
+  layout: StationLayout;
+  tools: MediaTools;
+  log: Logger;
+  now: () => Date;
+  onChange(counts: { pending: number; running: number; failed: number }, itemId: string): void;
+}
+
+/**
+ * Works through the derived-media queue one job at a time in the background: the queue lives in
+ * the database, so jobs survive restarts, and one ffmpeg at a time leaves a core for the reviewer.
+ */
+export class DerivedRunner {
+  private running = false;
+  private stopped = false;
+  private readonly controller = new AbortController();
+  private readonly hasher = new HashCopier();
+  private idleWaiters: (() => void)[] = [];
+  private current: Promise<void> | null = null;
+
+  constructor(private readonly opts: DerivedRunnerOptions) {}
+
+  /** Starts working if idle; safe to call after every enqueue. */
+  kick(): void {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    this.current = this.loop().finally(() => {
+      this.running = false;
+      this.current = null;
+      for (const w of this.idleWaiters.splice(0)) w();
+    });
+  }
+
+  /** Resolves when the queue is empty (or the runner stopped). */
+  whenIdle(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.controller.abort();
+    await this.current?.catch(() => undefined);
+    await this.hasher.close();
+  }
+
+  private async loop(): Promise<void> {
+    const { db, now } = this.opts;
+    for (;;) {
+      if (this.stopped) return;
+      const job = claimNextJob(db, now());
+      if (!job) return;
+      this.opts.onChange(jobCounts(db), job.itemId);
+      await this.runJob(job);
+      this.opts.onChange(jobCounts(db), job.itemId);
+    }
+  }
+
+  private async runJob(job: DerivedJob): Promise<void> {
+    const { db, layout, tools, log, now } = this.opts;
+    const row = db.prepare('SELECT sha256 FROM items WHERE id = ?').get(job.itemId) as { sha256: string } | undefined;
+    if (!row) {
+      failJob(db, job, 'the item no longer exists', false, now());
+      return;
+    }
+    const source = evidencePath(layout, row.sha256);
+    const out = derivedPath(layout, job.itemId, FILE_NAMES[job.variant]);
+    const signal = this.controller.signal;
+    try {
+      await mkdir(dirname(out), { recursive: true });
+      const made =
+        job.variant === 'thumbnail'
+          ? await makeThumbnail(tools, source, out, { signal })
+          : job.variant === 'filmstrip'
+            ? await makeFilmstrip(tools, source, out, { signal })
+            : await makeProxy(tools, source, out, { signal });
+      const { sha256 } = await this.hasher.hash(out, { signal });
+      completeJob(
+        db,
+        job,
+        {
+          file: relative(layout.derivedDir, out),
+          sha256,
+          provenance: {
+            sourceSha256: row.sha256,
+            variant: job.variant,
+            tool: made.tool,
+            toolVersion: made.toolVersion,
+            args: made.args,
+            ...('tileTimesSec' in made ? { tileTimesSec: made.tileTimesSec } : {}),
+          },
+        },
+        now(),
+      );
+    } catch (error) {
+      if (this.stopped || isProcessAbortedError(error)) {
+        // Shutting down: the job goes back to the queue at the next start.
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      const retry = job.attempts < MAX_ATTEMPTS;
+      log.warn('derived media job failed', { itemId: job.itemId, variant: job.variant, error: message, retry });
+      failJob(db, job, message, retry, now());
+    }
+  }
+}

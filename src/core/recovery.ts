@@ -1,0 +1,87 @@
+import { chmod, readdir, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { appendCustody, lastCustody } from './custody/custodyLog';
+import { readChainHead } from './custody/chainHead';
+import { inTransaction, type WritableDB } from './db/database';
+import type { Logger } from './engineApi';
+import { findInterruptedImports, finishImport } from './import/importRepo';
+import { requeueInterruptedJobs } from './jobs/derivedRepo';
+import type { StationLayout } from './store/layout';
+import { stationTimestamp } from './util/time';
+
+/**
+ * Brings a data directory back to a consistent state after a crash or a killed process, before
+ * anything else touches it: half-written temporary files go, imports left running are closed as
+ * interrupted, copies that were stored but never recorded go, derived-media jobs resume.
+ * Everything it does is logged; what touches evidence records is also on the custody log.
+ */
+export async function recoverDataDir(opts: {
+  db: WritableDB;
+  layout: StationLayout;
+  log: Logger;
+  now: () => Date;
+  station: string;
+}): Promise<{ tempFilesRemoved: number; interruptedImports: number; orphansRemoved: number; headRepaired: boolean }> {
+  const { db, layout, log, now, station } = opts;
+
+  const temps = await readdir(layout.tmpDir).catch(() => [] as string[]);
+  for (const name of temps) {
+    await rm(join(layout.tmpDir, name), { force: true, recursive: true });
+    log.warn('removed a leftover temporary file from an interrupted run', { file: name });
+  }
+
+  const interrupted = findInterruptedImports(db);
+  let orphansRemoved = 0;
+  if (interrupted.length > 0) {
+    // Only an interrupted import can leave a stored copy without a record (between rename and
+    // commit); such a copy was never reported as imported, and its source is still on the device.
+    for (const file of await listStoredFiles(layout.evidenceDir)) {
+      const known = db.prepare('SELECT 1 FROM items WHERE sha256 = ?').get(file.sha256);
+      if (known) continue;
+      await chmod(file.path, 0o600).catch(() => undefined);
+      await unlink(file.path);
+      orphansRemoved++;
+      log.warn('removed a stored copy that an interrupted import never recorded', { sha256: file.sha256 });
+    }
+    inTransaction(db, () => {
+      for (const id of interrupted) {
+        const at = stationTimestamp(now());
+        finishImport(db, id, 'failed', at);
+        appendCustody(db, {
+          at,
+          actor: 'station',
+          station,
+          action: 'import.interrupted',
+          subject: id,
+          sha256: null,
+          details: { orphansRemoved },
+        });
+      }
+    });
+  }
+
+  const requeued = requeueInterruptedJobs(db);
+  if (requeued) log.info('resumed derived-media jobs', { count: requeued });
+
+  const head = await readChainHead(layout.chainHead);
+  const last = lastCustody(db);
+  // The head is written just after each commit; a crash in between leaves it one step behind.
+  // A missing head file is not repaired: it is written when the data directory is created, so
+  // its absence is for `log verify` to report.
+  const headRepaired = Boolean(last && head && head.seq < last.seq);
+  if (headRepaired) log.warn('the custody chain head file was behind the database; brought up to date', { head, last });
+
+  return { tempFilesRemoved: temps.length, interruptedImports: interrupted.length, orphansRemoved, headRepaired };
+}
+
+export async function listStoredFiles(evidenceDir: string): Promise<{ sha256: string; path: string }[]> {
+  const out: { sha256: string; path: string }[] = [];
+  for (const a of await readdir(evidenceDir).catch(() => [] as string[])) {
+    for (const b of await readdir(join(evidenceDir, a)).catch(() => [] as string[])) {
+      for (const name of await readdir(join(evidenceDir, a, b)).catch(() => [] as string[])) {
+        out.push({ sha256: name, path: join(evidenceDir, a, b, name) });
+      }
+    }
+  }
+  return out;
+}

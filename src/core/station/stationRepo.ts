@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Settings } from '../../shared/schemas';
+import type { ReadableDB, WritableDB } from '../db/database';
+import { DEFAULT_FILE_NAME_PATTERNS } from '../media/fileNamePatterns';
+
+function getValue(db: ReadableDB, key: string): string | null {
+  const row = db.prepare('SELECT value FROM station WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value ?? null;
+}
+
+function setValue(db: WritableDB, key: string, value: string): void {
+  db.prepare(
+    'INSERT INTO station (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  ).run(key, value);
+}
+
+/** The station's identity, made once when the data directory is first opened and never changed. */
+export function ensureStationId(db: WritableDB): string {
+  const existing = getValue(db, 'station_id');
+  if (existing) return existing;
+  const id = randomUUID();
+  setValue(db, 'station_id', id);
+  return id;
+}
+
+export function defaultSettings(): Settings {
+  return {
+    locale: 'zh-CN',
+    lockAfterMinutes: 15,
+    fileNamePatterns: DEFAULT_FILE_NAME_PATTERNS,
+    stationName: hostname().slice(0, 64) || 'station',
+  };
+}
+
+export function readSettings(db: ReadableDB): Settings {
+  const stored = getValue(db, 'settings');
+  const defaults = defaultSettings();
+  if (!stored) return defaults;
+  const parsed = Settings.partial().safeParse(JSON.parse(stored));
+  return { ...defaults, ...(parsed.success ? parsed.data : {}) };
+}
+
+export function writeSettings(db: WritableDB, settings: Settings): void {
+  setValue(db, 'settings', JSON.stringify(Settings.parse(settings)));
+}

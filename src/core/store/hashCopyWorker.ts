@@ -1,0 +1,155 @@
+import { parentPort } from 'node:worker_threads';
+import { createHash } from 'node:crypto';
+import { open, type FileHandle } from 'node:fs/promises';
+import type { FailureKind, HashCopyRequest, HashCopyResponse } from './hashCopyProtocol';
+
+/**
+ * Reads a source exactly once, hashing each chunk while it is written to the destination, with
+ * the next read and the previous write in flight on the thread pool while this thread hashes.
+ * Three buffers rotate so a buffer is never refilled before its write has finished.
+ */
+
+const PROGRESS_EVERY_BYTES = 32 * 1024 * 1024;
+
+class SourceChangedError extends Error {
+  constructor(
+    readonly kind: 'vanished' | 'changedDuringRead',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function post(message: HashCopyResponse): void {
+  parentPort?.postMessage(message);
+}
+
+function classify(error: unknown, writing: boolean): FailureKind {
+  if (error instanceof SourceChangedError) return error.kind;
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'diskFull';
+    case 'ENOENT':
+      return writing ? 'storeError' : 'vanished';
+    case 'EACCES':
+    case 'EPERM':
+      return writing ? 'storeError' : 'permissionDenied';
+    case 'EIO':
+    case 'ENXIO':
+    case 'ENODEV':
+    case 'ESTALE':
+      return writing ? 'storeError' : 'unreadable';
+    default:
+      return writing ? 'storeError' : 'unreadable';
+  }
+}
+
+async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promise<void> {
+  let phaseWriting = false;
+  let src: FileHandle | undefined;
+  let dst: FileHandle | undefined;
+  try {
+    src = await open(req.source, 'r');
+    const before = await src.stat();
+    phaseWriting = true;
+    dst = await open(req.dest, 'wx', 0o600);
+    phaseWriting = false;
+    const hash = createHash('sha256');
+    const buffers = [0, 1, 2].map(() => Buffer.allocUnsafe(req.chunkBytes));
+    let position = 0;
+    let nextProgress = PROGRESS_EVERY_BYTES;
+    let i = 0;
+    const source = src;
+    const dest = dst;
+    let pendingRead = source.read(buffers[0]!, 0, req.chunkBytes, 0);
+    let pendingWrite: Promise<unknown> = Promise.resolve();
+    for (;;) {
+      const { bytesRead } = await pendingRead;
+      if (bytesRead === 0) break;
+      const current = buffers[i % 3]!;
+      const readAt = position + bytesRead;
+      pendingRead = source.read(buffers[(i + 1) % 3]!, 0, req.chunkBytes, readAt);
+      hash.update(current.subarray(0, bytesRead));
+      phaseWriting = true;
+      await pendingWrite;
+      pendingWrite = dest.write(current, 0, bytesRead, position);
+      phaseWriting = false;
+      position = readAt;
+      i++;
+      if (position >= nextProgress) {
+        post({ type: 'progress', id: req.id, bytes: position });
+        nextProgress = position + PROGRESS_EVERY_BYTES;
+      }
+    }
+    phaseWriting = true;
+    await pendingWrite;
+    await dest.sync();
+    phaseWriting = false;
+    const after = await source.stat();
+    if (position !== before.size) {
+      throw new SourceChangedError(
+        position < before.size ? 'vanished' : 'changedDuringRead',
+        `read ${position} bytes of a file that was ${before.size} bytes when opened`,
+      );
+    }
+    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+      throw new SourceChangedError('changedDuringRead', 'the file changed while it was being read');
+    }
+    post({ type: 'done', id: req.id, sha256: hash.digest('hex'), bytes: position });
+  } catch (error) {
+    post({
+      type: 'error',
+      id: req.id,
+      kind: classify(error, phaseWriting),
+      code: (error as NodeJS.ErrnoException).code ?? null,
+      message: (error as Error).message,
+    });
+  } finally {
+    await src?.close().catch(() => undefined);
+    await dst?.close().catch(() => undefined);
+  }
+}
+
+async function hashFile(req: Extract<HashCopyRequest, { op: 'hash' }>): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(req.path, 'r');
+    const hash = createHash('sha256');
+    const buffers = [Buffer.allocUnsafe(req.chunkBytes), Buffer.allocUnsafe(req.chunkBytes)];
+    let position = 0;
+    let i = 0;
+    let nextProgress = PROGRESS_EVERY_BYTES;
+    const file = handle;
+    let pending = file.read(buffers[0]!, 0, req.chunkBytes, 0);
+    for (;;) {
+      const { bytesRead } = await pending;
+      if (bytesRead === 0) break;
+      const current = buffers[i % 2]!;
+      position += bytesRead;
+      pending = file.read(buffers[(i + 1) % 2]!, 0, req.chunkBytes, position);
+      hash.update(current.subarray(0, bytesRead));
+      i++;
+      if (position >= nextProgress) {
+        post({ type: 'progress', id: req.id, bytes: position });
+        nextProgress = position + PROGRESS_EVERY_BYTES;
+      }
+    }
+    post({ type: 'done', id: req.id, sha256: hash.digest('hex'), bytes: position });
+  } catch (error) {
+    post({
+      type: 'error',
+      id: req.id,
+      kind: classify(error, false),
+      code: (error as NodeJS.ErrnoException).code ?? null,
+      message: (error as Error).message,
+    });
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+parentPort?.on('message', (req: HashCopyRequest) => {
+  void (req.op === 'copy' ? copyAndHash(req) : hashFile(req));
+});

@@ -1,0 +1,16 @@
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Starts a worker thread from a module next to the caller. From source, `entry` is a `.ts` file
+ * and goes through the TypeScript bootstrap; in a bundle it is the compiled `.js` beside it.
+ */
+export function startWorker(entry: URL, workerData: Record<string, unknown> = {}): Worker {
+  const path = fileURLToPath(entry);
+  if (path.endsWith('.ts')) {
+    return new Worker(new URL('./tsWorkerBootstrap.mjs', import.meta.url), {
+      workerData: { ...workerData, __entry: entry.href },
+    });
+  }
+  return new Worker(entry, { workerData });
+}
