@@ -72,8 +72,11 @@ export async function handleMedia(
     });
   } catch (error) {
     if (error instanceof AppError) sendError(res, error.code, error.params);
-    else if (isMissingFile(error)) sendError(res, 'media.notFound');
-    else reportUnexpected(res, log, error, `media ${rawItemId}/${variant.data}`);
+    else if (isMissingFile(error)) {
+      // The engine vouched for this file a moment ago: a vanished store file is worth a log line.
+      log.warn('web host: media file missing', { itemId: rawItemId, variant: variant.data });
+      sendError(res, 'media.notFound');
+    } else reportUnexpected(res, log, error, `media ${rawItemId}/${variant.data}`);
   } finally {
     await handle?.close();
   }

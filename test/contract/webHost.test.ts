@@ -1,0 +1,382 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/core/engine';
+import type { Engine, Logger } from '../../src/core/engineApi';
+import { createHttpClient } from '../../src/renderer/api/httpClient';
+import { AppError } from '../../src/shared/errors';
+import { startWebHost, type WebHost } from '../../src/web/server';
+import { getMediaFixtures } from '../fixtures';
+import { collectEvents, sendRaw, type RawRequest, type RawResponse } from './http';
+
+/**
+ * The contract over real HTTP: the real engine in a temp data dir behind `startWebHost`, spoken to
+ * with raw requests, the way a browser, a media player or a hostile web page would.
+ */
+
+const ADMIN = { name: 'admin', password: 'correct horse battery' };
+const INDEX_HTML = '<!doctype html><title>station</title><script type="module" src="/assets/app.js"></script>';
+
+let root: string;
+let engine: Engine;
+let host: WebHost;
+const logged: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
+const log: Logger = {
+  info: (message, fields) => logged.push({ level: 'info', message, fields }),
+  warn: (message, fields) => logged.push({ level: 'warn', message, fields }),
+  error: (message, fields) => logged.push({ level: 'error', message, fields }),
+};
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'station-contract-http-'));
+  const staticDir = join(root, 'web');
+  await mkdir(join(staticDir, 'assets'), { recursive: true });
+  await writeFile(join(staticDir, 'index.html'), INDEX_HTML);
+  await writeFile(join(staticDir, 'assets', 'app.js'), 'export {};\n');
+  await writeFile(join(root, 'secret.txt'), 'outside the static root');
+  await symlink(join(root, 'secret.txt'), join(staticDir, 'assets', 'link.txt'));
+  engine = await createEngine({ dataDir: join(root, 'data'), log, runJobs: false });
+  host = await startWebHost({ engine, staticDir, log });
+});
+
+afterAll(async () => {
+  await host?.close();
+  await engine?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+const bearer = (): Record<string, string> => ({ Authorization: `Bearer ${host.token}` });
+
+function call(method: string, input: unknown, opts: { sessionId?: string; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...bearer(), 'Content-Type': 'application/json', ...opts.headers };
+  if (opts.sessionId) headers['X-Station-Session'] = opts.sessionId;
+  return sendRaw(host.port, `/api/call/${method}`, { method: 'POST', headers, body: JSON.stringify(input) });
+}
+
+function errorOf(res: RawResponse): { code: string; params: Record<string, unknown> } {
+  const body = res.json() as { ok: boolean; error: { code: string; params: Record<string, unknown> } };
+  expect(body.ok).toBe(false);
+  return body.error;
+}
+
+function valueOf<T>(res: RawResponse): T {
+  const body = res.json() as { ok: boolean; value: T };
+  expect(res.status, res.body.toString()).toBe(200);
+  expect(body.ok).toBe(true);
+  return body.value;
+}
+
+describe('the token', () => {
+  it('is required on API, media and pages (401 host.token)', async () => {
+    const api = await sendRaw(host.port, '/api/call/station.status', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(api.status).toBe(401);
+    expect(errorOf(api).code).toBe('host.token');
+
+    const media = await sendRaw(host.port, '/media/anything/original');
+    expect(media.status).toBe(401);
+    expect(errorOf(media).code).toBe('host.token');
+
+    expect((await sendRaw(host.port, '/')).status).toBe(401);
+  });
+
+  it('refuses a wrong token as bearer, cookie or address', async () => {
+    const wrong = `${host.token.slice(0, -2)}xx`;
+    const res = await call('station.status', {}, { headers: { Authorization: `Bearer ${wrong}` } });
+    expect(res.status).toBe(401);
+    const cookie = await sendRaw(host.port, '/', { headers: { Cookie: `station_token_${host.port}=${wrong}` } });
+    expect(cookie.status).toBe(401);
+    const address = await sendRaw(host.port, `/?token=${wrong}`);
+    expect(address.status).toBe(401);
+    expect(address.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('moves from the address into an HttpOnly SameSite=Strict cookie on first visit', async () => {
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`);
+    const visit = await sendRaw(host.port, `/?token=${host.token}`);
+    expect(visit.status).toBe(303);
+    expect(visit.headers.location).toBe('/');
+    const setCookie = visit.headers['set-cookie']?.[0] ?? '';
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+
+    const cookie = setCookie.split(';')[0]!;
+    const page = await sendRaw(host.port, '/', { headers: { Cookie: cookie } });
+    expect(page.status).toBe(200);
+    expect(page.body.toString()).toBe(INDEX_HTML);
+    const api = await call('station.status', {}, { headers: { Authorization: '', Cookie: cookie } });
+    expect(api.status).toBe(200);
+  });
+});
+
+describe('host and origin checks', () => {
+  it('refuses a foreign Host header, even with the token (DNS rebinding)', async () => {
+    const res = await call('station.status', {}, { headers: { Host: `evil.example:${host.port}` } });
+    expect(res.status).toBe(403);
+    expect(errorOf(res).code).toBe('host.origin');
+  });
+
+  it('refuses a foreign Origin on calls and media', async () => {
+    const res = await call('station.status', {}, { headers: { Origin: 'http://evil.example' } });
+    expect(res.status).toBe(403);
+    expect(errorOf(res).code).toBe('host.origin');
+    const media = await sendRaw(host.port, '/media/x/original', {
+      headers: { ...bearer(), Origin: `http://127.0.0.1:${host.port + 1}` },
+    });
+    expect(media.status).toBe(403);
+  });
+
+  it('accepts its own origin and localhost', async () => {
+    const own = await call('station.status', {}, { headers: { Origin: `http://127.0.0.1:${host.port}` } });
+    expect(own.status).toBe(200);
+    const localhost = await call('station.status', {}, { headers: { Host: `localhost:${host.port}` } });
+    expect(localhost.status).toBe(200);
+  });
+
+  it('sends the security headers on every answer', async () => {
+    for (const res of [await call('station.status', {}), await sendRaw(host.port, '/')]) {
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+    }
+  });
+});
+
+describe('RPC', () => {
+  it('answers an unknown method with 404 method.unknown', async () => {
+    const res = await call('nope.nothing', {});
+    expect(res.status).toBe(404);
+    expect(errorOf(res).code).toBe('method.unknown');
+    const proto = await call('__proto__', {});
+    expect(proto.status).toBe(404);
+  });
+
+  it('answers malformed JSON, a schema violation and a non-JSON body with 400 input.invalid', async () => {
+    const broken = await sendRaw(host.port, '/api/call/auth.signIn', {
+      method: 'POST',
+      headers: { ...bearer(), 'Content-Type': 'application/json' },
+      body: '{"name": ',
+    });
+    expect(broken.status).toBe(400);
+    expect(errorOf(broken).code).toBe('input.invalid');
+
+    const invalid = await call('auth.signIn', { name: 42 });
+    expect(invalid.status).toBe(400);
+    expect(errorOf(invalid).code).toBe('input.invalid');
+
+    const form = await sendRaw(host.port, '/api/call/station.status', {
+      method: 'POST',
+      headers: { ...bearer(), 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'a=1',
+    });
+    expect(form.status).toBe(400);
+    expect(errorOf(form).code).toBe('input.invalid');
+  });
+
+  it('refuses a body over 1 MB without reading it all', async () => {
+    const res = await sendRaw(host.port, '/api/call/station.status', {
+      method: 'POST',
+      headers: { ...bearer(), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ padding: 'x'.repeat(1024 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    expect(errorOf(res).code).toBe('input.invalid');
+  });
+
+  it('runs setup → sign-in → whoami, with the session in X-Station-Session', async () => {
+    const status = valueOf<{ setupRequired: boolean }>(await call('station.status', {}));
+    expect(status.setupRequired).toBe(true);
+
+    const setup = valueOf<{ sessionId: string; account: { name: string; role: string } }>(
+      await call('auth.setupAdmin', ADMIN),
+    );
+    expect(setup.account).toMatchObject({ name: ADMIN.name, role: 'admin' });
+
+    const again = await call('auth.setupAdmin', ADMIN);
+    expect(again.status).toBe(409);
+    expect(errorOf(again).code).toBe('setup.alreadyDone');
+
+    const wrong = await call('auth.signIn', { name: ADMIN.name, password: 'not the password' });
+    expect(wrong.status).toBe(401);
+    expect(errorOf(wrong).code).toBe('auth.invalid');
+
+    const session = valueOf<{ sessionId: string }>(await call('auth.signIn', ADMIN));
+    const me = valueOf<{ account: { name: string } }>(await call('auth.whoami', {}, { sessionId: session.sessionId }));
+    expect(me.account.name).toBe(ADMIN.name);
+
+    const anonymous = await call('auth.whoami', {});
+    expect(anonymous.status).toBe(401);
+    expect(errorOf(anonymous).code).toBe('auth.required');
+  });
+});
+
+describe('media over HTTP', () => {
+  let sessionId: string;
+  let itemId: string;
+  let original: Buffer;
+
+  beforeAll(async () => {
+    sessionId = valueOf<{ sessionId: string }>(await call('auth.signIn', ADMIN)).sessionId;
+    const source = getMediaFixtures().h264;
+    original = await readFile(source);
+
+    const events = collectEvents(host.port, host.token, (frame) => frame.event === 'import.finished');
+    const { importId } = valueOf<{ importId: string }>(await call('import.start', { paths: [source] }, { sessionId }));
+    const frames = await events.done;
+    expect(frames.some((frame) => frame.event === 'import.progress')).toBe(true);
+    const finished = frames.at(-1)?.payload as { importId: string };
+    expect(finished.importId).toBe(importId);
+
+    const record = valueOf<{ files: Array<{ status: string; itemId: string | null }> }>(
+      await call('import.get', { importId }, { sessionId }),
+    );
+    expect(record.files[0]?.status).toBe('imported');
+    itemId = record.files[0]!.itemId!;
+  });
+
+  const media = (range?: string, init: RawRequest = {}) =>
+    sendRaw(host.port, `/media/${encodeURIComponent(itemId)}/original?s=${encodeURIComponent(sessionId)}`, {
+      ...init,
+      headers: { ...bearer(), ...(range ? { Range: range } : {}), ...init.headers },
+    });
+
+  it('sends the whole original with 200 when no range is asked', async () => {
+    const res = await media();
+    expect(res.status).toBe(200);
+    expect(res.headers['accept-ranges']).toBe('bytes');
+    expect(res.headers['cache-control']).toBe('private, no-store');
+    expect(res.headers['content-type']).toMatch(/^video\/mp4/);
+    expect(Number(res.headers['content-length'])).toBe(original.length);
+    expect(createHash('sha256').update(res.body).digest('hex')).toBe(
+      createHash('sha256').update(original).digest('hex'),
+    );
+  });
+
+  it.each([
+    ['bytes=0-99', 0, 99],
+    ['bytes=1000-', 1000, -1],
+    ['bytes=-100', -100, -1],
+  ])('answers %s with 206 and the exact bytes', async (range, from, to) => {
+    const size = original.length;
+    const start = from < 0 ? size + from : from;
+    const end = to < 0 ? size - 1 : to;
+    const res = await media(range);
+    expect(res.status).toBe(206);
+    expect(res.headers['content-range']).toBe(`bytes ${start}-${end}/${size}`);
+    expect(Number(res.headers['content-length'])).toBe(end - start + 1);
+    expect(res.body.equals(original.subarray(start, end + 1))).toBe(true);
+  });
+
+  it('answers a range past the end with 416 and the size', async () => {
+    const res = await media(`bytes=${original.length}-`);
+    expect(res.status).toBe(416);
+    expect(res.headers['content-range']).toBe(`bytes */${original.length}`);
+  });
+
+  it('answers HEAD with the headers and no body', async () => {
+    const res = await media(undefined, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(Number(res.headers['content-length'])).toBe(original.length);
+    expect(res.body.length).toBe(0);
+    const partial = await media('bytes=10-19', { method: 'HEAD' });
+    expect(partial.status).toBe(206);
+    expect(partial.headers['content-range']).toBe(`bytes 10-19/${original.length}`);
+  });
+
+  it('refuses media without a session, and unknown items or variants', async () => {
+    const anonymous = await sendRaw(host.port, `/media/${itemId}/original`, { headers: bearer() });
+    expect(anonymous.status).toBe(401);
+    expect(errorOf(anonymous).code).toBe('auth.required');
+
+    const unknown = await sendRaw(host.port, `/media/no-such-item/original?s=${sessionId}`, { headers: bearer() });
+    expect(unknown.status).toBe(404);
+    expect(errorOf(unknown).code).toBe('media.notFound');
+
+    const variant = await sendRaw(host.port, `/media/${itemId}/secret?s=${sessionId}`, { headers: bearer() });
+    expect(variant.status).toBe(404);
+    expect(errorOf(variant).code).toBe('media.notFound');
+  });
+
+  it('keeps the stored file intact after streaming it', async () => {
+    const res = await media('bytes=0-0');
+    expect(res.status).toBe(206);
+    expect((await stat(getMediaFixtures().h264)).size).toBe(original.length);
+  });
+});
+
+describe('static files', () => {
+  const get = (path: string) => sendRaw(host.port, path, { headers: bearer() });
+
+  it('serves assets with their MIME type and falls back to index.html for app routes', async () => {
+    const asset = await get('/assets/app.js');
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toMatch(/^text\/javascript/);
+    const route = await get('/items/abc');
+    expect(route.status).toBe(200);
+    expect(route.headers['content-type']).toMatch(/^text\/html/);
+    expect(route.body.toString()).toBe(INDEX_HTML);
+    expect((await get('/assets/missing.js')).status).toBe(404);
+  });
+
+  it('never leaves the static root', async () => {
+    for (const path of [
+      '/..%2fsecret.txt',
+      '/..%2F..%2Fsecret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/%2e%2e/secret.txt',
+    ]) {
+      const res = await get(path);
+      expect(res.body.toString(), path).not.toContain('outside the static root');
+    }
+    // By name the link is inside the root; only its real path shows where it leads.
+    expect((await get('/assets/link.txt')).status).toBe(404);
+    // Node does not normalise a raw `..` in the request line; the host must.
+    const raw = await get('/../secret.txt');
+    expect(raw.body.toString()).not.toContain('outside the static root');
+  });
+});
+
+describe('close()', () => {
+  it('ends event streams and stops listening, leaving the engine open', async () => {
+    const extra = await startWebHost({ engine, staticDir: join(root, 'web'), log });
+    const stream = collectEvents(extra.port, extra.token, () => false);
+    await stream.opened;
+    await extra.close();
+    await expect(stream.done).resolves.toEqual([]);
+    await expect(sendRaw(extra.port, '/')).rejects.toThrow();
+    expect(valueOf<{ setupRequired: boolean }>(await call('station.status', {})).setupRequired).toBe(false);
+  });
+});
+
+describe('the renderer HTTP client against the host', () => {
+  it('keeps the session from sign-in, throws AppError with codes, and forgets the session on sign-out', async () => {
+    const client = createHttpClient({ baseUrl: `http://127.0.0.1:${host.port}`, token: host.token });
+    await expect(client.call('auth.signIn', { name: ADMIN.name, password: 'wrong password' })).rejects.toMatchObject({
+      code: 'auth.invalid',
+    });
+
+    const session = await client.call('auth.signIn', ADMIN);
+    expect((await client.call('auth.whoami', {})).account.name).toBe(ADMIN.name);
+    expect(client.mediaUrl('item 1', 'thumbnail')).toBe(
+      `http://127.0.0.1:${host.port}/media/item%201/thumbnail?s=${encodeURIComponent(session.sessionId)}`,
+    );
+
+    await client.call('auth.signOut', {});
+    const error = await client.call('auth.whoami', {}).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'auth.required' });
+    expect(client.mediaUrl('x', 'original')).toBe(`http://127.0.0.1:${host.port}/media/x/original`);
+  });
+});
+
+describe('the log', () => {
+  it('holds no unexpected errors after all of the above', () => {
+    expect(logged.filter((entry) => entry.level === 'error')).toEqual([]);
+  });
+});
