@@ -1,8 +1,12 @@
 import { statfs } from 'node:fs/promises';
 import { AppError } from '../../shared/errors';
 
-/** Room kept free beyond the files themselves, for the database, its journal and derived media. */
+/**
+ * Room kept free beyond the files themselves, for the database, its journal and derived media:
+ * 256 MiB, or 2% of a small volume.
+ */
 const RESERVE_BYTES = 256 * 1024 * 1024;
+const RESERVE_FRACTION = 0.02;
 
 /**
  * Refuses an import that cannot fit before anything is written. It counts every candidate file,
@@ -11,7 +15,8 @@ const RESERVE_BYTES = 256 * 1024 * 1024;
 export async function ensureFreeSpace(dir: string, neededBytes: number): Promise<void> {
   const fs = await statfs(dir);
   const available = fs.bavail * fs.bsize;
-  if (neededBytes + RESERVE_BYTES > available) {
-    throw new AppError('import.insufficientSpace', { needed: neededBytes + RESERVE_BYTES, available });
+  const reserve = Math.min(RESERVE_BYTES, Math.ceil(fs.blocks * fs.bsize * RESERVE_FRACTION));
+  if (neededBytes + reserve > available) {
+    throw new AppError('import.insufficientSpace', { needed: neededBytes + reserve, available });
   }
 }
