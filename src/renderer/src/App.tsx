@@ -1,0 +1,124 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { StationClient } from '../../shared/contract';
+import type { Session } from '../../shared/schemas';
+import { LockScreen } from './components/auth/LockScreen';
+import { SetupScreen } from './components/auth/SetupScreen';
+import { SignInScreen } from './components/auth/SignInScreen';
+import { Spinner } from './components/common/Spinner';
+import { MainLayout } from './components/layout/MainLayout';
+import { useIdle } from './hooks/useIdle';
+import { I18nProvider, useI18n } from './i18n';
+import { guardClient } from './station/guardClient';
+import { StationProvider, type StationStatus, type StationValue } from './station/StationContext';
+
+type Screen = 'setup' | 'signIn' | 'main';
+
+/** Boot: asks the station whether it needs setup, then provides the language it reports. */
+export function App({ client }: { client: StationClient }) {
+  const [status, setStatus] = useState<StationStatus | null>(null);
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    client.call('station.status', {}).then(setStatus, (error: unknown) => {
+      console.error('station.status failed', error);
+      setFailed(true);
+    });
+  }, [client]);
+
+  if (!status) {
+    return (
+      <div className="boot-screen" data-testid="boot-screen">
+        {failed ? (
+          <div className="banner banner-error" role="alert">
+            The station service cannot be reached. · 无法连接工作站服务。
+          </div>
+        ) : (
+          <Spinner label="…" />
+        )}
+      </div>
+    );
+  }
+  return (
+    <I18nProvider initialLocale={status.locale}>
+      <Station client={client} status={status} />
+    </I18nProvider>
+  );
+}
+
+function Station({ client, status }: { client: StationClient; status: StationStatus }) {
+  const { setLocale } = useI18n();
+  const [screen, setScreen] = useState<Screen>(status.setupRequired ? 'setup' : 'signIn');
+  const [session, setSession] = useState<Session | null>(null);
+  const [locked, setLocked] = useState(false);
+
+  const onSignedIn = useCallback(
+    (next: Session) => {
+      setSession(next);
+      setLocked(false);
+      setScreen('main');
+      // The account's saved language wins over the pre-sign-in default.
+      client.call('settings.get', {}).then(
+        (settings) => setLocale(settings.locale),
+        () => undefined,
+      );
+    },
+    [client, setLocale],
+  );
+
+  const guarded = useMemo(
+    () =>
+      guardClient(client, {
+        onLocked: () => setLocked(true),
+        onSignedOut: () => {
+          setSession(null);
+          setLocked(false);
+          setScreen('signIn');
+        },
+      }),
+    [client],
+  );
+
+  const lock = useCallback(async () => {
+    setLocked(true);
+    await client.call('auth.lock', {}).catch(() => undefined);
+  }, [client]);
+
+  const signOut = useCallback(async () => {
+    await client.call('auth.signOut', {}).catch(() => undefined);
+    setSession(null);
+    setLocked(false);
+    setScreen('signIn');
+  }, [client]);
+
+  useIdle(session?.lockAfterMinutes ?? 15, screen === 'main' && !locked, () => void lock());
+
+  const value = useMemo<StationValue | null>(
+    () => (session ? { client: guarded, status, session, lock, signOut } : null),
+    [guarded, status, session, lock, signOut],
+  );
+
+  if (screen === 'setup')
+    return <SetupScreen client={client} stationName={status.stationName} onSignedIn={onSignedIn} />;
+  if (screen === 'signIn' || !value || !session) {
+    return <SignInScreen client={client} stationName={status.stationName} onSignedIn={onSignedIn} />;
+  }
+  return (
+    <StationProvider value={value}>
+      <div className={locked ? 'app-shell app-locked' : 'app-shell'} aria-hidden={locked || undefined}>
+        <MainLayout />
+      </div>
+      {locked ? (
+        <LockScreen
+          client={client}
+          stationName={status.stationName}
+          session={session}
+          onUnlocked={(next) => {
+            setSession(next);
+            setLocked(false);
+          }}
+          onSwitchUser={() => void signOut()}
+        />
+      ) : null}
+    </StationProvider>
+  );
+}

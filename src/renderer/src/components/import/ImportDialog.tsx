@@ -1,0 +1,138 @@
+import { useCallback, useState } from 'react';
+import { useAction } from '../../hooks/useAction';
+import { useI18n } from '../../i18n';
+import { useClient } from '../../station/StationContext';
+import { Dialog } from '../common/Dialog';
+import { ErrorBanner } from '../common/ErrorBanner';
+import { Icon } from '../common/Icon';
+import { ImportProgressView } from './ImportProgressView';
+import { ImportRecordView } from './ImportRecordView';
+import { RecentImports } from './RecentImports';
+import { SourcePicker, type DroppedSources } from './SourcePicker';
+
+export type ImportStep =
+  { kind: 'choose' } | { kind: 'running'; importId: string } | { kind: 'record'; importId: string };
+
+interface ImportDialogProps {
+  initialStep: ImportStep;
+  dropped: DroppedSources | null;
+  onClose(): void;
+  onSelectItem(itemId: string): void;
+}
+
+/** Choose sources → live progress → the import record, in one dialog. */
+export function ImportDialog({ initialStep, dropped, onClose, onSelectItem }: ImportDialogProps) {
+  const { t } = useI18n();
+  const [step, setStep] = useState<ImportStep>(initialStep);
+  const running = step.kind === 'running';
+  const runningId = running ? step.importId : null;
+  const onFinished = useCallback(() => {
+    if (runningId) setStep({ kind: 'record', importId: runningId });
+  }, [runningId]);
+
+  const title = step.kind === 'record' ? t('record.title') : running ? t('progress.title') : t('import.title');
+  return (
+    <Dialog title={title} onClose={onClose} wide testId="import-dialog" closable={!running}>
+      {step.kind === 'choose' ? (
+        <ChooseSources
+          dropped={dropped}
+          onStarted={(importId) => setStep({ kind: 'running', importId })}
+          onOpenRecord={(importId) => setStep({ kind: 'record', importId })}
+        />
+      ) : step.kind === 'running' ? (
+        <ImportProgressView importId={step.importId} onFinished={onFinished} />
+      ) : (
+        <ImportRecordView
+          key={step.importId}
+          importId={step.importId}
+          onSelectItem={onSelectItem}
+          onImportMore={() => setStep({ kind: 'choose' })}
+        />
+      )}
+    </Dialog>
+  );
+}
+
+function ChooseSources({
+  dropped,
+  onStarted,
+  onOpenRecord,
+}: {
+  dropped: DroppedSources | null;
+  onStarted(importId: string): void;
+  onOpenRecord(importId: string): void;
+}) {
+  const { t } = useI18n();
+  const client = useClient();
+  const action = useAction();
+  const [sources, setSources] = useState<string[]>(() => dropped?.paths ?? []);
+  const [includeNonMedia, setIncludeNonMedia] = useState(false);
+
+  const start = async () => {
+    const started = await action.run(() => client.call('import.start', { paths: sources, includeNonMedia }));
+    if (started) onStarted(started.importId);
+  };
+
+  return (
+    <div className="import-choose">
+      <p className="muted">{t('import.intro')}</p>
+      <div className="import-columns">
+        <div className="import-main">
+          <SourcePicker sources={sources} onSourcesChange={setSources} dropped={dropped} />
+          <div className="selected-sources">
+            <h3>{t('import.selected')}</h3>
+            {sources.length === 0 ? (
+              <p className="muted small">{t('import.selectedNone')}</p>
+            ) : (
+              <ul data-testid="import-selected">
+                {sources.map((path) => (
+                  <li key={path} data-testid="import-source">
+                    <Icon name="folder" size={14} />
+                    <span className="mono ellipsis" title={path}>
+                      {path}
+                    </span>
+                    <button
+                      type="button"
+                      className="btn-icon"
+                      onClick={() => setSources(sources.filter((p) => p !== path))}
+                      aria-label={t('common.remove')}
+                      title={t('common.remove')}
+                    >
+                      <Icon name="close" size={12} />
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={includeNonMedia}
+              onChange={(e) => setIncludeNonMedia(e.target.checked)}
+              data-testid="import-include-non-media"
+            />
+            <span>
+              {t('import.includeNonMedia')}
+              <small className="muted block">{t('import.includeNonMediaHint')}</small>
+            </span>
+          </label>
+          <ErrorBanner error={action.error} />
+          <div className="form-actions">
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={sources.length === 0 || action.busy}
+              onClick={() => void start()}
+              data-testid="import-start"
+            >
+              <Icon name="import" />
+              {t('import.start')}
+            </button>
+          </div>
+        </div>
+        <RecentImports onOpen={onOpenRecord} />
+      </div>
+    </div>
+  );
+}

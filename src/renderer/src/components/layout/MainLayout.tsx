@@ -1,0 +1,124 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useDebounced } from '../../hooks/useDebounced';
+import { useI18n, type MessageKey } from '../../i18n';
+import { AccountsDialog } from '../accounts/AccountsDialog';
+import { Icon } from '../common/Icon';
+import { DetailPane } from '../detail/DetailPane';
+import { isFileDrag, readDroppedPaths } from '../import/dropPaths';
+import { ImportDialog, type ImportStep } from '../import/ImportDialog';
+import type { DroppedSources } from '../import/SourcePicker';
+import { FilterPanel } from '../library/FilterPanel';
+import { EMPTY_FILTERS, toLibraryQuery, type LibraryFilters } from '../library/filters';
+import { LibraryView } from '../library/LibraryView';
+import { TopBar } from './TopBar';
+
+const SEARCH_DEBOUNCE_MS = 300;
+const NOTICE_MS = 6_000;
+
+type Overlay = { kind: 'none' } | { kind: 'import'; step: ImportStep } | { kind: 'accounts' };
+
+export function MainLayout() {
+  const { t } = useI18n();
+  const [filters, setFilters] = useState<LibraryFilters>(EMPTY_FILTERS);
+  const debouncedText = useDebounced(filters.text, SEARCH_DEBOUNCE_MS);
+  const query = useMemo(() => toLibraryQuery({ ...filters, text: debouncedText }), [filters, debouncedText]);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [overlay, setOverlay] = useState<Overlay>({ kind: 'none' });
+  const [dropped, setDropped] = useState<DroppedSources | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [notice, setNotice] = useState<MessageKey | null>(null);
+  const [facetsKey, setFacetsKey] = useState(0);
+
+  const openImport = useCallback(() => setOverlay({ kind: 'import', step: { kind: 'choose' } }), []);
+  const closeOverlay = useCallback(() => setOverlay({ kind: 'none' }), []);
+  const onLibraryChanged = useCallback(() => setFacetsKey((k) => k + 1), []);
+
+  useEffect(() => {
+    if (!notice) return;
+    const timer = window.setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => window.clearTimeout(timer);
+  }, [notice]);
+
+  // Files dragged onto the window become import sources; only the desktop app can see their paths.
+  useEffect(() => {
+    const onDragOver = (event: DragEvent) => {
+      if (!isFileDrag(event)) return;
+      event.preventDefault();
+      setDragging(true);
+    };
+    const onDragLeave = (event: DragEvent) => {
+      if (event.relatedTarget === null) setDragging(false);
+    };
+    const onDrop = (event: DragEvent) => {
+      if (!event.dataTransfer || !isFileDrag(event)) return;
+      event.preventDefault();
+      setDragging(false);
+      const paths = readDroppedPaths(event.dataTransfer);
+      if (paths === null) return setNotice('import.dropNeedsDesktop');
+      if (paths.length === 0) return setNotice('import.dropNoPath');
+      setDropped({ paths, nonce: Date.now() });
+      setOverlay((current) =>
+        current.kind === 'import' && current.step.kind === 'choose'
+          ? current
+          : { kind: 'import', step: { kind: 'choose' } },
+      );
+    };
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('dragleave', onDragLeave);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragover', onDragOver);
+      window.removeEventListener('dragleave', onDragLeave);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, []);
+
+  return (
+    <div className="main-layout">
+      <TopBar onImport={openImport} onAccounts={() => setOverlay({ kind: 'accounts' })} />
+      <div className="workspace">
+        <FilterPanel filters={filters} onChange={setFilters} facetsKey={facetsKey} />
+        <LibraryView
+          filters={filters}
+          query={query}
+          onFiltersChange={setFilters}
+          selectedId={selectedId}
+          onSelect={setSelectedId}
+          onImport={openImport}
+          onLibraryChanged={onLibraryChanged}
+        />
+        <DetailPane
+          itemId={selectedId}
+          onOpenImport={(importId) => setOverlay({ kind: 'import', step: { kind: 'record', importId } })}
+        />
+      </div>
+      {overlay.kind === 'import' ? (
+        <ImportDialog
+          initialStep={overlay.step}
+          dropped={dropped}
+          onClose={closeOverlay}
+          onSelectItem={(itemId) => {
+            setSelectedId(itemId);
+            closeOverlay();
+          }}
+        />
+      ) : null}
+      {overlay.kind === 'accounts' ? <AccountsDialog onClose={closeOverlay} /> : null}
+      {dragging ? (
+        <div className="drop-overlay" aria-hidden="true">
+          <Icon name="import" size={40} />
+          <p>{t('import.drop')}</p>
+        </div>
+      ) : null}
+      {notice ? (
+        <div className="toast" role="status" data-testid="notice">
+          <Icon name="warning" />
+          <span>{t(notice)}</span>
+          <button type="button" className="btn-icon" onClick={() => setNotice(null)} aria-label={t('common.close')}>
+            <Icon name="close" size={12} />
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import { useState } from 'react';
+import { useStationEvent } from '../../hooks/useEvent';
+import { useLoad } from '../../hooks/useLoad';
+import { useI18n } from '../../i18n';
+import { useStation } from '../../station/StationContext';
+import { Icon } from '../common/Icon';
+import { LanguageSwitch } from '../common/LanguageSwitch';
+
+export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(): void }) {
+  const { t } = useI18n();
+  const { client, status, session, lock, signOut } = useStation();
+  const initialJobs = useLoad(() => client.call('jobs.summary', {}), 'jobs');
+  const [liveJobs, setLiveJobs] = useState<{ pending: number; running: number; failed: number } | null>(null);
+  useStationEvent('jobs.changed', setLiveJobs);
+  const jobs = liveJobs ?? initialJobs.data;
+  const account = session.account;
+  const isAdmin = account.role === 'admin';
+
+  return (
+    <header className="top-bar" data-testid="top-bar">
+      <div className="brand">
+        <span className="brand-mark">
+          <Icon name="shield" size={18} />
+        </span>
+        <div className="brand-text">
+          <span className="brand-name">{t('app.name')}</span>
+          <span className="brand-station" data-testid="station-name">
+            {status.stationName}
+          </span>
+        </div>
+      </div>
+      <button type="button" className="btn btn-primary" onClick={onImport} data-testid="open-import">
+        <Icon name="import" />
+        {t('top.import')}
+      </button>
+      <div className="spacer" />
+      {jobs && (jobs.pending > 0 || jobs.running > 0 || jobs.failed > 0) ? (
+        <span className="jobs-indicator dot-list" data-testid="jobs-indicator">
+          <span>
+            <span className="spinner spinner-small" aria-hidden="true" />
+            {t('top.jobs', { running: jobs.running, pending: jobs.pending })}
+          </span>
+          {jobs.failed ? <span className="warn-text">{t('top.jobsFailed', { count: jobs.failed })}</span> : null}
+        </span>
+      ) : null}
+      <LanguageSwitch persist={(locale) => client.call('settings.setLocale', { locale })} />
+      <span className="account-chip" data-testid="account-chip" title={account.name}>
+        <Icon name="users" size={14} />
+        {t('top.account', { name: account.displayName || account.name, role: t(`role.${account.role}`) })}
+      </span>
+      {isAdmin ? (
+        <button type="button" className="btn btn-ghost" onClick={onAccounts} data-testid="open-accounts">
+          <Icon name="users" />
+          {t('top.accounts')}
+        </button>
+      ) : null}
+      <button type="button" className="btn btn-ghost" onClick={() => void lock()} data-testid="lock">
+        <Icon name="lock" />
+        {t('top.lock')}
+      </button>
+      <button type="button" className="btn btn-ghost" onClick={() => void signOut()} data-testid="sign-out">
+        <Icon name="logout" />
+        {t('top.signOut')}
+      </button>
+    </header>
+  );
+}

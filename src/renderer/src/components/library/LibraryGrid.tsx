@@ -1,0 +1,115 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { useI18n } from '../../i18n';
+import { useClient } from '../../station/StationContext';
+import { ItemCard } from './ItemCard';
+import type { LibraryPages } from './useLibraryPages';
+
+const MIN_CARD_WIDTH = 210;
+const GAP = 12;
+const PADDING = 12;
+/** Height of the text block under the thumbnail: three lines of card text. */
+const CARD_INFO_HEIGHT = 74;
+
+export interface VisibleRange {
+  start: number;
+  end: number;
+}
+
+interface GridProps {
+  pages: LibraryPages;
+  total: number;
+  selectedId: string | null;
+  onSelect(id: string): void;
+  onRangeChange(range: VisibleRange): void;
+}
+
+function useWidth(ref: RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => setWidth(element.clientWidth));
+    observer.observe(element);
+    setWidth(element.clientWidth);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
+}
+
+/** Thumbnail cards in rows; only the rows on screen (plus a few) exist in the DOM. */
+export function LibraryGrid({ pages, total, selectedId, onSelect, onRangeChange }: GridProps) {
+  const { t } = useI18n();
+  const client = useClient();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const width = useWidth(scrollRef);
+  const inner = Math.max(MIN_CARD_WIDTH, width - PADDING * 2);
+  const columns = Math.max(1, Math.floor((inner + GAP) / (MIN_CARD_WIDTH + GAP)));
+  const cardWidth = (inner - GAP * (columns - 1)) / columns;
+  const rowHeight = Math.round((cardWidth * 9) / 16 + CARD_INFO_HEIGHT + GAP);
+  const rowCount = Math.ceil(total / columns);
+
+  // The virtualizer is read fresh on every render and never passed to memoised children.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 3,
+  });
+
+  useEffect(() => {
+    virtualizer.measure();
+  }, [virtualizer, rowHeight]);
+
+  const rows = virtualizer.getVirtualItems();
+  const firstRow = rows[0]?.index ?? 0;
+  const lastRow = rows[rows.length - 1]?.index ?? 0;
+  useEffect(() => {
+    onRangeChange({ start: firstRow * columns, end: (lastRow + 1) * columns - 1 });
+  }, [firstRow, lastRow, columns, onRangeChange]);
+
+  return (
+    <div className="library-scroll" ref={scrollRef} data-testid="library-grid">
+      <div className="virtual-inner" style={{ height: virtualizer.getTotalSize() + PADDING * 2 }}>
+        {rows.map((row) => (
+          <div
+            key={row.key}
+            className="grid-row"
+            style={{
+              transform: `translateY(${row.start + PADDING}px)`,
+              height: rowHeight - GAP,
+              left: PADDING,
+              right: PADDING,
+              gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+              gap: GAP,
+            }}
+          >
+            {Array.from({ length: columns }, (_, column) => {
+              const index = row.index * columns + column;
+              if (index >= total) return <div key={column} />;
+              const item = pages.itemAt(index);
+              if (!item) {
+                return (
+                  <div key={column} className="card card-loading" aria-busy="true">
+                    <div className="card-thumb" />
+                    <div className="card-body muted">{t('library.loadingItem')}</div>
+                  </div>
+                );
+              }
+              return (
+                <ItemCard
+                  key={item.id}
+                  item={item}
+                  thumbnailUrl={client.mediaUrl(item.id, 'thumbnail')}
+                  selected={item.id === selectedId}
+                  onSelect={onSelect}
+                />
+              );
+            })}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

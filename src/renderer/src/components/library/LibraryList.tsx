@@ -1,0 +1,146 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useEffect, useRef, type CSSProperties } from 'react';
+import type { ItemSummary } from '../../../../shared/schemas';
+import { useI18n } from '../../i18n';
+import { formatDuration, shortHash } from '../../lib/format';
+import { formatSize } from '../../lib/size';
+import { useClient } from '../../station/StationContext';
+import type { VisibleRange } from './LibraryGrid';
+import { GpsMark, RecordedTime, Thumbnail, UndecodableMark } from './ItemMarks';
+import type { LibraryPages } from './useLibraryPages';
+
+const ROW_HEIGHT = 40;
+
+interface ListProps {
+  pages: LibraryPages;
+  total: number;
+  selectedId: string | null;
+  onSelect(id: string): void;
+  onRangeChange(range: VisibleRange): void;
+}
+
+/** The dense table mode: one row per item, same virtualisation and page cache as the grid. */
+export function LibraryList({ pages, total, selectedId, onSelect, onRangeChange }: ListProps) {
+  const { t } = useI18n();
+  const client = useClient();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // The virtualizer is read fresh on every render and never passed to memoised children.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const rows = virtualizer.getVirtualItems();
+  const first = rows[0]?.index ?? 0;
+  const last = rows[rows.length - 1]?.index ?? 0;
+  useEffect(() => {
+    onRangeChange({ start: first, end: last });
+  }, [first, last, onRangeChange]);
+
+  return (
+    <div className="library-table" role="table" aria-rowcount={total} data-testid="library-list">
+      <div className="table-row table-head" role="row">
+        <span role="columnheader" />
+        <span role="columnheader">{t('col.name')}</span>
+        <span role="columnheader">{t('col.recorded')}</span>
+        <span role="columnheader">{t('col.duration')}</span>
+        <span role="columnheader">{t('col.device')}</span>
+        <span role="columnheader">{t('col.officer')}</span>
+        <span role="columnheader">{t('col.size')}</span>
+        <span role="columnheader">{t('col.sha256')}</span>
+        <span role="columnheader">{t('col.status')}</span>
+      </div>
+      <div className="library-scroll" ref={scrollRef}>
+        <div className="virtual-inner" style={{ height: virtualizer.getTotalSize() }}>
+          {rows.map((row) => {
+            const item = pages.itemAt(row.index);
+            const style = { transform: `translateY(${row.start}px)`, height: ROW_HEIGHT };
+            if (!item) {
+              return (
+                <div key={row.key} className="table-row table-loading" style={style} role="row" aria-busy="true">
+                  <span />
+                  <span className="muted">{t('library.loadingItem')}</span>
+                </div>
+              );
+            }
+            return (
+              <ListRow
+                key={item.id}
+                item={item}
+                style={style}
+                thumbnailUrl={client.mediaUrl(item.id, 'thumbnail')}
+                selected={item.id === selectedId}
+                onSelect={onSelect}
+              />
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+const ListRow = memo(function ListRow({
+  item,
+  style,
+  thumbnailUrl,
+  selected,
+  onSelect,
+}: {
+  item: ItemSummary;
+  style: CSSProperties;
+  thumbnailUrl: string;
+  selected: boolean;
+  onSelect(id: string): void;
+}) {
+  const { t } = useI18n();
+  const classes = ['table-row', selected ? 'selected' : '', item.status === 'undecodable' ? 'row-undecodable' : ''];
+  return (
+    <div
+      className={classes.join(' ')}
+      style={style}
+      role="row"
+      aria-selected={selected}
+      tabIndex={0}
+      onClick={() => onSelect(item.id)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') onSelect(item.id);
+      }}
+      data-testid="library-row"
+      data-item-id={item.id}
+      data-thumbnail={item.thumbnail}
+      data-status={item.status}
+    >
+      <span role="cell" className="row-thumb">
+        <Thumbnail item={item} mediaUrl={thumbnailUrl} />
+      </span>
+      <span role="cell" className="ellipsis" title={item.originalName}>
+        {item.originalName}
+      </span>
+      <span role="cell">
+        <RecordedTime item={item} />
+      </span>
+      <span role="cell" className="mono">
+        {formatDuration(item.durationSec) ?? t('common.none')}
+      </span>
+      <span role="cell" className="ellipsis">
+        {item.deviceId ?? t('common.none')}
+      </span>
+      <span role="cell" className="ellipsis">
+        {item.officerId ?? t('common.none')}
+      </span>
+      <span role="cell" className="num">
+        {formatSize(item.size, t)}
+      </span>
+      <span role="cell" className="mono hash" title={item.sha256}>
+        {shortHash(item.sha256)}
+      </span>
+      <span role="cell" className="row-marks">
+        {item.status === 'undecodable' ? <UndecodableMark /> : <span className="muted">{t('status.ok')}</span>}
+        {item.hasGps ? <GpsMark /> : null}
+      </span>
+    </div>
+  );
+});

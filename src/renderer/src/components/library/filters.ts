@@ -1,0 +1,60 @@
+import type { ItemStatus, LibraryQuery, MediaKind } from '../../../../shared/schemas';
+import { dayBoundary } from '../../lib/format';
+
+export type SortField = NonNullable<LibraryQuery['sort']>;
+export type SortOrder = NonNullable<LibraryQuery['order']>;
+
+/** The filter panel's state: strings as typed, '' meaning "any". */
+export interface LibraryFilters {
+  text: string;
+  recordedFrom: string;
+  recordedTo: string;
+  deviceId: string;
+  officerId: string;
+  kind: MediaKind | '';
+  status: ItemStatus | '';
+  sort: SortField;
+  order: SortOrder;
+}
+
+export const EMPTY_FILTERS: LibraryFilters = {
+  text: '',
+  recordedFrom: '',
+  recordedTo: '',
+  deviceId: '',
+  officerId: '',
+  kind: '',
+  status: '',
+  sort: 'importedAt',
+  order: 'desc',
+};
+
+export type LibraryPageQuery = Omit<LibraryQuery, 'offset' | 'limit'>;
+
+/** The query for library.query without paging; empty filters are left out rather than sent empty. */
+export function toLibraryQuery(filters: LibraryFilters): LibraryPageQuery {
+  const query: LibraryPageQuery = { sort: filters.sort, order: filters.order };
+  const text = filters.text.trim();
+  if (text) query.text = text;
+  const from = dayBoundary(filters.recordedFrom, false);
+  if (from) query.recordedFrom = from;
+  const to = dayBoundary(filters.recordedTo, true);
+  if (to) query.recordedTo = to;
+  if (filters.deviceId) query.deviceId = filters.deviceId;
+  if (filters.officerId) query.officerId = filters.officerId;
+  if (filters.kind) query.kind = filters.kind;
+  if (filters.status) query.status = filters.status;
+  return query;
+}
+
+export function hasActiveFilters(filters: LibraryFilters): boolean {
+  return Boolean(
+    filters.text.trim() ||
+    filters.recordedFrom ||
+    filters.recordedTo ||
+    filters.deviceId ||
+    filters.officerId ||
+    filters.kind ||
+    filters.status,
+  );
+}

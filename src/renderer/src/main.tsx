@@ -1,0 +1,14 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { getStationClient } from '../api';
+import { App } from './App';
+import './styles/app.css';
+import './styles/print.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <App client={getStationClient()} />
+  </StrictMode>,
+);

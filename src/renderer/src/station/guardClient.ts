@@ -1,0 +1,28 @@
+import type { StationClient } from '../../../shared/contract';
+import { toAppError } from '../i18n/errors';
+
+export interface SessionGuards {
+  onLocked(): void;
+  onSignedOut(): void;
+}
+
+/**
+ * Wraps the transport so that any call the engine refuses because the session is locked or gone
+ * switches the whole window to the lock or sign-in screen, whichever component made the call.
+ */
+export function guardClient(client: StationClient, guards: SessionGuards): StationClient {
+  return {
+    async call(method, input) {
+      try {
+        return await client.call(method, input);
+      } catch (error) {
+        const code = toAppError(error).code;
+        if (code === 'auth.locked') guards.onLocked();
+        else if (code === 'auth.required') guards.onSignedOut();
+        throw error;
+      }
+    },
+    on: (event, listener) => client.on(event, listener),
+    mediaUrl: (itemId, variant) => client.mediaUrl(itemId, variant),
+  };
+}
