@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import type { WritableDB } from '../db/database';
+import type { MediaInfo } from '../../shared/schemas';
 import type { Logger } from '../engineApi';
 import type { MediaTools } from '../media/binaries';
 import { makeFilmstrip, makeProxy, makeThumbnail } from '../media/derive';
@@ -78,7 +79,9 @@ export class DerivedRunner {
 
   private async runJob(job: DerivedJob): Promise<void> {
     const { db, layout, tools, log, now } = this.opts;
-    const row = db.prepare('SELECT sha256 FROM items WHERE id = ?').get(job.itemId) as { sha256: string } | undefined;
+    const row = db.prepare('SELECT sha256, media FROM items WHERE id = ?').get(job.itemId) as
+      | { sha256: string; media: string }
+      | undefined;
     if (!row) {
       failJob(db, job, 'the item no longer exists', false, now());
       return;
@@ -86,14 +89,21 @@ export class DerivedRunner {
     const source = evidencePath(layout, row.sha256);
     const out = derivedPath(layout, job.itemId, FILE_NAMES[job.variant]);
     const signal = this.controller.signal;
+    const media = JSON.parse(row.media) as MediaInfo;
+    // Known facts save ffmpeg a probe; this ffmpeg does not apply EXIF orientation by itself.
+    const known = {
+      signal,
+      ...(media.durationSec !== undefined ? { durationSec: media.durationSec } : {}),
+      ...(media.rotation !== undefined ? { rotation: media.rotation } : {}),
+    };
     try {
       await mkdir(dirname(out), { recursive: true });
       const made =
         job.variant === 'thumbnail'
-          ? await makeThumbnail(tools, source, out, { signal })
+          ? await makeThumbnail(tools, source, out, known)
           : job.variant === 'filmstrip'
-            ? await makeFilmstrip(tools, source, out, { signal })
-            : await makeProxy(tools, source, out, { signal });
+            ? await makeFilmstrip(tools, source, out, known)
+            : await makeProxy(tools, source, out, known);
       const { sha256 } = await this.hasher.hash(out, { signal });
       completeJob(
         db,
