@@ -1,0 +1,200 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createDB,
+  explain,
+  getColumnNames,
+  getSchemaNames,
+  getTableData,
+  getTableNames,
+  insertData,
+  updateToVersion,
+  versionBefore,
+} from '../../../test/engine/migrationHelpers';
+import type { WritableDB } from './database';
+import { DatabaseFromFutureError, migrate, schemaVersion } from './migrate';
+import { MIGRATIONS } from './migrations';
+
+const NEWEST = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+let db: WritableDB | null = null;
+const fresh = (): WritableDB => (db = createDB());
+
+afterEach(() => {
+  db?.close();
+  db = null;
+});
+
+describe('migrate', () => {
+  it('takes a fresh database from 0 to the newest version', () => {
+    const d = fresh();
+    expect(schemaVersion(d)).toBe(0);
+    expect(migrate(d)).toBe(NEWEST);
+    expect(NEWEST).toBe(10);
+    expect(d.pragma('user_version', { simple: true })).toBe(10);
+    expect(getTableNames(d)).toEqual([
+      'accounts',
+      'custody',
+      'derived',
+      'import_files',
+      'imports',
+      'items',
+      'station',
+      'time_corrections',
+    ]);
+    expect(getSchemaNames(d, 'trigger')).toEqual(['custody_no_delete', 'custody_no_update']);
+  });
+
+  it('is idempotent: a second run changes nothing', () => {
+    const d = fresh();
+    migrate(d);
+    const schemaBefore = d.prepare('SELECT type, name, sql FROM sqlite_schema ORDER BY name').all();
+    expect(migrate(d)).toBe(NEWEST);
+    expect(d.prepare('SELECT type, name, sql FROM sqlite_schema ORDER BY name').all()).toEqual(schemaBefore);
+  });
+
+  it('refuses a database newer than the station knows, and leaves it untouched', () => {
+    const d = fresh();
+    d.pragma('user_version = 999');
+    expect(() => migrate(d)).toThrow(DatabaseFromFutureError);
+    try {
+      migrate(d);
+    } catch (error) {
+      expect(error).toMatchObject({ found: 999, known: NEWEST });
+    }
+    expect(schemaVersion(d)).toBe(999);
+    expect(getTableNames(d)).toEqual([]);
+  });
+
+  it('rejects a migration list whose versions do not rise', () => {
+    const d = fresh();
+    const noop = () => undefined;
+    expect(() =>
+      migrate(d, undefined, [
+        { version: 10, update: noop },
+        { version: 10, update: noop },
+      ]),
+    ).toThrow(/must rise/);
+    expect(() =>
+      migrate(d, undefined, [
+        { version: 20, update: noop },
+        { version: 10, update: noop },
+      ]),
+    ).toThrow(/must rise/);
+    expect(schemaVersion(d)).toBe(0);
+  });
+
+  it('stops at a target version and continues from there later', () => {
+    const d = fresh();
+    const ran: number[] = [];
+    const list = [10, 20, 30].map((version) => ({
+      version,
+      update: (w: WritableDB) => {
+        ran.push(version);
+        w.exec(`CREATE TABLE t${version} (x INTEGER) STRICT`);
+      },
+    }));
+    expect(migrate(d, 20, list)).toBe(20);
+    expect(ran).toEqual([10, 20]);
+    expect(migrate(d, undefined, list)).toBe(30);
+    expect(ran).toEqual([10, 20, 30]);
+  });
+
+  it('rolls a failing migration back together with its version bump', () => {
+    const d = fresh();
+    const list = [
+      { version: 10, update: (w: WritableDB) => w.exec('CREATE TABLE a (x INTEGER) STRICT') },
+      {
+        version: 20,
+        update: (w: WritableDB) => {
+          w.exec('CREATE TABLE b (x INTEGER) STRICT');
+          throw new Error('boom');
+        },
+      },
+    ];
+    expect(() => migrate(d, undefined, list)).toThrow('boom');
+    expect(schemaVersion(d)).toBe(10);
+    expect(getTableNames(d)).toEqual(['a']);
+  });
+});
+
+/**
+ * One test per migration, in the Signal style: migrate to N−1, insert rows as N−1 stored them,
+ * migrate to N, compare. Version 10 creates the schema, so its "before" is empty and its test
+ * checks that rows of every table can be written and read back with the constraints it promises.
+ */
+describe('migration 10 (initial schema)', () => {
+  it('creates tables that hold an imported item with its custody entry', () => {
+    const d = fresh();
+    expect(updateToVersion(d, versionBefore(10))).toBe(0);
+    expect(updateToVersion(d, 10)).toBe(10);
+
+    insertData(d, 'custody', [
+      {
+        seq: 1,
+        at: '2026-03-01T09:30:00.000+08:00',
+        actor: 'admin',
+        station: 's1',
+        action: 'import',
+        subject: 'item-1',
+        sha256: 'a'.repeat(64),
+        details: '{}',
+        prev: '0'.repeat(64),
+        hash: 'b'.repeat(64),
+      },
+    ]);
+    insertData(d, 'imports', [
+      {
+        id: 'imp-1',
+        state: 'completed',
+        account: 'admin',
+        station: 's1',
+        started_at: '2026-03-01T09:30:00.000+08:00',
+        sources: '["/media/cam"]',
+        include_non_media: 0,
+      },
+    ]);
+    insertData(d, 'items', [
+      {
+        id: 'item-1',
+        sha256: 'a'.repeat(64),
+        size: 10,
+        original_name: 'a.mp4',
+        relative_path: 'a.mp4',
+        source_path: '/media/cam/a.mp4',
+        kind: 'video',
+        status: 'ok',
+        import_id: 'imp-1',
+        imported_at: '2026-03-01T09:30:00.000+08:00',
+        imported_by: 'admin',
+        media: '{"kind":"video"}',
+        search_text: 'a.mp4',
+        custody_seq: 1,
+      },
+    ]);
+    expect(getTableData(d, 'items')).toEqual([
+      expect.objectContaining({ id: 'item-1', offset_known: 0, has_gps: 0, recorded_at: null, custody_seq: 1 }),
+    ]);
+    expect(getColumnNames(d, 'items')).toContain('original_recorded_at');
+
+    // The constraints the engine relies on.
+    expect(() => insertData(d, 'items', [{ ...getTableData(d, 'items')[0]!, id: 'item-2' }])).toThrow(
+      /UNIQUE constraint failed: items.sha256/,
+    );
+    expect(() => d.prepare(`UPDATE items SET kind = 'movie' WHERE id = 'item-1'`).run()).toThrow(/CHECK/);
+    expect(() => d.prepare(`UPDATE custody SET actor = 'x'`).run()).toThrow(/append-only/);
+    expect(() => d.prepare(`DELETE FROM custody`).run()).toThrow(/append-only/);
+    expect(() => d.prepare(`UPDATE items SET import_id = 'no-such-import' WHERE id = 'item-1'`).run()).toThrow(
+      /FOREIGN KEY/,
+    );
+  });
+
+  it('indexes the columns the library filters and sorts on', () => {
+    const d = fresh();
+    updateToVersion(d, 10);
+    expect(explain(d, 'SELECT id FROM items WHERE device_id = @v', { v: 'x' })).toMatch(/USING INDEX items_device/);
+    expect(explain(d, 'SELECT id FROM items WHERE officer_id = @v', { v: 'x' })).toMatch(/USING INDEX items_officer/);
+    expect(explain(d, 'SELECT seq FROM custody WHERE subject = @v ORDER BY seq', { v: 'x' })).toMatch(
+      /custody_subject/,
+    );
+  });
+});
