@@ -20,6 +20,13 @@ export default defineConfig({
     sourcemap: true,
     // Inlined assets would become data: URLs; the CSP allows them for images only, so keep files.
     assetsInlineLimit: 0,
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // zod places `@__PURE__` comments where Rollup cannot use them: harmless, and the noise hides real warnings.
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('/node_modules/zod/')) return;
+        warn(warning);
+      },
+    },
   },
   server: { host: '127.0.0.1', strictPort: false },
 });

@@ -84,6 +84,12 @@ export async function serveStatic(
   }
   let file = await findFile(root, requested);
   if (file === null && extname(requested) === '') file = await findFile(root, resolve(root, 'index.html'));
+  if (file === null && urlPath === '/favicon.ico') {
+    // Browsers ask for it on their own; "no icon" should not show up as a console error.
+    res.statusCode = 204;
+    res.end();
+    return;
+  }
   if (file === null) {
     const isIndex = extname(requested) === '' || requested.endsWith('index.html');
     sendText(res, 404, isIndex ? 'The web interface is not built: run `npm run build:web`.' : 'Not found');

@@ -1,3 +1,5 @@
+// Must stay the first import: see zodJitless.ts.
+import './zodJitless';
 import type { StationBridge } from '../../shared/bridge';
 import type { StationClient } from '../../shared/contract';
 import { createHttpClient } from './httpClient';
