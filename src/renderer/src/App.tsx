@@ -11,7 +11,7 @@ import { I18nProvider, useI18n } from './i18n';
 import { guardClient } from './station/guardClient';
 import { StationProvider, type StationStatus, type StationValue } from './station/StationContext';
 
-type Screen = 'setup' | 'signIn' | 'main';
+type Screen = 'setup' | 'restoring' | 'signIn' | 'main';
 
 /** Boot: asks the station whether it needs setup, then provides the language it reports. */
 export function App({ client }: { client: StationClient }) {
@@ -46,8 +46,8 @@ export function App({ client }: { client: StationClient }) {
 }
 
 function Station({ client, status }: { client: StationClient; status: StationStatus }) {
-  const { setLocale } = useI18n();
-  const [screen, setScreen] = useState<Screen>(status.setupRequired ? 'setup' : 'signIn');
+  const { setLocale, t } = useI18n();
+  const [screen, setScreen] = useState<Screen>(status.setupRequired ? 'setup' : 'restoring');
   const [session, setSession] = useState<Session | null>(null);
   const [locked, setLocked] = useState(false);
 
@@ -64,6 +64,12 @@ function Station({ client, status }: { client: StationClient; status: StationSta
     },
     [client, setLocale],
   );
+
+  // A reloaded tab may still hold a live session in the client: resume it instead of asking again.
+  useEffect(() => {
+    if (screen !== 'restoring') return;
+    client.call('auth.whoami', {}).then(onSignedIn, () => setScreen('signIn'));
+  }, [client, screen, onSignedIn]);
 
   const guarded = useMemo(
     () =>
@@ -97,6 +103,13 @@ function Station({ client, status }: { client: StationClient; status: StationSta
     [guarded, status, session, lock, signOut],
   );
 
+  if (screen === 'restoring') {
+    return (
+      <div className="boot-screen" data-testid="boot-screen">
+        <Spinner label={t('boot.loading')} />
+      </div>
+    );
+  }
   if (screen === 'setup')
     return <SetupScreen client={client} stationName={status.stationName} onSignedIn={onSignedIn} />;
   if (screen === 'signIn' || !value || !session) {

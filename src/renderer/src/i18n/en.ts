@@ -123,6 +123,7 @@ export const en = {
   'col.outcome': 'Outcome',
 
   'marks.offsetAssumed': 'offset assumed',
+  'marks.offsetAssumedShort': 'assumed',
   'marks.offsetAssumedHint': 'The file did not record its time zone; the station offset was assumed.',
   'marks.gps': 'Has GPS location',
   'marks.undecodable': 'Undecodable',

@@ -117,6 +117,7 @@ export const zhCN: Messages = {
   'col.outcome': '结果',
 
   'marks.offsetAssumed': '时区为推定',
+  'marks.offsetAssumedShort': '推定',
   'marks.offsetAssumedHint': '文件未记录时区，已按工作站时区推定。',
   'marks.gps': '含 GPS 位置',
   'marks.undecodable': '无法解码',

@@ -103,7 +103,7 @@ function ItemDetails({
           <Field label={t('detail.recordedAt')} testId="detail-recorded-at">
             {item.recordedAt ? (
               <span className="recorded-time">
-                <span className="mono">{formatInstant(item.recordedAt)}</span>
+                <span className={item.offsetKnown ? 'mono' : 'mono warn-text'}>{formatInstant(item.recordedAt)}</span>
                 {item.offsetKnown ? null : <OffsetAssumedMark />}
               </span>
             ) : null}

@@ -174,7 +174,7 @@ function RecordContent({
               <th className="num">{t('col.size')}</th>
               <th>{t('col.modifiedAt')}</th>
               <th>{t('col.sha256')}</th>
-              <th>{t('col.outcome')}</th>
+              <th className="col-outcome">{t('col.outcome')}</th>
             </tr>
           </thead>
           <tbody>
@@ -209,7 +209,7 @@ function FileRow({
       <td className="break">{file.originalName}</td>
       <td className="mono break small">{file.relativePath}</td>
       <td className="num">{formatSize(file.size, t)}</td>
-      <td className="mono small">{formatInstant(file.modifiedAt) ?? t('common.none')}</td>
+      <td className="mono small nowrap">{formatInstant(file.modifiedAt) ?? t('common.none')}</td>
       <td className="mono hash-cell">{file.sha256 ?? t('common.none')}</td>
       <td>
         <div className="outcome-cell">

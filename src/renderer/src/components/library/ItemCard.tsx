@@ -46,7 +46,7 @@ export const ItemCard = memo(function ItemCard({ item, thumbnailUrl, selected, o
           {item.originalName}
         </div>
         <div className="card-line">
-          <RecordedTime item={item} />
+          <RecordedTime item={item} size="icon" />
         </div>
         <div className="card-line muted">
           <span title={t('col.device')}>{item.deviceId ?? t('common.none')}</span>

@@ -16,12 +16,23 @@ export function UndecodableMark() {
   );
 }
 
-export function OffsetAssumedMark() {
+/**
+ * How much room the flag gets: full words in the detail pane, a short word in table rows, and on
+ * cards only the amber clock (the time itself turns amber too; the tooltip gives the words).
+ */
+export type MarkSize = 'full' | 'short' | 'icon';
+
+export function OffsetAssumedMark({ size = 'full' }: { size?: MarkSize }) {
   const { t } = useI18n();
   return (
-    <span className="mark mark-warn" title={t('marks.offsetAssumedHint')} data-testid="mark-offset-assumed">
+    <span
+      className={size === 'icon' ? 'mark mark-warn mark-icon' : 'mark mark-warn'}
+      title={t('marks.offsetAssumedHint')}
+      aria-label={size === 'icon' ? t('marks.offsetAssumed') : undefined}
+      data-testid="mark-offset-assumed"
+    >
       <Icon name="clock" size={12} />
-      {t('marks.offsetAssumed')}
+      {size === 'icon' ? null : t(size === 'short' ? 'marks.offsetAssumedShort' : 'marks.offsetAssumed')}
     </span>
   );
 }
@@ -36,13 +47,19 @@ export function GpsMark() {
 }
 
 /** Recorded time as written by the camera, with the offset flag when the offset was guessed. */
-export function RecordedTime({ item }: { item: Pick<ItemSummary, 'recordedAt' | 'offsetKnown'> }) {
+export function RecordedTime({
+  item,
+  size = 'full',
+}: {
+  item: Pick<ItemSummary, 'recordedAt' | 'offsetKnown'>;
+  size?: MarkSize;
+}) {
   const { t } = useI18n();
   if (!item.recordedAt) return <span className="muted">{t('marks.noRecordedTime')}</span>;
   return (
-    <span className="recorded-time">
-      <span className="mono">{formatInstant(item.recordedAt)}</span>
-      {item.offsetKnown ? null : <OffsetAssumedMark />}
+    <span className={size === 'full' ? 'recorded-time' : 'recorded-time compact'}>
+      <span className={item.offsetKnown ? 'mono' : 'mono warn-text'}>{formatInstant(item.recordedAt)}</span>
+      {item.offsetKnown ? null : <OffsetAssumedMark size={size} />}
     </span>
   );
 }

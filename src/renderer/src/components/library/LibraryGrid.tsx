@@ -9,7 +9,7 @@ const MIN_CARD_WIDTH = 210;
 const GAP = 12;
 const PADDING = 12;
 /** Height of the text block under the thumbnail: three lines of card text. */
-const CARD_INFO_HEIGHT = 74;
+const CARD_INFO_HEIGHT = 70;
 
 export interface VisibleRange {
   start: number;

@@ -120,7 +120,7 @@ const ListRow = memo(function ListRow({
         {item.originalName}
       </span>
       <span role="cell">
-        <RecordedTime item={item} />
+        <RecordedTime item={item} size="short" />
       </span>
       <span role="cell" className="mono">
         {formatDuration(item.durationSec) ?? t('common.none')}
