@@ -99,7 +99,11 @@ async function probeWithFfprobe(tools: MediaTools, file: string, ctx: ProbeConte
   } catch (error) {
     if (error instanceof ProcessAbortedError) throw error;
     if (error instanceof ProcessFailedError && error.spawnError) throw error;
-    if (error instanceof ProcessError) return `ffprobe: ${error.stderrTail.at(-1) ?? error.message}`;
+    // ffprobe names the file it read, here the stored copy: the reason names the original instead,
+    // since it reaches the UI and exported records, where no store path may appear.
+    if (error instanceof ProcessError) {
+      return `ffprobe: ${error.stderrTail.at(-1) ?? error.message}`.split(file).join(ctx.fileName);
+    }
     // Unparsable JSON: ffprobe answered, but not about a file we can use.
     return `ffprobe output unreadable: ${error instanceof Error ? error.message : String(error)}`;
   }

@@ -1,0 +1,92 @@
+import { chmod, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { getMediaFixtures } from '../fixtures';
+import { listNames, listStoredShas, openStation, sha256File, type TestStation } from './harness';
+
+/**
+ * The re-read of the stored copy is what proves it: a copy that changed between writing and
+ * re-reading (bad RAM, a failing disk) must end as `failed`, leave nothing in the store and no
+ * item, and be reported as such.
+ */
+
+let station: TestStation;
+const flipped: string[] = [];
+
+/** Flips one byte in the middle of the stored copy, the way a bad sector would. */
+async function flipAByte(storedPath: string): Promise<void> {
+  flipped.push(storedPath);
+  await chmod(storedPath, 0o600);
+  const handle = await open(storedPath, 'r+');
+  try {
+    const { size } = await handle.stat();
+    const at = Math.floor(size / 2);
+    const byte = Buffer.alloc(1);
+    await handle.read(byte, 0, 1, at);
+    byte[0] = byte[0]! ^ 0xff;
+    await handle.write(byte, 0, 1, at);
+  } finally {
+    await handle.close();
+  }
+  await chmod(storedPath, 0o444);
+}
+
+beforeEach(async () => {
+  flipped.length = 0;
+  station = await openStation({ testHooks: { beforeVerify: flipAByte } });
+});
+
+afterEach(async () => {
+  await station?.cleanup();
+});
+
+it('fails a file whose stored copy no longer matches the source, and keeps nothing of it', async () => {
+  const fx = getMediaFixtures();
+  const sourceSha = await sha256File(fx.h264);
+  const record = await station.importAndWait([fx.h264]);
+
+  expect(flipped).toEqual([station.engine.storedPathOf(sourceSha)]);
+  expect(record.files).toHaveLength(1);
+  expect(record.files[0]).toMatchObject({
+    status: 'failed',
+    reasonCode: 'copyMismatch',
+    itemId: null,
+    sha256: sourceSha,
+  });
+  expect(record.counts.failed).toBe(1);
+  expect(record.safeToWipe).toBe(false);
+  expect((await station.call('library.query', {})).total).toBe(0);
+  expect(await listStoredShas(station.dataDir)).toEqual([]);
+  expect(await listNames(join(station.dataDir, 'tmp'))).toEqual([]);
+  // The source itself was never touched.
+  expect(await sha256File(fx.h264)).toBe(sourceSha);
+
+  const { entries } = await station.call('custody.list', { subject: record.id });
+  expect(entries.map((e) => e.action)).toEqual(['import.start', 'import.finish']);
+  expect(entries[1]!.details).toMatchObject({ counts: { failed: 1 }, safeToWipe: false });
+
+  const report = await station.engine.check({ rehash: true });
+  expect(report.problems).toEqual([]);
+  expect(report.ok).toBe(true);
+});
+
+it('fails only the damaged file of several and imports the rest', async () => {
+  const fx = getMediaFixtures();
+  let calls = 0;
+  await station.reopen({
+    testHooks: {
+      beforeVerify: async (path) => {
+        calls++;
+        if (calls === 2) await flipAByte(path);
+      },
+    },
+  });
+  const record = await station.importAndWait([fx.h264, fx.hevc, fx.audio]);
+  expect(record.files.map((f) => [f.originalName, f.status, f.reasonCode])).toEqual([
+    ['h264.mp4', 'imported', null],
+    ['hevc.mp4', 'failed', 'copyMismatch'],
+    ['audio.m4a', 'imported', null],
+  ]);
+  expect(await listStoredShas(station.dataDir)).toEqual([await sha256File(fx.h264), await sha256File(fx.audio)].sort());
+  expect((await station.engine.check({ rehash: true })).ok).toBe(true);
+});
