@@ -78,7 +78,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
   const now = opts.now ?? (() => new Date());
   const layout = stationLayout(opts.dataDir);
   await prepareDataDir(layout.root);
-  const db: WritableDB = openDatabase(layout.database);
+  const db: WritableDB = openDatabase(layout.database, { nativeBinding: opts.sqliteNativeBinding });
   try {
     migrate(db);
   } catch (error) {
@@ -101,7 +101,11 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
   const last = lastCustody(db);
   if (recoveredHead && last && recoveredHead.seq < last.seq) await head.writeNow();
 
-  const tools = await resolveMediaTools({ ffmpegPath: opts.ffmpegPath, ffprobePath: opts.ffprobePath });
+  const tools = await resolveMediaTools({
+    ffmpegPath: opts.ffmpegPath,
+    ffprobePath: opts.ffprobePath,
+    bundledDir: opts.mediaBundledDir,
+  });
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>): void => {
@@ -253,6 +257,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
         }
       }
     },
+    activeAccount: (sessionId) => sessions.active(sessionId),
     waitForImport: (id) => imports.wait(id),
     storedPathOf: (sha256) => evidencePath(layout, sha256),
     accountNamesForSignIn: () => listAccounts(db).map((a) => ({ name: a.name, role: a.role })),

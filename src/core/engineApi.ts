@@ -1,4 +1,5 @@
 import type { EventName, EventPayload, MediaVariant, MethodName, MethodOutput } from '../shared/contract';
+import type { Account } from '../shared/schemas';
 
 /** Who is calling, as the host knows it. The host has already checked its own transport (token, sender). */
 export interface CallContext {
@@ -31,6 +32,11 @@ export interface Engine {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** Resolves an item's media for streaming, after checking the session; throws `media.notFound`. */
   openMedia(itemId: string, variant: MediaVariant, ctx: CallContext): Promise<MediaFile>;
+  /**
+   * The account of a signed-in, unlocked session, or null; does not count as activity. Hosts use
+   * it to push events only to clients that may see them.
+   */
+  activeAccount(sessionId: string | null): Account | null;
   /** Stops background jobs and child processes, closes the database. */
   close(): Promise<void>;
 }
@@ -44,6 +50,10 @@ export interface EngineOptions {
   runJobs?: boolean;
   ffmpegPath?: string;
   ffprobePath?: string;
+  /** Folder of the ffmpeg/ffprobe shipped with a packaged app; tried after the explicit paths. */
+  mediaBundledDir?: string;
+  /** A `better_sqlite3.node` built for this runtime (Electron's ABI); default: the package's own. */
+  sqliteNativeBinding?: string;
   /** Seams for tests that prove failure handling with real files; never set by a host. */
   testHooks?: {
     /** Runs after a copy is stored and before it is re-read and compared. */

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Engine, Logger } from '../core/engineApi';
 import { MediaVariant } from '../shared/contract';
 import { AppError } from '../shared/errors';
-import { formatContentRange, parseRangeHeader } from './range';
+import { formatContentRange, parseRangeHeader } from '../shared/range';
 import { readSessionId, reportUnexpected } from './rpc';
 import { sendError } from './respond';
 

@@ -45,6 +45,7 @@ export function sendRaw(port: number, path: string, init: RawRequest = {}): Prom
 export function collectEvents(
   port: number,
   token: string,
+  sessionId: string,
   until: (frame: { event: string; payload: unknown }) => boolean,
 ): { opened: Promise<void>; done: Promise<Array<{ event: string; payload: unknown }>>; abort(): void } {
   const frames: Array<{ event: string; payload: unknown }> = [];
@@ -53,7 +54,12 @@ export function collectEvents(
   const opened = new Promise<void>((resolve) => (markOpened = resolve));
   const done = new Promise<typeof frames>((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port, path: '/api/events', headers: { Authorization: `Bearer ${token}` } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: `/api/events?s=${encodeURIComponent(sessionId)}`,
+        headers: { Authorization: `Bearer ${token}` },
+      },
       (res) => {
         markOpened();
         let buffer = '';

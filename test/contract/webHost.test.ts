@@ -226,7 +226,7 @@ describe('media over HTTP', () => {
     const source = getMediaFixtures().h264;
     original = await readFile(source);
 
-    const events = collectEvents(host.port, host.token, (frame) => frame.event === 'import.finished');
+    const events = collectEvents(host.port, host.token, sessionId, (frame) => frame.event === 'import.finished');
     const { importId } = valueOf<{ importId: string }>(await call('import.start', { paths: [source] }, { sessionId }));
     const frames = await events.done;
     expect(frames.some((frame) => frame.event === 'import.progress')).toBe(true);
@@ -342,10 +342,26 @@ describe('static files', () => {
   });
 });
 
+describe('event stream', () => {
+  it('is refused without a signed-in session, and to a session that has signed out', async () => {
+    const none = await sendRaw(host.port, '/api/events', { headers: { Authorization: `Bearer ${host.token}` } });
+    expect(none.status).toBe(401);
+    expect(JSON.parse(none.body.toString()).error.code).toBe('auth.required');
+
+    const sessionId = valueOf<{ sessionId: string }>(await call('auth.signIn', ADMIN)).sessionId;
+    await call('auth.signOut', {}, { sessionId });
+    const ended = await sendRaw(host.port, `/api/events?s=${encodeURIComponent(sessionId)}`, {
+      headers: { Authorization: `Bearer ${host.token}` },
+    });
+    expect(ended.status).toBe(401);
+  });
+});
+
 describe('close()', () => {
   it('ends event streams and stops listening, leaving the engine open', async () => {
     const extra = await startWebHost({ engine, staticDir: join(root, 'web'), log });
-    const stream = collectEvents(extra.port, extra.token, () => false);
+    const sessionId = valueOf<{ sessionId: string }>(await call('auth.signIn', ADMIN)).sessionId;
+    const stream = collectEvents(extra.port, extra.token, sessionId, () => false);
     await stream.opened;
     await extra.close();
     await expect(stream.done).resolves.toEqual([]);

@@ -40,6 +40,13 @@ export class SessionRegistry {
     return s.account;
   }
 
+  /** The account of an open, unlocked, not idle session, without counting this as activity. */
+  active(sessionId: string | null): Account | null {
+    const s = sessionId ? this.sessions.get(sessionId) : undefined;
+    if (!s || s.locked || this.now().getTime() - s.lastActivityMs > this.lockAfterMs()) return null;
+    return s.account;
+  }
+
   /** The account of a session whether or not it is locked: for unlocking it. */
   peek(sessionId: string): Account | null {
     return this.sessions.get(sessionId)?.account ?? null;

@@ -93,8 +93,10 @@ export function createHttpClient({ baseUrl = '', token }: HttpClientOptions = {}
   };
 
   const connect = (): void => {
-    if (source !== null || !hasListeners()) return;
-    const next = new EventSource(`${baseUrl}/api/events`);
+    const sessionId = session.get();
+    // The host streams events only to a signed-in session: before sign-in there is nothing to hear.
+    if (source !== null || !hasListeners() || sessionId === null) return;
+    const next = new EventSource(`${baseUrl}/api/events?s=${encodeURIComponent(sessionId)}`);
     next.onopen = () => {
       reconnectDelayMs = RECONNECT_MIN_MS;
     };
@@ -114,6 +116,16 @@ export function createHttpClient({ baseUrl = '', token }: HttpClientOptions = {}
       }
     };
     source = next;
+  };
+
+  /** A new session (sign-in, unlock) or none (sign-out) needs a new stream. */
+  const reconnectForSession = (): void => {
+    source?.close();
+    source = null;
+    if (reconnectTimer !== null) clearTimeout(reconnectTimer);
+    reconnectTimer = null;
+    reconnectDelayMs = RECONNECT_MIN_MS;
+    connect();
   };
 
   const disconnectIfIdle = (): void => {
@@ -149,14 +161,20 @@ export function createHttpClient({ baseUrl = '', token }: HttpClientOptions = {}
       } catch (cause) {
         throw new AppError('internal', { reason: 'response', status: response.status }, { cause });
       }
-      if (method === 'auth.signOut') session.set(null);
+      if (method === 'auth.signOut') {
+        session.set(null);
+        reconnectForSession();
+      }
       if (typeof body !== 'object' || body === null || !('ok' in body)) {
         throw new AppError('internal', { reason: 'response', status: response.status });
       }
       if (body.ok !== true) throw deserializeError('error' in body ? body.error : undefined);
 
       const value = ('value' in body ? body.value : undefined) as MethodOutput<M>;
-      if (SESSION_OPENERS.has(method)) session.set(readSessionId(value));
+      if (SESSION_OPENERS.has(method)) {
+        session.set(readSessionId(value));
+        reconnectForSession();
+      }
       return value;
     },
 
