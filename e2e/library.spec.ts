@@ -216,3 +216,53 @@ test('setup, import, thumbnails and metadata, duplicate import, language switch'
 
   expect(errors).toEqual([]);
 });
+
+test('time correction, accounts, and drag-and-drop in a plain browser', async ({ page, webHost }) => {
+  // Relies on the first test: the station is set up and the camera folder imported.
+  await page.setViewportSize({ width: 1600, height: 960 });
+  await openStation(page, webHost);
+  const signIn = page.getByTestId('sign-in-screen');
+  await signIn.getByTestId('sign-in-name').fill(ADMIN.name);
+  await signIn.getByTestId('sign-in-password').fill(ADMIN.password);
+  await signIn.getByTestId('sign-in-submit').click();
+
+  // Correct the body-cam clip's recorded time: logged, the original kept and shown.
+  await page.getByTestId('library-card').filter({ hasText: 'DSJ-A8_012345' }).click();
+  const detail = page.getByTestId('detail');
+  const originalTime = await detail.getByTestId('detail-recorded-at').innerText();
+  const custodyBefore = await detail.getByTestId('custody-entry').count();
+  await detail.getByTestId('correct-time-open').click();
+  const form = detail.getByTestId('correct-time-form');
+  await form.getByTestId('correct-time-value').fill('2026-03-01T09:22:00');
+  await form.getByTestId('correct-time-offset').fill('+08:00');
+  await form.getByTestId('correct-time-reason').fill('记录仪时钟比工作站快 8 分钟');
+  await saveScreenshot(page, '13-correct-time');
+  await form.getByTestId('correct-time-submit').click();
+  await expect(form).toBeHidden();
+  await expect(detail.getByTestId('detail-recorded-at')).toContainText('2026-03-01 09:22:00 +08:00');
+  await expect(detail.getByTestId('corrections').locator('li')).toHaveCount(1);
+  await expect(detail.getByTestId('corrections')).toContainText('记录仪时钟比工作站快 8 分钟');
+  expect(originalTime).not.toContain('09:22:00');
+  await expect.poll(() => detail.getByTestId('custody-entry').count()).toBeGreaterThan(custodyBefore);
+
+  // Accounts: the administrator adds a reviewer.
+  await page.getByTestId('open-accounts').click();
+  const accounts = page.getByTestId('accounts-dialog');
+  await accounts.getByLabel('账户名').last().fill('reviewer01');
+  await accounts.getByLabel('显示名称').last().fill('李审阅');
+  await accounts.getByLabel('初始密码').fill('reviewer password');
+  await accounts.getByRole('combobox').selectOption('reviewer');
+  await accounts.getByRole('button', { name: '创建账户' }).click();
+  await expect(accounts.getByTestId('accounts-table')).toContainText('reviewer01');
+  await saveScreenshot(page, '14-accounts');
+  await page.keyboard.press('Escape');
+
+  // A plain browser cannot tell the paths of dropped files: it says so instead of failing silently.
+  const dataTransfer = await page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['x'], 'clip.mp4', { type: 'video/mp4' }));
+    return transfer;
+  });
+  await page.dispatchEvent('body', 'drop', { dataTransfer });
+  await expect(page.getByTestId('notice')).toContainText('桌面版');
+});
