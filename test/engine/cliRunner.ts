@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Runs the real CLI from source in a child process. It is started as `node --import tsx
+ * src/cli/index.ts` rather than through the `tsx` launcher, which runs the script in a second
+ * process of its own: a SIGKILL must hit the process that does the work.
+ */
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const CLI_PASSWORD = 'correct horse battery';
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunningCli {
+  child: ChildProcess;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+  stdout(): string;
+  done: Promise<CliResult>;
+}
+
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, STATION_PASSWORD: CLI_PASSWORD, STATION_DATA: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, stderr: () => stderr, stdout: () => stdout, done };
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return spawnCli(args, env).done;
+}
+
+/**
+ * Resolves once `ready()` holds, checking after every chunk of output and every few milliseconds
+ * in between; rejects if the process ends first. Polling only decides when to act: no test
+ * asserts on how long anything took.
+ */
+export function whenCli(cli: RunningCli, ready: () => Promise<boolean> | boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(timer);
+      cli.child.stderr?.off('data', check);
+      if (error) reject(error);
+      else resolve();
+    };
+    const check = (): void => {
+      void Promise.resolve(ready()).then(
+        (ok) => ok && finish(),
+        (error: unknown) => finish(error as Error),
+      );
+    };
+    const timer = setInterval(check, 5);
+    cli.child.stderr?.on('data', check);
+    void cli.done.then((r) => finish(new Error(`the CLI ended (code ${r.code}) before the moment came:\n${r.stderr}`)));
+  });
+}
