@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { findElectronBinary } from '../scripts/electronBinary.mjs';
+import { ensureElectronSqliteBinding } from '../scripts/electronSqlite.mjs';
 import type { BridgeResult, StationBridge } from '../src/shared/bridge';
 
 /**
@@ -31,12 +32,21 @@ const problems: string[] = [];
 
 test.beforeAll(async () => {
   if (!binary.ok) return;
+  // The first run may build better-sqlite3 for Electron from source, which takes minutes.
+  test.setTimeout(10 * 60_000);
   if (!existsSync(join(ROOT, 'out', 'main', 'index.js')) || !existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) {
     execFileSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
       cwd: ROOT,
       stdio: 'inherit',
     });
   }
+  // node_modules holds better-sqlite3 built for Node; the app needs Electron's build, as `npm start` gives it.
+  const sqlite = await ensureElectronSqliteBinding({
+    root: ROOT,
+    electronPath: binary.path,
+    onBuildStart: console.log,
+  });
+  if (!sqlite.ok) throw new Error(`better-sqlite3 could not be built for Electron: ${sqlite.reason}`);
   dataDir = await mkdtemp(join(tmpdir(), 'station-electron-'));
   await mkdir(SCREENSHOTS, { recursive: true });
   app = await electron.launch({
@@ -44,7 +54,7 @@ test.beforeAll(async () => {
     // Chromium refuses to start as root without --no-sandbox (containers, CI). That flag drops the
     // OS process sandbox only; contextIsolation and the renderer sandbox checked below still hold.
     args: [ROOT, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-gpu'],
-    env: { ...process.env, STATION_DATA: dataDir, ELECTRON_ENABLE_LOGGING: '1' },
+    env: { ...process.env, STATION_DATA: dataDir, STATION_SQLITE_BINDING: sqlite.path, ELECTRON_ENABLE_LOGGING: '1' },
     cwd: ROOT,
   });
   app.process().stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));

@@ -1,12 +1,17 @@
 // `npm start`: the desktop app when Electron's binary is here, otherwise the local web host with
 // the same UI and engine. Arguments after `--` are passed on (`npm start -- --data ./st --port 0`).
 // Works with no stdin (CI) and hands SIGINT/SIGTERM to the running child.
+//
+// The desktop app needs better-sqlite3 built for Electron's ABI, which differs from the Node build
+// in node_modules; electronSqlite.mjs fetches or builds it once into out/native. When that fails,
+// the web host starts instead, so `npm start` always ends with a working station.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findElectronBinary } from './electronBinary.mjs';
+import { ensureElectronSqliteBinding } from './electronSqlite.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -37,14 +42,14 @@ function run(command, commandArgs, options = {}) {
   });
 }
 
-async function startDesktop(electronPath) {
+async function startDesktop(electronPath, sqliteBindingPath) {
   const electronVite = path.join(
     path.dirname(require.resolve('electron-vite/package.json')),
     'bin',
     'electron-vite.js',
   );
   await run(process.execPath, [electronVite, 'build']);
-  await run(electronPath, ['.', ...args]);
+  await run(electronPath, ['.', ...args], { env: { STATION_SQLITE_BINDING: sqliteBindingPath } });
 }
 
 async function startWebHost() {
@@ -57,12 +62,21 @@ async function startWebHost() {
 
 async function main() {
   const electron = findElectronBinary();
-  if (electron.ok) {
-    await startDesktop(electron.path);
-  } else {
+  if (!electron.ok) {
     console.log(`Electron's binary is not installed here (${electron.reason}); starting the web host instead.`);
     await startWebHost();
+    return;
   }
+  const sqlite = await ensureElectronSqliteBinding({ root, electronPath: electron.path, onBuildStart: console.log });
+  if (!sqlite.ok) {
+    const log = sqlite.logFile ? `; details in ${path.relative(root, sqlite.logFile)}` : '';
+    console.log(
+      `better-sqlite3 could not be built for Electron (${sqlite.reason}${log}); starting the web host instead.`,
+    );
+    await startWebHost();
+    return;
+  }
+  await startDesktop(electron.path, sqlite.path);
 }
 
 main().catch((error) => {

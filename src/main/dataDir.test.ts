@@ -1,31 +1,46 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveDataDir } from './dataDir';
+import { resolveDataDir } from '../core/station/dataDir';
+import { resolveDesktopDataDir } from './dataDir';
 
-const userData = '/home/u/.config/evidence-station';
-const cwd = '/work';
+const argv = ['electron', '.'];
+const home = { HOME: process.env.HOME, APPDATA: process.env.APPDATA, XDG_DATA_HOME: process.env.XDG_DATA_HOME };
 
-describe('resolveDataDir', () => {
-  it('defaults to a folder inside userData', () => {
-    expect(resolveDataDir(['electron', '.'], {}, userData, cwd)).toBe(path.join(userData, 'station'));
+describe('resolveDesktopDataDir', () => {
+  it('defaults to the same place as the CLI and the web host', () => {
+    expect(resolveDesktopDataDir(argv, home)).toEqual({ dataDir: resolveDataDir(undefined, home), isChosen: false });
+  });
+
+  it('follows XDG_DATA_HOME like the CLI does', () => {
+    if (process.platform !== 'linux') return;
+    expect(resolveDesktopDataDir(argv, { XDG_DATA_HOME: '/xdg' }).dataDir).toBe('/xdg/evidence-station');
   });
 
   it('takes STATION_DATA, resolved against the working folder', () => {
-    expect(resolveDataDir(['electron', '.'], { STATION_DATA: 'tmp/st' }, userData, cwd)).toBe('/work/tmp/st');
-    expect(resolveDataDir(['electron', '.'], { STATION_DATA: '' }, userData, cwd)).toBe(path.join(userData, 'station'));
+    expect(resolveDesktopDataDir(argv, { STATION_DATA: 'tmp/st' })).toEqual({
+      dataDir: path.resolve('tmp/st'),
+      isChosen: true,
+    });
+    expect(resolveDesktopDataDir(argv, { ...home, STATION_DATA: '' })).toEqual({
+      dataDir: resolveDataDir(undefined, home),
+      isChosen: false,
+    });
   });
 
   it('prefers --data over STATION_DATA, in both spellings', () => {
     const env = { STATION_DATA: '/env' };
-    expect(resolveDataDir(['electron', '.', '--data', '/arg'], env, userData, cwd)).toBe('/arg');
-    expect(resolveDataDir(['electron', '.', '--data=/arg2'], env, userData, cwd)).toBe('/arg2');
+    expect(resolveDesktopDataDir([...argv, '--data', '/arg'], env).dataDir).toBe(path.resolve('/arg'));
+    expect(resolveDesktopDataDir([...argv, '--data=/arg2'], env).dataDir).toBe(path.resolve('/arg2'));
+    expect(resolveDesktopDataDir([...argv, '--data', 'rel'], {})).toEqual({
+      dataDir: path.resolve('rel'),
+      isChosen: true,
+    });
   });
 
   it('ignores a --data with no value', () => {
-    expect(resolveDataDir(['electron', '.', '--data'], {}, userData, cwd)).toBe(path.join(userData, 'station'));
-    expect(resolveDataDir(['electron', '.', '--data', '--port'], {}, userData, cwd)).toBe(
-      path.join(userData, 'station'),
-    );
-    expect(resolveDataDir(['electron', '.', '--data='], {}, userData, cwd)).toBe(path.join(userData, 'station'));
+    const fallback = { dataDir: resolveDataDir(undefined, home), isChosen: false };
+    expect(resolveDesktopDataDir([...argv, '--data'], home)).toEqual(fallback);
+    expect(resolveDesktopDataDir([...argv, '--data', '--port'], home)).toEqual(fallback);
+    expect(resolveDesktopDataDir([...argv, '--data='], home)).toEqual(fallback);
   });
 });

@@ -1,19 +1,26 @@
-import path from 'node:path';
+import { resolveDataDir } from '../core/station/dataDir';
+
+export interface DesktopDataDir {
+  /** Absolute path of the station's data directory. */
+  dataDir: string;
+  /** True when `--data` or `STATION_DATA` chose it, false for the operating system's default place. */
+  isChosen: boolean;
+}
 
 /**
- * Where the station keeps its database and evidence store: `--data <dir>` (or `--data=<dir>`) on
- * the command line, then `STATION_DATA`, then `<userData>/station`. Tests and `npm start -- --data`
- * use the first two so that a run never touches a real station's data.
+ * Where the desktop app keeps its station: `--data <dir>` (or `--data=<dir>`) on Electron's command
+ * line, then `STATION_DATA`, then the same default place as the CLI and the web host
+ * (`resolveDataDir` in core), so that the desktop app, `serve` and the CLI work on one station.
  */
-export function resolveDataDir(
+export function resolveDesktopDataDir(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-  userDataDir: string,
-  cwd: string,
-): string {
+): DesktopDataDir {
   const fromArgs = readFlag(argv, '--data');
-  const chosen = fromArgs ?? (env.STATION_DATA || undefined);
-  return chosen ? path.resolve(cwd, chosen) : path.join(userDataDir, 'station');
+  return {
+    dataDir: resolveDataDir(fromArgs, env),
+    isChosen: fromArgs !== undefined || Boolean(env.STATION_DATA),
+  };
 }
 
 function readFlag(argv: readonly string[], flag: string): string | undefined {

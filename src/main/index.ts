@@ -18,10 +18,12 @@ import type { Engine } from '../core/engineApi';
 import { createEngine } from '../core/engine';
 import { APP_ENTRY_URL, APP_ORIGIN, originOf } from './appOrigin';
 import { buildContentSecurityPolicy } from './csp';
-import { resolveDataDir } from './dataDir';
+import { resolveDesktopDataDir } from './dataDir';
+import { buildDesktopEngineOptions } from './engineOptions';
 import { forwardEventsTo, registerIpc } from './ipc';
 import { createConsoleLogger } from './log';
 import { handleProtocols, registerPrivilegedSchemes } from './protocols';
+import { createSessionGate, type SessionGate } from './sessionGate';
 import { createMainWindow, hardenWebContents, restrictPermissions } from './window';
 
 const log = createConsoleLogger('main');
@@ -31,10 +33,10 @@ const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_
 const devServerOrigin = originOf(devServerUrl) ?? undefined;
 const trustedOrigins: readonly string[] = devServerOrigin ? [APP_ORIGIN, devServerOrigin] : [APP_ORIGIN];
 
-const dataDir = resolveDataDir(process.argv, process.env, app.getPath('userData'), process.cwd());
+const { dataDir, isChosen } = resolveDesktopDataDir(process.argv, process.env);
 // A chosen data folder gets its own Chromium profile and its own single-instance lock: the lock
 // protects one station database, and two test runs with two temp folders must not collide.
-if (dataDir !== path.join(app.getPath('userData'), 'station')) {
+if (isChosen) {
   app.setPath('userData', path.join(dataDir, 'electron'));
 }
 
@@ -43,7 +45,8 @@ app.enableSandbox();
 
 let engine: Engine | null = null;
 let mainWindow: BrowserWindow | null = null;
-const ownWebContents = new Set<number>();
+/** The session gate of each of our windows, by webContents id; a webContents not in here is not ours. */
+const gates = new Map<number, SessionGate>();
 
 app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, trustedOrigins, log));
 
@@ -67,7 +70,8 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   log.info('starting', { dataDir, version: app.getVersion(), electron: process.versions.electron });
-  const current = await createEngine({ dataDir, log: createConsoleLogger('engine') });
+  const runtime = { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, env: process.env };
+  const current = await createEngine(buildDesktopEngineOptions(dataDir, runtime, createConsoleLogger('engine')));
   engine = current;
 
   const csp = buildContentSecurityPolicy(devServerOrigin);
@@ -80,7 +84,7 @@ async function start(): Promise<void> {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
     });
   }
-  registerIpc(current, { trustedOrigins, isOwnWebContents: (id) => ownWebContents.has(id) }, log);
+  registerIpc(current, { trustedOrigins, isOwnWebContents: (id) => gates.has(id) }, (id) => gates.get(id), log);
   openMainWindow(current);
 }
 
@@ -91,11 +95,12 @@ function openMainWindow(current: Engine): void {
     iconPath: path.join(app.getAppPath(), 'resources', 'icon.png'),
   });
   const contentsId = window.webContents.id;
-  ownWebContents.add(contentsId);
-  forwardEventsTo(current, window.webContents);
+  const gate = createSessionGate((sessionId) => current.activeAccount(sessionId) !== null);
+  gates.set(contentsId, gate);
+  forwardEventsTo(current, window.webContents, gate);
   window.webContents.on('render-process-gone', (_event, details) => log.error('renderer gone', { ...details }));
   window.on('closed', () => {
-    ownWebContents.delete(contentsId);
+    gates.delete(contentsId);
     if (mainWindow === window) mainWindow = null;
   });
   mainWindow = window;

@@ -2,6 +2,7 @@ import type { BridgeResult, IpcEventEnvelope } from '../shared/bridge';
 import { events, isMethodName, type EventName } from '../shared/contract';
 import { AppError, serializeError } from '../shared/errors';
 import type { Engine, Logger } from '../core/engineApi';
+import type { SessionGate } from './sessionGate';
 
 const MAX_METHOD_NAME_LENGTH = 64;
 const MAX_SESSION_ID_LENGTH = 128;
@@ -10,9 +11,15 @@ const MAX_SESSION_ID_LENGTH = 128;
  * Serves one call that arrived on `IPC_CALL_CHANNEL` from a sender already checked by
  * `isTrustedSender`. Checks the envelope and the method name, then hands the raw input to the
  * engine, which validates it against the contract. Never throws: Electron would keep only the
- * message of a thrown error, so every failure goes back as `{ code, params }` data.
+ * message of a thrown error, so every failure goes back as `{ code, params }` data. The sender's
+ * `gate` learns which session the call leaves the page with.
  */
-export async function dispatchIpcCall(engine: Pick<Engine, 'call'>, raw: unknown, log: Logger): Promise<BridgeResult> {
+export async function dispatchIpcCall(
+  engine: Pick<Engine, 'call'>,
+  raw: unknown,
+  log: Logger,
+  gate: Pick<SessionGate, 'observe'>,
+): Promise<BridgeResult> {
   if (typeof raw !== 'object' || raw === null) return failure(new AppError('input.invalid'));
   const { method, input, sessionId } = raw as Record<string, unknown>;
   if (typeof method !== 'string' || method.length > MAX_METHOD_NAME_LENGTH) {
@@ -21,15 +28,18 @@ export async function dispatchIpcCall(engine: Pick<Engine, 'call'>, raw: unknown
   if (!isMethodName(method)) return failure(new AppError('method.unknown', { method }));
   if (!isSessionId(sessionId)) return failure(new AppError('input.invalid'));
 
+  let result: BridgeResult;
   try {
     const value = await engine.call(method, input ?? {}, { sessionId: sessionId ?? null, via: 'ipc' });
-    return { ok: true, value };
+    result = { ok: true, value };
   } catch (error) {
     if (!(error instanceof AppError)) {
       log.error('ipc call failed', { method, error: describeError(error) });
     }
-    return failure(error);
+    result = failure(error);
   }
+  gate.observe(method, sessionId ?? null, result);
+  return result;
 }
 
 function isSessionId(value: unknown): value is string | null | undefined {
@@ -45,15 +55,21 @@ function describeError(error: unknown): string {
 }
 
 /**
- * Relays every contract event from the engine to `send` (the window's webContents). Returns a
- * function that stops relaying; called when the window closes.
+ * Relays every contract event from the engine to `send` (the window's webContents) while the
+ * window's `gate` is open, and drops it otherwise. Returns a function that stops relaying; called
+ * when the window closes.
  */
 export function forwardEngineEvents(
   engine: Pick<Engine, 'on'>,
   send: (envelope: IpcEventEnvelope) => void,
+  gate: Pick<SessionGate, 'isOpen'>,
 ): () => void {
   const names = Object.keys(events) as EventName[];
-  const unsubscribers = names.map((event) => engine.on(event, (payload) => send({ event, payload })));
+  const unsubscribers = names.map((event) =>
+    engine.on(event, (payload) => {
+      if (gate.isOpen()) send({ event, payload });
+    }),
+  );
   return () => {
     for (const unsubscribe of unsubscribers) unsubscribe();
   };
