@@ -123,7 +123,7 @@ export async function ensureElectronSqliteBinding({ root, electronPath, env = pr
     return { ok: false, reason: 'better-sqlite3 is not installed' };
   }
   const sqliteVersion = readJson(path.join(sqliteDir, 'package.json')).version;
-  const target = await readElectronTarget(electronPath, env);
+  const target = await readElectronTarget(root, electronPath, env);
   if (!target) return { ok: false, reason: `could not read the version of Electron at ${electronPath}` };
 
   const key = { sqliteVersion, ...target };
@@ -165,8 +165,9 @@ export async function ensureElectronSqliteBinding({ root, electronPath, env = pr
       failures.push(`${step.label} failed`);
       await rm(path.join(workDir, 'build'), { recursive: true, force: true });
     }
-    if (!steps.some((step) => step.label === 'node-gyp'))
+    if (!steps.some((step) => step.label === 'node-gyp')) {
       failures.push('no source build: node-gyp or headers address missing');
+    }
     return { ok: false, reason: failures.join('; '), logFile };
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error), logFile };
@@ -182,7 +183,7 @@ export async function ensureElectronSqliteBinding({ root, electronPath, env = pr
  *
  * @returns {Promise<{ electronVersion: string, abi: string, platform: string, arch: string, headersUrl: string | null } | null>}
  */
-async function readElectronTarget(electronPath, env) {
+async function readElectronTarget(root, electronPath, env) {
   const script =
     'process.stdout.write(JSON.stringify({electronVersion:process.versions.electron,abi:process.versions.modules,' +
     'platform:process.platform,arch:process.arch,headersUrl:(process.release&&process.release.headersUrl)||null}))';
@@ -196,7 +197,7 @@ async function readElectronTarget(electronPath, env) {
     }
   }
   try {
-    const packageDir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    const packageDir = path.dirname(createRequire(path.join(root, 'package.json')).resolve('electron/package.json'));
     return {
       electronVersion: readJson(path.join(packageDir, 'package.json')).version,
       abi: readFileSync(path.join(packageDir, 'abi_version'), 'utf8').trim(),
@@ -258,9 +259,17 @@ function writeLog(fd, text) {
   }
 }
 
-/** The tools must not mistake this project's `npm_package_*` variables (set by `npm start`) for better-sqlite3's. */
+/**
+ * The tools' environment: without this project's `npm_package_*` variables (set by `npm start`),
+ * which prebuild-install would take for better-sqlite3's, and without npm's `nodedir` setting,
+ * which would make node-gyp build against Node's headers instead of Electron's.
+ */
 function buildEnv(env) {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('npm_package_')));
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      ([name]) => !name.startsWith('npm_package_') && name.toLowerCase() !== 'npm_config_nodedir',
+    ),
+  );
 }
 
 /** @returns {Promise<number>} the exit code (1 when the step could not start) */
