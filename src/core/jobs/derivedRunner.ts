@@ -80,8 +80,7 @@ export class DerivedRunner {
   private async runJob(job: DerivedJob): Promise<void> {
     const { db, layout, tools, log, now } = this.opts;
     const row = db.prepare('SELECT sha256, media FROM items WHERE id = ?').get(job.itemId) as
-      | { sha256: string; media: string }
-      | undefined;
+      { sha256: string; media: string } | undefined;
     if (!row) {
       failJob(db, job, 'the item no longer exists', false, now());
       return;
