@@ -89,7 +89,13 @@ export class ImportManager {
     const controller = new AbortController();
     const done = this.run(id, files, { ...input, sourceDevice }, controller.signal);
     this.running.set(id, { controller, done });
-    void done.finally(() => this.running.delete(id));
+    // A run that cannot write its record (the database's disk is full) rejects `wait()`; it must
+    // not also surface as an unhandled rejection. Recovery closes the import on the next start.
+    done
+      .finally(() => this.running.delete(id))
+      .catch((error: unknown) =>
+        this.deps.log.error('an import ended without its record', { importId: id, error: String(error) }),
+      );
     return id;
   }
 

@@ -108,12 +108,16 @@ export class HashCopier {
       if (msg.type === 'done') p.resolve({ sha256: msg.sha256, bytes: msg.bytes });
       else p.reject(new HashCopyError(msg.kind, msg.code, msg.message));
     });
+    // A worker ended by close() has already failed its requests; its late exit event must not
+    // fail the requests of the worker that replaced it.
     worker.on('error', (error) => {
-      if (this.worker === worker) this.worker = null;
+      if (this.worker !== worker) return;
+      this.worker = null;
       this.failAll(error);
     });
     worker.on('exit', () => {
-      if (this.worker === worker) this.worker = null;
+      if (this.worker !== worker) return;
+      this.worker = null;
       this.failAll(new HashCopyAbortedError());
     });
     this.worker = worker;

@@ -50,6 +50,10 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
   let phaseWriting = false;
   let src: FileHandle | undefined;
   let dst: FileHandle | undefined;
+  let result: HashCopyResponse;
+  // Reads and writes still in flight when something fails; settled before the files are closed.
+  let pendingRead: Promise<unknown> = Promise.resolve();
+  let pendingWrite: Promise<unknown> = Promise.resolve();
   try {
     src = await open(req.source, 'r');
     const before = await src.stat();
@@ -63,18 +67,23 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
     let i = 0;
     const source = src;
     const dest = dst;
-    let pendingRead = source.read(buffers[0]!, 0, req.chunkBytes, 0);
-    let pendingWrite: Promise<unknown> = Promise.resolve();
+    let nextRead = source.read(buffers[0]!, 0, req.chunkBytes, 0);
+    pendingRead = nextRead;
     for (;;) {
-      const { bytesRead } = await pendingRead;
+      const { bytesRead } = await nextRead;
       if (bytesRead === 0) break;
       const current = buffers[i % 3]!;
       const readAt = position + bytesRead;
-      pendingRead = source.read(buffers[(i + 1) % 3]!, 0, req.chunkBytes, readAt);
+      nextRead = source.read(buffers[(i + 1) % 3]!, 0, req.chunkBytes, readAt);
+      nextRead.catch(() => undefined);
+      pendingRead = nextRead;
       hash.update(current.subarray(0, bytesRead));
       phaseWriting = true;
       await pendingWrite;
       pendingWrite = dest.write(current, 0, bytesRead, position);
+      // Awaited on the next turn; until then a rejection (ENOSPC) must not count as unhandled,
+      // which would end the worker instead of failing this copy as diskFull.
+      pendingWrite.catch(() => undefined);
       phaseWriting = false;
       position = readAt;
       i++;
@@ -97,23 +106,29 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
       throw new SourceChangedError('changedDuringRead', 'the file changed while it was being read');
     }
-    post({ type: 'done', id: req.id, sha256: hash.digest('hex'), bytes: position });
+    result = { type: 'done', id: req.id, sha256: hash.digest('hex'), bytes: position };
   } catch (error) {
-    post({
+    result = {
       type: 'error',
       id: req.id,
       kind: classify(error, phaseWriting),
       code: (error as NodeJS.ErrnoException).code ?? null,
       message: (error as Error).message,
-    });
+    };
   } finally {
+    await Promise.allSettled([pendingRead, pendingWrite]);
     await src?.close().catch(() => undefined);
     await dst?.close().catch(() => undefined);
   }
+  // Only now, with both files closed: the caller removes or renames the destination at once, and
+  // an unlinked file still open here would keep its blocks (a full disk stays full) and cannot
+  // be renamed on Windows.
+  post(result);
 }
 
 async function hashFile(req: Extract<HashCopyRequest, { op: 'hash' }>): Promise<void> {
   let handle: FileHandle | undefined;
+  let result: HashCopyResponse;
   try {
     handle = await open(req.path, 'r');
     const hash = createHash('sha256');
@@ -136,18 +151,19 @@ async function hashFile(req: Extract<HashCopyRequest, { op: 'hash' }>): Promise<
         nextProgress = position + PROGRESS_EVERY_BYTES;
       }
     }
-    post({ type: 'done', id: req.id, sha256: hash.digest('hex'), bytes: position });
+    result = { type: 'done', id: req.id, sha256: hash.digest('hex'), bytes: position };
   } catch (error) {
-    post({
+    result = {
       type: 'error',
       id: req.id,
       kind: classify(error, false),
       code: (error as NodeJS.ErrnoException).code ?? null,
       message: (error as Error).message,
-    });
+    };
   } finally {
     await handle?.close().catch(() => undefined);
   }
+  post(result);
 }
 
 parentPort?.on('message', (req: HashCopyRequest) => {
