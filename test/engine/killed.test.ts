@@ -105,7 +105,7 @@ describe('an import killed part-way', () => {
         }
         const names = items.map((i) => i.originalName);
         for (const name of moment.kept) expect(names).toContain(name);
-        // The file in flight was never reported, so it must not have become an item half-way.
+        // The import record and the library agree on which files became items.
         expect(record.files.filter((f) => f.itemId).map((f) => f.originalName)).toEqual(names.slice().sort());
         if (moment.storedBeforeKill) {
           // Either the new state (the big file recorded) or the old one (its copy removed again).
@@ -117,7 +117,7 @@ describe('an import killed part-way', () => {
         expect(report.ok).toBe(true);
         expect(await engine.call('custody.verify', {}, call)).toMatchObject({ ok: true, firstBroken: null });
 
-        // The station works again: the same card imports to completion, keeping what was stored.
+        // The station takes imports again after recovery.
         const { importId } = await engine.call('import.start', { paths: [join(cardDir, 'a-first.mp4')] }, call);
         const again = await engine.waitForImport(importId);
         expect(again.state).toBe('completed');
