@@ -1,0 +1,69 @@
+import type { ImportRecord } from '../../src/shared/schemas';
+import { openBenchStation } from './station';
+
+export interface TimedImport {
+  dataDir: string;
+  /** From the `import.start` call to `waitForImport` resolving. */
+  ms: number;
+  record: ImportRecord;
+  /** Per file, ms from the start: when its copy was stored and fsynced (just before the verifying re-read). */
+  storedAtMs: number[];
+  /** Per file, ms from the start: when its outcome was committed (`import.fileDone`). */
+  doneAtMs: number[];
+}
+
+/** Where an import's time went, summed over its files, from exact marks (not throttled progress). */
+export interface ImportSpans {
+  /** Start of the file (or of the import) until its copy is stored: classification, hashing copy, fsyncs, rename. */
+  copyMs: number;
+  /** Stored until committed: verifying re-read, probe, SQLite transaction with its custody entry. */
+  verifyProbeRecordMs: number;
+  /** Before the first file (scan, free-space check, custody entry) is in copyMs; this is after the last. */
+  finishMs: number;
+}
+
+export function importSpans(run: TimedImport): ImportSpans {
+  let copyMs = 0;
+  let verifyProbeRecordMs = 0;
+  let fileStart = 0;
+  run.doneAtMs.forEach((done, i) => {
+    const stored = run.storedAtMs[i] ?? done;
+    copyMs += stored - fileStart;
+    verifyProbeRecordMs += done - stored;
+    fileStart = done;
+  });
+  return { copyMs, verifyProbeRecordMs, finishMs: run.ms - fileStart };
+}
+
+/**
+ * Imports `paths` into a fresh station at `dataDir` exactly as a host does: `import.start`, then
+ * wait for the record. Opening the station and signing in (scrypt) happen before the clock starts.
+ */
+export async function timeImport(dataDir: string, paths: string[], includeNonMedia: boolean): Promise<TimedImport> {
+  let start = 0;
+  const storedAtMs: number[] = [];
+  const doneAtMs: number[] = [];
+  const { engine, ctx } = await openBenchStation(dataDir, () => storedAtMs.push(performance.now() - start));
+  try {
+    const off = engine.on('import.fileDone', () => doneAtMs.push(performance.now() - start));
+    start = performance.now();
+    const { importId } = await engine.call('import.start', { paths, includeNonMedia }, ctx);
+    const record = await engine.waitForImport(importId);
+    const ms = performance.now() - start;
+    off();
+    return { dataDir, ms, record, storedAtMs, doneAtMs };
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Throws unless every source ended stored and verified: a fast import that failed proves nothing. */
+export function assertAllStored(record: ImportRecord, expectedFiles: number): void {
+  const stored = (record.counts.imported ?? 0) + (record.counts.undecodable ?? 0);
+  if (record.state !== 'completed' || stored !== expectedFiles || !record.safeToWipe) {
+    throw new Error(
+      `import did not store every file: state ${record.state}, counts ${JSON.stringify(record.counts)}, ` +
+        `first problem: ${JSON.stringify(record.files.find((f) => f.status === 'failed') ?? null)}`,
+    );
+  }
+}

@@ -1,0 +1,52 @@
+import type { StationEngine } from '../../src/core/engine';
+import { createEngine } from '../../src/core/engine';
+import type { CallContext, Logger } from '../../src/core/engineApi';
+
+export const BENCH_ADMIN = 'bench';
+export const BENCH_PASSWORD = 'bench-password-1';
+
+/** Warnings and errors still reach stderr; info lines would drown the tables. */
+export const quietLogger: Logger = {
+  info: () => undefined,
+  warn: (message, fields) => process.stderr.write(`warn: ${message} ${JSON.stringify(fields ?? {})}\n`),
+  error: (message, fields) => process.stderr.write(`error: ${message} ${JSON.stringify(fields ?? {})}\n`),
+};
+
+export interface BenchStation {
+  engine: StationEngine;
+  /** A signed-in admin session, as a host would hold it. */
+  ctx: CallContext;
+}
+
+/**
+ * A fresh station with its first admin signed in; background media jobs off so they do not compete.
+ * `onStored` only notes the time: it uses the engine's beforeVerify seam, which runs once a copy is
+ * stored and fsynced, just before the verifying re-read, and changes nothing.
+ */
+export async function openBenchStation(dataDir: string, onStored?: () => void): Promise<BenchStation> {
+  const engine = await createEngine({
+    dataDir,
+    runJobs: false,
+    log: quietLogger,
+    ...(onStored
+      ? {
+          testHooks: {
+            beforeVerify: async () => {
+              onStored();
+            },
+          },
+        }
+      : {}),
+  });
+  try {
+    const session = await engine.call(
+      'auth.setupAdmin',
+      { name: BENCH_ADMIN, password: BENCH_PASSWORD },
+      { sessionId: null, via: 'test' },
+    );
+    return { engine, ctx: { sessionId: session.sessionId, via: 'test' } };
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+}
