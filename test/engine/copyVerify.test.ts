@@ -62,8 +62,9 @@ it('fails a file whose stored copy no longer matches the source, and keeps nothi
   expect(await sha256File(fx.h264)).toBe(sourceSha);
 
   const { entries } = await station.call('custody.list', { subject: record.id });
-  expect(entries.map((e) => e.action)).toEqual(['import.start', 'import.finish']);
-  expect(entries[1]!.details).toMatchObject({ counts: { failed: 1 }, safeToWipe: false });
+  expect(entries.map((e) => e.action)).toEqual(['import.start', 'import.failed', 'import.finish']);
+  expect(entries[1]).toMatchObject({ sha256: sourceSha, details: { reasonCode: 'copyMismatch', sourcePath: fx.h264 } });
+  expect(entries[2]!.details).toMatchObject({ counts: { failed: 1 }, safeToWipe: false });
 
   const report = await station.engine.check({ rehash: true });
   expect(report.problems).toEqual([]);

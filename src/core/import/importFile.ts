@@ -102,8 +102,29 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
     });
     return result;
   };
+  // A file that was read but could not be kept is an event in the life of the evidence (a bad copy,
+  // a vanished card): it goes on the custody log, under the import, with what was known of it.
   const outcome = (status: ImportFileResult['status'], reasonCode: ImportReasonCode, detail: string | null = null) =>
-    finish({ ...base, status, reasonCode, reasonDetail: detail });
+    finish(
+      { ...base, status, reasonCode, reasonDetail: detail },
+      status === 'failed'
+        ? {
+            at: stationTimestamp(ctx.now()),
+            actor: ctx.actor,
+            station: ctx.station,
+            action: 'import.failed',
+            subject: ctx.importId,
+            sha256: base.sha256,
+            details: {
+              sourcePath: src.path,
+              relativePath: src.relativePath,
+              size: src.size,
+              reasonCode,
+              reason: detail,
+            },
+          }
+        : undefined,
+    );
 
   if (src.entry === 'symlink') return outcome('skipped', 'notMedia', 'symbolic link, not followed');
   if (src.entry === 'special') return outcome('skipped', 'notMedia', 'not a regular file');
