@@ -37,6 +37,13 @@ const say = (message: string): void => {
   process.stderr.write(`[bench] ${message}\n`);
 };
 
+// Piped into `head`, stdout closes early; the run goes on (results still reach the JSON file) and
+// cleans up, instead of dying on EPIPE and leaving gigabytes in the temporary directory. The error
+// arrives a tick after the failed write, so the handler stays for the life of the process.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 async function main(argv: string[]): Promise<number> {
   let opts;
   try {
