@@ -46,7 +46,9 @@ export class ImportManager {
   private readonly running = new Map<string, Running>();
   private readonly copier = new HashCopier();
 
-  constructor(private readonly deps: ImportManagerDeps) {}
+  constructor(private readonly deps: ImportManagerDeps) {
+    this.copier.prestart();
+  }
 
   async start(input: { paths: string[]; includeNonMedia: boolean; actor: string }): Promise<string> {
     if (this.running.size > 0) throw new AppError('import.busy');

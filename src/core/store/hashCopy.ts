@@ -62,6 +62,14 @@ export class HashCopier {
     await worker?.terminate();
   }
 
+  /**
+   * Starts the worker ahead of the first request, so an import does not wait for it; an idle
+   * worker does not keep the process alive.
+   */
+  prestart(): void {
+    this.ensureWorker().unref();
+  }
+
   private request(
     req: HashCopyRequest,
     opts: { signal?: AbortSignal | undefined; onProgress?: ((bytes: number) => void) | undefined },

@@ -10,6 +10,11 @@ import type { FailureKind, HashCopyRequest, HashCopyResponse } from './hashCopyP
  */
 
 const PROGRESS_EVERY_BYTES = 32 * 1024 * 1024;
+/**
+ * Written data is flushed to the disk in slices while the copy goes on, so that the flush of one
+ * slice overlaps the reading and hashing of the next instead of all of it waiting at the end.
+ */
+const SYNC_EVERY_BYTES = 64 * 1024 * 1024;
 
 class SourceChangedError extends Error {
   constructor(
@@ -54,6 +59,7 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
   // Reads and writes still in flight when something fails; settled before the files are closed.
   let pendingRead: Promise<unknown> = Promise.resolve();
   let pendingWrite: Promise<unknown> = Promise.resolve();
+  let pendingSync: Promise<unknown> = Promise.resolve();
   try {
     src = await open(req.source, 'r');
     const before = await src.stat();
@@ -64,6 +70,7 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
     const buffers = [0, 1, 2].map(() => Buffer.allocUnsafe(req.chunkBytes));
     let position = 0;
     let nextProgress = PROGRESS_EVERY_BYTES;
+    let nextSync = SYNC_EVERY_BYTES;
     let i = 0;
     const source = src;
     const dest = dst;
@@ -91,9 +98,20 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
         post({ type: 'progress', id: req.id, bytes: position });
         nextProgress = position + PROGRESS_EVERY_BYTES;
       }
+      if (position >= nextSync) {
+        // One flush in flight at a time: waiting for the previous one bounds the dirty data.
+        phaseWriting = true;
+        await pendingSync;
+        await pendingWrite;
+        pendingSync = dest.datasync();
+        pendingSync.catch(() => undefined);
+        phaseWriting = false;
+        nextSync = position + SYNC_EVERY_BYTES;
+      }
     }
     phaseWriting = true;
     await pendingWrite;
+    await pendingSync;
     await dest.sync();
     phaseWriting = false;
     const after = await source.stat();
@@ -116,7 +134,7 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
       message: (error as Error).message,
     };
   } finally {
-    await Promise.allSettled([pendingRead, pendingWrite]);
+    await Promise.allSettled([pendingRead, pendingWrite, pendingSync]);
     await src?.close().catch(() => undefined);
     await dst?.close().catch(() => undefined);
   }
