@@ -68,13 +68,9 @@ function reasonFromCopyError(error: HashCopyError): ImportReasonCode {
   return error.kind;
 }
 
-/**
- * Takes one source file to exactly one outcome. The source is opened read-only and read once:
- * hashed while it is copied to a temporary file, which is fsynced, renamed into the store,
- * re-read and compared, probed, and only then recorded with its custody entry in one transaction.
- */
-export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Promise<ImportFileResult> {
-  const base: ImportFileResult = {
+/** A source file's line in the import record, before its outcome is known. */
+export function fileResultOf(src: SourceFile): ImportFileResult {
+  return {
     path: src.path,
     relativePath: src.relativePath,
     originalName: src.originalName,
@@ -87,6 +83,15 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
     reasonCode: null,
     reasonDetail: null,
   };
+}
+
+/**
+ * Takes one source file to exactly one outcome. The source is opened read-only and read once:
+ * hashed while it is copied to a temporary file, which is fsynced, renamed into the store,
+ * re-read and compared, probed, and only then recorded with its custody entry in one transaction.
+ */
+export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Promise<ImportFileResult> {
+  const base = fileResultOf(src);
   const finish = (result: ImportFileResult, custody?: CustodyInput, item?: Parameters<typeof insertItem>[1]) => {
     inTransaction(ctx.db, () => {
       if (custody) {

@@ -10,7 +10,7 @@ import { HashCopier } from '../store/hashCopy';
 import type { StationLayout } from '../store/layout';
 import { stationTimestamp } from '../util/time';
 import { ensureFreeSpace } from './freeSpace';
-import { ImportCancelledError, importOneFile } from './importFile';
+import { ImportCancelledError, fileResultOf, importOneFile } from './importFile';
 import { finishImport, getImportRecord, insertImport, insertImportFile } from './importRepo';
 import { scanSources, type SourceFile } from './scanSources';
 import { describeSourceDevice } from './sourceDevice';
@@ -240,19 +240,7 @@ export class ImportManager {
     reasonCode: 'cancelled' | 'storeError',
     detail: string | null = null,
   ): ImportFileResult {
-    const result: ImportFileResult = {
-      path: file.path,
-      relativePath: file.relativePath,
-      originalName: file.originalName,
-      size: file.size,
-      modifiedAt: file.modifiedAt ? stationTimestamp(file.modifiedAt) : null,
-      sha256: null,
-      status: 'failed',
-      itemId: null,
-      duplicateOf: null,
-      reasonCode,
-      reasonDetail: detail,
-    };
+    const result: ImportFileResult = { ...fileResultOf(file), status: 'failed', reasonCode, reasonDetail: detail };
     inTransaction(this.deps.db, () => insertImportFile(this.deps.db, id, ordinal, result));
     return result;
   }
