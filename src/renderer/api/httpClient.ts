@@ -8,6 +8,7 @@ import type {
   StationClient,
 } from '../../shared/contract';
 import { AppError, deserializeError } from '../../shared/errors';
+import { createWindowSessionStore, opensSession, readSessionId } from './sessionStore';
 
 /**
  * The station over the local web host: calls are `POST /api/call/<method>`, events arrive on one
@@ -25,54 +26,14 @@ export interface HttpClientOptions {
   token?: string;
 }
 
-const SESSION_KEY = 'station.sessionId';
 const SESSION_HEADER = 'X-Station-Session';
-/** Methods whose result is a new session the client must remember. */
-const SESSION_OPENERS: ReadonlySet<MethodName> = new Set(['auth.setupAdmin', 'auth.signIn', 'auth.unlock']);
 const RECONNECT_MIN_MS = 1_000;
 const RECONNECT_MAX_MS = 30_000;
 
 type AnyListener = (payload: unknown) => void;
 
-/** The part of Web Storage the client uses; typed here so the client also compiles for Node tests. */
-interface SessionStorageLike {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
-
-/** sessionStorage survives a reload of the tab but not its closing, which is the lifetime we want. */
-function createSessionStore() {
-  let memory: string | null = null;
-  const storage = (): SessionStorageLike | null => {
-    try {
-      return (globalThis as { sessionStorage?: SessionStorageLike }).sessionStorage ?? null;
-    } catch {
-      return null; // storage disabled by policy: keep the session in memory only
-    }
-  };
-  return {
-    get(): string | null {
-      return storage()?.getItem(SESSION_KEY) ?? memory;
-    },
-    set(sessionId: string | null): void {
-      memory = sessionId;
-      const store = storage();
-      if (sessionId === null) store?.removeItem(SESSION_KEY);
-      else store?.setItem(SESSION_KEY, sessionId);
-    },
-  };
-}
-
-function readSessionId(value: unknown): string | null {
-  if (typeof value === 'object' && value !== null && 'sessionId' in value && typeof value.sessionId === 'string') {
-    return value.sessionId;
-  }
-  return null;
-}
-
 export function createHttpClient({ baseUrl = '', token }: HttpClientOptions = {}): StationClient {
-  const session = createSessionStore();
+  const session = createWindowSessionStore();
   const listeners = new Map<EventName, Set<AnyListener>>();
   let source: EventSource | null = null;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -171,7 +132,7 @@ export function createHttpClient({ baseUrl = '', token }: HttpClientOptions = {}
       if (body.ok !== true) throw deserializeError('error' in body ? body.error : undefined);
 
       const value = ('value' in body ? body.value : undefined) as MethodOutput<M>;
-      if (SESSION_OPENERS.has(method)) {
+      if (opensSession(method)) {
         session.set(readSessionId(value));
         reconnectForSession();
       }

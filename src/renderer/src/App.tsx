@@ -4,6 +4,7 @@ import type { Session } from '../../shared/schemas';
 import { LockScreen } from './components/auth/LockScreen';
 import { SetupScreen } from './components/auth/SetupScreen';
 import { SignInScreen } from './components/auth/SignInScreen';
+import { ProblemBanner } from './components/common/ErrorBanner';
 import { Spinner } from './components/common/Spinner';
 import { MainLayout } from './components/layout/MainLayout';
 import { useIdle } from './hooks/useIdle';
@@ -29,9 +30,7 @@ export function App({ client }: { client: StationClient }) {
     return (
       <div className="boot-screen" data-testid="boot-screen">
         {failed ? (
-          <div className="banner banner-error" role="alert">
-            The station service cannot be reached. · 无法连接工作站服务。
-          </div>
+          <ProblemBanner>The station service cannot be reached. · 无法连接工作站服务。</ProblemBanner>
         ) : (
           <Spinner label="…" />
         )}

@@ -7,6 +7,8 @@ import { formatInstant } from '../../lib/format';
 import { useClient } from '../../station/StationContext';
 import { Dialog } from '../common/Dialog';
 import { ErrorBanner } from '../common/ErrorBanner';
+import { FormField, TextField } from '../common/FormField';
+import { Select } from '../common/Select';
 
 const MIN_PASSWORD = 8;
 
@@ -74,38 +76,43 @@ export function AccountsDialog({ onClose }: { onClose(): void }) {
       <form className="form account-form" onSubmit={(e) => void create(e)}>
         <h3>{t('accounts.createTitle')}</h3>
         <div className="form-row">
-          <label className="field grow">
-            <span>{t('accounts.name')}</span>
-            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={64} autoComplete="off" />
-          </label>
-          <label className="field grow">
-            <span>{t('accounts.displayName')}</span>
-            <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} maxLength={128} />
-          </label>
+          <TextField
+            label={t('accounts.name')}
+            fieldClassName="grow"
+            value={name}
+            onValueChange={setName}
+            required
+            maxLength={64}
+            autoComplete="off"
+          />
+          <TextField
+            label={t('accounts.displayName')}
+            fieldClassName="grow"
+            value={displayName}
+            onValueChange={setDisplayName}
+            maxLength={128}
+          />
         </div>
         <div className="form-row">
-          <label className="field grow">
-            <span>{t('accounts.password')}</span>
-            <input
-              type="password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              required
-              minLength={MIN_PASSWORD}
-              autoComplete="new-password"
+          <TextField
+            label={t('accounts.password')}
+            hint={t('setup.passwordHint')}
+            fieldClassName="grow"
+            type="password"
+            value={password}
+            onValueChange={setPassword}
+            required
+            minLength={MIN_PASSWORD}
+            autoComplete="new-password"
+          />
+          <FormField label={t('accounts.role')}>
+            <Select
+              value={role}
+              options={Role.options}
+              labelOf={(option) => t(`role.${option}`)}
+              onValueChange={setRole}
             />
-            <small className="muted">{t('setup.passwordHint')}</small>
-          </label>
-          <label className="field">
-            <span>{t('accounts.role')}</span>
-            <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-              {Role.options.map((option) => (
-                <option key={option} value={option}>
-                  {t(`role.${option}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          </FormField>
         </div>
         <ErrorBanner error={action.error} />
         {created ? (

@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { StationClient } from '../../../../shared/contract';
 import type { Session } from '../../../../shared/schemas';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../i18n';
-import { ErrorBanner } from '../common/ErrorBanner';
+import { TextField } from '../common/FormField';
+import { AuthForm } from './AuthForm';
 import { AuthFrame } from './AuthFrame';
 
 /** Covers the whole window (the work underneath stays mounted) until the same account unlocks. */
@@ -24,8 +25,7 @@ export function LockScreen({
   const action = useAction();
   const [password, setPassword] = useState('');
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     const next = await action.run(() => client.call('auth.unlock', { sessionId: session.sessionId, password }));
     setPassword('');
     if (next) onUnlocked(next);
@@ -40,28 +40,29 @@ export function LockScreen({
         intro={t('lock.intro', { name })}
         testId="lock-screen"
       >
-        <form className="form" onSubmit={(e) => void submit(e)}>
-          <label className="field">
-            <span>{t('lock.password')}</span>
-            <input
-              type="password"
-              name="password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              required
-              autoFocus
-              autoComplete="current-password"
-              data-testid="unlock-password"
-            />
-          </label>
-          <ErrorBanner error={action.error} />
-          <button type="submit" className="btn btn-primary" disabled={action.busy} data-testid="unlock-submit">
-            {t('lock.submit')}
-          </button>
-          <button type="button" className="btn btn-link" onClick={onSwitchUser}>
-            {t('lock.switchUser')}
-          </button>
-        </form>
+        <AuthForm
+          action={action}
+          onSubmit={submit}
+          submitLabel={t('lock.submit')}
+          submitTestId="unlock-submit"
+          footer={
+            <button type="button" className="btn btn-link" onClick={onSwitchUser}>
+              {t('lock.switchUser')}
+            </button>
+          }
+        >
+          <TextField
+            label={t('lock.password')}
+            type="password"
+            name="password"
+            value={password}
+            onValueChange={setPassword}
+            required
+            autoFocus
+            autoComplete="current-password"
+            testId="unlock-password"
+          />
+        </AuthForm>
       </AuthFrame>
     </div>
   );

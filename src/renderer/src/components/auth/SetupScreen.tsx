@@ -1,22 +1,14 @@
-import { useState, type FormEvent } from 'react';
-import type { StationClient } from '../../../../shared/contract';
-import type { Session } from '../../../../shared/schemas';
+import { useState } from 'react';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../i18n';
-import { ErrorBanner } from '../common/ErrorBanner';
+import { ProblemBanner } from '../common/ErrorBanner';
+import { TextField } from '../common/FormField';
+import { AuthForm, type SessionScreenProps } from './AuthForm';
 import { AuthFrame } from './AuthFrame';
 
 const MIN_PASSWORD = 8;
 
-export function SetupScreen({
-  client,
-  stationName,
-  onSignedIn,
-}: {
-  client: StationClient;
-  stationName: string;
-  onSignedIn(session: Session): void;
-}) {
+export function SetupScreen({ client, stationName, onSignedIn }: SessionScreenProps) {
   const { t } = useI18n();
   const action = useAction();
   const [name, setName] = useState('');
@@ -25,8 +17,7 @@ export function SetupScreen({
   const [confirm, setConfirm] = useState('');
   const [problem, setProblem] = useState<'tooShort' | 'mismatch' | null>(null);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     if (password.length < MIN_PASSWORD) return setProblem('tooShort');
     if (password !== confirm) return setProblem('mismatch');
     setProblem(null);
@@ -38,66 +29,54 @@ export function SetupScreen({
 
   return (
     <AuthFrame stationName={stationName} title={t('setup.title')} intro={t('setup.intro')} testId="setup-screen">
-      <form className="form" onSubmit={(e) => void submit(e)}>
-        <label className="field">
-          <span>{t('setup.name')}</span>
-          <input
-            name="name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-            autoFocus
-            autoComplete="username"
-            maxLength={64}
-            data-testid="setup-name"
-          />
-          <small className="muted">{t('setup.nameHint')}</small>
-        </label>
-        <label className="field">
-          <span>{t('setup.displayName')}</span>
-          <input
-            name="displayName"
-            value={displayName}
-            onChange={(e) => setDisplayName(e.target.value)}
-            maxLength={128}
-            data-testid="setup-display-name"
-          />
-        </label>
-        <label className="field">
-          <span>{t('setup.password')}</span>
-          <input
-            type="password"
-            name="password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-            autoComplete="new-password"
-            data-testid="setup-password"
-          />
-          <small className="muted">{t('setup.passwordHint')}</small>
-        </label>
-        <label className="field">
-          <span>{t('setup.confirm')}</span>
-          <input
-            type="password"
-            name="confirm"
-            value={confirm}
-            onChange={(e) => setConfirm(e.target.value)}
-            required
-            autoComplete="new-password"
-            data-testid="setup-confirm"
-          />
-        </label>
+      <AuthForm action={action} onSubmit={submit} submitLabel={t('setup.submit')} submitTestId="setup-submit">
+        <TextField
+          label={t('setup.name')}
+          hint={t('setup.nameHint')}
+          name="name"
+          value={name}
+          onValueChange={setName}
+          required
+          autoFocus
+          autoComplete="username"
+          maxLength={64}
+          testId="setup-name"
+        />
+        <TextField
+          label={t('setup.displayName')}
+          name="displayName"
+          value={displayName}
+          onValueChange={setDisplayName}
+          maxLength={128}
+          testId="setup-display-name"
+        />
+        <TextField
+          label={t('setup.password')}
+          hint={t('setup.passwordHint')}
+          type="password"
+          name="password"
+          value={password}
+          onValueChange={setPassword}
+          required
+          autoComplete="new-password"
+          testId="setup-password"
+        />
+        <TextField
+          label={t('setup.confirm')}
+          type="password"
+          name="confirm"
+          value={confirm}
+          onValueChange={setConfirm}
+          required
+          autoComplete="new-password"
+          testId="setup-confirm"
+        />
         {problem ? (
-          <div className="banner banner-error" role="alert" data-testid="setup-problem">
+          <ProblemBanner testId="setup-problem">
             {t(problem === 'tooShort' ? 'setup.tooShort' : 'setup.mismatch')}
-          </div>
+          </ProblemBanner>
         ) : null}
-        <ErrorBanner error={action.error} />
-        <button type="submit" className="btn btn-primary" disabled={action.busy} data-testid="setup-submit">
-          {t('setup.submit')}
-        </button>
-      </form>
+      </AuthForm>
     </AuthFrame>
   );
 }

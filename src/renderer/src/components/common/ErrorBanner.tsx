@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { AppError } from '../../../../shared/errors';
 import { useI18n } from '../../i18n';
 import { describeError } from '../../i18n/errors';
@@ -16,6 +17,15 @@ export function ErrorBanner({ error, onDismiss }: { error: AppError | null; onDi
           <Icon name="close" size={14} />
         </button>
       ) : null}
+    </div>
+  );
+}
+
+/** A problem already put in words, such as a form's own check before it asks the station: no code to translate. */
+export function ProblemBanner({ children, testId }: { children: ReactNode; testId?: string }) {
+  return (
+    <div className="banner banner-error" role="alert" data-testid={testId}>
+      {children}
     </div>
   );
 }

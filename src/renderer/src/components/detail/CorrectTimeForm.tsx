@@ -4,7 +4,8 @@ import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../i18n';
 import { localOffset, splitInstant } from '../../lib/format';
 import { useClient } from '../../station/StationContext';
-import { ErrorBanner } from '../common/ErrorBanner';
+import { ErrorBanner, ProblemBanner } from '../common/ErrorBanner';
+import { FormField, TextField } from '../common/FormField';
 
 const OFFSET_RE = /^[+-](0\d|1[0-4]):[0-5]\d$/;
 
@@ -49,30 +50,27 @@ export function CorrectTimeForm({
     <form className="form correct-form" onSubmit={(e) => void submit(e)} data-testid="correct-time-form">
       <p className="note">{t('correct.note')}</p>
       <div className="form-row">
-        <label className="field grow">
-          <span>{t('correct.time')}</span>
-          <input
-            type="datetime-local"
-            step={1}
-            value={values.local}
-            onChange={(e) => setValues({ ...values, local: e.target.value })}
-            required
-            data-testid="correct-time-value"
-          />
-        </label>
-        <label className="field offset-field">
-          <span>{t('correct.offset')}</span>
-          <input
-            value={values.offset}
-            onChange={(e) => setValues({ ...values, offset: e.target.value })}
-            required
-            placeholder="+08:00"
-            data-testid="correct-time-offset"
-          />
-        </label>
+        <TextField
+          label={t('correct.time')}
+          fieldClassName="grow"
+          type="datetime-local"
+          step={1}
+          value={values.local}
+          onValueChange={(local) => setValues({ ...values, local })}
+          required
+          testId="correct-time-value"
+        />
+        <TextField
+          label={t('correct.offset')}
+          fieldClassName="offset-field"
+          value={values.offset}
+          onValueChange={(offset) => setValues({ ...values, offset })}
+          required
+          placeholder="+08:00"
+          testId="correct-time-offset"
+        />
       </div>
-      <label className="field">
-        <span>{t('correct.reason')}</span>
+      <FormField label={t('correct.reason')}>
         <textarea
           value={reason}
           onChange={(e) => setReason(e.target.value)}
@@ -82,12 +80,8 @@ export function CorrectTimeForm({
           placeholder={t('correct.reasonPlaceholder')}
           data-testid="correct-time-reason"
         />
-      </label>
-      {invalid ? (
-        <div className="banner banner-error" role="alert">
-          {t('correct.invalid')}
-        </div>
-      ) : null}
+      </FormField>
+      {invalid ? <ProblemBanner>{t('correct.invalid')}</ProblemBanner> : null}
       <ErrorBanner error={action.error} />
       <div className="form-actions">
         <button type="button" className="btn" onClick={onCancel}>

@@ -5,6 +5,7 @@ import { isAbsolutePath } from '../../lib/format';
 import { formatSize } from '../../lib/size';
 import { useClient } from '../../station/StationContext';
 import { ErrorBanner } from '../common/ErrorBanner';
+import { TextField } from '../common/FormField';
 import { Icon } from '../common/Icon';
 
 export interface DroppedSources {
@@ -139,17 +140,16 @@ export function SourcePicker({ sources, onSourcesChange, dropped }: SourcePicker
           ))}
         </ul>
         <form className="path-form" onSubmit={addTyped}>
-          <label className="field grow">
-            <span>{t('import.pathLabel')}</span>
-            <input
-              value={typed}
-              onChange={(e) => setTyped(e.target.value)}
-              placeholder={t('import.pathPlaceholder')}
-              spellCheck={false}
-              className="mono"
-              data-testid="import-path-input"
-            />
-          </label>
+          <TextField
+            label={t('import.pathLabel')}
+            fieldClassName="grow"
+            value={typed}
+            onValueChange={setTyped}
+            placeholder={t('import.pathPlaceholder')}
+            spellCheck={false}
+            className="mono"
+            testId="import-path-input"
+          />
           <button type="submit" className="btn" disabled={!typed.trim()} data-testid="import-path-add">
             {t('import.addPath')}
           </button>

@@ -2,7 +2,9 @@ import { ItemStatus, MediaKind } from '../../../../shared/schemas';
 import { useLoad } from '../../hooks/useLoad';
 import { useI18n } from '../../i18n';
 import { useClient } from '../../station/StationContext';
+import { FormField, TextField } from '../common/FormField';
 import { Icon } from '../common/Icon';
+import { Select } from '../common/Select';
 import { EMPTY_FILTERS, hasActiveFilters, type LibraryFilters } from './filters';
 
 export function FilterPanel({
@@ -20,12 +22,12 @@ export function FilterPanel({
   const facets = useLoad(() => client.call('library.facets', {}), `facets:${facetsKey}`);
   const set = <K extends keyof LibraryFilters>(key: K, value: LibraryFilters[K]) =>
     onChange({ ...filters, [key]: value });
+  const anyLabel = t('filters.any');
 
   return (
     <aside className="filter-panel" aria-label={t('filters.title')} data-testid="filter-panel">
       <h2 className="panel-title">{t('filters.title')}</h2>
-      <label className="field">
-        <span>{t('filters.search')}</span>
+      <FormField label={t('filters.search')}>
         <div className="input-with-icon">
           <Icon name="search" size={14} />
           <input
@@ -36,81 +38,59 @@ export function FilterPanel({
             data-testid="filter-text"
           />
         </div>
-      </label>
-      <label className="field">
-        <span>{t('filters.recordedFrom')}</span>
-        <input
-          type="date"
-          value={filters.recordedFrom}
-          onChange={(e) => set('recordedFrom', e.target.value)}
-          data-testid="filter-from"
+      </FormField>
+      <TextField
+        label={t('filters.recordedFrom')}
+        type="date"
+        value={filters.recordedFrom}
+        onValueChange={(day) => set('recordedFrom', day)}
+        testId="filter-from"
+      />
+      <TextField
+        label={t('filters.recordedTo')}
+        type="date"
+        value={filters.recordedTo}
+        onValueChange={(day) => set('recordedTo', day)}
+        testId="filter-to"
+      />
+      <FormField label={t('filters.device')}>
+        <Select
+          value={filters.deviceId}
+          options={facets.data?.deviceIds ?? []}
+          anyLabel={anyLabel}
+          onValueChange={(id) => set('deviceId', id)}
+          testId="filter-device"
         />
-      </label>
-      <label className="field">
-        <span>{t('filters.recordedTo')}</span>
-        <input
-          type="date"
-          value={filters.recordedTo}
-          onChange={(e) => set('recordedTo', e.target.value)}
-          data-testid="filter-to"
-        />
-      </label>
-      <label className="field">
-        <span>{t('filters.device')}</span>
-        <select value={filters.deviceId} onChange={(e) => set('deviceId', e.target.value)} data-testid="filter-device">
-          <option value="">{t('filters.any')}</option>
-          {(facets.data?.deviceIds ?? []).map((id) => (
-            <option key={id} value={id}>
-              {id}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>{t('filters.officer')}</span>
-        <select
+      </FormField>
+      <FormField label={t('filters.officer')}>
+        <Select
           value={filters.officerId}
-          onChange={(e) => set('officerId', e.target.value)}
-          data-testid="filter-officer"
-        >
-          <option value="">{t('filters.any')}</option>
-          {(facets.data?.officerIds ?? []).map((id) => (
-            <option key={id} value={id}>
-              {id}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>{t('filters.kind')}</span>
-        <select
+          options={facets.data?.officerIds ?? []}
+          anyLabel={anyLabel}
+          onValueChange={(id) => set('officerId', id)}
+          testId="filter-officer"
+        />
+      </FormField>
+      <FormField label={t('filters.kind')}>
+        <Select
           value={filters.kind}
-          onChange={(e) => set('kind', e.target.value as LibraryFilters['kind'])}
-          data-testid="filter-kind"
-        >
-          <option value="">{t('filters.any')}</option>
-          {MediaKind.options.map((kind) => (
-            <option key={kind} value={kind}>
-              {t(`kind.${kind}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>{t('filters.status')}</span>
-        <select
+          options={MediaKind.options}
+          labelOf={(kind) => t(`kind.${kind}`)}
+          anyLabel={anyLabel}
+          onValueChange={(kind) => set('kind', kind)}
+          testId="filter-kind"
+        />
+      </FormField>
+      <FormField label={t('filters.status')}>
+        <Select
           value={filters.status}
-          onChange={(e) => set('status', e.target.value as LibraryFilters['status'])}
-          data-testid="filter-status"
-        >
-          <option value="">{t('filters.any')}</option>
-          {ItemStatus.options.map((status) => (
-            <option key={status} value={status}>
-              {t(`status.${status}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+          options={ItemStatus.options}
+          labelOf={(status) => t(`status.${status}`)}
+          anyLabel={anyLabel}
+          onValueChange={(status) => set('status', status)}
+          testId="filter-status"
+        />
+      </FormField>
       <button
         type="button"
         className="btn btn-small"

@@ -1,28 +1,14 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { useI18n } from '../../i18n';
 import { useClient } from '../../station/StationContext';
 import { ItemCard } from './ItemCard';
-import type { LibraryPages } from './useLibraryPages';
+import { useVisibleRows, type LibraryModeProps } from './useVisibleRows';
 
 const MIN_CARD_WIDTH = 210;
 const GAP = 12;
 const PADDING = 12;
 /** Height of the text block under the thumbnail: three lines of card text. */
 const CARD_INFO_HEIGHT = 70;
-
-export interface VisibleRange {
-  start: number;
-  end: number;
-}
-
-interface GridProps {
-  pages: LibraryPages;
-  total: number;
-  selectedId: string | null;
-  onSelect(id: string): void;
-  onRangeChange(range: VisibleRange): void;
-}
 
 function useWidth(ref: RefObject<HTMLElement | null>): number {
   const [width, setWidth] = useState(0);
@@ -38,7 +24,7 @@ function useWidth(ref: RefObject<HTMLElement | null>): number {
 }
 
 /** Thumbnail cards in rows; only the rows on screen (plus a few) exist in the DOM. */
-export function LibraryGrid({ pages, total, selectedId, onSelect, onRangeChange }: GridProps) {
+export function LibraryGrid({ pages, total, selectedId, onSelect, onRangeChange }: LibraryModeProps) {
   const { t } = useI18n();
   const client = useClient();
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -49,25 +35,18 @@ export function LibraryGrid({ pages, total, selectedId, onSelect, onRangeChange 
   const rowHeight = Math.round((cardWidth * 9) / 16 + CARD_INFO_HEIGHT + GAP);
   const rowCount = Math.ceil(total / columns);
 
-  // The virtualizer is read fresh on every render and never passed to memoised children.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: rowCount,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
+  const { virtualizer, rows } = useVisibleRows({
+    scrollRef,
+    rowCount,
+    rowHeight,
     overscan: 3,
+    itemsPerRow: columns,
+    onRangeChange,
   });
 
   useEffect(() => {
     virtualizer.measure();
   }, [virtualizer, rowHeight]);
-
-  const rows = virtualizer.getVirtualItems();
-  const firstRow = rows[0]?.index ?? 0;
-  const lastRow = rows[rows.length - 1]?.index ?? 0;
-  useEffect(() => {
-    onRangeChange({ start: firstRow * columns, end: (lastRow + 1) * columns - 1 });
-  }, [firstRow, lastRow, columns, onRangeChange]);
 
   return (
     <div className="library-scroll" ref={scrollRef} data-testid="library-grid">

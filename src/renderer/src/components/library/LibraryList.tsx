@@ -1,43 +1,27 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef, type CSSProperties } from 'react';
+import { memo, useRef, type CSSProperties } from 'react';
 import type { ItemSummary } from '../../../../shared/schemas';
 import { useI18n } from '../../i18n';
 import { formatDuration, shortHash } from '../../lib/format';
 import { formatSize } from '../../lib/size';
 import { useClient } from '../../station/StationContext';
-import type { VisibleRange } from './LibraryGrid';
 import { GpsMark, RecordedTime, Thumbnail, UndecodableMark } from './ItemMarks';
-import type { LibraryPages } from './useLibraryPages';
+import { useVisibleRows, type LibraryModeProps } from './useVisibleRows';
 
 const ROW_HEIGHT = 40;
 
-interface ListProps {
-  pages: LibraryPages;
-  total: number;
-  selectedId: string | null;
-  onSelect(id: string): void;
-  onRangeChange(range: VisibleRange): void;
-}
-
 /** The dense table mode: one row per item, same virtualisation and page cache as the grid. */
-export function LibraryList({ pages, total, selectedId, onSelect, onRangeChange }: ListProps) {
+export function LibraryList({ pages, total, selectedId, onSelect, onRangeChange }: LibraryModeProps) {
   const { t } = useI18n();
   const client = useClient();
   const scrollRef = useRef<HTMLDivElement>(null);
-  // The virtualizer is read fresh on every render and never passed to memoised children.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+  const { virtualizer, rows } = useVisibleRows({
+    scrollRef,
+    rowCount: total,
+    rowHeight: ROW_HEIGHT,
     overscan: 10,
+    itemsPerRow: 1,
+    onRangeChange,
   });
-  const rows = virtualizer.getVirtualItems();
-  const first = rows[0]?.index ?? 0;
-  const last = rows[rows.length - 1]?.index ?? 0;
-  useEffect(() => {
-    onRangeChange({ start: first, end: last });
-  }, [first, last, onRangeChange]);
 
   return (
     <div className="library-table" role="table" aria-rowcount={total} data-testid="library-list">

@@ -1,17 +1,24 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStationEvent } from '../../hooks/useEvent';
-import { useI18n } from '../../i18n';
+import { useI18n, type MessageKey } from '../../i18n';
 import { ErrorBanner } from '../common/ErrorBanner';
 import { Icon } from '../common/Icon';
+import { Select } from '../common/Select';
 import { Spinner } from '../common/Spinner';
 import { hasActiveFilters, type LibraryFilters, type LibraryPageQuery, type SortField } from './filters';
-import { LibraryGrid, type VisibleRange } from './LibraryGrid';
+import { LibraryGrid } from './LibraryGrid';
 import { LibraryList } from './LibraryList';
 import { useLibraryPages } from './useLibraryPages';
+import type { VisibleRange } from './useVisibleRows';
 
 export type LibraryMode = 'grid' | 'list';
 
 const SORT_FIELDS: SortField[] = ['importedAt', 'recordedAt', 'name', 'size'];
+/** The toolbar's mode switch; each mode's icon has the mode's name. */
+const MODES: Array<{ mode: LibraryMode; label: MessageKey }> = [
+  { mode: 'grid', label: 'library.viewGrid' },
+  { mode: 'list', label: 'library.viewList' },
+];
 /** Library change events come in bursts during an import; one refresh per burst is enough. */
 const REFRESH_THROTTLE_MS = 400;
 /** While thumbnails on screen are still being made, look again after this long. */
@@ -88,17 +95,13 @@ export function LibraryView(props: LibraryViewProps) {
         <div className="spacer" />
         <label className="inline-field">
           <span>{t('library.sort')}</span>
-          <select
+          <Select
             value={filters.sort}
-            onChange={(e) => onFiltersChange({ ...filters, sort: e.target.value as SortField })}
-            data-testid="library-sort"
-          >
-            {SORT_FIELDS.map((field) => (
-              <option key={field} value={field}>
-                {t(`sort.${field}`)}
-              </option>
-            ))}
-          </select>
+            options={SORT_FIELDS}
+            labelOf={(field) => t(`sort.${field}`)}
+            onValueChange={(sort) => onFiltersChange({ ...filters, sort })}
+            testId="library-sort"
+          />
         </label>
         <button
           type="button"
@@ -110,28 +113,20 @@ export function LibraryView(props: LibraryViewProps) {
           {filters.order === 'asc' ? '↑' : '↓'}
         </button>
         <div className="segmented" role="group">
-          <button
-            type="button"
-            className={mode === 'grid' ? 'active' : ''}
-            aria-pressed={mode === 'grid'}
-            aria-label={t('library.viewGrid')}
-            title={t('library.viewGrid')}
-            onClick={() => setMode('grid')}
-            data-testid="view-grid"
-          >
-            <Icon name="grid" size={14} />
-          </button>
-          <button
-            type="button"
-            className={mode === 'list' ? 'active' : ''}
-            aria-pressed={mode === 'list'}
-            aria-label={t('library.viewList')}
-            title={t('library.viewList')}
-            onClick={() => setMode('list')}
-            data-testid="view-list"
-          >
-            <Icon name="list" size={14} />
-          </button>
+          {MODES.map(({ mode: option, label }) => (
+            <button
+              key={option}
+              type="button"
+              className={mode === option ? 'active' : ''}
+              aria-pressed={mode === option}
+              aria-label={t(label)}
+              title={t(label)}
+              onClick={() => setMode(option)}
+              data-testid={`view-${option}`}
+            >
+              <Icon name={option} size={14} />
+            </button>
+          ))}
         </div>
       </div>
       <ErrorBanner error={pages.error} />
