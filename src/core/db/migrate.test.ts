@@ -29,8 +29,8 @@ describe('migrate', () => {
     const d = fresh();
     expect(schemaVersion(d)).toBe(0);
     expect(migrate(d)).toBe(NEWEST);
-    expect(NEWEST).toBe(10);
-    expect(d.pragma('user_version', { simple: true })).toBe(10);
+    expect(NEWEST).toBe(20);
+    expect(d.pragma('user_version', { simple: true })).toBe(20);
     expect(getTableNames(d)).toEqual([
       'accounts',
       'custody',
@@ -38,10 +38,21 @@ describe('migrate', () => {
       'import_files',
       'imports',
       'items',
+      // The full-text index (migration 20) and FTS5's shadow tables.
+      'items_fts',
+      'items_fts_config',
+      'items_fts_data',
+      'items_fts_idx',
       'station',
       'time_corrections',
     ]);
-    expect(getSchemaNames(d, 'trigger')).toEqual(['custody_no_delete', 'custody_no_update']);
+    expect(getSchemaNames(d, 'trigger')).toEqual([
+      'custody_no_delete',
+      'custody_no_update',
+      'items_fts_delete',
+      'items_fts_insert',
+      'items_fts_update',
+    ]);
   });
 
   it('is idempotent: a second run changes nothing', () => {

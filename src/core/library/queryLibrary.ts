@@ -5,7 +5,9 @@ import type { ReadableDB } from '../db/database';
 import { rowToSummary, type ItemRow } from './itemsRepo';
 
 type ParsedQuery = z.output<typeof LibraryQuerySchema>;
+type Params = Record<string, string | number>;
 
+/** Each has an index on (column, id) from migration 20, which serves both directions. */
 const SORT_COLUMNS: Record<ParsedQuery['sort'], string> = {
   recordedAt: 'i.recorded_at_utc',
   importedAt: 'i.imported_at',
@@ -13,65 +15,179 @@ const SORT_COLUMNS: Record<ParsedQuery['sort'], string> = {
   size: 'i.size',
 };
 
+/** The trigram index needs three characters; shorter terms fall back to LIKE over every row. */
+export const MIN_FTS_CHARS = 3;
+
+/**
+ * A full-text term matching more than this share of the items is "broad": looking up each of
+ * its rows by rowid costs more than walking another index and testing membership row by row.
+ */
+const BROAD_TEXT_SHARE = 1 / 8;
+
+/**
+ * Matches are "dense" when walking the sort index in order, testing the filters row by row,
+ * reaches the end of the page at least this many times sooner than collecting every match and
+ * sorting would (counted for matches spread evenly). The margin covers matches that cluster at
+ * the far end of the sort order, such as a recorded-time range sorted by import time.
+ */
+const DENSE_MARGIN = 16;
+
+/**
+ * One WHERE condition, written twice. `sql` lets SQLite drive the query from an index on the
+ * column; `walk` puts the column behind unary `+`, which keeps the planner from using an index for
+ * it (https://sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_), so the
+ * sort index is walked in order and the condition tested on each row.
+ */
+interface Condition {
+  sql: string;
+  walk: string;
+  /** `text`: among the full-text matches; `sort`: on the sort column, whose index serves it either way. */
+  role: 'text' | 'sort' | 'other';
+}
+
+interface Filter {
+  conditions: Condition[];
+  params: Params;
+  /** The FTS5 query, when the text goes through the trigram index. */
+  fts: string | null;
+}
+
+export interface LibraryPage {
+  items: ItemSummary[];
+  total: number;
+}
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /**
- * One page of the library and the total that matches. Every filter is a bound parameter; the
- * column names come from the fixed table above, never from input.
+ * The term as one FTS5 string: between double quotes every character is literal (`*`, `AND`,
+ * `NEAR`, `:`, `^`, `-`, parentheses) and a double quote is written twice. With the trigram
+ * tokenizer a string matches wherever it occurs as a substring, as `LIKE '%term%'` did.
  */
-export function queryLibrary(db: ReadableDB, q: ParsedQuery): { items: ItemSummary[]; total: number } {
-  const where: string[] = [];
-  const params: Record<string, string | number> = { limit: q.limit, offset: q.offset };
-  if (q.text?.trim()) {
-    where.push(`i.search_text LIKE @text ESCAPE '\\'`);
-    params.text = `%${escapeLike(q.text.trim().toLowerCase())}%`;
+export function quoteFtsTerm(term: string): string {
+  return `"${term.replace(/"/g, '""')}"`;
+}
+
+function buildFilter(q: ParsedQuery): Filter {
+  const sortColumn = SORT_COLUMNS[q.sort];
+  const conditions: Condition[] = [];
+  const params: Params = {};
+  const compare = (column: string, op: '=' | '>=' | '<=', name: string, value: string): void => {
+    conditions.push({
+      sql: `${column} ${op} @${name}`,
+      walk: `+${column} ${op} @${name}`,
+      role: column === sortColumn ? 'sort' : 'other',
+    });
+    params[name] = value;
+  };
+  if (q.recordedFrom) compare('i.recorded_at_utc', '>=', 'from', new Date(q.recordedFrom).toISOString());
+  if (q.recordedTo) compare('i.recorded_at_utc', '<=', 'to', new Date(q.recordedTo).toISOString());
+  if (q.deviceId) compare('i.device_id', '=', 'device', q.deviceId);
+  if (q.officerId) compare('i.officer_id', '=', 'officer', q.officerId);
+  if (q.kind) compare('i.kind', '=', 'kind', q.kind);
+  if (q.status) compare('i.status', '=', 'status', q.status);
+
+  // Text goes last: SQLite tests conditions in the order written, and a column comparison read
+  // from the index is cheaper than a probe into the match list or a LIKE over the whole row.
+  const text = q.text?.trim().toLowerCase();
+  let fts: string | null = null;
+  if (text?.includes('\0')) {
+    // SQLite's LIKE and FTS5 query parsers stop at U+0000, so such a term cannot be searched as
+    // typed (LIKE would match everything before it). File names cannot hold one: nothing matches.
+    conditions.push({ sql: '0', walk: '0', role: 'other' });
+  } else if (text && [...text].length >= MIN_FTS_CHARS) {
+    fts = quoteFtsTerm(text);
+    const matches = '(SELECT rowid FROM items_fts WHERE items_fts MATCH @fts)';
+    conditions.push({ sql: `i.rowid IN ${matches}`, walk: `+i.rowid IN ${matches}`, role: 'text' });
+    params.fts = fts;
+  } else if (text) {
+    const like = `i.search_text LIKE @text ESCAPE '\\'`;
+    conditions.push({ sql: like, walk: like, role: 'other' });
+    params.text = `%${escapeLike(text)}%`;
   }
-  if (q.recordedFrom) {
-    where.push('i.recorded_at_utc >= @from');
-    params.from = new Date(q.recordedFrom).toISOString();
-  }
-  if (q.recordedTo) {
-    where.push('i.recorded_at_utc <= @to');
-    params.to = new Date(q.recordedTo).toISOString();
-  }
-  if (q.deviceId) {
-    where.push('i.device_id = @device');
-    params.device = q.deviceId;
-  }
-  if (q.officerId) {
-    where.push('i.officer_id = @officer');
-    params.officer = q.officerId;
-  }
-  if (q.kind) {
-    where.push('i.kind = @kind');
-    params.kind = q.kind;
-  }
-  if (q.status) {
-    where.push('i.status = @status');
-    params.status = q.status;
-  }
-  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const order = `${SORT_COLUMNS[q.sort]} ${q.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, i.id`;
-  const total = (db.prepare(`SELECT count(*) AS n FROM items i ${clause}`).get(params) as { n: number }).n;
+  return { conditions, params, fts };
+}
+
+function whereClause(parts: string[]): string {
+  return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+}
+
+function countOf(db: ReadableDB, sql: string, params: Params): number {
+  return (db.prepare(sql).get(params) as { n: number }).n;
+}
+
+/**
+ * One page of the library and the exact total that matches. Every value is a bound parameter;
+ * column names come from the fixed tables in this file, never from input.
+ *
+ * A station has no planner statistics (nobody runs ANALYZE), so SQLite cannot tell a filter that
+ * keeps 3% of the items from one that keeps 90%. The counts, which the answer needs anyway, can:
+ * each query is then written so that the cheaper side drives it.
+ */
+export function queryLibrary(db: ReadableDB, q: ParsedQuery): LibraryPage {
+  // One read snapshot, so the total and the page agree while an import is writing.
+  return db.transaction(() => readPage(db, q))();
+}
+
+function readPage(db: ReadableDB, q: ParsedQuery): LibraryPage {
+  const { conditions, params, fts } = buildFilter(q);
+  // An estimate is enough for the choices below. Items are only ever added, so max(rowid) tracks
+  // the count in one b-tree descent, where count(*) would read a whole index and push this
+  // query's pages out of the cache.
+  const itemCount = conditions.length ? countOf(db, 'SELECT coalesce(max(rowid), 0) AS n FROM items', {}) : 0;
+  const textHits = fts ? countOf(db, 'SELECT count(*) AS n FROM items_fts WHERE items_fts MATCH @fts', { fts }) : 0;
+  const broadText = textHits > itemCount * BROAD_TEXT_SHARE;
+  const counted = conditions.map((c) => (broadText && c.role === 'text' ? c.walk : c.sql));
+
+  const total =
+    fts && conditions.length === 1
+      ? textHits
+      : countOf(db, `SELECT count(*) AS n FROM items i ${whereClause(counted)}`, params);
+  if (total === 0 || q.offset >= total) return { items: [], total };
+
+  const dense = total * total >= DENSE_MARGIN * (q.offset + q.limit) * itemCount;
+  const paged = dense ? conditions.map((c) => (c.role === 'sort' ? c.sql : c.walk)) : counted;
+  const direction = q.order === 'asc' ? 'ASC' : 'DESC';
+  // The tiebreak runs the same way as the sort, so one index on (column, id) serves both orders.
+  const order = `${SORT_COLUMNS[q.sort]} ${direction} NULLS LAST, i.id ${direction}`;
+  // The page's rowids come from an index alone; only those rows are then read and joined, so an
+  // OFFSET skips index entries instead of whole rows with their thumbnail joins. CROSS JOIN keeps
+  // the page as the outer loop (https://sqlite.org/optoverview.html#manual_control_of_query_plans_using_cross_join).
   const rows = db
     .prepare(
-      `SELECT i.*, d.state AS thumbnail_state FROM items i
+      `WITH page AS MATERIALIZED (
+         SELECT i.rowid AS rid FROM items i ${whereClause(paged)} ORDER BY ${order} LIMIT @limit OFFSET @offset
+       )
+       SELECT i.*, d.state AS thumbnail_state FROM page
+       CROSS JOIN items i ON i.rowid = page.rid
        LEFT JOIN derived d ON d.item_id = i.id AND d.variant = 'thumbnail'
-       ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+       ORDER BY ${order}`,
     )
-    .all(params) as ItemRow[];
+    .all({ ...params, limit: q.limit, offset: q.offset }) as ItemRow[];
   return { items: rows.map(rowToSummary), total };
 }
 
+/**
+ * The distinct devices and officers, ascending. A loose index scan: each step seeks the next
+ * value above the last in the column's index, so the cost follows the number of distinct values
+ * (dozens) instead of the number of items (a DISTINCT would read the whole index).
+ */
 export function libraryFacets(db: ReadableDB): { deviceIds: string[]; officerIds: string[] } {
   const column = (name: 'device_id' | 'officer_id'): string[] =>
     (
-      db.prepare(`SELECT DISTINCT ${name} AS v FROM items WHERE ${name} IS NOT NULL ORDER BY ${name}`).all() as {
-        v: string;
-      }[]
-    ).map((r) => r.v);
+      db
+        .prepare(
+          `WITH RECURSIVE v(value) AS (
+             SELECT min(${name}) FROM items
+             UNION ALL
+             SELECT (SELECT min(${name}) FROM items WHERE ${name} > v.value) FROM v WHERE v.value IS NOT NULL
+           )
+           SELECT value FROM v WHERE value IS NOT NULL`,
+        )
+        .all() as { value: string }[]
+    ).map((r) => r.value);
   return { deviceIds: column('device_id'), officerIds: column('officer_id') };
 }
 

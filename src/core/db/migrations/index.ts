@@ -1,5 +1,6 @@
 import type { WritableDB } from '../database';
 import { m0010Initial } from './m0010_initial';
+import { m0020LibraryIndexes } from './m0020_library_indexes';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,7 @@ export interface Migration {
 }
 
 /** Ordered; versions rise in steps of 10 so a fix can slot in between. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 10, update: m0010Initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 10, update: m0010Initial },
+  { version: 20, update: m0020LibraryIndexes },
+];
