@@ -1,5 +1,6 @@
 import type { MethodInput, MethodName, MethodOutput } from '../shared/contract';
 import { AppError } from '../shared/errors';
+import { ERROR_MESSAGES } from '../shared/i18n/messages';
 import type { Account } from '../shared/schemas';
 import { createEngine, type StationEngine } from '../core/engine';
 import type { Logger } from '../core/engineApi';
@@ -71,8 +72,11 @@ export class CliStation {
   }
 }
 
+/** The English message of an expected error, then its code and parameters for scripts and reports. */
 export function describeError(error: unknown): string {
-  if (error instanceof AppError)
-    return `${error.code}${Object.keys(error.params).length ? ` ${JSON.stringify(error.params)}` : ''}`;
+  if (error instanceof AppError) {
+    const params = Object.keys(error.params).length ? ` ${JSON.stringify(error.params)}` : '';
+    return `${ERROR_MESSAGES.en[error.code]} (${error.code}${params})`;
+  }
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,4 @@
-import { IMPORT_REASON_TEXT } from '../../shared/reasonText';
+import { REASON_MESSAGES } from '../../shared/i18n/messages';
 import type { ImportFileResult, ItemDetail } from '../../shared/schemas';
 import { CliStation, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
@@ -21,7 +21,7 @@ function toJson(station: CliStation, r: ImportFileResult, item: ItemDetail | nul
     storedPath: item ? station.engine.storedPathOf(item.sha256) : null,
     duplicate: r.status === 'duplicate',
     status: r.status,
-    ...(r.reasonCode ? { reason: r.reasonDetail ?? IMPORT_REASON_TEXT[r.reasonCode], reasonCode: r.reasonCode } : {}),
+    ...(r.reasonCode ? { reason: r.reasonDetail ?? REASON_MESSAGES.en[r.reasonCode], reasonCode: r.reasonCode } : {}),
     media: m
       ? {
           kind: m.kind,
@@ -45,7 +45,7 @@ function toJson(station: CliStation, r: ImportFileResult, item: ItemDetail | nul
 }
 
 function humanLine(r: ImportFileResult, index: number, total: number): string {
-  const reason = r.reasonCode ? ` — ${r.reasonDetail ?? IMPORT_REASON_TEXT[r.reasonCode]}` : '';
+  const reason = r.reasonCode ? ` — ${r.reasonDetail ?? REASON_MESSAGES.en[r.reasonCode]}` : '';
   const hash = r.sha256 ? ` ${r.sha256.slice(0, 12)}` : '';
   return `[${index}/${total}] ${r.status.padEnd(11)} ${r.relativePath}${hash}${reason}\n`;
 }

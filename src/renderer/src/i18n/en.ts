@@ -1,3 +1,4 @@
+import { ERROR_MESSAGES, REASON_MESSAGES, prefixKeys } from '../../../shared/i18n/messages';
 import type { ErrorCode } from '../../../shared/errors';
 import type { ImportReasonCode } from '../../../shared/schemas';
 
@@ -290,17 +291,7 @@ export const en = {
   'outcome.skipped': 'Skipped',
   'outcome.failed': 'Failed',
 
-  'reason.empty': 'The file is empty (0 bytes).',
-  'reason.notMedia': 'Not a media file.',
-  'reason.probeFailed': 'The media could not be decoded.',
-  'reason.unreadable': 'The file could not be read.',
-  'reason.permissionDenied': 'Permission to read the file was denied.',
-  'reason.vanished': 'The file disappeared during import (camera unplugged?).',
-  'reason.changedDuringRead': 'The file changed while it was being read.',
-  'reason.diskFull': 'The station disk is full.',
-  'reason.copyMismatch': 'The stored copy did not match the source hash.',
-  'reason.cancelled': 'The import was cancelled before this file.',
-  'reason.storeError': 'The evidence store could not save the file.',
+  ...prefixKeys('reason.', REASON_MESSAGES['en']),
 
   'recent.title': 'Recent imports',
   'recent.none': 'No imports yet.',
@@ -321,30 +312,7 @@ export const en = {
   'accounts.created': 'Account {name} created.',
 
   'errors.title': 'The action failed',
-  'errors.input.invalid': 'Some of the entered values are not valid.',
-  'errors.auth.required': 'Please sign in again.',
-  'errors.auth.invalid': 'Wrong account name or password.',
-  'errors.auth.locked': 'The station is locked. Enter your password to unlock it.',
-  'errors.auth.forbidden': 'Your account is not allowed to do this.',
-  'errors.host.token':
-    'This window is no longer connected to the station. Reload the page from the station’s start link.',
-  'errors.host.origin': 'The request came from a page the station does not trust.',
-  'errors.setup.alreadyDone': 'This station has already been set up. Sign in instead.',
-  'errors.setup.required': 'This station has not been set up yet.',
-  'errors.account.exists': 'An account with this name already exists.',
-  'errors.account.notFound': 'The account does not exist.',
-  'errors.account.weakPassword': 'The password is too weak. Use at least 8 characters.',
-  'errors.item.notFound': 'The item does not exist.',
-  'errors.import.notFound': 'The import record does not exist.',
-  'errors.import.sourceNotFound': 'The source path does not exist or cannot be opened.',
-  'errors.import.sourceNotAbsolute': 'The source path must be absolute.',
-  'errors.import.insufficientSpace': 'There is not enough free space on the station for this import.',
-  'errors.import.busy': 'Another import is running. Wait for it to finish.',
-  'errors.path.notFound': 'The folder does not exist or cannot be opened.',
-  'errors.media.notFound': 'The media file is not available.',
-  'errors.time.invalid': 'The time is not valid.',
-  'errors.method.unknown': 'The station does not support this action (version mismatch).',
-  'errors.internal': 'An internal error occurred. The action was not completed; please try again or report it.',
+  ...prefixKeys('errors.', ERROR_MESSAGES['en']),
 } as const satisfies Record<`errors.${ErrorCode}` | `reason.${ImportReasonCode}`, string> & Record<string, string>;
 
 export type MessageKey = keyof typeof en;

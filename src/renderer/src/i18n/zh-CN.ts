@@ -1,3 +1,4 @@
+import { ERROR_MESSAGES, REASON_MESSAGES, prefixKeys } from '../../../shared/i18n/messages';
 import type { Messages } from './en';
 
 /** 简体中文：键与 en.ts 完全一致（由 `Messages` 类型与 messages.test.ts 保证）。 */
@@ -280,17 +281,7 @@ export const zhCN: Messages = {
   'outcome.skipped': '已跳过',
   'outcome.failed': '失败',
 
-  'reason.empty': '文件为空（0 字节）。',
-  'reason.notMedia': '不是媒体文件。',
-  'reason.probeFailed': '媒体无法解码。',
-  'reason.unreadable': '文件无法读取。',
-  'reason.permissionDenied': '没有读取该文件的权限。',
-  'reason.vanished': '导入过程中文件消失（记录仪是否已拔出？）。',
-  'reason.changedDuringRead': '文件在读取过程中发生了变化。',
-  'reason.diskFull': '工作站磁盘已满。',
-  'reason.copyMismatch': '存储副本与来源哈希不一致。',
-  'reason.cancelled': '导入在处理此文件前已取消。',
-  'reason.storeError': '证据存储无法保存该文件。',
+  ...prefixKeys('reason.', REASON_MESSAGES['zh-CN']),
 
   'recent.title': '最近导入',
   'recent.none': '尚无导入。',
@@ -311,27 +302,5 @@ export const zhCN: Messages = {
   'accounts.created': '账户 {name} 已创建。',
 
   'errors.title': '操作失败',
-  'errors.input.invalid': '部分输入内容无效。',
-  'errors.auth.required': '请重新登录。',
-  'errors.auth.invalid': '账户名或密码错误。',
-  'errors.auth.locked': '工作站已锁定，请输入密码解锁。',
-  'errors.auth.forbidden': '您的账户无权执行此操作。',
-  'errors.host.token': '此窗口已与工作站断开连接。请通过工作站的启动链接重新打开页面。',
-  'errors.host.origin': '请求来自工作站不信任的页面。',
-  'errors.setup.alreadyDone': '此工作站已完成设置，请直接登录。',
-  'errors.setup.required': '此工作站尚未完成设置。',
-  'errors.account.exists': '同名账户已存在。',
-  'errors.account.notFound': '账户不存在。',
-  'errors.account.weakPassword': '密码强度不足，请至少使用 8 个字符。',
-  'errors.item.notFound': '项目不存在。',
-  'errors.import.notFound': '导入记录不存在。',
-  'errors.import.sourceNotFound': '来源路径不存在或无法打开。',
-  'errors.import.sourceNotAbsolute': '来源路径必须是绝对路径。',
-  'errors.import.insufficientSpace': '工作站剩余空间不足以完成此次导入。',
-  'errors.import.busy': '另一项导入正在进行，请等待其完成。',
-  'errors.path.notFound': '文件夹不存在或无法打开。',
-  'errors.media.notFound': '媒体文件不可用。',
-  'errors.time.invalid': '时间无效。',
-  'errors.method.unknown': '工作站不支持此操作（版本不一致）。',
-  'errors.internal': '发生内部错误，操作未完成。请重试或上报此问题。',
+  ...prefixKeys('errors.', ERROR_MESSAGES['zh-CN']),
 };
