@@ -61,9 +61,12 @@ export function authHandlers(s: Services): AuthHandlers {
     if (!found) {
       decoyHash ??= hashPassword('decoy password');
       await verifyPassword(password, await decoyHash);
+      s.log.warn('sign-in refused: unknown account', { name });
       throw new AppError('auth.invalid');
     }
     if (!(await verifyPassword(password, found.passwordHash)) || found.account.disabled) {
+      // Refusals go to the station's log, not the custody log: they touch no evidence.
+      s.log.warn('sign-in refused', { name, disabled: found.account.disabled });
       throw new AppError('auth.invalid');
     }
     return found.account;
