@@ -38,6 +38,7 @@ import { stationTimestamp } from './util/time';
 import { mimeTypeOf } from './library/mimeType';
 import { checkStation, type CheckReport } from './check/checkStation';
 import { HashCopier } from './store/hashCopy';
+import { teeToLogFile } from './log/fileLogger';
 
 export const consoleLogger: Logger = {
   info: (message, fields) => console.error(JSON.stringify({ level: 'info', message, ...fields })),
@@ -74,15 +75,17 @@ async function prepareDataDir(root: string): Promise<void> {
  * Recovery after a crash runs before the engine answers its first call.
  */
 export async function createEngine(opts: EngineOptions): Promise<StationEngine> {
-  const log = opts.log ?? consoleLogger;
+  const hostLog = opts.log ?? consoleLogger;
   const now = opts.now ?? (() => new Date());
   const layout = stationLayout(opts.dataDir);
   await prepareDataDir(layout.root);
+  const log = teeToLogFile(hostLog, layout.logDir, now);
   const db: WritableDB = openDatabase(layout.database, { nativeBinding: opts.sqliteNativeBinding });
   try {
     migrate(db);
   } catch (error) {
     db.close();
+    await log.close();
     throw error;
   }
   const stationId = ensureStationId(db);
@@ -280,6 +283,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       await head.flush();
       bus.removeAllListeners();
       db.close();
+      await log.close();
     },
   };
   return engine;

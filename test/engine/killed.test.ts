@@ -1,4 +1,4 @@
-import { copyFile, readdir, stat } from 'node:fs/promises';
+import { copyFile, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/core/engine';
@@ -80,6 +80,7 @@ describe('an import killed part-way', () => {
       cli.child.kill('SIGKILL');
       const ended = await cli.done;
       expect(ended.signal).toBe('SIGKILL');
+      const hadPartFile = await hasPartFile(dataDir);
 
       const log = quietLogger();
       const engine = await createEngine({ dataDir, runJobs: false, log });
@@ -125,6 +126,9 @@ describe('an import killed part-way', () => {
         await engine.close();
       }
       expect(log.lines.filter((l) => l.level === 'error')).toEqual([]);
+      // What recovery removed stays on record in the data directory's own log.
+      const stationLog = await readFile(join(dataDir, 'logs', 'station.log'), 'utf8');
+      if (hadPartFile) expect(stationLog).toContain('removed a leftover temporary file');
     });
   }
 });
