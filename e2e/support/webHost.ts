@@ -25,6 +25,15 @@ export interface WebHostInfo {
   dataDir: string;
 }
 
+/**
+ * Work on the fresh data directory before `serve` opens it, such as seeding a large library.
+ * A spec sets it with `test.use({ hostSetup: { beforeServe: async (dataDir) => … } })`; it runs once
+ * per file, when that file's host starts, and its time counts against the first test's timeout.
+ */
+export interface HostSetup {
+  beforeServe(dataDir: string): Promise<void>;
+}
+
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -37,8 +46,14 @@ interface RunningHost {
   stderr(): string;
 }
 
-async function startHost(file: string): Promise<RunningHost> {
+async function startHost(file: string, setup: HostSetup | null): Promise<RunningHost> {
   const dataDir = await mkdtemp(join(tmpdir(), 'station-e2e-'));
+  try {
+    await setup?.beforeServe(dataDir);
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   // Own process group, so stopping it also stops the node process tsx runs underneath.
   const child = spawn(TSX, ['src/cli/index.ts', 'serve', '--port', '0', '--data', dataDir], {
     cwd: ROOT,
@@ -116,20 +131,21 @@ async function killGroup(child: ChildProcess): Promise<void> {
  * swaps it when a test from another file arrives; the last one stops with the worker.
  */
 interface HostPool {
-  hostFor(file: string): Promise<RunningHost>;
+  hostFor(file: string, setup: HostSetup | null): Promise<RunningHost>;
 }
 
-export const test = base.extend<{ webHost: WebHostInfo }, { hostPool: HostPool }>({
+export const test = base.extend<{ webHost: WebHostInfo; hostSetup: HostSetup | null }, { hostPool: HostPool }>({
+  hostSetup: [null, { option: true }],
   hostPool: [
     // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
     async ({}, use) => {
       const slot: { current: RunningHost | null } = { current: null };
       await use({
-        async hostFor(file) {
+        async hostFor(file, setup) {
           if (slot.current?.file === file) return slot.current;
           await slot.current?.stop();
           slot.current = null;
-          slot.current = await startHost(file);
+          slot.current = await startHost(file, setup);
           return slot.current;
         },
       });
@@ -137,8 +153,8 @@ export const test = base.extend<{ webHost: WebHostInfo }, { hostPool: HostPool }
     },
     { scope: 'worker' },
   ],
-  webHost: async ({ hostPool }, use, testInfo) => {
-    const host = await hostPool.hostFor(testInfo.file);
+  webHost: async ({ hostPool, hostSetup }, use, testInfo) => {
+    const host = await hostPool.hostFor(testInfo.file, hostSetup);
     await use(host.info);
     if (testInfo.status !== testInfo.expectedStatus) {
       await testInfo.attach('station-stderr', { body: host.stderr(), contentType: 'text/plain' });

@@ -36,7 +36,7 @@ interface LibraryViewProps {
 
 export function LibraryView(props: LibraryViewProps) {
   const { filters, query, onFiltersChange, selectedId, onSelect, onImport, onLibraryChanged } = props;
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [mode, setMode] = useState<LibraryMode>('grid');
   const pages = useLibraryPages(query);
   const [range, setRange] = useState<VisibleRange>({ start: 0, end: 0 });
@@ -90,7 +90,7 @@ export function LibraryView(props: LibraryViewProps) {
         <span className="library-count" data-testid="library-count" data-total={total ?? ''}>
           {total === null
             ? t('common.loading')
-            : t(total === 1 ? 'library.countOne' : 'library.count', { count: total })}
+            : t(total === 1 ? 'library.countOne' : 'library.count', { count: total.toLocaleString(locale) })}
         </span>
         <div className="spacer" />
         <label className="inline-field">

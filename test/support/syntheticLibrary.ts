@@ -3,7 +3,7 @@ import type { MediaInfo, MediaKind } from '../../src/shared/schemas';
 import { appendCustody } from '../../src/core/custody/custodyLog';
 import { inTransaction, type WritableDB } from '../../src/core/db/database';
 import { finishImport, insertImport, insertImportFile } from '../../src/core/import/importRepo';
-import { enqueueDerivedFor } from '../../src/core/jobs/derivedRepo';
+import { derivedVariantsFor } from '../../src/core/jobs/derivedRepo';
 import { insertItem, type NewItem } from '../../src/core/library/itemsRepo';
 import { formatWithOffset } from '../../src/core/util/time';
 
@@ -11,6 +11,7 @@ import { formatWithOffset } from '../../src/core/util/time';
  * A year of a busy office's footage, made up but shaped like the real thing: offloads of one
  * body-worn camera after a shift, GA/T 947-style names, mostly H.264 video with some photos and
  * audio, a few undecodable files, and every item on the custody log. Deterministic for a given count.
+ * Rows only: no original is stored, so anything that reads one (playback, filmstrips, `check`) fails.
  */
 
 const OFFSET_MIN = 480;
@@ -19,7 +20,6 @@ const DAY_MS = 86_400_000;
 const MODELS = ['DSJ-A8', 'DSJ-V7', 'DSJ-K3'] as const;
 const DEVICES = Array.from({ length: 60 }, (_, i) => `${MODELS[i % MODELS.length]}-${String(i + 1).padStart(4, '0')}`);
 const OFFICERS = Array.from({ length: 150 }, (_, i) => String(10_000 + i * 37).padStart(6, '0'));
-const STATION = 'bench-station';
 const ACTORS = ['reviewer1', 'reviewer2', 'nightshift', 'bench'];
 
 /** Small fast PRNG (mulberry32) so the same count always gives the same library. */
@@ -45,16 +45,37 @@ export interface SyntheticLibrary {
   /** Values the queries filter on, chosen from what was inserted so every query finds something. */
   probe: {
     device: string;
+    /** Items recorded by `device`. */
+    deviceItems: number;
     officer: string;
     nameFragment: string;
+    /** Items whose name holds `nameFragment`. */
+    nameFragmentItems: number;
     shaPrefix: string;
     monthFrom: string;
     monthTo: string;
   };
 }
 
-/** Inserts `count` items through the repository functions, in transactions of about `batch` items. */
-export function insertSyntheticLibrary(db: WritableDB, count: number, batch = 2000): SyntheticLibrary {
+/** A derived file every seeded item can point at; paths are relative to the derived directory. */
+export interface SharedThumbnail {
+  file: string;
+  sha256: string;
+  provenance: Record<string, unknown>;
+}
+
+export interface SyntheticLibraryOptions {
+  /** The station name custody entries carry. */
+  station: string;
+  /** Items that would get a poster point at this one ready file; without it they have none. */
+  thumbnail: SharedThumbnail | null;
+  /** Items per transaction. */
+  batch: number;
+}
+
+/** Inserts `count` items through the repository functions, in transactions of about `opts.batch` items. */
+export function insertSyntheticLibrary(db: WritableDB, count: number, opts: SyntheticLibraryOptions): SyntheticLibrary {
+  const { station, thumbnail, batch } = opts;
   const rand = prng(20260301);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const perImport = 50;
@@ -63,6 +84,14 @@ export function insertSyntheticLibrary(db: WritableDB, count: number, batch = 20
   let custodyEntries = 0;
   let probe: SyntheticLibrary['probe'] | null = null;
   const sampleAt = Math.floor(count * 0.54321);
+  const names: string[] = [];
+  const devices: string[] = [];
+  // Only posters: filmstrips and proxies would need the original, which a seeded station lacks.
+  const insertThumbnail = db.prepare(
+    `INSERT INTO derived (item_id, variant, state, file, sha256, provenance, updated_at)
+     VALUES (?, 'thumbnail', 'ready', ?, ?, ?, ?)`,
+  );
+  const thumbnailProvenance = thumbnail ? JSON.stringify(thumbnail.provenance) : null;
 
   const writeImport = (n: number): void => {
     const device = DEVICES[n % DEVICES.length]!;
@@ -78,7 +107,7 @@ export function insertSyntheticLibrary(db: WritableDB, count: number, batch = 20
     insertImport(db, {
       id: importId,
       account: actor,
-      station: STATION,
+      station,
       startedAt: importedAt,
       sources: [`/media/${device}/DCIM`],
       sourceDevice,
@@ -93,7 +122,7 @@ export function insertSyntheticLibrary(db: WritableDB, count: number, batch = 20
       t = 0,
     ) => {
       custodyEntries++;
-      return appendCustody(db, { at: at(t), actor, station: STATION, action, subject, sha256, details });
+      return appendCustody(db, { at: at(t), actor, station, action, subject, sha256, details });
     };
     custody('import.start', importId, null, { sources: [`/media/${device}/DCIM`], files, sourceDevice });
     let clockMs = shiftStartMs;
@@ -110,9 +139,11 @@ export function insertSyntheticLibrary(db: WritableDB, count: number, batch = 20
       if (i === sampleAt) {
         probe = {
           device,
+          deviceItems: 0,
           officer,
           // The recording day as a reviewer would type it: "20250923".
           nameFragment: stamp(localMs).slice(0, 8),
+          nameFragmentItems: 0,
           shaPrefix: sha256.slice(0, 12),
           monthFrom: formatWithOffset(new Date(clockMs - 15 * DAY_MS), OFFSET_MIN),
           monthTo: formatWithOffset(new Date(clockMs + 15 * DAY_MS), OFFSET_MIN),
@@ -187,7 +218,17 @@ export function insertSyntheticLibrary(db: WritableDB, count: number, batch = 20
         custodySeq: entry.seq,
       };
       insertItem(db, item);
-      if (!undecodable) enqueueDerivedFor(db, itemId, media, new Date(importedMs));
+      names.push(originalName);
+      devices.push(device);
+      if (thumbnail && !undecodable && derivedVariantsFor(media).includes('thumbnail')) {
+        insertThumbnail.run(
+          itemId,
+          thumbnail.file,
+          thumbnail.sha256,
+          thumbnailProvenance,
+          new Date(importedMs).toISOString(),
+        );
+      }
       insertImportFile(db, importId, f, {
         path: item.sourcePath,
         relativePath,
@@ -212,9 +253,10 @@ export function insertSyntheticLibrary(db: WritableDB, count: number, batch = 20
       for (; n < upTo; n++) writeImport(n);
     });
   }
-  // A year-old station has long since made its posters and filmstrips.
-  db.prepare(`UPDATE derived SET state = 'ready', file = variant || '.bin' WHERE state = 'pending'`).run();
 
-  if (!probe) throw new Error('the sample item was never made');
-  return { items: made, imports: importCount, custodyEntries, probe };
+  const sample = probe as SyntheticLibrary['probe'] | null;
+  if (!sample) throw new Error('the sample item was never made');
+  sample.deviceItems = devices.filter((d) => d === sample.device).length;
+  sample.nameFragmentItems = names.filter((n) => n.includes(sample.nameFragment)).length;
+  return { items: made, imports: importCount, custodyEntries, probe: sample };
 }
