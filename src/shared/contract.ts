@@ -168,4 +168,6 @@ export interface StationClient {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   mediaUrl(itemId: string, variant: MediaVariant): string;
+  /** Whether the client holds a session from an earlier sign-in (it may have expired since). */
+  hasSession(): boolean;
 }

@@ -151,6 +151,8 @@ export function createHttpClient({ baseUrl = '', token }: HttpClientOptions = {}
       };
     },
 
+    hasSession: () => session.get() !== null,
+
     mediaUrl(itemId: string, variant: MediaVariant): string {
       const sessionId = session.get();
       const query = sessionId === null ? '' : `?s=${encodeURIComponent(sessionId)}`;

@@ -51,6 +51,8 @@ export function createIpcClient(bridge: StationBridge, options: IpcClientOptions
       return bridge.on(event, listener as (payload: unknown) => void);
     },
 
+    hasSession: () => session.get() !== null,
+
     mediaUrl(itemId: string, variant: MediaVariant): string {
       return formatMediaUrl(itemId, variant, session.get());
     },

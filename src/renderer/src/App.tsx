@@ -46,7 +46,10 @@ export function App({ client }: { client: StationClient }) {
 
 function Station({ client, status }: { client: StationClient; status: StationStatus }) {
   const { setLocale, t } = useI18n();
-  const [screen, setScreen] = useState<Screen>(status.setupRequired ? 'setup' : 'restoring');
+  // Without a stored session there is nothing to resume; asking would only log a refused request.
+  const [screen, setScreen] = useState<Screen>(() =>
+    status.setupRequired ? 'setup' : client.hasSession() ? 'restoring' : 'signIn',
+  );
   const [session, setSession] = useState<Session | null>(null);
   const [locked, setLocked] = useState(false);
 

@@ -63,3 +63,14 @@ export function formatCoordinate(value: number): string {
 export function isAbsolutePath(path: string): boolean {
   return path.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(path) || path.startsWith('\\\\');
 }
+
+/**
+ * ffprobe names a container by its whole family (`mov,mp4,m4a,3gp,3g2,mj2`); a reviewer wants
+ * the member this file is: the one its extension names, else the first.
+ */
+export function formatContainer(container: string | undefined, fileName: string): string | undefined {
+  if (!container) return undefined;
+  const members = container.split(',');
+  const ext = fileName.includes('.') ? fileName.slice(fileName.lastIndexOf('.') + 1).toLowerCase() : '';
+  return members.find((m) => m === ext) ?? members[0];
+}

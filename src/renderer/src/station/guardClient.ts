@@ -24,5 +24,6 @@ export function guardClient(client: StationClient, guards: SessionGuards): Stati
     },
     on: (event, listener) => client.on(event, listener),
     mediaUrl: (itemId, variant) => client.mediaUrl(itemId, variant),
+    hasSession: () => client.hasSession(),
   };
 }

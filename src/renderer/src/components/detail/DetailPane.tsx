@@ -3,7 +3,7 @@ import type { ItemDetail } from '../../../../shared/schemas';
 import { useStationEvent } from '../../hooks/useEvent';
 import { useLoad } from '../../hooks/useLoad';
 import { useI18n } from '../../i18n';
-import { formatCoordinate, formatDuration, formatInstant, splitInstant } from '../../lib/format';
+import { formatCoordinate, formatDuration, formatInstant, splitInstant, formatContainer } from '../../lib/format';
 import { formatSize } from '../../lib/size';
 import { useClient } from '../../station/StationContext';
 import { CopyButton } from '../common/CopyButton';
@@ -170,7 +170,7 @@ function ItemDetails({
         <dl className="fields">
           <Field label={t('detail.kind')}>{t(`kind.${item.kind}`)}</Field>
           <Field label={t('detail.container')} testId="detail-container">
-            {media.container}
+            {formatContainer(media.container, item.originalName)}
           </Field>
           <Field label={t('detail.mimeType')}>{media.mimeType}</Field>
           <Field label={t('detail.duration')} testId="detail-duration">

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { ItemSummary } from '../../../../shared/schemas';
 import { useI18n } from '../../i18n';
 import { formatDuration, shortHash } from '../../lib/format';
+import { FileName } from '../common/FileName';
 import { GpsMark, RecordedTime, Thumbnail, UndecodableMark } from './ItemMarks';
 
 interface ItemCardProps {
@@ -42,8 +43,8 @@ export const ItemCard = memo(function ItemCard({ item, thumbnailUrl, selected, o
         ) : null}
       </div>
       <div className="card-body">
-        <div className="card-name" title={item.originalName}>
-          {item.originalName}
+        <div className="card-name">
+          <FileName name={item.originalName} />
         </div>
         <div className="card-line">
           <RecordedTime item={item} size="icon" />

@@ -5,6 +5,7 @@ import { formatDuration, shortHash } from '../../lib/format';
 import { formatSize } from '../../lib/size';
 import { useClient } from '../../station/StationContext';
 import { GpsMark, RecordedTime, Thumbnail, UndecodableMark } from './ItemMarks';
+import { FileName } from '../common/FileName';
 import { useVisibleRows, type LibraryModeProps } from './useVisibleRows';
 
 const ROW_HEIGHT = 40;
@@ -100,11 +101,11 @@ const ListRow = memo(function ListRow({
       <span role="cell" className="row-thumb">
         <Thumbnail item={item} mediaUrl={thumbnailUrl} />
       </span>
-      <span role="cell" className="ellipsis" title={item.originalName}>
-        {item.originalName}
+      <span role="cell" className="ellipsis">
+        <FileName name={item.originalName} />
       </span>
-      <span role="cell">
-        <RecordedTime item={item} size="short" />
+      <span role="cell" className="nowrap">
+        <RecordedTime item={item} size="icon" />
       </span>
       <span role="cell" className="mono">
         {formatDuration(item.durationSec) ?? t('common.none')}
