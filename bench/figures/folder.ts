@@ -8,7 +8,7 @@ import type { FigureContext } from '../lib/context';
 import { removeTree } from '../lib/files';
 import { MIB, formatBytes, formatMs, formatRatio, formatSeconds } from '../lib/format';
 import { assertAllStored, importSpans, timeImport, type ImportSpans } from '../lib/importRun';
-import type { FigureReport } from '../lib/report';
+import { runsTable, type FigureReport } from '../lib/report';
 import { runTimed, shellQuote, syncDisks } from '../lib/shell';
 import { median, medianIndex, timeMs } from '../lib/stats';
 
@@ -167,16 +167,7 @@ export async function runFolder(ctx: FigureContext): Promise<FigureReport> {
       },
     ],
     tables: [
-      {
-        title: 'Runs (alternating, baseline first)',
-        headers: ['Run', 'Baseline', 'Import', 'Import / baseline'],
-        rows: baselineMs.map((b, i) => [
-          String(i + 1),
-          formatSeconds(b),
-          formatSeconds(importMs[i]!),
-          formatRatio(importMs[i]! / b),
-        ]),
-      },
+      runsTable(baselineMs, importMs),
       {
         title: `Per file (run ${typicalIndex + 1}, the one nearest the median)`,
         headers: ['Piece', 'Time'],

@@ -6,7 +6,7 @@ import type { FigureContext } from '../lib/context';
 import { removeTree, writeRandomFile } from '../lib/files';
 import { GIB, MIB, formatBytes, formatRate, formatRatio, formatSeconds } from '../lib/format';
 import { assertAllStored, importSpans, timeImport, type TimedImport } from '../lib/importRun';
-import { verdictOf, type FigureReport } from '../lib/report';
+import { runsTable, verdictOf, type FigureReport } from '../lib/report';
 import { runTimed, shellQuote, syncDisks } from '../lib/shell';
 import { median, medianIndex, timeMs } from '../lib/stats';
 
@@ -156,16 +156,7 @@ export async function runImport1g(ctx: FigureContext): Promise<FigureReport> {
       },
     ],
     tables: [
-      {
-        title: 'Runs (alternating, baseline first)',
-        headers: ['Run', 'Baseline', 'Import', 'Import / baseline'],
-        rows: baselineMs.map((b, i) => [
-          String(i + 1),
-          formatSeconds(b),
-          formatSeconds(importMs[i]!),
-          formatRatio(importMs[i]! / b),
-        ]),
-      },
+      runsTable(baselineMs, importMs),
       {
         title: 'Where the median import run spends its time',
         headers: ['Phase', 'Time', 'Share'],

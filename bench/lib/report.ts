@@ -1,3 +1,4 @@
+import { formatRatio, formatSeconds } from './format';
 import type { FigureId } from './args';
 
 /** PASS/MISS against a target; INFO where the issue asks only for a figure; SKIP when it could not run. */
@@ -62,5 +63,19 @@ export function skippedFigure(id: FigureId, title: string, why: string): FigureR
     tables: [],
     notes: [why],
     data: { skipped: why },
+  };
+}
+
+/** The per-run table of a figure that alternates a baseline with the import it is compared to. */
+export function runsTable(baselineMs: number[], importMs: number[]): SubTable {
+  return {
+    title: 'Runs (alternating, baseline first)',
+    headers: ['Run', 'Baseline', 'Import', 'Import / baseline'],
+    rows: baselineMs.map((b, i) => [
+      String(i + 1),
+      formatSeconds(b),
+      formatSeconds(importMs[i]!),
+      formatRatio(importMs[i]! / b),
+    ]),
   };
 }

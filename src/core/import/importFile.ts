@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ImportFileResult, ImportReasonCode, MediaInfo, MediaKind } from '../../shared/schemas';
 import { inTransaction, type WritableDB } from '../db/database';
@@ -12,7 +12,7 @@ import { HashCopyAbortedError, HashCopyError } from '../store/hashCopy';
 import { evidencePath, type StationLayout } from '../store/layout';
 import { fsyncDir } from '../store/atomicWrite';
 import type { SourceFile } from './scanSources';
-import { SNIFF_BYTES, kindByExtension, sniffKind } from '../media/classify';
+import { kindByExtension, readFileHead, sniffKind } from '../media/classify';
 import { probeMedia } from '../media/probeMedia';
 import type { MediaTools } from '../media/binaries';
 import type { FileNamePattern } from '../../shared/schemas';
@@ -43,18 +43,6 @@ export class ImportCancelledError extends Error {
   constructor() {
     super('the import was cancelled');
     this.name = 'ImportCancelledError';
-  }
-}
-
-async function readHeader(path: string): Promise<Uint8Array | null> {
-  const handle = await open(path, 'r').catch(() => null);
-  if (!handle) return null;
-  try {
-    const buf = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(buf, 0, SNIFF_BYTES, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
   }
 }
 
@@ -137,7 +125,7 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
 
   let kind: MediaKind | null = kindByExtension(src.originalName);
   if (!kind) {
-    const header = await readHeader(src.path);
+    const header = await readFileHead(src.path).catch(() => null);
     if (!header) return outcome('failed', 'unreadable', 'the file could not be opened');
     kind = sniffKind(header);
   }

@@ -1,10 +1,10 @@
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getMediaFixtures } from '../../../test/fixtures';
 import { resolveMediaTools, type MediaTools } from './binaries';
-import { kindByExtension, sniffKind, SNIFF_BYTES } from './classify';
+import { kindByExtension, readFileHead, sniffKind } from './classify';
 import { runProcess } from './runProcess';
 
 const fx = getMediaFixtures();
@@ -17,17 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function readHead(file: string): Promise<Uint8Array> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Remuxes or encodes the H.264 fixture into another container with real ffmpeg. */
 async function convert(name: string, args: string[]): Promise<string> {
@@ -70,18 +59,18 @@ describe('sniffKind on real files', () => {
       [fx.garbage, null],
       [fx.notes, null],
     ];
-    for (const [file, kind] of expected) expect([file, sniffKind(await readHead(file))]).toEqual([file, kind]);
+    for (const [file, kind] of expected) expect([file, sniffKind(await readFileHead(file))]).toEqual([file, kind]);
   });
 
   it('recognises MPEG-TS, M2TS, MP3, WAV and Matroska made by ffmpeg', async () => {
-    expect(sniffKind(await readHead(await convert('a.ts', ['-c', 'copy', '-f', 'mpegts'])))).toBe('video');
+    expect(sniffKind(await readFileHead(await convert('a.ts', ['-c', 'copy', '-f', 'mpegts'])))).toBe('video');
     const m2ts = await convert('a.m2ts', ['-c', 'copy', '-f', 'mpegts', '-mpegts_m2ts_mode', '1']);
-    expect(sniffKind(await readHead(m2ts))).toBe('video');
-    expect(sniffKind(await readHead(await convert('a.mp3', ['-vn', '-c:a', 'libmp3lame'])))).toBe('audio');
+    expect(sniffKind(await readFileHead(m2ts))).toBe('video');
+    expect(sniffKind(await readFileHead(await convert('a.mp3', ['-vn', '-c:a', 'libmp3lame'])))).toBe('audio');
     const bareMp3 = await convert('b.mp3', ['-vn', '-c:a', 'libmp3lame', '-write_xing', '0', '-id3v2_version', '0']);
-    expect(sniffKind(await readHead(bareMp3))).toBe('audio');
-    expect(sniffKind(await readHead(await convert('a.wav', ['-vn'])))).toBe('audio');
-    expect(sniffKind(await readHead(await convert('a.mkv', ['-c', 'copy'])))).toBe('video');
+    expect(sniffKind(await readFileHead(bareMp3))).toBe('audio');
+    expect(sniffKind(await readFileHead(await convert('a.wav', ['-vn'])))).toBe('audio');
+    expect(sniffKind(await readFileHead(await convert('a.mkv', ['-c', 'copy'])))).toBe('video');
   });
 });
 

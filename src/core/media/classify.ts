@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import type { MediaKind } from '../../shared/schemas';
 
 /** How many leading bytes `sniffKind` wants: enough to see two MPEG-TS packets (188 bytes each). */
@@ -68,4 +69,16 @@ function isMpegAudioFrame(head: Uint8Array): boolean {
   const isMpegAudio = b0 === 0xff && (b1 & 0xe0) === 0xe0 && layer !== 0;
   const isAdts = b0 === 0xff && (b1 & 0xf6) === 0xf0;
   return isMpegAudio || isAdts;
+}
+
+/** The first `SNIFF_BYTES` of a file, for `sniffKind`. */
+export async function readFileHead(file: string): Promise<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,8 +1,7 @@
-import { open } from 'node:fs/promises';
 import type { FileNamePattern, MediaInfo, MediaKind } from '../../shared/schemas';
 import type { Logger } from '../engineApi';
 import type { MediaTools } from './binaries';
-import { kindByExtension, sniffKind, SNIFF_BYTES } from './classify';
+import { kindByExtension, readFileHead, sniffKind } from './classify';
 import { readPhoto, type PhotoFacts, type PhotoFormat } from './exif';
 import { parseFfprobe, runFfprobe, type ProbeFacts } from './ffprobe';
 import { parseFileName } from './fileNamePatterns';
@@ -39,7 +38,7 @@ export type ProbeResult =
  * `ProcessAbortedError` when `signal` aborts, and file-system errors for an unreadable path.
  */
 export async function probeMedia(tools: MediaTools, file: string, ctx: ProbeContext): Promise<ProbeResult> {
-  const head = await readHead(file);
+  const head = await readFileHead(file);
   const sniffed = sniffKind(head);
   const kind: MediaKind = sniffed ?? kindByExtension(ctx.fileName) ?? 'other';
   const name = parseFileName(ctx.fileName, ctx.patterns);
@@ -79,17 +78,6 @@ export async function probeMedia(tools: MediaTools, file: string, ctx: ProbeCont
   if (reason) return { ok: false, kind: info.kind, reason, partial: info };
   info.browserPlayable = isBrowserPlayable(info);
   return { ok: true, info };
-}
-
-async function readHead(file: string): Promise<Buffer> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }
 
 /** ffprobe's facts, or the reason it could not read the file. Aborts propagate. */
