@@ -28,6 +28,22 @@ describe('HashCopier', () => {
     expect(await copier.hash(dest)).toEqual(result);
   });
 
+  it('copies and re-reads sizes around the direct-I/O block and chunk boundaries byte for byte', async () => {
+    // Aligned blocks go through direct I/O and the tail through plain I/O; both must meet exactly.
+    const chunk = 4 * 1024 * 1024;
+    for (const size of [1, 4095, 4096, 4097, chunk - 1, chunk, chunk + 12345, 3 * chunk]) {
+      const source = join(dir, `src-${size}`);
+      const bytes = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 12)) % 256;
+      await writeFile(source, bytes);
+      const dest = join(dir, `copy-${size}.part`);
+      const copied = await copier.copy(source, dest);
+      expect(copied, `size ${size}`).toEqual({ sha256: await sha256File(source), bytes: size });
+      expect((await readFile(dest)).equals(bytes), `size ${size}`).toBe(true);
+      expect(await copier.hash(dest), `size ${size}`).toEqual(copied);
+    }
+  });
+
   it('refuses to overwrite an existing destination', async () => {
     const dest = join(dir, 'taken');
     await writeFile(dest, 'already here');

@@ -32,6 +32,8 @@ interface Pending {
 }
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Re-reads go to the disk (direct I/O): larger requests keep it streaming while chunks are hashed. */
+const HASH_CHUNK_BYTES = 16 * 1024 * 1024;
 
 /**
  * Hashing and copying run in a worker thread so the host's event loop stays free. One request at
@@ -52,7 +54,7 @@ export class HashCopier {
   }
 
   hash(path: string, opts: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {}): Promise<HashResult> {
-    return this.request({ op: 'hash', id: 0, path, chunkBytes: CHUNK_BYTES }, opts);
+    return this.request({ op: 'hash', id: 0, path, chunkBytes: HASH_CHUNK_BYTES }, opts);
   }
 
   async close(): Promise<void> {

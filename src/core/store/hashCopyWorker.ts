@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { FailureKind, HashCopyRequest, HashCopyResponse } from './hashCopyProtocol';
+import { DirectFileWriter, alignedBuffers, openForDirectRead } from './directIo';
 
 /**
  * Reads a source exactly once, hashing each chunk while it is written to the destination, with
@@ -54,7 +55,7 @@ function classify(error: unknown, writing: boolean): FailureKind {
 async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promise<void> {
   let phaseWriting = false;
   let src: FileHandle | undefined;
-  let dst: FileHandle | undefined;
+  let dst: DirectFileWriter | undefined;
   let result: HashCopyResponse;
   // Reads and writes still in flight when something fails; settled before the files are closed.
   let pendingRead: Promise<unknown> = Promise.resolve();
@@ -64,10 +65,10 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
     src = await open(req.source, 'r');
     const before = await src.stat();
     phaseWriting = true;
-    dst = await open(req.dest, 'wx', 0o600);
+    dst = await DirectFileWriter.create(req.dest);
     phaseWriting = false;
     const hash = createHash('sha256');
-    const buffers = [0, 1, 2].map(() => Buffer.allocUnsafe(req.chunkBytes));
+    const buffers = alignedBuffers(3, req.chunkBytes);
     let position = 0;
     let nextProgress = PROGRESS_EVERY_BYTES;
     let nextSync = SYNC_EVERY_BYTES;
@@ -87,7 +88,7 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
       hash.update(current.subarray(0, bytesRead));
       phaseWriting = true;
       await pendingWrite;
-      pendingWrite = dest.write(current, 0, bytesRead, position);
+      pendingWrite = dest.write(current, bytesRead, position);
       // Awaited on the next turn; until then a rejection (ENOSPC) must not count as unhandled,
       // which would end the worker instead of failing this copy as diskFull.
       pendingWrite.catch(() => undefined);
@@ -148,27 +149,38 @@ async function hashFile(req: Extract<HashCopyRequest, { op: 'hash' }>): Promise<
   let handle: FileHandle | undefined;
   let result: HashCopyResponse;
   try {
-    handle = await open(req.path, 'r');
+    handle = await openForDirectRead(req.path);
     const hash = createHash('sha256');
-    const buffers = [Buffer.allocUnsafe(req.chunkBytes), Buffer.allocUnsafe(req.chunkBytes)];
+    // Two reads stay in flight while a third buffer is hashed: a direct read waits for the disk,
+    // so one request at a time would leave the disk idle while this thread hashes.
+    const buffers = alignedBuffers(3, req.chunkBytes);
+    const file = handle;
+    const readAt = (slot: number, at: number) => file.read(buffers[slot % 3]!, 0, req.chunkBytes, at);
+    const inFlight = [readAt(0, 0), readAt(1, req.chunkBytes)];
+    inFlight.forEach((p) => p.catch(() => undefined));
     let position = 0;
     let i = 0;
     let nextProgress = PROGRESS_EVERY_BYTES;
-    const file = handle;
-    let pending = file.read(buffers[0]!, 0, req.chunkBytes, 0);
     for (;;) {
-      const { bytesRead } = await pending;
+      const { bytesRead } = await inFlight.shift()!;
       if (bytesRead === 0) break;
-      const current = buffers[i % 2]!;
+      // A regular file returns fewer bytes than asked for only at its end.
+      const atEnd = bytesRead < req.chunkBytes;
+      if (!atEnd) {
+        const next = readAt(i + 2, (i + 2) * req.chunkBytes);
+        next.catch(() => undefined);
+        inFlight.push(next);
+      }
+      hash.update(buffers[i % 3]!.subarray(0, bytesRead));
       position += bytesRead;
-      pending = file.read(buffers[(i + 1) % 2]!, 0, req.chunkBytes, position);
-      hash.update(current.subarray(0, bytesRead));
+      if (atEnd) break;
       i++;
       if (position >= nextProgress) {
         post({ type: 'progress', id: req.id, bytes: position });
         nextProgress = position + PROGRESS_EVERY_BYTES;
       }
     }
+    await Promise.allSettled(inFlight);
     result = { type: 'done', id: req.id, sha256: hash.digest('hex'), bytes: position };
   } catch (error) {
     result = {
