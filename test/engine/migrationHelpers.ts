@@ -83,3 +83,35 @@ export { schemaVersion };
 function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
+
+/**
+ * The rows every item hangs on, as the version-10 schema stores them: one custody entry (about
+ * `subject`) and one completed import `imp-1`. Later migration tests build their data on these.
+ */
+export function insertImportWithCustody(db: WritableDB, subject: string, sha256: string | null): void {
+  insertData(db, 'custody', [
+    {
+      seq: 1,
+      at: '2026-03-01T09:30:00.000+08:00',
+      actor: 'admin',
+      station: 's1',
+      action: 'import',
+      subject,
+      sha256,
+      details: '{}',
+      prev: '0'.repeat(64),
+      hash: 'b'.repeat(64),
+    },
+  ]);
+  insertData(db, 'imports', [
+    {
+      id: 'imp-1',
+      state: 'completed',
+      account: 'admin',
+      station: 's1',
+      started_at: '2026-03-01T09:30:00.000+08:00',
+      sources: '["/media/cam"]',
+      include_non_media: 0,
+    },
+  ]);
+}

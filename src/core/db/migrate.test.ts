@@ -7,6 +7,7 @@ import {
   getTableData,
   getTableNames,
   insertData,
+  insertImportWithCustody,
   updateToVersion,
   versionBefore,
 } from '../../../test/engine/migrationHelpers';
@@ -139,31 +140,7 @@ describe('migration 10 (initial schema)', () => {
     expect(updateToVersion(d, versionBefore(10))).toBe(0);
     expect(updateToVersion(d, 10)).toBe(10);
 
-    insertData(d, 'custody', [
-      {
-        seq: 1,
-        at: '2026-03-01T09:30:00.000+08:00',
-        actor: 'admin',
-        station: 's1',
-        action: 'import',
-        subject: 'item-1',
-        sha256: 'a'.repeat(64),
-        details: '{}',
-        prev: '0'.repeat(64),
-        hash: 'b'.repeat(64),
-      },
-    ]);
-    insertData(d, 'imports', [
-      {
-        id: 'imp-1',
-        state: 'completed',
-        account: 'admin',
-        station: 's1',
-        started_at: '2026-03-01T09:30:00.000+08:00',
-        sources: '["/media/cam"]',
-        include_non_media: 0,
-      },
-    ]);
+    insertImportWithCustody(d, 'item-1', 'a'.repeat(64));
     insertData(d, 'items', [
       {
         id: 'item-1',

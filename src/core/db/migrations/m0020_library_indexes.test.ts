@@ -5,6 +5,7 @@ import {
   getSchemaNames,
   getTableData,
   insertData,
+  insertImportWithCustody,
   updateToVersion,
   versionBefore,
   type Row,
@@ -53,31 +54,7 @@ function itemRow(n: number, name: string, extra: Partial<Row> = {}): Row {
 function databaseAtVersion10(): WritableDB {
   const d = (db = createDB());
   expect(updateToVersion(d, versionBefore(20))).toBe(10);
-  insertData(d, 'custody', [
-    {
-      seq: 1,
-      at: '2026-03-01T09:30:00.000+08:00',
-      actor: 'admin',
-      station: 's1',
-      action: 'import',
-      subject: 'imp-1',
-      sha256: null,
-      details: '{}',
-      prev: '0'.repeat(64),
-      hash: 'b'.repeat(64),
-    },
-  ]);
-  insertData(d, 'imports', [
-    {
-      id: 'imp-1',
-      state: 'completed',
-      account: 'admin',
-      station: 's1',
-      started_at: '2026-03-01T09:30:00.000+08:00',
-      sources: '["/media/cam"]',
-      include_non_media: 0,
-    },
-  ]);
+  insertImportWithCustody(d, 'imp-1', null);
   insertData(d, 'items', [
     itemRow(1, 'DSJ-A8_012345_20260301093000_0001.MP4'),
     itemRow(2, 'interview room 2.mp4'),
