@@ -20,6 +20,27 @@ import {
   Settings,
   Volume,
 } from './schemas';
+import {
+  CaseCreate,
+  CaseDetail,
+  CaseQuery,
+  CaseSummary,
+  ClipCreate,
+  ClipPlan,
+  ClipProgress,
+  ClipRequest,
+  DerivedEvidence,
+  JobId,
+  Marker,
+  MediaTime,
+  ReviewInfo,
+  Tag,
+  TagAdd,
+  TagUpdate,
+  Taxonomy,
+  TaxonomyUpdate,
+  CaseUpdate,
+} from './reviewSchemas';
 
 /**
  * The one API of the station. Every host (Electron IPC, the web host, the CLI, tests) derives its
@@ -127,6 +148,61 @@ export const contract = {
     input: Empty,
     output: z.object({ pending: z.number().int(), running: z.number().int(), failed: z.number().int() }),
   }),
+  /** An item's id from its id or its SHA-256 (for the CLI and for pasted hashes). */
+  'items.resolve': method({
+    input: z.object({ ref: z.string().trim().min(1).max(128) }).strict(),
+    output: z.object({ id: Id }),
+  }),
+  /** Everything the review workspace shows for one item. A custody event (`item.view`), debounced. */
+  'review.open': method({ input: z.object({ itemId: Id }).strict(), output: ReviewInfo }),
+  /** What a clip of this range would really hold, read from the recording; changes nothing. */
+  'clips.plan': method({ input: ClipRequest, output: ClipPlan }),
+  /** Cuts a clip into a new evidence item; progress arrives as `clips.progress` for `jobId`. */
+  'clips.create': method({
+    input: ClipCreate,
+    output: DerivedEvidence,
+  }),
+  'clips.cancel': method({ input: z.object({ jobId: JobId }).strict(), output: Ok }),
+  /** The frame on screen at `atSec` as a lossless PNG evidence item. */
+  'stills.create': method({ input: z.object({ itemId: Id, atSec: MediaTime }).strict(), output: DerivedEvidence }),
+  'taxonomy.get': method({
+    input: z.object({ version: z.number().int().positive().optional() }).strict(),
+    output: Taxonomy,
+  }),
+  'taxonomy.versions': method({ input: Empty, output: z.array(Taxonomy.omit({ types: true })) }),
+  /** Saves the catalogue as a new version; earlier versions stay, so old tags keep their meaning. */
+  'taxonomy.update': method({ input: TaxonomyUpdate, output: Taxonomy, role: 'admin' }),
+  'tags.list': method({
+    input: z.object({ itemId: Id, includeRemoved: z.boolean().default(false) }).strict(),
+    output: z.array(Tag),
+  }),
+  'tags.add': method({ input: TagAdd, output: Tag }),
+  'tags.update': method({ input: TagUpdate, output: Tag }),
+  'tags.remove': method({ input: z.object({ id: Id }).strict(), output: Tag }),
+  /** Reverts the tag's latest change (an add is undone by removing, a removal by restoring). */
+  'tags.undo': method({ input: z.object({ id: Id }).strict(), output: Tag }),
+  'markers.add': method({
+    input: z.object({ itemId: Id, atSec: MediaTime, label: z.string().trim().max(200).default('') }).strict(),
+    output: Marker,
+  }),
+  'markers.remove': method({ input: z.object({ id: Id }).strict(), output: Ok }),
+  'cases.list': method({
+    input: CaseQuery,
+    output: z.object({ cases: z.array(CaseSummary), total: z.number().int().nonnegative() }),
+  }),
+  'cases.create': method({ input: CaseCreate, output: CaseDetail }),
+  /** `ref` is the case's id or its number. */
+  'cases.get': method({ input: z.object({ ref: z.string().trim().min(1).max(128) }).strict(), output: CaseDetail }),
+  'cases.update': method({ input: CaseUpdate, output: CaseDetail }),
+  'cases.addItems': method({
+    input: z.object({ caseId: Id, itemIds: z.array(Id).min(1).max(500) }).strict(),
+    output: CaseDetail,
+  }),
+  /** Only from a draft case; the removal and its reason go on the record. */
+  'cases.removeItem': method({
+    input: z.object({ caseId: Id, itemId: Id, reason: z.string().trim().min(1).max(1000) }).strict(),
+    output: CaseDetail,
+  }),
 } as const;
 
 export type Contract = typeof contract;
@@ -146,6 +222,10 @@ export const events = {
   'import.finished': z.object({ importId: Id, record: ImportRecord.omit({ files: true }) }),
   'library.changed': z.object({ itemIds: z.array(Id) }),
   'jobs.changed': z.object({ pending: z.number().int(), running: z.number().int(), failed: z.number().int() }),
+  'clips.progress': ClipProgress,
+  /** Tags or markers of an item changed (by anyone at this station). */
+  'review.changed': z.object({ itemId: Id }),
+  'cases.changed': z.object({ caseId: Id }),
 } as const;
 
 export type Events = typeof events;

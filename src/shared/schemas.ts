@@ -37,7 +37,8 @@ export type Session = z.infer<typeof Session>;
 export const MediaKind = z.enum(['video', 'audio', 'photo', 'other']);
 export type MediaKind = z.infer<typeof MediaKind>;
 
-export const RecordedAtSource = z.enum(['container', 'exif', 'filename', 'filesystem', 'correction']);
+/** `derived`: a clip's or still's time, computed from its source's recorded time plus the offset into it. */
+export const RecordedAtSource = z.enum(['container', 'exif', 'filename', 'filesystem', 'correction', 'derived']);
 export type RecordedAtSource = z.infer<typeof RecordedAtSource>;
 
 export const Gps = z.object({
@@ -89,6 +90,21 @@ export const TimeCorrection = z.object({
   at: IsoInstant,
 });
 export type TimeCorrection = z.infer<typeof TimeCorrection>;
+
+/**
+ * Where the filmstrip's tiles are: one tile per keyframe of the recording, in sheets of
+ * `columns` x `rows` tiles (JPEG), left to right then top to bottom. `timesSec[i]` is the media
+ * time of tile i (sheet `floor(i / (columns*rows))`), so the list doubles as the keyframe index.
+ */
+export const FilmstripIndex = z.object({
+  tileWidth: z.number().int().positive(),
+  tileHeight: z.number().int().positive(),
+  columns: z.number().int().positive(),
+  rows: z.number().int().positive(),
+  sheets: z.number().int().nonnegative(),
+  timesSec: z.array(z.number().nonnegative()),
+});
+export type FilmstripIndex = z.infer<typeof FilmstripIndex>;
 
 export const ItemSummary = z.object({
   id: Id,
@@ -263,5 +279,15 @@ export const Settings = z.object({
     .max(24 * 60),
   fileNamePatterns: z.array(FileNamePattern),
   stationName: z.string().min(1).max(64),
+  /**
+   * How new case numbers are made: `{YYYY}`, `{MM}`, `{DD}` (station local date), `{STATION}` and
+   * `{SEQ}` or `{SEQ:n}` (the year's running number, zero-padded to n digits), e.g. `ZF-{YYYY}-{SEQ:5}`.
+   */
+  caseNumberFormat: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/\{SEQ(:[1-9])?\}/, 'must contain {SEQ} or {SEQ:n}'),
 });
 export type Settings = z.infer<typeof Settings>;

@@ -30,10 +30,23 @@ export function migrate(db: WritableDB, target?: number, migrations: readonly Mi
   if (current > last) throw new DatabaseFromFutureError(current, last);
   for (const m of migrations) {
     if (m.version <= current || m.version > newest) continue;
-    db.transaction(() => {
-      m.update(db);
-      db.pragma(`user_version = ${m.version}`);
-    }).immediate();
+    // SQLite's table-rebuild procedure: foreign keys off (only possible outside a transaction), then
+    // a full foreign-key check before commit, so a rebuild can never leave a dangling reference.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (m.rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        m.update(db);
+        if (m.rebuildsTables) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0)
+            throw new Error(`migration ${m.version} left ${broken.length} broken foreign key reference(s)`);
+        }
+        db.pragma(`user_version = ${m.version}`);
+      }).immediate();
+    } finally {
+      if (m.rebuildsTables) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+    }
   }
   return schemaVersion(db);
 }

@@ -30,6 +30,7 @@ export function defaultSettings(): Settings {
     lockAfterMinutes: 15,
     fileNamePatterns: DEFAULT_FILE_NAME_PATTERNS,
     stationName: hostname().slice(0, 64) || 'station',
+    caseNumberFormat: 'ZF-{YYYY}-{SEQ:5}',
   };
 }
 

@@ -4,6 +4,8 @@ import { getStationClient } from '../api';
 import { App } from './App';
 import './styles/app.css';
 import './styles/print.css';
+import './styles/review.css';
+import './styles/cases.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -1,14 +1,18 @@
 import type { WritableDB } from '../database';
 import { m0010Initial } from './m0010_initial';
 import { m0020LibraryIndexes } from './m0020_library_indexes';
+import { m0030Review } from './m0030_review';
 
 export interface Migration {
   version: number;
   update(db: WritableDB): void;
+  /** Rebuilds tables that others reference: runs with foreign keys off and checks them all before commit. */
+  rebuildsTables?: boolean;
 }
 
 /** Ordered; versions rise in steps of 10 so a fix can slot in between. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 10, update: m0010Initial },
   { version: 20, update: m0020LibraryIndexes },
+  { version: 30, update: m0030Review, rebuildsTables: true },
 ];

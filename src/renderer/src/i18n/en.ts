@@ -1,6 +1,8 @@
 import { ERROR_MESSAGES, REASON_MESSAGES, prefixKeys } from '../../../shared/i18n/messages';
 import type { ErrorCode } from '../../../shared/errors';
 import type { ImportReasonCode } from '../../../shared/schemas';
+import { casesEn } from './cases';
+import { reviewEn } from './review';
 
 /**
  * English messages: the reference catalogue. Keys are stable and dotted; every other locale must
@@ -28,6 +30,14 @@ export const en = {
   'common.gib': '{value} GB',
 
   'locale.label': 'Language',
+
+  'nav.label': 'Sections',
+  'nav.library': 'Library',
+  'nav.cases': 'Cases',
+  'nav.taxonomy': 'Violation types',
+
+  ...reviewEn,
+  ...casesEn,
   'locale.zh-CN': '中文',
   'locale.en': 'English',
 
@@ -201,6 +211,7 @@ export const en = {
   'source.filename': 'File name',
   'source.filesystem': 'File modified time',
   'source.correction': 'Manual correction',
+  'source.derived': 'From its source recording',
 
   'correct.title': 'Correct recorded time',
   'correct.open': 'Correct recorded time…',

@@ -1,5 +1,7 @@
 import { ERROR_MESSAGES, REASON_MESSAGES, prefixKeys } from '../../../shared/i18n/messages';
+import { casesZhCN } from './cases';
 import type { Messages } from './en';
+import { reviewZhCN } from './review';
 
 /** 简体中文：键与 en.ts 完全一致（由 `Messages` 类型与 messages.test.ts 保证）。 */
 export const zhCN: Messages = {
@@ -23,6 +25,14 @@ export const zhCN: Messages = {
   'common.gib': '{value} GB',
 
   'locale.label': '语言',
+
+  'nav.label': '栏目',
+  'nav.library': '证据库',
+  'nav.cases': '案件',
+  'nav.taxonomy': '违法类型',
+
+  ...reviewZhCN,
+  ...casesZhCN,
   'locale.zh-CN': '中文',
   'locale.en': 'English',
 
@@ -193,6 +203,7 @@ export const zhCN: Messages = {
   'source.filename': '文件名',
   'source.filesystem': '文件修改时间',
   'source.correction': '人工更正',
+  'source.derived': '取自来源录像',
 
   'correct.title': '更正录制时间',
   'correct.open': '更正录制时间…',

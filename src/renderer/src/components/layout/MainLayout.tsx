@@ -10,6 +10,12 @@ import type { DroppedSources } from '../import/SourcePicker';
 import { FilterPanel } from '../library/FilterPanel';
 import { EMPTY_FILTERS, toLibraryQuery, type LibraryFilters } from '../library/filters';
 import { LibraryView } from '../library/LibraryView';
+import { CaseView } from '../cases/CaseView';
+import { CasesView } from '../cases/CasesView';
+import { ReviewWorkspace } from '../review/ReviewWorkspace';
+import { TaxonomyEditor } from '../taxonomy/TaxonomyEditor';
+import { useRoute } from '../../station/route';
+import { NavigationProvider } from '../../station/NavigationContext';
 import { TopBar } from './TopBar';
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -28,6 +34,7 @@ export function MainLayout() {
   const [dragging, setDragging] = useState(false);
   const [notice, setNotice] = useState<MessageKey | null>(null);
   const [facetsKey, setFacetsKey] = useState(0);
+  const [route, navigate] = useRoute();
 
   const openImport = useCallback(() => setOverlay({ kind: 'import', step: { kind: 'choose' } }), []);
   const closeOverlay = useCallback(() => setOverlay({ kind: 'none' }), []);
@@ -74,51 +81,64 @@ export function MainLayout() {
   }, []);
 
   return (
-    <div className="main-layout">
-      <TopBar onImport={openImport} onAccounts={() => setOverlay({ kind: 'accounts' })} />
-      <div className="workspace">
-        <FilterPanel filters={filters} onChange={setFilters} facetsKey={facetsKey} />
-        <LibraryView
-          filters={filters}
-          query={query}
-          onFiltersChange={setFilters}
-          selectedId={selectedId}
-          onSelect={setSelectedId}
-          onImport={openImport}
-          onLibraryChanged={onLibraryChanged}
-        />
-        <DetailPane
-          itemId={selectedId}
-          onOpenImport={(importId) => setOverlay({ kind: 'import', step: { kind: 'record', importId } })}
-        />
+    <NavigationProvider route={route} navigate={navigate}>
+      <div className="main-layout">
+        <TopBar onImport={openImport} onAccounts={() => setOverlay({ kind: 'accounts' })} />
+        {route.view === 'library' ? (
+          <div className="workspace">
+            <FilterPanel filters={filters} onChange={setFilters} facetsKey={facetsKey} />
+            <LibraryView
+              filters={filters}
+              query={query}
+              onFiltersChange={setFilters}
+              selectedId={selectedId}
+              onSelect={setSelectedId}
+              onImport={openImport}
+              onLibraryChanged={onLibraryChanged}
+            />
+            <DetailPane
+              itemId={selectedId}
+              onOpenImport={(importId) => setOverlay({ kind: 'import', step: { kind: 'record', importId } })}
+            />
+          </div>
+        ) : route.view === 'review' ? (
+          <ReviewWorkspace key={route.itemId} itemId={route.itemId} atSec={route.atSec} />
+        ) : route.view === 'cases' ? (
+          <CasesView />
+        ) : route.view === 'case' ? (
+          <CaseView key={route.caseRef} caseRef={route.caseRef} />
+        ) : (
+          <TaxonomyEditor />
+        )}
+        {overlay.kind === 'import' ? (
+          <ImportDialog
+            initialStep={overlay.step}
+            dropped={dropped}
+            onClose={closeOverlay}
+            onSelectItem={(itemId) => {
+              setSelectedId(itemId);
+              navigate({ view: 'library' });
+              closeOverlay();
+            }}
+          />
+        ) : null}
+        {overlay.kind === 'accounts' ? <AccountsDialog onClose={closeOverlay} /> : null}
+        {dragging ? (
+          <div className="drop-overlay" aria-hidden="true">
+            <Icon name="import" size={40} />
+            <p>{t('import.drop')}</p>
+          </div>
+        ) : null}
+        {notice ? (
+          <div className="toast" role="status" data-testid="notice">
+            <Icon name="warning" />
+            <span>{t(notice)}</span>
+            <button type="button" className="btn-icon" onClick={() => setNotice(null)} aria-label={t('common.close')}>
+              <Icon name="close" size={12} />
+            </button>
+          </div>
+        ) : null}
       </div>
-      {overlay.kind === 'import' ? (
-        <ImportDialog
-          initialStep={overlay.step}
-          dropped={dropped}
-          onClose={closeOverlay}
-          onSelectItem={(itemId) => {
-            setSelectedId(itemId);
-            closeOverlay();
-          }}
-        />
-      ) : null}
-      {overlay.kind === 'accounts' ? <AccountsDialog onClose={closeOverlay} /> : null}
-      {dragging ? (
-        <div className="drop-overlay" aria-hidden="true">
-          <Icon name="import" size={40} />
-          <p>{t('import.drop')}</p>
-        </div>
-      ) : null}
-      {notice ? (
-        <div className="toast" role="status" data-testid="notice">
-          <Icon name="warning" />
-          <span>{t(notice)}</span>
-          <button type="button" className="btn-icon" onClick={() => setNotice(null)} aria-label={t('common.close')}>
-            <Icon name="close" size={12} />
-          </button>
-        </div>
-      ) : null}
-    </div>
+    </NavigationProvider>
   );
 }

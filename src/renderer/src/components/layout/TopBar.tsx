@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useStationEvent } from '../../hooks/useEvent';
 import { useLoad } from '../../hooks/useLoad';
 import { useI18n } from '../../i18n';
+import { useNavigation } from '../../station/NavigationContext';
 import { useStation } from '../../station/StationContext';
 import { Icon } from '../common/Icon';
 import { LanguageSwitch } from '../common/LanguageSwitch';
@@ -15,6 +16,8 @@ export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(
   const jobs = liveJobs ?? initialJobs.data;
   const account = session.account;
   const isAdmin = account.role === 'admin';
+  const { route, navigate } = useNavigation();
+  const section = route.view === 'case' ? 'cases' : route.view === 'review' ? 'library' : route.view;
 
   return (
     <header className="top-bar" data-testid="top-bar">
@@ -33,6 +36,37 @@ export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(
         <Icon name="import" />
         {t('top.import')}
       </button>
+      <nav className="top-nav" aria-label={t('nav.label')}>
+        <button
+          type="button"
+          className="top-nav-tab"
+          aria-current={section === 'library' ? 'page' : undefined}
+          onClick={() => navigate({ view: 'library' })}
+          data-testid="nav-library"
+        >
+          {t('nav.library')}
+        </button>
+        <button
+          type="button"
+          className="top-nav-tab"
+          aria-current={section === 'cases' ? 'page' : undefined}
+          onClick={() => navigate({ view: 'cases' })}
+          data-testid="nav-cases"
+        >
+          {t('nav.cases')}
+        </button>
+        {isAdmin ? (
+          <button
+            type="button"
+            className="top-nav-tab"
+            aria-current={section === 'taxonomy' ? 'page' : undefined}
+            onClick={() => navigate({ view: 'taxonomy' })}
+            data-testid="nav-taxonomy"
+          >
+            {t('nav.taxonomy')}
+          </button>
+        ) : null}
+      </nav>
       <div className="spacer" />
       {jobs && (jobs.pending > 0 || jobs.running > 0 || jobs.failed > 0) ? (
         <span className="jobs-indicator dot-list" data-testid="jobs-indicator">
