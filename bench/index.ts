@@ -7,6 +7,7 @@ import { IMPORT1G_TITLE, import1gNeedBytes, runImport1g } from './figures/import
 import { FOLDER_TITLE, folderNeedBytes, runFolder } from './figures/folder';
 import { LIBRARY_TITLE, libraryNeedBytes, runLibrary } from './figures/library';
 import { MEMORY_TITLE, memoryNeedBytes, runMemory } from './figures/memory';
+import { SEEK_TITLE, runSeek, seekNeedBytes } from './figures/seek';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type FigureId } from './lib/args';
 import type { FigureContext } from './lib/context';
 import { freeBytes, removeTree } from './lib/files';
@@ -30,6 +31,7 @@ const FIGURES: Record<FigureId, FigureSpec> = {
   folder: { title: FOLDER_TITLE, needBytes: folderNeedBytes, run: runFolder },
   memory: { title: MEMORY_TITLE, needBytes: memoryNeedBytes, run: runMemory },
   library: { title: LIBRARY_TITLE, needBytes: libraryNeedBytes, run: runLibrary },
+  seek: { title: SEEK_TITLE, needBytes: seekNeedBytes, run: runSeek },
 };
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
