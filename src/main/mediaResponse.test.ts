@@ -67,6 +67,19 @@ describe('createMediaResponder', () => {
     expect(Buffer.from(await res.arrayBuffer())).toEqual(bytes.subarray(900));
   });
 
+  it('sends the right slice for a suffix range and for a range running past the end', async () => {
+    const suffix = await respond(url, { headers: { Range: 'bytes=-50' } }).response;
+    expect(suffix.status).toBe(206);
+    expect(suffix.headers.get('content-range')).toBe('bytes 950-999/1000');
+    expect(suffix.headers.get('content-length')).toBe('50');
+    expect(Buffer.from(await suffix.arrayBuffer())).toEqual(bytes.subarray(950));
+
+    const pastEnd = await respond(url, { headers: { Range: 'bytes=990-5000' } }).response;
+    expect(pastEnd.status).toBe(206);
+    expect(pastEnd.headers.get('content-range')).toBe('bytes 990-999/1000');
+    expect(Buffer.from(await pastEnd.arrayBuffer())).toEqual(bytes.subarray(990));
+  });
+
   it('answers 416 past the end', async () => {
     const res = await respond(url, { headers: { Range: 'bytes=1000-' } }).response;
     expect(res.status).toBe(416);
