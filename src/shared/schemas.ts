@@ -129,7 +129,8 @@ export type ItemSummary = z.infer<typeof ItemSummary>;
 export const ItemDetail = ItemSummary.extend({
   relativePath: z.string(),
   sourceDevice: z.string().nullable(),
-  importId: Id,
+  /** The import that brought the item in; null for clips and stills made at this station. */
+  importId: Id.nullable(),
   media: MediaInfo,
   reason: z.string().nullable(),
   filmstrip: DerivedState,

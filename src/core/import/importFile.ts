@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ImportFileResult, ImportReasonCode, MediaInfo, MediaKind } from '../../shared/schemas';
 import { inTransaction, type WritableDB } from '../db/database';
 import { appendCustody, type CustodyInput } from '../custody/custodyLog';
@@ -9,8 +9,8 @@ import { findItemIdBySha, insertItem } from '../library/itemsRepo';
 import { enqueueDerivedFor } from '../jobs/derivedRepo';
 import type { HashCopier } from '../store/hashCopy';
 import { HashCopyAbortedError, HashCopyError } from '../store/hashCopy';
-import { evidencePath, type StationLayout } from '../store/layout';
-import { fsyncDir } from '../store/atomicWrite';
+import type { StationLayout } from '../store/layout';
+import { placeInStore, removeOwnFile, StoreFileError } from '../store/placeInStore';
 import type { SourceFile } from './scanSources';
 import { kindByExtension, readFileHead, sniffKind } from '../media/classify';
 import { probeMedia } from '../media/probeMedia';
@@ -44,12 +44,6 @@ export class ImportCancelledError extends Error {
     super('the import was cancelled');
     this.name = 'ImportCancelledError';
   }
-}
-
-/** Removes a file we wrote, whether or not it was made read-only. */
-async function removeOwnFile(path: string): Promise<void> {
-  await chmod(path, 0o600).catch(() => undefined);
-  await unlink(path).catch(() => undefined);
 }
 
 function reasonFromCopyError(error: HashCopyError): ImportReasonCode {
@@ -174,42 +168,24 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
     );
   }
 
-  const stored = evidencePath(ctx.layout, sha256);
+  let stored: string;
   try {
-    await mkdir(dirname(stored), { recursive: true });
-    // A stored file without an item is a leftover of an interrupted import; the re-read below
-    // decides whether it holds these bytes, so replacing it is always safe.
-    if (
-      await stat(stored).then(
-        () => true,
-        () => false,
-      )
-    )
-      await removeOwnFile(stored);
-    await rename(temp, stored);
-    await chmod(stored, 0o444);
-    await fsyncDir(dirname(stored));
-  } catch (error) {
-    await removeOwnFile(temp);
-    const code = (error as NodeJS.ErrnoException).code;
-    return outcome('failed', code === 'ENOSPC' ? 'diskFull' : 'storeError', (error as Error).message);
-  }
-
-  try {
-    ctx.onPhase('verifying', 0);
-    await ctx.beforeVerify?.(stored);
-    const reread = await ctx.copier.hash(stored, {
+    stored = await placeInStore({
+      layout: ctx.layout,
+      copier: ctx.copier,
+      temp,
+      sha256,
+      bytes: src.size,
       signal: ctx.signal,
-      onProgress: (bytes) => ctx.onPhase('verifying', bytes),
+      onVerifyProgress: (bytes) => ctx.onPhase('verifying', bytes),
+      beforeVerify: async (path) => {
+        ctx.onPhase('verifying', 0);
+        await ctx.beforeVerify?.(path);
+      },
     });
-    if (reread.sha256 !== sha256 || reread.bytes !== src.size) {
-      await removeOwnFile(stored);
-      return outcome('failed', 'copyMismatch', `copy hashed ${reread.sha256}, source ${sha256}`);
-    }
   } catch (error) {
-    await removeOwnFile(stored);
     if (error instanceof HashCopyAbortedError || ctx.signal.aborted) throw new ImportCancelledError();
-    if (error instanceof HashCopyError) return outcome('failed', 'storeError', error.message);
+    if (error instanceof StoreFileError) return outcome('failed', error.kind, error.message);
     throw error;
   }
 

@@ -10,6 +10,9 @@ import type {
 } from '../../shared/schemas';
 import type { ReadableDB, WritableDB } from '../db/database';
 
+/** Where an item came from: imported from a device, or made at this station from another item. */
+export type ItemOrigin = 'import' | 'clip' | 'still';
+
 export interface NewItem {
   id: string;
   sha256: string;
@@ -22,7 +25,10 @@ export interface NewItem {
   kind: MediaKind;
   status: ItemStatus;
   reason: string | null;
-  importId: string;
+  /** The import that brought the item in; null exactly when `origin` is 'clip' or 'still'. */
+  importId: string | null;
+  /** Default 'import'. */
+  origin?: ItemOrigin;
   importedAt: string;
   importedBy: string;
   media: MediaInfo;
@@ -41,7 +47,8 @@ export interface ItemRow {
   kind: MediaKind;
   status: ItemStatus;
   reason: string | null;
-  import_id: string;
+  import_id: string | null;
+  origin: ItemOrigin;
   imported_at: string;
   imported_by: string;
   media: string;
@@ -73,13 +80,14 @@ export function insertItem(db: WritableDB, item: NewItem): void {
     `INSERT INTO items (id, sha256, size, original_name, relative_path, source_path, source_device, modified_at,
        kind, status, reason, import_id, imported_at, imported_by, media, recorded_at, recorded_at_utc,
        recorded_at_source, offset_known, original_recorded_at, duration_sec, device_id, officer_id, has_gps,
-       search_text, custody_seq)
+       search_text, custody_seq, origin)
      VALUES (@id, @sha256, @size, @originalName, @relativePath, @sourcePath, @sourceDevice, @modifiedAt,
        @kind, @status, @reason, @importId, @importedAt, @importedBy, @media, @recordedAt, @recordedAtUtc,
        @recordedAtSource, @offsetKnown, @recordedAt, @durationSec, @deviceId, @officerId, @hasGps,
-       @searchText, @custodySeq)`,
+       @searchText, @custodySeq, @origin)`,
   ).run({
     ...item,
+    origin: item.origin ?? 'import',
     media: JSON.stringify(m),
     recordedAt: m.recordedAt ?? null,
     recordedAtUtc: m.recordedAt ? new Date(m.recordedAt).toISOString() : null,

@@ -230,11 +230,13 @@ function ItemDetails({
             <span className="mono">{formatInstant(item.importedAt)}</span>
           </Field>
           <Field label={t('detail.importedBy')}>{item.importedBy}</Field>
-          <Field label={t('detail.importRecord')}>
-            <button type="button" className="btn-link" onClick={() => onOpenImport(item.importId)}>
-              {t('detail.openImportRecord')}
-            </button>
-          </Field>
+          {item.importId !== null && (
+            <Field label={t('detail.importRecord')}>
+              <button type="button" className="btn-link" onClick={() => item.importId && onOpenImport(item.importId)}>
+                {t('detail.openImportRecord')}
+              </button>
+            </Field>
+          )}
         </dl>
       </Section>
 

@@ -1,0 +1,86 @@
+import { chmod, mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fsyncDir } from './atomicWrite';
+import { HashCopyAbortedError, HashCopyError, type HashCopier } from './hashCopy';
+import { evidencePath, type StationLayout } from './layout';
+
+/**
+ * The last steps every file takes into the evidence store, whether it was copied from a camera or
+ * cut here: renamed under its SHA-256, made read-only, its directory fsynced, then re-read from
+ * the disk and compared with the hash it was stored under.
+ */
+
+export type StoreFailure = 'diskFull' | 'storeError' | 'copyMismatch';
+
+/** The file could not be kept; nothing of it is left in the store. */
+export class StoreFileError extends Error {
+  constructor(
+    readonly kind: StoreFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreFileError';
+  }
+}
+
+/** Removes a file we wrote, whether or not it was made read-only. */
+export async function removeOwnFile(path: string): Promise<void> {
+  await chmod(path, 0o600).catch(() => undefined);
+  await unlink(path).catch(() => undefined);
+}
+
+export interface PlaceInStoreOptions {
+  layout: StationLayout;
+  copier: HashCopier;
+  /** A finished, fsynced temporary file in the store's volume (so the rename moves no bytes). */
+  temp: string;
+  sha256: string;
+  bytes: number;
+  signal?: AbortSignal;
+  onVerifyProgress?: (bytes: number) => void;
+  /** Test seam: runs between storing the file and re-reading it. */
+  beforeVerify?: (storedPath: string) => Promise<void>;
+}
+
+/**
+ * Moves `temp` into the store and proves the stored copy holds `sha256`. Resolves with the stored
+ * path. Throws `StoreFileError` when the file cannot be kept and `HashCopyAbortedError` when
+ * `signal` aborts; either way neither the temp file nor the stored copy remains.
+ */
+export async function placeInStore(opts: PlaceInStoreOptions): Promise<string> {
+  const stored = evidencePath(opts.layout, opts.sha256);
+  try {
+    await mkdir(dirname(stored), { recursive: true });
+    // A stored file without an item is a leftover of an interrupted run; the re-read below decides
+    // whether it holds these bytes, so replacing it is always safe.
+    if (
+      await stat(stored).then(
+        () => true,
+        () => false,
+      )
+    )
+      await removeOwnFile(stored);
+    await rename(opts.temp, stored);
+    await chmod(stored, 0o444);
+    await fsyncDir(dirname(stored));
+  } catch (error) {
+    await removeOwnFile(opts.temp);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new StoreFileError(code === 'ENOSPC' ? 'diskFull' : 'storeError', (error as Error).message);
+  }
+
+  try {
+    await opts.beforeVerify?.(stored);
+    const reread = await opts.copier.hash(stored, { signal: opts.signal, onProgress: opts.onVerifyProgress });
+    if (reread.sha256 !== opts.sha256 || reread.bytes !== opts.bytes) {
+      throw new StoreFileError('copyMismatch', `copy hashed ${reread.sha256}, source ${opts.sha256}`);
+    }
+  } catch (error) {
+    await removeOwnFile(stored);
+    if (error instanceof StoreFileError || error instanceof HashCopyAbortedError) throw error;
+    if (opts.signal?.aborted) throw new HashCopyAbortedError();
+    if (error instanceof HashCopyError) throw new StoreFileError('storeError', error.message);
+    throw error;
+  }
+  return stored;
+}
