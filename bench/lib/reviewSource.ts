@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +46,8 @@ export async function ensureReviewSource(
   );
   if (!made) {
     await mkdir(dir, { recursive: true });
-    const temp = `${file}.part`;
+    // Two figures may start making it at once: each writes its own temp file, the last rename wins.
+    const temp = `${file}.${randomBytes(4).toString('hex')}.part`;
     const gop = spec.fps * spec.keyframeIntervalSec;
     opts.say(`making the ${spec.durationSec / 60}-minute ${spec.height}p review recording (cached in ${dir})`);
     const args = [
