@@ -6,7 +6,8 @@ import { inTransaction, type WritableDB } from './db/database';
 import type { Logger } from './engineApi';
 import { findInterruptedImports, finishImport } from './import/importRepo';
 import { requeueInterruptedJobs } from './jobs/derivedRepo';
-import type { StationLayout } from './store/layout';
+import { evidencePath, type StationLayout } from './store/layout';
+import { unrecordedMadeFiles } from './store/storeMadeFile';
 import { stationTimestamp } from './util/time';
 
 /**
@@ -25,6 +26,17 @@ export async function recoverDataDir(opts: {
   const { db, layout, log, now, station } = opts;
 
   const temps = await readdir(layout.tmpDir).catch(() => [] as string[]);
+  // A clip or still stored but not yet recorded when the process died: its copy has no item.
+  const isRecorded = (sha256: string): boolean =>
+    Boolean(db.prepare('SELECT 1 FROM items WHERE sha256 = ?').get(sha256));
+  let madeRemoved = 0;
+  for (const sha256 of unrecordedMadeFiles(temps, isRecorded)) {
+    const path = evidencePath(layout, sha256);
+    await chmod(path, 0o600).catch(() => undefined);
+    await rm(path, { force: true });
+    madeRemoved++;
+    log.warn('removed a stored clip or still that an interrupted run never recorded', { sha256 });
+  }
   for (const name of temps) {
     await rm(join(layout.tmpDir, name), { force: true, recursive: true });
     log.warn('removed a leftover temporary file from an interrupted run', { file: name });
@@ -71,7 +83,12 @@ export async function recoverDataDir(opts: {
   const headRepaired = Boolean(last && head && head.seq < last.seq);
   if (headRepaired) log.warn('the custody chain head file was behind the database; brought up to date', { head, last });
 
-  return { tempFilesRemoved: temps.length, interruptedImports: interrupted.length, orphansRemoved, headRepaired };
+  return {
+    tempFilesRemoved: temps.length,
+    interruptedImports: interrupted.length,
+    orphansRemoved: orphansRemoved + madeRemoved,
+    headRepaired,
+  };
 }
 
 export async function listStoredFiles(evidenceDir: string): Promise<{ sha256: string; path: string }[]> {

@@ -9,14 +9,19 @@ const RESERVE_BYTES = 256 * 1024 * 1024;
 const RESERVE_FRACTION = 0.02;
 
 /**
- * Refuses an import that cannot fit before anything is written. It counts every candidate file,
- * duplicates included, since their hashes are not known until they are read.
+ * Refuses work that cannot fit before anything is written. An import counts every candidate file,
+ * duplicates included, since their hashes are not known until they are read; a clip or still
+ * counts an estimate of its output (`store.insufficientSpace`).
  */
-export async function ensureFreeSpace(dir: string, neededBytes: number): Promise<void> {
+export async function ensureFreeSpace(
+  dir: string,
+  neededBytes: number,
+  code: 'import.insufficientSpace' | 'store.insufficientSpace' = 'import.insufficientSpace',
+): Promise<void> {
   const fs = await statfs(dir);
   const available = fs.bavail * fs.bsize;
   const reserve = Math.min(RESERVE_BYTES, Math.ceil(fs.blocks * fs.bsize * RESERVE_FRACTION));
   if (neededBytes + reserve > available) {
-    throw new AppError('import.insufficientSpace', { needed: neededBytes + reserve, available });
+    throw new AppError(code, { needed: neededBytes + reserve, available });
   }
 }
