@@ -10,6 +10,7 @@ import { CopyButton } from '../common/CopyButton';
 import { ErrorBanner } from '../common/ErrorBanner';
 import { Icon } from '../common/Icon';
 import { KIND_ICON, OffsetAssumedMark, UndecodableMark } from '../library/ItemMarks';
+import { AddToCaseDialog } from '../cases/AddToCaseDialog';
 import { CorrectTimeForm } from './CorrectTimeForm';
 import { CustodyList } from './CustodyList';
 import { Field, Section } from './Fields';
@@ -61,6 +62,7 @@ function ItemDetails({
 }) {
   const { t } = useI18n();
   const [correcting, setCorrecting] = useState(false);
+  const [addingToCase, setAddingToCase] = useState(false);
   const media = item.media;
   const recordedOffset = item.recordedAt ? splitInstant(item.recordedAt)?.offset : undefined;
 
@@ -82,6 +84,13 @@ function ItemDetails({
       <div className="detail-preview">
         <MediaPreview item={item} />
       </div>
+
+      <div className="detail-actions">
+        <button type="button" className="btn btn-small" onClick={() => setAddingToCase(true)} data-testid="add-to-case">
+          {t('addToCase.open')}
+        </button>
+      </div>
+      {addingToCase ? <AddToCaseDialog itemIds={[item.id]} onClose={() => setAddingToCase(false)} /> : null}
 
       <Section title={t('detail.sectionIntegrity')}>
         <div className="hash-block">
