@@ -18,6 +18,9 @@ import { importHandlers } from './api/importHandlers';
 import { libraryHandlers } from './api/libraryHandlers';
 import type { Handlers, HandlerCall, Services } from './api/services';
 import { stationHandlers } from './api/stationHandlers';
+import { caseHandlers } from './api/caseHandlers';
+import { tagHandlers } from './api/tagHandlers';
+import { taxonomyHandlers } from './api/taxonomyHandlers';
 import { readChainHead } from './custody/chainHead';
 import { appendCustody, lastCustody } from './custody/custodyLog';
 import { ChainHeadWriter } from './custody/headWriter';
@@ -39,6 +42,7 @@ import { mimeTypeOf } from './library/mimeType';
 import { checkStation, type CheckReport } from './check/checkStation';
 import { HashCopier } from './store/hashCopy';
 import { teeToLogFile } from './log/fileLogger';
+import { defaultResourcesDir, installDefaultTaxonomy } from './taxonomy/installDefault';
 
 export const consoleLogger: Logger = {
   info: (message, fields) => console.error(JSON.stringify({ level: 'info', message, ...fields })),
@@ -103,6 +107,19 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
   const recoveredHead = await readChainHead(layout.chainHead);
   const last = lastCustody(db);
   if (recoveredHead && last && recoveredHead.seq < last.seq) await head.writeNow();
+  // A station starts with the default violation catalogue; a broken catalogue file stops the start.
+  try {
+    const installed = await installDefaultTaxonomy(db, {
+      resourcesDir: opts.resourcesDir ?? defaultResourcesDir(),
+      at: stationTimestamp(now()),
+      station: settings.stationName,
+    });
+    if (installed) head.schedule();
+  } catch (error) {
+    db.close();
+    await log.close();
+    throw error;
+  }
 
   const tools = await resolveMediaTools({
     ffmpegPath: opts.ffmpegPath,
@@ -181,6 +198,9 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     ...authHandlers(services),
     ...importHandlers(services),
     ...libraryHandlers(services),
+    ...taxonomyHandlers(services),
+    ...tagHandlers(services),
+    ...caseHandlers(services),
   };
 
   if (opts.runJobs !== false) derived.kick();

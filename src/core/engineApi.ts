@@ -54,6 +54,12 @@ export interface EngineOptions {
   mediaBundledDir?: string;
   /** A `better_sqlite3.node` built for this runtime (Electron's ABI); default: the package's own. */
   sqliteNativeBinding?: string;
+  /**
+   * The app's `resources/` folder (the default violation catalogue is `taxonomy/default.json` in
+   * it). Default: the checkout's, found from the engine's own location; a packaged app passes the
+   * folder its packager copied them to.
+   */
+  resourcesDir?: string;
   /** Seams for tests that prove failure handling with real files; never set by a host. */
   testHooks?: {
     /** Runs after a copy is stored and before it is re-read and compared. */

@@ -108,6 +108,8 @@ describe('roles', () => {
     await s.call('auth.signOut', {}, reviewer.sessionId);
     const { entries } = await s.call('custody.list', {});
     expect(entries.map((e) => [e.action, e.actor, e.subject])).toEqual([
+      // The default violation catalogue, installed by the station itself at its first start.
+      ['taxonomy.install', 'station', null],
       ['account.setupAdmin', 'admin', 'admin'],
       ['account.create', 'admin', REVIEWER.name],
       ['settings.update', 'admin', null],
@@ -118,8 +120,8 @@ describe('roles', () => {
       ['item.correctTime', REVIEWER.name, record.files[0]!.itemId],
       ['auth.signOut', REVIEWER.name, REVIEWER.name],
     ]);
-    expect(entries[1]!.details).toEqual({ role: 'reviewer' });
-    expect(entries[2]!.details).toEqual({ changed: ['lockAfterMinutes'] });
+    expect(entries[2]!.details).toEqual({ role: 'reviewer' });
+    expect(entries[3]!.details).toEqual({ changed: ['lockAfterMinutes'] });
     expect(JSON.stringify(entries)).not.toContain(REVIEWER.password);
   });
 });

@@ -30,11 +30,16 @@ describe('migrate', () => {
     const d = fresh();
     expect(schemaVersion(d)).toBe(0);
     expect(migrate(d)).toBe(NEWEST);
-    expect(NEWEST).toBe(20);
-    expect(d.pragma('user_version', { simple: true })).toBe(20);
+    expect(NEWEST).toBe(30);
+    expect(d.pragma('user_version', { simple: true })).toBe(30);
     expect(getTableNames(d)).toEqual([
       'accounts',
+      // Cases (migration 30).
+      'case_items',
+      'case_numbers',
+      'cases',
       'custody',
+      'derivations',
       'derived',
       'import_files',
       'imports',
@@ -44,15 +49,28 @@ describe('migrate', () => {
       'items_fts_config',
       'items_fts_data',
       'items_fts_idx',
+      'markers',
       'station',
+      'tag_revisions',
+      'tags',
+      'taxonomy_versions',
       'time_corrections',
+      'violation_types',
     ]);
     expect(getSchemaNames(d, 'trigger')).toEqual([
       'custody_no_delete',
       'custody_no_update',
+      'derivations_no_delete',
+      'derivations_no_update',
       'items_fts_delete',
       'items_fts_insert',
       'items_fts_update',
+      'tag_revisions_no_delete',
+      'tag_revisions_no_update',
+      'taxonomy_versions_frozen_delete',
+      'taxonomy_versions_frozen_update',
+      'violation_types_frozen_delete',
+      'violation_types_frozen_update',
     ]);
   });
 
