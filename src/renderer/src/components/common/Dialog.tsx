@@ -18,8 +18,11 @@ export function Dialog({ title, onClose, children, wide, testId, closable = true
   const ref = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    ref.current?.focus();
+    const active = document.activeElement as HTMLElement | null;
+    // A field with autoFocus inside was focused first (React focuses it before effects run): keep it.
+    const focusedInside = ref.current?.contains(active) ?? false;
+    if (!focusedInside) ref.current?.focus();
+    const previous = focusedInside ? null : active;
     return () => previous?.focus?.();
   }, []);
 
