@@ -113,6 +113,10 @@ export const casesEn = {
   'caseRecord.title': 'Case record',
   'caseRecord.none': 'No entries yet.',
   'caseRecord.reason': 'Reason: {reason}',
+  'caseRecord.create': 'Case opened',
+  'caseRecord.update': 'Details changed',
+  'caseRecord.addItem': 'Item added',
+  'caseRecord.removeItem': 'Item removed',
 
   'addToCase.open': 'Add to case',
   'addToCase.title': 'Add to case',
@@ -133,9 +137,10 @@ export const casesEn = {
   'numbering.title': 'Case number format',
   'numbering.format': 'Format',
   'numbering.help':
-    'Placeholders: {YYYY} year, {MM} month, {DD} day (station date), {STATION} station name, {SEQ} or {SEQ:5} the year’s running number padded to 5 digits.',
+    'Placeholders: {YYYY} year, {MM} month, {DD} day (station date), {STATION} station name, {SEQ} or {SEQ:5} the running number, padded to 5 digits. The running number starts again at 1 whenever the rest of the number changes, e.g. each year with {YYYY}.',
   'numbering.preview': 'Next number will look like',
-  'numbering.previewNote': 'The running number is shown as 1; the station counts on from the last case.',
+  'numbering.previewNote':
+    'The running number is shown as 1; the station counts on from the last case with the same prefix.',
   'numbering.missingSeq': 'The format must contain {SEQ} or {SEQ:n}.',
   'numbering.unknown': 'Unknown placeholder: {token}',
   'numbering.save': 'Save format',
@@ -290,6 +295,10 @@ export const casesZhCN: { readonly [K in keyof typeof casesEn]: string } = {
   'caseRecord.title': '案件记录',
   'caseRecord.none': '暂无记录。',
   'caseRecord.reason': '原因：{reason}',
+  'caseRecord.create': '立案',
+  'caseRecord.update': '信息修改',
+  'caseRecord.addItem': '加入证据',
+  'caseRecord.removeItem': '移出证据',
 
   'addToCase.open': '加入案件',
   'addToCase.title': '加入案件',
@@ -310,9 +319,9 @@ export const casesZhCN: { readonly [K in keyof typeof casesEn]: string } = {
   'numbering.title': '案件编号格式',
   'numbering.format': '格式',
   'numbering.help':
-    '占位符：{YYYY} 年、{MM} 月、{DD} 日（工作站日期），{STATION} 工作站名称，{SEQ} 或 {SEQ:5} 当年流水号（补零到 5 位）。',
+    '占位符：{YYYY} 年、{MM} 月、{DD} 日（工作站日期），{STATION} 工作站名称，{SEQ} 或 {SEQ:5} 流水号（补零到 5 位）。编号其余部分变化时流水号从 1 重新开始，例如含 {YYYY} 时每年重新编号。',
   'numbering.preview': '下一个编号的样式',
-  'numbering.previewNote': '流水号以 1 示意；工作站会接着上一个案件继续编号。',
+  'numbering.previewNote': '流水号以 1 示意；工作站会接着同一前缀的上一个案件继续编号。',
   'numbering.missingSeq': '格式必须包含 {SEQ} 或 {SEQ:n}。',
   'numbering.unknown': '未知占位符：{token}',
   'numbering.save': '保存格式',

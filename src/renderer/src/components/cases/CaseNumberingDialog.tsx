@@ -41,7 +41,7 @@ function NumberingForm({ saved: initial, onClose }: { saved: string; onClose(): 
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
-    if (problem) return;
+    if (problem || unknown.length > 0) return;
     setSaved(false);
     const next = await action.run(() => client.call('settings.update', { caseNumberFormat: trimmed }));
     if (next) {
@@ -94,7 +94,7 @@ function NumberingForm({ saved: initial, onClose }: { saved: string; onClose(): 
         <button
           type="submit"
           className="btn btn-primary"
-          disabled={action.busy || problem !== null || unchanged}
+          disabled={action.busy || problem !== null || unknown.length > 0 || unchanged}
           data-testid="numbering-save"
         >
           {t('numbering.save')}

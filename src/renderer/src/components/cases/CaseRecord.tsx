@@ -1,16 +1,32 @@
 import { useLoad } from '../../hooks/useLoad';
-import { useI18n } from '../../i18n';
+import { useI18n, type MessageKey } from '../../i18n';
 import { formatInstant, shortHash } from '../../lib/format';
 import { useClient } from '../../station/StationContext';
 import { ErrorBanner } from '../common/ErrorBanner';
 
 const RECORD_LIMIT = 200;
+/** Case actions in words; any other action is shown by its logged name. */
+const ACTION_LABELS: Record<string, MessageKey> = {
+  'case.create': 'caseRecord.create',
+  'case.update': 'caseRecord.update',
+  'case.addItem': 'caseRecord.addItem',
+  'case.removeItem': 'caseRecord.removeItem',
+};
 
 /**
  * The case's own custody entries (create, update, each item added or removed with its reason),
  * newest last as the chain holds them. `refreshKey` changes whenever the case does.
  */
-export function CaseRecord({ caseId, refreshKey }: { caseId: string; refreshKey: string }) {
+export function CaseRecord({
+  caseId,
+  refreshKey,
+  itemNames,
+}: {
+  caseId: string;
+  refreshKey: string;
+  /** Names of the items in the case now; entries of removed items fall back to the hash. */
+  itemNames: ReadonlyMap<string, string>;
+}) {
   const { t } = useI18n();
   const client = useClient();
   const record = useLoad(
@@ -31,16 +47,22 @@ export function CaseRecord({ caseId, refreshKey }: { caseId: string; refreshKey:
         <ol className="custody-list">
           {record.data.entries.map((entry) => {
             const reason = typeof entry.details.reason === 'string' ? entry.details.reason : null;
+            const itemId = typeof entry.details.itemId === 'string' ? entry.details.itemId : null;
+            const label = ACTION_LABELS[entry.action];
+            const itemName = itemId ? itemNames.get(itemId) : undefined;
             return (
               <li key={entry.seq} data-testid="case-record-entry" data-action={entry.action}>
                 <div className="custody-head">
                   <span className="mono custody-seq">#{entry.seq}</span>
-                  <span className="custody-action mono">{entry.action}</span>
+                  <span className={label ? 'custody-action' : 'custody-action mono'} title={entry.action}>
+                    {label ? t(label) : entry.action}
+                  </span>
                   <span className="spacer" />
                   <span className="mono muted">{formatInstant(entry.at)}</span>
                 </div>
                 <div className="custody-meta muted">
                   <span>{entry.actor}</span>
+                  {itemName ? <span className="ellipsis case-record-item">{itemName}</span> : null}
                   <span className="spacer" />
                   {entry.sha256 ? (
                     <span className="mono" title={entry.sha256}>

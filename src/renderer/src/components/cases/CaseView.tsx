@@ -94,7 +94,11 @@ export function CaseView({ caseRef }: { caseRef: string }) {
         </div>
         <aside className="case-side">
           <CaseDetailsPanel detail={detail} onSaved={reload} />
-          <CaseRecord caseId={detail.id} refreshKey={`${detail.updatedAt}:${count}`} />
+          <CaseRecord
+            caseId={detail.id}
+            refreshKey={`${detail.updatedAt}:${count}`}
+            itemNames={new Map(detail.items.map((entry) => [entry.item.id, entry.item.originalName]))}
+          />
         </aside>
       </div>
       {removing ? (

@@ -27,7 +27,7 @@ export function TaxonomyVersions({ versions, current }: { versions: VersionInfo[
               className="version-entry"
               onClick={() => setOpen(v.version)}
               aria-label={t('taxonomy.openVersion', { version: v.version })}
-              data-testid="taxonomy-version"
+              data-testid="taxonomy-version-entry"
               data-version={v.version}
             >
               <span className="version-head">
