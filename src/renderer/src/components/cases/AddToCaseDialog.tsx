@@ -183,6 +183,7 @@ function AddedSummary({
         <Icon name="check" />
         <span>{t('addToCase.added', { number: detail.number })}</span>
       </div>
+      <p className="added-case-title">{detail.title}</p>
       <ul className="added-list" data-testid="add-case-added">
         {added.map((entry) => (
           <li key={entry.item.id}>

@@ -81,8 +81,11 @@ function EvidenceRow({
         <div className="evidence-line muted dot-list">
           <RecordedTime item={item} size="short" />
           {item.durationSec ? <span className="mono">{formatDuration(item.durationSec)}</span> : null}
-          <span className="mono" title={item.sha256}>
-            {shortHash(item.sha256)}
+          <span className="evidence-hash">
+            <span className="mono" title={item.sha256} data-testid="evidence-hash">
+              {shortHash(item.sha256)}
+            </span>
+            <CopyButton text={item.sha256} label={t('evidence.copyHash')} testId="evidence-copy-hash" />
           </span>
         </div>
         {entry.derivation ? <DerivationLine derivation={entry.derivation} sourceName={sourceName} /> : null}
@@ -114,7 +117,6 @@ function EvidenceRow({
         </div>
       </div>
       <div className="evidence-actions">
-        <CopyButton text={item.sha256} label={t('evidence.copyHash')} testId="evidence-copy-hash" />
         <button
           type="button"
           className="btn btn-small"

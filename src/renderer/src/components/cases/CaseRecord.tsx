@@ -24,32 +24,49 @@ export function CaseRecord({
 }: {
   caseId: string;
   refreshKey: string;
-  /** Names of the items in the case now; entries of removed items fall back to the hash. */
+  /** Names of the items in the case now; those of removed items are looked up. */
   itemNames: ReadonlyMap<string, string>;
 }) {
   const { t } = useI18n();
   const client = useClient();
-  const record = useLoad(
-    () => client.call('custody.list', { subject: caseId, offset: 0, limit: RECORD_LIMIT }),
-    `${caseId}:${refreshKey}`,
-  );
+  const record = useLoad(async () => {
+    const page = await client.call('custody.list', { subject: caseId, offset: 0, limit: RECORD_LIMIT });
+    // Items no longer in the case are named too, so a removal reads as what was removed.
+    const missing = new Set<string>();
+    for (const entry of page.entries) {
+      const id = entry.details.itemId;
+      if (typeof id === 'string' && !itemNames.has(id)) missing.add(id);
+    }
+    const found = await Promise.all(
+      [...missing].map((id) =>
+        client.call('items.get', { id }).then(
+          (item) => [id, item.originalName] as const,
+          () => null,
+        ),
+      ),
+    );
+    const names = new Map(itemNames);
+    for (const pair of found) if (pair) names.set(pair[0], pair[1]);
+    return { ...page, names };
+  }, `${caseId}:${refreshKey}`);
+  const data = record.data;
   return (
     <section className="case-side-section" data-testid="case-record">
       <h3>{t('caseRecord.title')}</h3>
       <ErrorBanner error={record.error} />
-      {!record.data ? (
+      {!data ? (
         record.error ? null : (
           <p className="muted small">{t('common.loading')}</p>
         )
-      ) : record.data.entries.length === 0 ? (
+      ) : data.entries.length === 0 ? (
         <p className="muted small">{t('caseRecord.none')}</p>
       ) : (
         <ol className="custody-list">
-          {record.data.entries.map((entry) => {
+          {data.entries.map((entry) => {
             const reason = typeof entry.details.reason === 'string' ? entry.details.reason : null;
             const itemId = typeof entry.details.itemId === 'string' ? entry.details.itemId : null;
             const label = ACTION_LABELS[entry.action];
-            const itemName = itemId ? itemNames.get(itemId) : undefined;
+            const itemName = itemId ? data.names.get(itemId) : undefined;
             return (
               <li key={entry.seq} data-testid="case-record-entry" data-action={entry.action}>
                 <div className="custody-head">
@@ -80,10 +97,8 @@ export function CaseRecord({
           })}
         </ol>
       )}
-      {record.data && record.data.total > record.data.entries.length ? (
-        <p className="muted small">
-          {t('detail.custodyMore', { shown: record.data.entries.length, total: record.data.total })}
-        </p>
+      {data && data.total > data.entries.length ? (
+        <p className="muted small">{t('detail.custodyMore', { shown: data.entries.length, total: data.total })}</p>
       ) : null}
     </section>
   );

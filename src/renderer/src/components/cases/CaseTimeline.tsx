@@ -28,6 +28,8 @@ const LANE_PX = 28;
 const AXIS_PX = 36;
 /** Until the container is measured, lay out as if it were this wide (avoids a zero-width first paint). */
 const FALLBACK_WIDTH_PX = 800;
+/** Room a tick's label needs to its right; nearer the end, the label sits left of its line. */
+const TICK_LABEL_PX = 72;
 
 interface Placed extends PlacedEntry {
   entry: CaseItem;
@@ -97,7 +99,7 @@ export function CaseTimeline({ items }: { items: CaseItem[] }) {
               {layout.ticks.map((tick) => (
                 <div
                   key={tick.atMs}
-                  className="timeline-tick"
+                  className={tick.leftPx > width - TICK_LABEL_PX ? 'timeline-tick tick-end' : 'timeline-tick'}
                   style={{ left: tick.leftPx }}
                   data-testid="timeline-tick"
                 >

@@ -71,8 +71,11 @@ function TaxonomyWorkspace({ initial }: { initial: Taxonomy }) {
     [rows, filter, showRetired],
   );
 
-  const change = (key: string, type: ViolationType) =>
+  // The form's own problems are shown until the admin touches the draft again.
+  const change = (key: string, type: ViolationType) => {
+    setProblems([]);
     setRows((prev) => prev.map((row) => (row.key === key ? { ...row, type } : row)));
+  };
   const discardRow = (key: string) => setRows((prev) => prev.filter((row) => row.key !== key));
   const discardAll = () => {
     setRows(rowsOf(taxonomy));
@@ -161,7 +164,10 @@ function TaxonomyWorkspace({ initial }: { initial: Taxonomy }) {
             <footer className="taxonomy-save-bar" data-testid="taxonomy-save-bar">
               <input
                 value={note}
-                onChange={(e) => setNote(e.target.value)}
+                onChange={(e) => {
+                  setProblems([]);
+                  setNote(e.target.value);
+                }}
                 aria-label={t('taxonomy.note')}
                 placeholder={t('taxonomy.notePlaceholder')}
                 maxLength={1000}

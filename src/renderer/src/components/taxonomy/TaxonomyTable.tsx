@@ -31,7 +31,7 @@ export function TaxonomyTable({
         <tr>
           <th className="tax-col-code">{t('taxonomy.col.code')}</th>
           <th className="tax-col-name">{t('taxonomy.col.nameZh')}</th>
-          <th className="tax-col-name">{t('taxonomy.col.nameEn')}</th>
+          <th className="tax-col-name-en">{t('taxonomy.col.nameEn')}</th>
           <th>{t('taxonomy.col.legalBasis')}</th>
           <th className="tax-col-state">{t('taxonomy.col.state')}</th>
         </tr>
@@ -140,7 +140,7 @@ function EditableRow({
       <td>
         <textarea
           className="tax-input tax-basis-input"
-          rows={2}
+          rows={1}
           value={type.legalBasis}
           onChange={(e) => set('legalBasis', e.target.value)}
           aria-label={t('taxonomy.col.legalBasis')}
