@@ -1,6 +1,7 @@
 import { countAccounts } from '../accounts/accountsRepo';
 import { inTransaction } from '../db/database';
 import { validateFileNamePatterns } from '../media/fileNamePatterns';
+import { validateCaseNumberFormat } from '../cases/caseNumber';
 import { AppError } from '../../shared/errors';
 import { actorOf, type Handlers, type Services } from './services';
 
@@ -23,6 +24,7 @@ export function stationHandlers(s: Services): StationHandlers {
           throw new AppError('input.invalid', { field: 'fileNamePatterns', problem: JSON.stringify(problems) });
         }
       }
+      if (input.caseNumberFormat) validateCaseNumberFormat(input.caseNumberFormat);
       const next = { ...s.settings(), ...input };
       inTransaction(s.db, () => {
         s.saveSettings(next);
