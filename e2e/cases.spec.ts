@@ -377,5 +377,26 @@ test('cases: create, add evidence, time axis, removal, taxonomy versions, number
   await expect(camARow.getByTestId('evidence-tag')).toContainText(tagged.nameEn);
   await saveScreenshot(page, 'cases-13-english');
 
+  // A reviewer reads the catalogue but cannot change it, and has no say in case numbers.
+  const reviewer = { name: 'reviewer1', password: 'another long password' };
+  await callStation(page, 'accounts.create', { ...reviewer, displayName: '张三', role: 'reviewer' });
+  await page.getByTestId('sign-out').click();
+  const signIn = page.getByTestId('sign-in-screen');
+  await signIn.getByTestId('sign-in-name').fill(reviewer.name);
+  await signIn.getByTestId('sign-in-password').fill(reviewer.password);
+  await signIn.getByTestId('sign-in-submit').click();
+  await expect(page.getByTestId('top-bar')).toBeVisible();
+  await expect(page.getByTestId('nav-taxonomy')).toHaveCount(0);
+  await page.goto(`${webHost.baseURL}/#/taxonomy`);
+  await expect(editor).toHaveAttribute('data-admin', 'false');
+  await expect(editor.getByTestId('taxonomy-version')).toHaveAttribute('data-version', '2');
+  await expect(editor.getByTestId('taxonomy-save-bar')).toHaveCount(0);
+  await expect(editor.locator('input[data-testid="taxonomy-name-zh"]')).toHaveCount(0);
+  await expect(renamed.getByTestId('taxonomy-name-zh')).toHaveText('占道经营（含流动摊贩）');
+  await saveScreenshot(page, 'cases-14-taxonomy-reviewer');
+  await page.getByTestId('nav-cases').click();
+  await expect(page.getByTestId('case-row')).toHaveCount(3);
+  await expect(page.getByTestId('open-numbering')).toHaveCount(0);
+
   expect(errors).toEqual([]);
 });
