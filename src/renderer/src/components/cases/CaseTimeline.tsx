@@ -155,6 +155,17 @@ function toAxisEntry(entry: CaseItem): AxisEntry {
   return { id: entry.item.id, startMs, endMs: point ? null : endMs };
 }
 
+/** Tagged ranges as shares of the bar, clamped to the recording (a range may outlast a cut bar). */
+function tagRangesOn(entry: CaseItem, durationSec: number) {
+  const clamp = (sec: number) => Math.min(durationSec, Math.max(0, sec));
+  return entry.tags.flatMap((tag) => {
+    if (tag.fromSec === null || tag.toSec === null) return [];
+    const from = clamp(tag.fromSec);
+    const to = clamp(tag.toSec);
+    return to > from ? [{ id: tag.id, leftShare: from / durationSec, widthShare: (to - from) / durationSec }] : [];
+  });
+}
+
 function TimelineEntry({
   placed,
   axis,
@@ -178,7 +189,7 @@ function TimelineEntry({
   const top = AXIS_PX + placed.lane * LANE_PX;
   const isClip = entry.derivation?.kind === 'clip';
   const durationSec = placed.endMs === null ? 0 : (placed.endMs - placed.startMs) / 1000;
-  const ranges = entry.tags.filter((tag) => tag.fromSec !== null && tag.toSec !== null && durationSec > 0);
+  const ranges = durationSec > 0 ? tagRangesOn(entry, durationSec) : [];
   const className = [
     'timeline-entry',
     placed.point ? 'timeline-point' : 'timeline-bar',
@@ -208,14 +219,11 @@ function TimelineEntry({
         <span className="timeline-diamond" aria-hidden="true" />
       ) : (
         <>
-          {ranges.map((tag) => (
+          {ranges.map((range) => (
             <span
-              key={tag.id}
+              key={range.id}
               className="timeline-tag-range"
-              style={{
-                left: `${(Math.max(0, tag.fromSec!) / durationSec) * 100}%`,
-                width: `${(Math.max(0, Math.min(durationSec, tag.toSec!) - tag.fromSec!) / durationSec) * 100}%`,
-              }}
+              style={{ left: `${range.leftShare * 100}%`, width: `${range.widthShare * 100}%` }}
               data-testid="timeline-tag-range"
             />
           ))}
