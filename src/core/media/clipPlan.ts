@@ -60,6 +60,10 @@ export interface ClipCutPoints {
    * ffmpeg's stream copy stops reading the video there. Null when the clip runs to the end.
    */
   videoStopSec: number | null;
+  /** Exact: the pts step between the clip's frames when it is constant (null: variable frame rate). */
+  frameStep: number | null;
+  /** How long the clip's last frame is shown, in seconds (up to the next frame in the source). */
+  lastFrameSec: number;
 }
 
 export interface ClipPlan {
@@ -200,6 +204,11 @@ export function computeClipPlan(
         firstPts: first.pts,
         endPts: after?.pts ?? null,
         videoStopSec: null,
+        frameStep: constantStep(
+          inRange.map((f) => f.pts),
+          after?.pts ?? null,
+        ),
+        lastFrameSec: durationOf(lastIn),
       },
     };
   }
@@ -238,8 +247,20 @@ export function computeClipPlan(
       videoStopSec: next
         ? round6(stopBetween(list.packets, start + count, tb, durationOf(lastShown)) - source.startSec)
         : null,
+      frameStep: null,
+      lastFrameSec: durationOf(lastShown),
     },
   };
+}
+
+/** The common difference of `pts` (and the next frame after them), or null when they are not evenly spaced. */
+function constantStep(pts: number[], next: number | null): number | null {
+  const all = next === null ? pts : [...pts, next];
+  const first = all[0];
+  const second = all[1];
+  if (first === undefined || second === undefined) return null;
+  const step = second - first;
+  return step > 0 && all.every((p, i) => p === first + i * step) ? step : null;
 }
 
 /**

@@ -36,6 +36,11 @@ export interface StreamInfo {
   displayRotation?: number;
   /** Cover art and similar: a "video" stream of one picture. */
   attachedPicture?: boolean;
+  /** SMPTE timecode of the first frame (QuickTime/MP4 cameras), as the `timecode` tag says. */
+  timecode?: string;
+  /** When the stream starts and how long it lasts, as the container says (seconds, its own clock). */
+  startSec?: number;
+  durationSec?: number;
 }
 
 export interface SourceInfo {
@@ -87,6 +92,8 @@ const ProbeStream = z.looseObject({
   pix_fmt: z.string().optional(),
   avg_frame_rate: z.string().optional(),
   r_frame_rate: z.string().optional(),
+  start_time: z.string().optional(),
+  duration: z.string().optional(),
   sample_rate: z.string().optional(),
   channels: z.number().optional(),
   disposition: z.record(z.string(), z.number()).optional(),
@@ -144,6 +151,12 @@ function readStream(s: z.infer<typeof ProbeStream>): StreamInfo {
   const rotation = s.side_data_list?.find((d) => typeof d.rotation === 'number')?.rotation;
   if (rotation) info.displayRotation = rotation;
   if (s.disposition?.attached_pic) info.attachedPicture = true;
+  const start = Number(s.start_time);
+  if (s.start_time !== undefined && Number.isFinite(start)) info.startSec = start;
+  const duration = positiveOrNull(Number(s.duration));
+  if (duration !== null) info.durationSec = duration;
+  const timecode = s.tags?.timecode;
+  if (typeof timecode === 'string' && timecode !== '') info.timecode = timecode;
   return info;
 }
 
