@@ -6,6 +6,7 @@ import { inTransaction, type WritableDB } from './db/database';
 import type { Logger } from './engineApi';
 import { findInterruptedImports, finishImport } from './import/importRepo';
 import { requeueInterruptedJobs } from './jobs/derivedRepo';
+import { requeueOutdatedFilmstrips } from './jobs/filmstripIndex';
 import { evidencePath, type StationLayout } from './store/layout';
 import { unrecordedMadeFiles } from './store/storeMadeFile';
 import { stationTimestamp } from './util/time';
@@ -74,6 +75,8 @@ export async function recoverDataDir(opts: {
 
   const requeued = requeueInterruptedJobs(db);
   if (requeued) log.info('resumed derived-media jobs', { count: requeued });
+  const outdated = requeueOutdatedFilmstrips(db);
+  if (outdated) log.info('filmstrips of the first format queued to be made again', { count: outdated });
 
   const head = await readChainHead(layout.chainHead);
   const last = lastCustody(db);

@@ -1,20 +1,24 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import type { WritableDB } from '../db/database';
 import type { MediaInfo } from '../../shared/schemas';
 import type { Logger } from '../engineApi';
 import type { MediaTools } from '../media/binaries';
-import { makeFilmstrip, makeProxy, makeThumbnail } from '../media/derive';
+import { makeProxy, makeThumbnail, type DerivedMedia } from '../media/derive';
+import { makeFilmstrip, type FilmstripResult } from '../media/filmstrip';
 import { isProcessAbortedError } from '../media/runProcess';
 import { HashCopier } from '../store/hashCopy';
 import { derivedPath, evidencePath, type StationLayout } from '../store/layout';
 import { claimNextJob, completeJob, failJob, jobCounts, type DerivedJob, type DerivedVariant } from './derivedRepo';
 
+/** The filmstrip is a folder of sheets with an `index.json`; the row points at the index. */
 const FILE_NAMES: Record<DerivedVariant, string> = {
   thumbnail: 'thumbnail.jpg',
-  filmstrip: 'filmstrip.jpg',
+  filmstrip: 'filmstrip',
   proxy: 'proxy.mp4',
 };
+/** The first filmstrip format: one sprite of 20 tiles. Removed once its replacement is made. */
+const OLD_FILMSTRIP_FILE = 'filmstrip.jpg';
 
 const MAX_ATTEMPTS = 3;
 
@@ -97,18 +101,20 @@ export class DerivedRunner {
     };
     try {
       await mkdir(dirname(out), { recursive: true });
-      const made =
+      const made: DerivedMedia | FilmstripResult =
         job.variant === 'thumbnail'
           ? await makeThumbnail(tools, source, out, known)
           : job.variant === 'filmstrip'
             ? await makeFilmstrip(tools, source, out, known)
             : await makeProxy(tools, source, out, known);
-      const { sha256 } = await this.hasher.hash(out, { signal });
+      // A filmstrip's row hashes its index, which holds the hash of every sheet.
+      const file = 'indexPath' in made ? made.indexPath : made.path;
+      const { sha256 } = await this.hasher.hash(file, { signal });
       completeJob(
         db,
         job,
         {
-          file: relative(layout.derivedDir, out),
+          file: relative(layout.derivedDir, file),
           sha256,
           provenance: {
             sourceSha256: row.sha256,
@@ -116,11 +122,13 @@ export class DerivedRunner {
             tool: made.tool,
             toolVersion: made.toolVersion,
             args: made.args,
-            ...('tileTimesSec' in made ? { tileTimesSec: made.tileTimesSec } : {}),
+            // The index (tile size, grid, sheets, the time of every tile) is read from here.
+            ...('index' in made ? { ...made.index, sheetSha256: made.sheets.map((s) => s.sha256) } : {}),
           },
         },
         now(),
       );
+      if (job.variant === 'filmstrip') await rm(derivedPath(layout, job.itemId, OLD_FILMSTRIP_FILE), { force: true });
     } catch (error) {
       if (this.stopped || isProcessAbortedError(error)) {
         // Shutting down: the job goes back to the queue at the next start.

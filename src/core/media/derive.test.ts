@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getMediaFixtures } from '../../../test/fixtures';
 import { resolveMediaTools, type MediaTools } from './binaries';
-import { makeFilmstrip, makeProxy, makeThumbnail } from './derive';
+import { makeProxy, makeThumbnail } from './derive';
 import { parseFfprobe, runFfprobe } from './ffprobe';
 import { ProcessAbortedError, ProcessFailedError } from './runProcess';
 
@@ -61,27 +61,6 @@ describe('makeThumbnail', () => {
       /ffmpeg wrote nothing/,
     );
     await expect(stat(out('late.jpg'))).rejects.toMatchObject({ code: 'ENOENT' });
-  });
-});
-
-describe('makeFilmstrip', () => {
-  it('makes one sprite of 20 tiles in a row with the time of each', async () => {
-    const made = await makeFilmstrip(tools, fx.h264, out('strip.jpg'), { frames: 20, width: 160 });
-    expect(made.tileTimesSec).toHaveLength(20);
-    expect(made.tileTimesSec[0]).toBeCloseTo(0.075, 6);
-    expect(made.tileTimesSec[19]).toBeCloseTo(2.925, 6);
-    expect(made.tileWidth).toBe(160);
-    expect(await probe(made.path)).toMatchObject({ videoCodec: 'mjpeg', width: 3200, height: 120 });
-  });
-
-  it('handles a single tile and a rotated video', async () => {
-    const one = await makeFilmstrip(tools, fx.rotated, out('one.jpg'), { frames: 1, width: 90 });
-    expect(one.tileTimesSec).toEqual([1.5]);
-    expect(await probe(one.path)).toMatchObject({ width: 90, height: 120 });
-  });
-
-  it('refuses audio, which has no pictures', async () => {
-    await expect(makeFilmstrip(tools, fx.audio, out('audio.jpg'))).rejects.toThrow(/no video duration/);
   });
 });
 

@@ -1,16 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { open, rename, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { Logger } from '../engineApi';
 import type { MediaTools } from './binaries';
+import { runFfmpegToFile, type FfmpegFile } from './ffmpegFile';
 import { parseFfmpegProgressLine } from './ffmpegProgress';
 import { parseFfprobe, runFfprobe } from './ffprobe';
-import { formatCommandLine, runProcess } from './runProcess';
 
 /**
- * Derived media made in the background from an original: thumbnail, filmstrip, playback proxy.
- * Each is written to a temp file next to `out`, fsynced and renamed, so `out` is either absent or
- * complete. The result carries what provenance needs: tool, version and the command line.
+ * Derived media made in the background from an original: thumbnail and playback proxy (the
+ * filmstrip is in `filmstrip.ts`). Each is written through `runFfmpegToFile`, so `out` is either
+ * absent or complete, and the result carries what provenance needs.
  */
 
 export interface DeriveOptions {
@@ -22,22 +19,13 @@ export interface DeriveOptions {
   log?: Logger;
 }
 
-export interface DerivedMedia {
-  path: string;
-  tool: 'ffmpeg';
-  toolVersion: string;
-  /** The ffmpeg arguments, with the final output path (the temp name is an implementation detail). */
-  args: string[];
-  /** Copyable shell line of the same. */
-  commandLine: string;
-}
+export type DerivedMedia = FfmpegFile;
 
 const THUMBNAIL_WIDTH = 320;
 const THUMBNAIL_AT_FRACTION = 0.1;
 /** Hour-long footage re-encodes for a long time; hung processes are caught by this. */
 const PROXY_TIMEOUT_MS = 6 * 60 * 60 * 1000;
 const STILL_TIMEOUT_MS = 2 * 60 * 1000;
-const BASE_ARGS = ['-nostdin', '-hide_banner', '-v', 'error', '-y'];
 
 /**
  * A JPEG `THUMBNAIL_WIDTH` px wide of the frame at `atSec` (default: 10% into the video). Works on
@@ -50,46 +38,12 @@ export async function makeThumbnail(
   out: string,
   opts: DeriveOptions & { atSec?: number; rotation?: number } = {},
 ): Promise<DerivedMedia & { atSec: number }> {
-  const atSec = opts.atSec ?? (await readDuration(tools, src, opts, false)) * THUMBNAIL_AT_FRACTION;
+  const atSec = opts.atSec ?? (await readDuration(tools, src, opts)) * THUMBNAIL_AT_FRACTION;
   const seek = atSec > 0 ? ['-ss', formatSeconds(atSec)] : [];
   const filters = [...rotationFilters(opts.rotation), `scale=${THUMBNAIL_WIDTH}:-2`].join(',');
   const args = [...seek, '-i', src, '-map', '0:v:0', '-frames:v', '1', '-vf', filters, '-q:v', '4', '-f', 'mjpeg'];
-  const made = await runFfmpegToFile(tools, args, out, opts, STILL_TIMEOUT_MS);
+  const made = await deriveFile(tools, args, out, opts, STILL_TIMEOUT_MS);
   return { ...made, atSec };
-}
-
-export interface FilmstripOptions extends DeriveOptions {
-  /** Number of tiles; default 20. */
-  frames?: number;
-  /** Width of each tile in px; default 160. */
-  width?: number;
-}
-
-/**
- * One JPEG sprite of `frames` tiles in a single row, each `width` px wide, taken at the middle of
- * equal slices of the video. Each tile is a separate fast seek, so hours of footage are not decoded.
- * Returns the time of each tile, left to right.
- */
-export async function makeFilmstrip(
-  tools: MediaTools,
-  src: string,
-  out: string,
-  opts: FilmstripOptions = {},
-): Promise<DerivedMedia & { tileTimesSec: number[]; tileWidth: number }> {
-  const frames = Math.max(1, Math.floor(opts.frames ?? 20));
-  const tileWidth = opts.width ?? 160;
-  const duration = await readDuration(tools, src, opts, true);
-  const tileTimesSec = Array.from({ length: frames }, (_, i) => round3(((i + 0.5) * duration) / frames));
-  const inputs = tileTimesSec.flatMap((t) => ['-ss', formatSeconds(t), '-i', src]);
-  const scaled = tileTimesSec.map((_, i) => `[${i}:v:0]scale=${tileWidth}:-2,setsar=1[t${i}]`);
-  const labels = tileTimesSec.map((_, i) => `[t${i}]`).join('');
-  const graph =
-    frames === 1
-      ? `[0:v:0]scale=${tileWidth}:-2,setsar=1[strip]`
-      : `${scaled.join(';')};${labels}hstack=inputs=${frames}[strip]`;
-  const args = [...inputs, '-filter_complex', graph, '-map', '[strip]', '-frames:v', '1', '-q:v', '5', '-f', 'mjpeg'];
-  const made = await runFfmpegToFile(tools, args, out, opts, STILL_TIMEOUT_MS);
-  return { ...made, tileTimesSec, tileWidth };
 }
 
 /**
@@ -103,7 +57,7 @@ export async function makeProxy(
   out: string,
   opts: DeriveOptions = {},
 ): Promise<DerivedMedia> {
-  const duration = await readDuration(tools, src, opts, false);
+  const duration = await readDuration(tools, src, opts);
   const args = [
     ...['-i', src, '-map', '0:v:0', '-map', '0:a:0?', '-sn', '-dn', '-map_metadata', '-1'],
     // Even dimensions: yuv420p cannot hold odd ones.
@@ -122,10 +76,11 @@ export async function makeProxy(
       opts.onProgress?.(fraction);
     }
   };
-  return runFfmpegToFile(tools, args, out, opts, PROXY_TIMEOUT_MS, onStdoutLine);
+  return deriveFile(tools, args, out, opts, PROXY_TIMEOUT_MS, onStdoutLine);
 }
 
-async function runFfmpegToFile(
+/** Runs one derivation through the shared temp/fsync/rename writer; 1 is reported once the file is in place. */
+async function deriveFile(
   tools: MediaTools,
   args: string[],
   out: string,
@@ -133,63 +88,18 @@ async function runFfmpegToFile(
   timeoutMs: number,
   onStdoutLine?: (line: string) => void,
 ): Promise<DerivedMedia> {
-  const temp = path.join(path.dirname(out), `.${path.basename(out)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await runProcess(tools.ffmpeg.path, [...BASE_ARGS, ...args, temp], {
-      signal: opts.signal,
-      timeoutMs,
-      log: opts.log,
-      onStdoutLine,
-    });
-    // ffmpeg exits 0 with "Output file is empty" when, e.g., the seek lands past the last frame.
-    if ((await stat(temp)).size === 0)
-      throw new Error(`ffmpeg wrote nothing: ${formatCommandLine(tools.ffmpeg.path, args)}`);
-    await syncFile(temp);
-    await rename(temp, out);
-    await syncDirectory(path.dirname(out));
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  const made = await runFfmpegToFile(tools, args, out, { signal: opts.signal, log: opts.log, timeoutMs, onStdoutLine });
   opts.onProgress?.(1);
-  const finalArgs = [...BASE_ARGS, ...args, out];
-  return {
-    path: out,
-    tool: 'ffmpeg',
-    toolVersion: tools.ffmpeg.version,
-    args: finalArgs,
-    commandLine: formatCommandLine(tools.ffmpeg.path, finalArgs),
-  };
+  return made;
 }
 
-async function syncFile(file: string) {
-  const handle = await open(file, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Makes the rename itself durable. Directories cannot be opened on Windows; there it is skipped. */
-async function syncDirectory(dir: string) {
-  if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function readDuration(tools: MediaTools, src: string, opts: DeriveOptions, required: boolean): Promise<number> {
+/** The video's duration, or 0 for stills and audio (nothing to seek in). */
+async function readDuration(tools: MediaTools, src: string, opts: DeriveOptions): Promise<number> {
   if (opts.durationSec !== undefined && opts.durationSec > 0) return opts.durationSec;
   const facts = parseFfprobe(await runFfprobe(tools, src, opts.signal, opts.log));
   // Still images probe as one-frame "videos" (image2, png_pipe, …): there is nothing to seek to.
   const isStill = /^image2$|_pipe$/.test(facts.container ?? '');
-  const duration = facts.hasVideo && !isStill ? (facts.durationSec ?? 0) : 0;
-  if (required && !(duration > 0)) throw new Error(`no video duration in ${src}`);
-  return duration;
+  return facts.hasVideo && !isStill ? (facts.durationSec ?? 0) : 0;
 }
 
 function rotationFilters(rotation: number | undefined): string[] {
@@ -209,5 +119,3 @@ function rotationFilters(rotation: number | undefined): string[] {
 function formatSeconds(seconds: number): string {
   return Math.max(0, seconds).toFixed(3);
 }
-
-const round3 = (n: number) => Math.round(n * 1000) / 1000;
