@@ -29,6 +29,7 @@ import { migrate } from './db/migrate';
 import type { CallContext, Engine, EngineOptions, Logger, MediaFile } from './engineApi';
 import { ImportManager } from './import/importManager';
 import { DerivedRunner } from './jobs/derivedRunner';
+import { filmstripSheetPath } from './jobs/filmstripIndex';
 import { derivedFile } from './jobs/derivedRepo';
 import { getItemRow } from './library/itemsRepo';
 import { resolveMediaTools } from './media/binaries';
@@ -249,16 +250,18 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       bus.on(event, listener);
       return () => bus.off(event, listener);
     },
-    async openMedia(itemId, variant, ctx): Promise<MediaFile> {
+    async openMedia(itemId, variant, ctx, part): Promise<MediaFile> {
       sessions.touch(ctx.sessionId);
       const row = getItemRow(db, itemId);
       if (!row) throw new AppError('media.notFound', { itemId });
+      // Only a filmstrip has parts (its sheets).
+      if (part !== undefined && variant !== 'filmstrip') throw new AppError('media.notFound', { itemId, variant });
       const original = (): MediaFile => ({
         path: evidencePath(layout, row.sha256),
         mimeType: mimeTypeOf(row),
         size: row.size,
       });
-      const fromDerived = async (v: 'thumbnail' | 'filmstrip' | 'proxy', mimeType: string): Promise<MediaFile> => {
+      const fromDerived = async (v: 'thumbnail' | 'proxy', mimeType: string): Promise<MediaFile> => {
         const file = derivedFile(db, itemId, v);
         if (!file) throw new AppError('media.notFound', { itemId, variant: v });
         const path = join(layout.derivedDir, file);
@@ -271,8 +274,13 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
           return original();
         case 'thumbnail':
           return fromDerived('thumbnail', 'image/jpeg');
-        case 'filmstrip':
-          return fromDerived('filmstrip', 'image/jpeg');
+        case 'filmstrip': {
+          // One sheet of keyframe tiles; `part` says which (the first when absent).
+          const sheet = filmstripSheetPath(db, layout, itemId, part ?? 0);
+          const info = sheet ? await stat(sheet).catch(() => null) : null;
+          if (!sheet || !info) throw new AppError('media.notFound', { itemId, variant });
+          return { path: sheet, mimeType: 'image/jpeg', size: info.size };
+        }
         case 'play': {
           const media = JSON.parse(row.media) as { browserPlayable?: boolean };
           if (media.browserPlayable) return original();

@@ -31,7 +31,7 @@ export interface Engine {
   call<M extends MethodName>(method: M, rawInput: unknown, ctx: CallContext): Promise<MethodOutput<M>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** Resolves an item's media for streaming, after checking the session; throws `media.notFound`. */
-  openMedia(itemId: string, variant: MediaVariant, ctx: CallContext): Promise<MediaFile>;
+  openMedia(itemId: string, variant: MediaVariant, ctx: CallContext, part?: number): Promise<MediaFile>;
   /**
    * The account of a signed-in, unlocked session, or null; does not count as activity. Hosts use
    * it to push events only to clients that may see them.

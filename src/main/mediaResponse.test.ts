@@ -12,12 +12,14 @@ let dir: string;
 let file: string;
 
 /** Stands in for the engine's media lookup: one item, visible to one session. */
-function openMediaFrom(known: MediaFile): Pick<Engine, 'openMedia'> & { calls: [string, string, CallContext][] } {
-  const calls: [string, string, CallContext][] = [];
+type OpenCall = [string, string, CallContext, number?];
+
+function openMediaFrom(known: MediaFile): Pick<Engine, 'openMedia'> & { calls: OpenCall[] } {
+  const calls: OpenCall[] = [];
   return {
     calls,
-    async openMedia(itemId, variant, ctx) {
-      calls.push([itemId, variant, ctx]);
+    async openMedia(itemId, variant, ctx, part) {
+      calls.push(part === undefined ? [itemId, variant, ctx] : [itemId, variant, ctx, part]);
       if (ctx.sessionId !== 'good-session') throw new AppError('auth.required');
       if (itemId !== 'item1') throw new AppError('media.notFound');
       return known;
@@ -100,6 +102,15 @@ describe('createMediaResponder', () => {
 
     const unknown = await respond('evidence://media/other/play?s=good-session').response;
     expect(unknown.status).toBe(404);
+  });
+
+  it('asks the engine for the filmstrip sheet the URL names', async () => {
+    const { engine, response } = respond('evidence://media/item1/filmstrip?part=3&s=good-session');
+    expect((await response).status).toBe(200);
+    expect(engine.calls).toEqual([['item1', 'filmstrip', { sessionId: 'good-session', via: 'ipc' }, 3]]);
+    const bad = respond('evidence://media/item1/filmstrip?part=x&s=good-session');
+    expect((await bad.response).status).toBe(404);
+    expect(bad.engine.calls).toEqual([]);
   });
 
   it('refuses malformed media URLs without asking the engine', async () => {

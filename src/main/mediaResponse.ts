@@ -13,7 +13,7 @@ export interface MediaResponderOptions {
 }
 
 /**
- * Answers `evidence://media/<itemId>/<variant>?s=<session>` with the file the engine resolves,
+ * Answers `evidence://media/<itemId>/<variant>?part=<n>&s=<session>` with the file the engine resolves,
  * honouring Range: 206 with Content-Range for a slice, 416 past the end, 200 for the whole file.
  * Without 206 answers `<video>` cannot seek. The file is streamed, never buffered, and the stream
  * is destroyed when Chromium cancels the request (every seek cancels the previous one).
@@ -46,7 +46,8 @@ export function createMediaResponder(options: MediaResponderOptions): (request: 
 
     let file;
     try {
-      file = await engine.openMedia(target.itemId, target.variant, { sessionId: target.sessionId, via: 'ipc' });
+      const ctx = { sessionId: target.sessionId, via: 'ipc' } as const;
+      file = await engine.openMedia(target.itemId, target.variant, ctx, target.part);
     } catch (error) {
       if (!(error instanceof AppError)) log.error('media open failed', { url: request.url, error: String(error) });
       return answerError(error);

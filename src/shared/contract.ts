@@ -247,7 +247,8 @@ export type MediaVariant = z.infer<typeof MediaVariant>;
 export interface StationClient {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
-  mediaUrl(itemId: string, variant: MediaVariant): string;
+  /** `part`: which sheet of a `filmstrip` (0 first; see `FilmstripIndex`); other variants have none. */
+  mediaUrl(itemId: string, variant: MediaVariant, part?: number): string;
   /** Whether the client holds a session from an earlier sign-in (it may have expired since). */
   hasSession(): boolean;
 }

@@ -4,12 +4,13 @@ import { pipeline } from 'node:stream/promises';
 import type { Engine, Logger } from '../core/engineApi';
 import { MediaVariant } from '../shared/contract';
 import { AppError } from '../shared/errors';
+import { parseMediaPart } from '../shared/mediaUrl';
 import { formatContentRange, parseRangeHeader } from '../shared/range';
 import { readSessionId, reportUnexpected } from './rpc';
 import { sendError } from './respond';
 
 /**
- * `GET|HEAD /media/<itemId>/<variant>?s=<sessionId>`: streams evidence by opaque id with Range
+ * `GET|HEAD /media/<itemId>/<variant>?s=<sessionId>[&part=<n>]`: streams evidence by opaque id with Range
  * support, because `<video>` seeks by asking for byte ranges and breaks without 206 answers.
  * The session comes from the query since a media element cannot set headers.
  */
@@ -28,17 +29,20 @@ export async function handleMedia(
   }
   const [rawItemId, rawVariant] = segments;
   const variant = MediaVariant.safeParse(rawVariant);
-  if (segments.length !== 2 || rawItemId === undefined || rawItemId === '' || !variant.success) {
+  const part = variant.success ? parseMediaPart(query.get('part'), variant.data) : 'invalid';
+  if (segments.length !== 2 || rawItemId === undefined || rawItemId === '' || !variant.success || part === 'invalid') {
     sendError(res, 'media.notFound');
     return;
   }
 
   let handle: FileHandle | undefined;
   try {
-    const media = await engine.openMedia(rawItemId, variant.data, {
-      sessionId: readSessionId(req, query.get('s')),
-      via: 'http',
-    });
+    const media = await engine.openMedia(
+      rawItemId,
+      variant.data,
+      { sessionId: readSessionId(req, query.get('s')), via: 'http' },
+      part,
+    );
     handle = await open(media.path, 'r');
     // The size of the file we actually opened, not of the record, so Content-Length cannot lie.
     const { size } = await handle.stat();

@@ -301,6 +301,18 @@ describe('media over HTTP', () => {
     const variant = await sendRaw(host.port, `/media/${itemId}/secret?s=${sessionId}`, { headers: bearer() });
     expect(variant.status).toBe(404);
     expect(errorOf(variant).code).toBe('media.notFound');
+
+    // Only a filmstrip has parts (sheets); none is made in these tests, and a bad part is refused as such.
+    for (const path of [
+      `/media/${itemId}/original?part=0&s=${sessionId}`,
+      `/media/${itemId}/filmstrip?part=-1&s=${sessionId}`,
+    ]) {
+      const refused = await sendRaw(host.port, path, { headers: bearer() });
+      expect(refused.status).toBe(404);
+      expect(errorOf(refused).code).toBe('media.notFound');
+    }
+    const sheet = await sendRaw(host.port, `/media/${itemId}/filmstrip?part=2&s=${sessionId}`, { headers: bearer() });
+    expect(sheet.status).toBe(404);
   });
 
   it('keeps the stored file intact after streaming it', async () => {
@@ -381,6 +393,9 @@ describe('the renderer HTTP client against the host', () => {
     expect((await client.call('auth.whoami', {})).account.name).toBe(ADMIN.name);
     expect(client.mediaUrl('item 1', 'thumbnail')).toBe(
       `http://127.0.0.1:${host.port}/media/item%201/thumbnail?s=${encodeURIComponent(session.sessionId)}`,
+    );
+    expect(client.mediaUrl('item 1', 'filmstrip', 4)).toBe(
+      `http://127.0.0.1:${host.port}/media/item%201/filmstrip?s=${encodeURIComponent(session.sessionId)}&part=4`,
     );
 
     await client.call('auth.signOut', {});

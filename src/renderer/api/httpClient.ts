@@ -153,9 +153,13 @@ export function createHttpClient({ baseUrl = '', token }: HttpClientOptions = {}
 
     hasSession: () => session.get() !== null,
 
-    mediaUrl(itemId: string, variant: MediaVariant): string {
+    mediaUrl(itemId: string, variant: MediaVariant, part?: number): string {
       const sessionId = session.get();
-      const query = sessionId === null ? '' : `?s=${encodeURIComponent(sessionId)}`;
+      const params = [
+        ...(sessionId === null ? [] : [`s=${encodeURIComponent(sessionId)}`]),
+        ...(part === undefined ? [] : [`part=${part}`]),
+      ];
+      const query = params.length > 0 ? `?${params.join('&')}` : '';
       return `${baseUrl}/media/${encodeURIComponent(itemId)}/${encodeURIComponent(variant)}${query}`;
     },
   };

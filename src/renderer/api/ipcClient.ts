@@ -53,8 +53,8 @@ export function createIpcClient(bridge: StationBridge, options: IpcClientOptions
 
     hasSession: () => session.get() !== null,
 
-    mediaUrl(itemId: string, variant: MediaVariant): string {
-      return formatMediaUrl(itemId, variant, session.get());
+    mediaUrl(itemId: string, variant: MediaVariant, part?: number): string {
+      return formatMediaUrl(itemId, variant, session.get(), part);
     },
   };
 }

@@ -23,7 +23,7 @@ export function guardClient(client: StationClient, guards: SessionGuards): Stati
       }
     },
     on: (event, listener) => client.on(event, listener),
-    mediaUrl: (itemId, variant) => client.mediaUrl(itemId, variant),
+    mediaUrl: (itemId, variant, part) => client.mediaUrl(itemId, variant, part),
     hasSession: () => client.hasSession(),
   };
 }
