@@ -19,6 +19,8 @@ import { libraryHandlers } from './api/libraryHandlers';
 import type { Handlers, HandlerCall, Services } from './api/services';
 import { stationHandlers } from './api/stationHandlers';
 import { caseHandlers } from './api/caseHandlers';
+import { reviewHandlers } from './api/reviewHandlers';
+import { ReviewDesk } from './review/reviewDesk';
 import { tagHandlers } from './api/tagHandlers';
 import { taxonomyHandlers } from './api/taxonomyHandlers';
 import { readChainHead } from './custody/chainHead';
@@ -194,6 +196,19 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     },
   };
 
+  const review = new ReviewDesk({
+    db,
+    layout,
+    tools,
+    log,
+    now,
+    record: services.record,
+    emit,
+    kickJobs: () => {
+      if (opts.runJobs !== false) derived.kick();
+    },
+  });
+
   const handlers: Handlers = {
     ...stationHandlers(services),
     ...authHandlers(services),
@@ -202,6 +217,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     ...taxonomyHandlers(services),
     ...tagHandlers(services),
     ...caseHandlers(services),
+    ...reviewHandlers(review),
   };
 
   if (opts.runJobs !== false) derived.kick();
@@ -251,11 +267,16 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       return () => bus.off(event, listener);
     },
     async openMedia(itemId, variant, ctx, part): Promise<MediaFile> {
-      sessions.touch(ctx.sessionId);
+      const account = sessions.touch(ctx.sessionId);
       const row = getItemRow(db, itemId);
       if (!row) throw new AppError('media.notFound', { itemId });
       // Only a filmstrip has parts (its sheets).
       if (part !== undefined && variant !== 'filmstrip') throw new AppError('media.notFound', { itemId, variant });
+      // Streaming the evidence itself (or its proxy) is a view, wherever it is watched.
+      const viewed = (file: MediaFile): MediaFile => {
+        review.noteMediaOpened(itemId, variant, account.name, ctx.via);
+        return file;
+      };
       const original = (): MediaFile => ({
         path: evidencePath(layout, row.sha256),
         mimeType: mimeTypeOf(row),
@@ -271,7 +292,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       };
       switch (variant) {
         case 'original':
-          return original();
+          return viewed(original());
         case 'thumbnail':
           return fromDerived('thumbnail', 'image/jpeg');
         case 'filmstrip': {
@@ -283,8 +304,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
         }
         case 'play': {
           const media = JSON.parse(row.media) as { browserPlayable?: boolean };
-          if (media.browserPlayable) return original();
-          return fromDerived('proxy', 'video/mp4');
+          return viewed(media.browserPlayable ? original() : await fromDerived('proxy', 'video/mp4'));
         }
       }
     },
@@ -305,7 +325,10 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     async close() {
       if (closed) return;
       closed = true;
+      // Clips and stills are aborted at once; they remove their temp files while imports close.
+      const reviewClosed = review.close();
       await imports.close();
+      await reviewClosed;
       await derived.stop();
       abortAllProcesses();
       await head.flush();

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ClipMode, ClipPlan as ClipPlanOut, DerivedEvidence } from '../../shared/reviewSchemas';
+import { ensureFreeSpace } from '../import/freeSpace';
+import { findItemIdBySha, type ItemRow } from '../library/itemsRepo';
+import { cutClip } from '../media/clipCut';
+import { planClip, type ClipPlan } from '../media/clipPlan';
+import { evidencePath } from '../store/layout';
+import { cutFailure, sourceRecording, type CutContext } from './cutContext';
+import { clipName, withoutDataDir } from './madeItemMedia';
+import { storeAndRecord } from './storeAndRecord';
+
+export interface ClipInput {
+  jobId: string;
+  itemId: string;
+  fromSec: number;
+  toSec: number;
+  mode: ClipMode;
+}
+
+/** A re-encoded clip can be larger than the source's share of bytes; this much room is asked for. */
+const EXACT_SIZE_FACTOR = 4;
+const LOSSLESS_SIZE_FACTOR = 1.1;
+const SIZE_SLACK_BYTES = 4 * 1024 * 1024;
+/** Progress up to here is ffmpeg's; the rest is storing, verifying and recording. */
+const CUT_SHARE = 0.9;
+
+/** What the client sees of a plan: the measured range, never the source's internals. */
+export function planForClient(plan: ClipPlan): ClipPlanOut {
+  return {
+    mode: plan.mode,
+    requestedFromSec: plan.requestedFromSec,
+    requestedToSec: plan.requestedToSec,
+    fromSec: plan.fromSec,
+    toSec: plan.toSec,
+    frameCount: plan.frameCount,
+    frameRate: plan.frameRate,
+    container: plan.container,
+  };
+}
+
+/** Reads what a clip of the range would hold; changes nothing. */
+export async function planClipOf(ctx: CutContext, input: Omit<ClipInput, 'jobId'>): Promise<ClipPlan> {
+  const source = sourceRecording(ctx.db, input.itemId);
+  // Nothing cancels a plan but the engine closing (which ends every child process).
+  const signal = new AbortController().signal;
+  try {
+    return await planClip(ctx.tools, evidencePath(ctx.layout, source.sha256), input, { log: ctx.log });
+  } catch (error) {
+    throw cutFailure(error, 'clip', signal, ctx.log, { ...input });
+  }
+}
+
+function neededBytes(source: ItemRow, plan: ClipPlan): number {
+  const duration = source.duration_sec ?? plan.source.durationSec ?? 0;
+  const share = duration > 0 ? Math.min(1, (plan.toSec - plan.fromSec) / duration) : 1;
+  const factor = plan.mode === 'exact' ? EXACT_SIZE_FACTOR : LOSSLESS_SIZE_FACTOR;
+  return Math.ceil(source.size * share * factor) + SIZE_SLACK_BYTES;
+}
+
+/**
+ * Cuts a clip of a recording into a new evidence item. The original is only read. The cut goes to
+ * the store's temp folder, is hashed, stored read-only under its hash, re-read, probed, and
+ * recorded with its provenance and custody entry in one transaction. On cancel or failure nothing
+ * of it remains.
+ */
+export async function createClip(
+  ctx: CutContext,
+  input: ClipInput,
+  actor: string,
+  signal: AbortSignal,
+  onProgress: (fraction: number) => void,
+): Promise<DerivedEvidence> {
+  const source = sourceRecording(ctx.db, input.itemId);
+  const about = { jobId: input.jobId, itemId: source.id, fromSec: input.fromSec, toSec: input.toSec, mode: input.mode };
+  let out: string | null = null;
+  try {
+    const src = evidencePath(ctx.layout, source.sha256);
+    const plan = await planClip(ctx.tools, src, input, { signal, log: ctx.log });
+    await ensureFreeSpace(ctx.layout.tmpDir, neededBytes(source, plan), 'store.insufficientSpace');
+    out = join(ctx.layout.tmpDir, `clip-${randomBytes(8).toString('hex')}${plan.extension}`);
+    let reported = 0;
+    const cut = await cutClip(ctx.tools, src, out, plan, {
+      signal,
+      log: ctx.log,
+      onProgress: (fraction) => {
+        const scaled = Math.min(CUT_SHARE, Math.max(0, fraction) * CUT_SHARE);
+        if (scaled > reported) onProgress((reported = scaled));
+      },
+    });
+    const measured = cut.measured;
+    const provenance = withoutDataDir(
+      {
+        source: { itemId: source.id, sha256: source.sha256, originalName: source.original_name },
+        mode: plan.mode,
+        requested: { fromSec: input.fromSec, toSec: input.toSec },
+        planned: planForClient(plan),
+        measured,
+        tool: cut.tool,
+        toolVersion: cut.toolVersion,
+        args: cut.args,
+        commandLine: cut.commandLine,
+        streams: cut.streams,
+        encoder: cut.encoder,
+      },
+      ctx.layout.root,
+    );
+    const made = await storeAndRecord(ctx, {
+      temp: out,
+      signal,
+      about,
+      facts: {
+        kind: 'clip',
+        source,
+        originalName: clipName(source.original_name, measured.fromSec, measured.toSec, plan.mode, out),
+        mode: plan.mode,
+        requestedFromSec: input.fromSec,
+        requestedToSec: input.toSec,
+        fromSec: measured.fromSec,
+        toSec: measured.toSec,
+        frameCount: measured.frameCount,
+        provenance,
+        actor,
+      },
+      findItemBySha: (sha) => findItemIdBySha(ctx.db, sha),
+    });
+    onProgress(1);
+    return made;
+  } catch (error) {
+    throw cutFailure(error, 'clip', signal, ctx.log, about);
+  } finally {
+    if (out) await rm(out, { force: true });
+  }
+}

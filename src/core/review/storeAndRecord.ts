@@ -1,0 +1,69 @@
+import type { DerivedEvidence } from '../../shared/reviewSchemas';
+import { probeMedia } from '../media/probeMedia';
+import { storeMadeFile } from '../store/storeMadeFile';
+import { localOffsetMinutes } from '../util/time';
+import type { CutContext } from './cutContext';
+import { madeItemMedia } from './madeItemMedia';
+import { evidenceOf, recordMadeItem, recordRepeatedItem, type CutFacts } from './recordMadeItem';
+
+export interface StoreAndRecordInput {
+  /** The tool's finished output in the store's temp folder; moved into the store or removed. */
+  temp: string;
+  signal: AbortSignal;
+  /** For log lines. */
+  about: Record<string, unknown>;
+  facts: Omit<CutFacts, 'sha256' | 'size'>;
+  findItemBySha(sha256: string): string | null;
+}
+
+/**
+ * The common end of a clip and a still: hash the output, store it (or find the item that already
+ * holds the same bytes), probe it, record it. One job at a time (`jobs.exclusive`), and a cancel
+ * is honoured up to the transaction, after which the item exists and is reported.
+ */
+export function storeAndRecord(ctx: CutContext, input: StoreAndRecordInput): Promise<DerivedEvidence> {
+  const { signal, facts } = input;
+  return ctx.jobs.exclusive(async () => {
+    signal.throwIfAborted();
+    const made = await storeMadeFile({
+      layout: ctx.layout,
+      copier: ctx.copier,
+      temp: input.temp,
+      findItemBySha: input.findItemBySha,
+      signal,
+    });
+    if (made.kind === 'duplicate') {
+      ctx.log.info(`${facts.kind} gave the bytes of an existing item`, { ...input.about, existing: made.itemId });
+      return recordRepeatedItem(ctx.db, ctx.record, ctx.now(), {
+        ...facts,
+        sha256: made.sha256,
+        size: made.bytes,
+        existingItemId: made.itemId,
+      });
+    }
+    let itemId: string;
+    try {
+      const probe = await probeMedia(ctx.tools, made.path, {
+        fileName: facts.originalName,
+        modifiedAt: null,
+        patterns: [],
+        stationOffsetMinutes: localOffsetMinutes(ctx.now()),
+        signal,
+        log: ctx.log,
+      });
+      if (!probe.ok) throw new Error(`the ${facts.kind} that was made cannot be read back: ${probe.reason}`);
+      signal.throwIfAborted();
+      itemId = recordMadeItem(ctx.db, ctx.record, ctx.now(), {
+        ...facts,
+        sha256: made.sha256,
+        size: made.bytes,
+        media: madeItemMedia(probe.info, facts.source, facts.fromSec),
+      });
+    } catch (error) {
+      await made.settle(false);
+      throw error;
+    }
+    await made.settle(true);
+    return evidenceOf(ctx.db, itemId);
+  });
+}
