@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../shared/errors';
 import { describeError, type GlobalOptions } from './context';
 import { runCheck } from './commands/check';
+import { runClip } from './commands/clip';
+import { runStill } from './commands/still';
 import { runImport } from './commands/import';
 import { runInit } from './commands/init';
 import { runLog } from './commands/log';
@@ -29,6 +31,10 @@ async function main(argv: string[]): Promise<number> {
         port: { type: 'string' },
         item: { type: 'string' },
         rehash: { type: 'boolean', default: false },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        mode: { type: 'string' },
+        at: { type: 'string' },
       },
     });
   } catch (error) {
@@ -54,6 +60,10 @@ async function main(argv: string[]): Promise<number> {
       return runLog(global, { sub: rest[0], item: values.item });
     case 'check':
       return runCheck(global, { rehash: values.rehash });
+    case 'clip':
+      return runClip(global, { item: rest[0], from: values.from, to: values.to, mode: values.mode });
+    case 'still':
+      return runStill(global, { item: rest[0], at: values.at });
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -19,6 +19,13 @@ Commands:
   log show [--item ID] [--json]     show the custody log
   log verify [--json]               verify the custody chain
   check [--rehash] [--json]         check that store, database and custody log agree
+  clip <item> --from T --to T --mode lossless|exact [--json]
+                                    cut a clip into a new evidence item (T in seconds, e.g. 5.5;
+                                    the frame at --to is not in the clip; lossless starts on the
+                                    keyframe at or before --from)
+  still <item> --at T [--json]      the frame shown at T as a lossless PNG evidence item
+
+An <item> is an item's id or its SHA-256.
 
 Options for every command:
   --data DIR       the station's data directory (default: $STATION_DATA, else the user data folder)
