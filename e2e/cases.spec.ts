@@ -30,7 +30,10 @@ const RECORDINGS = [
   { name: 'cam_c.mp4', wall: '2026-03-01T09:30:01' },
 ] as const;
 const PHOTO = 'photo_nooffset.jpg';
-const TIME_ORDER = ['cam_a.mp4', 'cam_b.mp4', PHOTO, 'cam_c.mp4'];
+/** Stand-ins for the clip of cam_a (from 1 s) and the still of cam_b (at 0.5 s) made in the test. */
+const CLIP = 'clip of cam_a';
+const STILL = 'still of cam_b';
+const TIME_ORDER = ['cam_a.mp4', CLIP, 'cam_b.mp4', STILL, PHOTO, 'cam_c.mp4'];
 
 const CASE = {
   title: '淮海中路 18 号门前占道经营',
@@ -120,7 +123,7 @@ test('cases: create, add evidence, time axis, removal, taxonomy versions, number
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('library-count')).toHaveAttribute('data-total', '4');
   const itemIds = new Map<string, string>();
-  for (const name of TIME_ORDER) {
+  for (const name of [...RECORDINGS.map((r) => r.name), PHOTO]) {
     const id = await page.getByTestId('library-card').filter({ hasText: name }).getAttribute('data-item-id');
     itemIds.set(name, id!);
   }
@@ -140,6 +143,22 @@ test('cases: create, add evidence, time axis, removal, taxonomy versions, number
     toSec: 2,
     note: '摊位占用人行道',
   });
+
+  // A lossless clip of cam_a (1 s from its keyframe at 1 s) and a still of cam_b at 0.5 s: items of
+  // their own whose recorded time is their source's plus the offset into it.
+  const clip = await callStation<{ item: { id: string } }>(page, 'clips.create', {
+    jobId: 'e2e-cases-clip-1',
+    itemId: itemIds.get('cam_a.mp4'),
+    fromSec: 1,
+    toSec: 2,
+    mode: 'lossless',
+  });
+  const still = await callStation<{ item: { id: string } }>(page, 'stills.create', {
+    itemId: itemIds.get('cam_b.mp4'),
+    atSec: 0.5,
+  });
+  itemIds.set(CLIP, clip.item.id);
+  itemIds.set(STILL, still.item.id);
 
   // No cases yet.
   await page.getByTestId('nav-cases').click();
@@ -203,12 +222,14 @@ test('cases: create, add evidence, time axis, removal, taxonomy versions, number
   await dialog.getByTestId('add-case-submit').click();
   await expect(dialog.getByTestId('add-case-done')).toContainText(number);
   await dialog.getByTestId('add-case-open').click();
+  // The clip and the still join through the API (the review workspace's own button is C1's e2e).
+  await callStation(page, 'cases.addItems', { caseId, itemIds: [itemIds.get(CLIP), itemIds.get(STILL)] });
 
   // The case's time axis: every item by recorded time, B and C in different lanes, the photo a point.
   await expect(caseView).toHaveAttribute('data-case-id', caseId);
-  await expect(caseView.getByTestId('case-item-count')).toHaveAttribute('data-count', '4');
+  await expect(caseView.getByTestId('case-item-count')).toHaveAttribute('data-count', '6');
   const entries = caseView.getByTestId('timeline-entry');
-  await expect(entries).toHaveCount(4);
+  await expect(entries).toHaveCount(6);
   const placed = await entries.evaluateAll((nodes) =>
     nodes.map((node) => {
       const box = node.getBoundingClientRect();
@@ -232,6 +253,9 @@ test('cases: create, add evidence, time axis, removal, taxonomy versions, number
   );
   const at = (name: string) => placed.find((p) => p.id === itemIds.get(name))!;
   expect(at(PHOTO).point).toBe(true);
+  expect(at(STILL).point).toBe(true);
+  expect(at(CLIP).point).toBe(false);
+  expect(at(CLIP).lane).not.toBe(at('cam_a.mp4').lane);
   expect(at('cam_b.mp4').lane).not.toBe(at('cam_c.mp4').lane);
   for (const a of placed) {
     for (const b of placed) {
@@ -244,13 +268,19 @@ test('cases: create, add evidence, time axis, removal, taxonomy versions, number
   await expect(caseView.getByTestId('timeline-tag-range')).toHaveCount(1);
   await expect(caseView.getByTestId('timeline-unknown')).toHaveCount(0);
   // The evidence list follows the same order.
-  await expect(caseView.getByTestId('evidence-row')).toHaveCount(4);
+  await expect(caseView.getByTestId('evidence-row')).toHaveCount(6);
   expect(
     await caseView
       .getByTestId('evidence-row')
       .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.itemId)),
   ).toEqual(TIME_ORDER.map((name) => itemIds.get(name)));
-  const camARow = caseView.locator(`[data-testid="evidence-row"][data-item-id="${itemIds.get('cam_a.mp4')}"]`);
+  const row = (name: string) => caseView.locator(`[data-testid="evidence-row"][data-item-id="${itemIds.get(name)}"]`);
+  await expect(row(CLIP).getByTestId('evidence-derivation')).toContainText('无损');
+  await expect(row(CLIP).getByTestId('evidence-derivation')).toContainText('0:01.000');
+  await expect(row(CLIP).getByTestId('evidence-derivation')).toContainText('cam_a.mp4');
+  await expect(row(STILL).getByTestId('evidence-derivation')).toContainText('cam_b.mp4');
+  await expect(caseView.locator(`.timeline-clip[data-item-id="${itemIds.get(CLIP)}"]`)).toHaveCount(1);
+  const camARow = row('cam_a.mp4');
   await expect(camARow.getByTestId('evidence-tag')).toContainText(tagged.nameZh);
   await caseView.locator(`[data-testid="timeline-entry"][data-item-id="${itemIds.get('cam_b.mp4')}"]`).hover();
   await expect(caseView.getByTestId('timeline-tip')).toContainText('cam_b.mp4');
@@ -260,7 +290,7 @@ test('cases: create, add evidence, time axis, removal, taxonomy versions, number
   await caseView.locator(`[data-testid="timeline-entry"][data-item-id="${itemIds.get('cam_c.mp4')}"]`).click();
   await expect(page).toHaveURL(new RegExp(`#/review/${itemIds.get('cam_c.mp4')}$`));
   await page.goBack();
-  await expect(caseView.getByTestId('timeline-entry')).toHaveCount(4);
+  await expect(caseView.getByTestId('timeline-entry')).toHaveCount(6);
 
   // Removal from the draft case needs a reason, which the case record keeps.
   const reason = '录像拍摄的是隔壁店铺，与本案无关';
@@ -274,12 +304,12 @@ test('cases: create, add evidence, time axis, removal, taxonomy versions, number
   await saveScreenshot(page, 'cases-06-remove-reason');
   await remove.getByTestId('remove-submit').click();
   await expect(remove).toBeHidden();
-  await expect(caseView.getByTestId('evidence-row')).toHaveCount(3);
-  await expect(caseView.getByTestId('timeline-entry')).toHaveCount(3);
+  await expect(caseView.getByTestId('evidence-row')).toHaveCount(5);
+  await expect(caseView.getByTestId('timeline-entry')).toHaveCount(5);
   const removal = caseView.locator('[data-testid="case-record-entry"][data-action="case.removeItem"]');
   await expect(removal).toHaveCount(1);
   await expect(removal.getByTestId('case-record-reason')).toContainText(reason);
-  await expect(caseView.locator('[data-testid="case-record-entry"][data-action="case.addItem"]')).toHaveCount(4);
+  await expect(caseView.locator('[data-testid="case-record-entry"][data-action="case.addItem"]')).toHaveCount(6);
   await saveScreenshot(page, 'cases-07-after-removal');
 
   // Editing the draft's fields in place.
@@ -373,7 +403,7 @@ test('cases: create, add evidence, time axis, removal, taxonomy versions, number
   // English labels for the same case page.
   await page.goto(`${webHost.baseURL}/#/cases/${caseId}`);
   await page.getByTestId('locale-en').click();
-  await expect(caseView.getByTestId('case-item-count')).toHaveText('3 items');
+  await expect(caseView.getByTestId('case-item-count')).toHaveText('5 items');
   await expect(camARow.getByTestId('evidence-tag')).toContainText(tagged.nameEn);
   await saveScreenshot(page, 'cases-13-english');
 
