@@ -5,6 +5,7 @@ import { useLoad } from '../../hooks/useLoad';
 import { useI18n } from '../../i18n';
 import { formatCoordinate, formatDuration, formatInstant, splitInstant, formatContainer } from '../../lib/format';
 import { formatSize } from '../../lib/size';
+import { useNavigation } from '../../station/NavigationContext';
 import { useClient } from '../../station/StationContext';
 import { CopyButton } from '../common/CopyButton';
 import { ErrorBanner } from '../common/ErrorBanner';
@@ -63,6 +64,7 @@ function ItemDetails({
   const { t } = useI18n();
   const [correcting, setCorrecting] = useState(false);
   const [addingToCase, setAddingToCase] = useState(false);
+  const { navigate } = useNavigation();
   const media = item.media;
   const recordedOffset = item.recordedAt ? splitInstant(item.recordedAt)?.offset : undefined;
 
@@ -86,6 +88,17 @@ function ItemDetails({
       </div>
 
       <div className="detail-actions">
+        {isReviewable(item) ? (
+          <button
+            type="button"
+            className="btn btn-small btn-primary"
+            onClick={() => navigate({ view: 'review', itemId: item.id })}
+            data-testid="open-review"
+          >
+            <Icon name="video" size={14} />
+            {t('review.openInReview')}
+          </button>
+        ) : null}
         <button type="button" className="btn btn-small" onClick={() => setAddingToCase(true)} data-testid="add-to-case">
           {t('addToCase.open')}
         </button>
@@ -254,4 +267,9 @@ function ItemDetails({
       </Section>
     </div>
   );
+}
+
+/** Video recordings open in the review workspace; other items have nothing to scrub. */
+function isReviewable(item: ItemDetail): boolean {
+  return item.status === 'ok' && item.kind === 'video';
 }
