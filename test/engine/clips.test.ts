@@ -1,5 +1,6 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveMediaTools, type MediaTools } from '../../src/core/media/binaries';
 import type { DerivedEvidence } from '../../src/shared/reviewSchemas';
@@ -307,6 +308,31 @@ describe('engine close', () => {
       expect(await outcome).toBe('clip.cancelled');
       expect(await readdir(join(own.dataDir, 'tmp'))).toEqual([]);
       expect(await listStoredShas(own.dataDir)).toEqual([record.files[0]!.sha256]);
+    } finally {
+      await own.cleanup();
+    }
+  });
+});
+
+describe('recovery', () => {
+  it('removes a clip stored but never recorded when the process died, and keeps recorded ones', async () => {
+    const own = await openStation();
+    try {
+      const record = await own.importAndWait([fx.review]);
+      const kept = record.files[0]!.sha256!;
+      // What a crash between the rename into the store and the recording transaction leaves.
+      const bytes = Buffer.from('a clip that was never recorded');
+      const orphan = createHash('sha256').update(bytes).digest('hex');
+      const path = own.engine.storedPathOf(orphan);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, bytes);
+      await chmod(path, 0o444);
+      await writeFile(join(own.dataDir, 'tmp', `${orphan}.storing`), '');
+      await writeFile(join(own.dataDir, 'tmp', `${kept}.storing`), '');
+      await own.reopen();
+      expect(await listStoredShas(own.dataDir)).toEqual([kept]);
+      expect(await readdir(join(own.dataDir, 'tmp'))).toEqual([]);
+      expect((await own.engine.check({ rehash: false })).problems).toEqual([]);
     } finally {
       await own.cleanup();
     }

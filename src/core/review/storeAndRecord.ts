@@ -17,8 +17,8 @@ export interface StoreAndRecordInput {
 }
 
 /**
- * The common end of a clip and a still: hash the output, store it (or find the item that already
- * holds the same bytes), probe it, record it. One job at a time (`jobs.exclusive`), and a cancel
+ * The common end of a clip and a still: hash and probe the output, store it (or find the item that
+ * already holds the same bytes), record it. One job at a time (`jobs.exclusive`), and a cancel
  * is honoured up to the transaction, after which the item exists and is reported.
  */
 export function storeAndRecord(ctx: CutContext, input: StoreAndRecordInput): Promise<DerivedEvidence> {
@@ -30,6 +30,15 @@ export function storeAndRecord(ctx: CutContext, input: StoreAndRecordInput): Pro
       copier: ctx.copier,
       temp: input.temp,
       findItemBySha: input.findItemBySha,
+      inspect: (temp) =>
+        probeMedia(ctx.tools, temp, {
+          fileName: facts.originalName,
+          modifiedAt: null,
+          patterns: [],
+          stationOffsetMinutes: localOffsetMinutes(ctx.now()),
+          signal,
+          log: ctx.log,
+        }),
       signal,
     });
     if (made.kind === 'duplicate') {
@@ -43,14 +52,7 @@ export function storeAndRecord(ctx: CutContext, input: StoreAndRecordInput): Pro
     }
     let itemId: string;
     try {
-      const probe = await probeMedia(ctx.tools, made.path, {
-        fileName: facts.originalName,
-        modifiedAt: null,
-        patterns: [],
-        stationOffsetMinutes: localOffsetMinutes(ctx.now()),
-        signal,
-        log: ctx.log,
-      });
+      const probe = made.inspected;
       if (!probe.ok) throw new Error(`the ${facts.kind} that was made cannot be read back: ${probe.reason}`);
       signal.throwIfAborted();
       itemId = recordMadeItem(ctx.db, ctx.record, ctx.now(), {

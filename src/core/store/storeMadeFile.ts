@@ -7,8 +7,8 @@ import { placeInStore, removeOwnFile } from './placeInStore';
 /**
  * Takes a file the station made itself (a clip, a still) into the evidence store the way imports
  * store originals. There is no source to hash on first contact: the tool's output, once on the
- * disk, is the first contact. So it is fsynced, hashed, then moved into the store under that hash
- * by `placeInStore`, which re-reads it and compares.
+ * disk, is the first contact. So it is fsynced, hashed (and probed meanwhile, by `inspect`), then
+ * moved into the store under that hash by `placeInStore`, which re-reads it and compares.
  *
  * Between the rename into the store and the transaction that records it, a marker
  * `tmp/<sha256>.storing` says that copy is not recorded yet: recovery after a crash removes such a
@@ -17,13 +17,15 @@ import { placeInStore, removeOwnFile } from './placeInStore';
 
 const MARKER = /^([0-9a-f]{64})\.storing$/;
 
-export type MadeFile =
+export type MadeFile<T> =
   | { kind: 'duplicate'; sha256: string; bytes: number; itemId: string }
   | {
       kind: 'stored';
       sha256: string;
       bytes: number;
       path: string;
+      /** What `inspect` found. */
+      inspected: T;
       /**
        * Call once the item is recorded (`recorded: true`) or could not be (`false`: the stored copy
        * is removed). Either way the recovery marker goes.
@@ -31,13 +33,18 @@ export type MadeFile =
       settle(recorded: boolean): Promise<void>;
     };
 
-export interface StoreMadeFileOptions {
+export interface StoreMadeFileOptions<T> {
   layout: StationLayout;
   copier: HashCopier;
   /** The tool's finished output, in `layout.tmpDir`. It is moved or removed, never left behind. */
   temp: string;
   /** The item already holding these bytes, if any. */
   findItemBySha(sha256: string): string | null;
+  /**
+   * Reads the temp file (ffprobe) while it is hashed, so the two reads overlap on separate cores;
+   * it must not change the file. Its failure fails the store and removes the file.
+   */
+  inspect(temp: string): Promise<T>;
   signal?: AbortSignal;
 }
 
@@ -45,12 +52,22 @@ export interface StoreMadeFileOptions {
  * Stores `temp` as evidence, or reports the item that already holds the same bytes. Throws what
  * `placeInStore` throws (`StoreFileError`, `HashCopyAbortedError`); nothing is left on failure.
  */
-export async function storeMadeFile(opts: StoreMadeFileOptions): Promise<MadeFile> {
+export async function storeMadeFile<T>(opts: StoreMadeFileOptions<T>): Promise<MadeFile<T>> {
   let sha256: string;
   let bytes: number;
+  let inspected: T;
   try {
     await fsyncFile(opts.temp);
-    ({ sha256, bytes } = await opts.copier.hash(opts.temp, { signal: opts.signal }));
+    const inspecting = opts.inspect(opts.temp);
+    // Both are awaited before anything else happens, so neither outlives a failure of the other.
+    const [hashed, inspection] = await Promise.allSettled([
+      opts.copier.hash(opts.temp, { signal: opts.signal }),
+      inspecting,
+    ]);
+    if (hashed.status === 'rejected') throw hashed.reason;
+    if (inspection.status === 'rejected') throw inspection.reason;
+    ({ sha256, bytes } = hashed.value);
+    inspected = inspection.value;
   } catch (error) {
     await removeOwnFile(opts.temp);
     throw error;
@@ -81,6 +98,7 @@ export async function storeMadeFile(opts: StoreMadeFileOptions): Promise<MadeFil
     sha256,
     bytes,
     path,
+    inspected,
     async settle(recorded) {
       if (!recorded) await removeOwnFile(path);
       await rm(marker, { force: true });
