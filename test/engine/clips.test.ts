@@ -226,6 +226,7 @@ describe('clips.create', () => {
       expect(made.item.custodySeqs).toEqual([entries[0]!.seq]);
     }
     expect(await station.call('custody.verify', {})).toMatchObject({ ok: true });
+    expect((await station.engine.check({ rehash: true })).problems).toEqual([]);
   });
 
   it('lists the clips as derivatives of the source, and queues their thumbnails and filmstrips', async () => {
