@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -337,6 +337,58 @@ test('a reviewer finds the frames, cuts both kinds of clip, takes a still and ta
   await saveScreenshot(page, 'review-10-clip-derivation');
   await page.getByTestId('derivation-source').click();
   await expect(page.getByTestId('review-title')).toContainText(RECORDING);
+
+  expect(errors).toEqual([]);
+});
+
+test('a recording Chromium cannot decode plays through its proxy, marked as such; the workspace in English', async ({
+  page,
+  webHost,
+}) => {
+  // Relies on the first test: the station is set up.
+  test.setTimeout(180_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.setViewportSize({ width: 1600, height: 960 });
+  await openStation(page, webHost);
+  const signIn = page.getByTestId('sign-in-screen');
+  await signIn.getByTestId('sign-in-name').fill(ADMIN.name);
+  await signIn.getByTestId('sign-in-password').fill(ADMIN.password);
+  await signIn.getByTestId('sign-in-submit').click();
+
+  const fixtures = await generateMediaFixtures(MEDIA_CACHE);
+  const hevcDir = join(cameraRoot, 'HEVC');
+  await mkdir(hevcDir, { recursive: true });
+  await copyFile(fixtures.hevc, join(hevcDir, 'hevc.mp4'));
+  await page.getByTestId('open-import').click();
+  const importDialog = page.getByTestId('import-dialog');
+  await importDialog.getByTestId('import-path-input').fill(hevcDir);
+  await importDialog.getByTestId('import-path-add').click();
+  await importDialog.getByTestId('import-start').click();
+  await expect(importDialog.locator('[data-testid="record-file"][data-outcome="imported"]')).toHaveCount(1, {
+    timeout: 120_000,
+  });
+  await page.keyboard.press('Escape');
+
+  await page.getByTestId('library-card').filter({ hasText: 'hevc.mp4' }).click();
+  await page.getByTestId('open-review').click();
+  // Opened while the proxy may still be in the making: the workspace switches to it when it is ready.
+  const playback = page.getByTestId('review-playback');
+  await expect(playback).toHaveAttribute('data-playback', /pending|proxy/);
+  await expect(playback).toHaveAttribute('data-playback', 'proxy', { timeout: 120_000 });
+  await expect(page.getByTestId('proxy-badge')).toBeVisible();
+  await expect
+    .poll(() => page.getByTestId('review-video').evaluate((v: HTMLVideoElement) => v.readyState))
+    .toBeGreaterThanOrEqual(2);
+  const step = await pressAndCatchFrame(page, 'Period');
+  expect(step.mediaTime).toBeCloseTo(FRAME_SEC, 3);
+  await expectFrame(page, 1);
+
+  await page.getByTestId('locale-en').click();
+  await expect(page.getByTestId('proxy-badge')).toHaveText('Proxy for viewing only');
+  await expect(page.getByTestId('do-playPause')).toHaveAttribute('title', 'Play / pause (Space)');
+  await saveScreenshot(page, 'review-11-proxy-english');
+  await page.getByTestId('locale-zh-CN').click();
 
   expect(errors).toEqual([]);
 });
