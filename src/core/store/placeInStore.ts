@@ -40,6 +40,13 @@ export interface PlaceInStoreOptions {
   onVerifyProgress?: (bytes: number) => void;
   /** Test seam: runs between storing the file and re-reading it. */
   beforeVerify?: (storedPath: string) => Promise<void>;
+  /**
+   * `reread` (imports): `sha256` was computed from the source, so the stored copy is read back and
+   * compared. `hashedOnDisk` (files the station made): `sha256` was itself computed by reading
+   * `temp` from the disk (direct I/O) after it was fsynced, and the rename moves no bytes, so a
+   * second read of the same blocks would prove nothing new; the stored size is still checked.
+   */
+  verify?: 'reread' | 'hashedOnDisk';
 }
 
 /**
@@ -69,6 +76,17 @@ export async function placeInStore(opts: PlaceInStoreOptions): Promise<string> {
     throw new StoreFileError(code === 'ENOSPC' ? 'diskFull' : 'storeError', (error as Error).message);
   }
 
+  if (opts.verify === 'hashedOnDisk') {
+    const size = await stat(stored).then(
+      (s) => s.size,
+      () => -1,
+    );
+    if (size !== opts.bytes) {
+      await removeOwnFile(stored);
+      throw new StoreFileError('copyMismatch', `stored ${size} bytes, hashed ${opts.bytes}`);
+    }
+    return stored;
+  }
   try {
     await opts.beforeVerify?.(stored);
     const reread = await opts.copier.hash(stored, { signal: opts.signal, onProgress: opts.onVerifyProgress });

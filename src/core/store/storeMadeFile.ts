@@ -7,8 +7,9 @@ import { placeInStore, removeOwnFile } from './placeInStore';
 /**
  * Takes a file the station made itself (a clip, a still) into the evidence store the way imports
  * store originals. There is no source to hash on first contact: the tool's output, once on the
- * disk, is the first contact. So it is fsynced, hashed (and probed meanwhile, by `inspect`), then
- * moved into the store under that hash by `placeInStore`, which re-reads it and compares.
+ * disk, is the first contact. So it is fsynced, hashed from the disk with direct I/O (and probed
+ * meanwhile, by `inspect`), then renamed into the store under that hash by `placeInStore`; the
+ * rename moves no bytes, so the blocks just hashed are the blocks stored and are not read twice.
  *
  * Between the rename into the store and the transaction that records it, a marker
  * `tmp/<sha256>.storing` says that copy is not recorded yet: recovery after a crash removes such a
@@ -88,6 +89,7 @@ export async function storeMadeFile<T>(opts: StoreMadeFileOptions<T>): Promise<M
       sha256,
       bytes,
       signal: opts.signal,
+      verify: 'hashedOnDisk',
     });
   } catch (error) {
     await rm(marker, { force: true });
