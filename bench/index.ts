@@ -8,6 +8,8 @@ import { FOLDER_TITLE, folderNeedBytes, runFolder } from './figures/folder';
 import { LIBRARY_TITLE, libraryNeedBytes, runLibrary } from './figures/library';
 import { MEMORY_TITLE, memoryNeedBytes, runMemory } from './figures/memory';
 import { SEEK_TITLE, runSeek, seekNeedBytes } from './figures/seek';
+import { FILMSTRIP_TITLE, filmstripNeedBytes, runFilmstrip } from './figures/filmstrip';
+import { CLIPS_TITLE, clipsNeedBytes, runClips } from './figures/clips';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type FigureId } from './lib/args';
 import type { FigureContext } from './lib/context';
 import { freeBytes, removeTree } from './lib/files';
@@ -32,6 +34,8 @@ const FIGURES: Record<FigureId, FigureSpec> = {
   memory: { title: MEMORY_TITLE, needBytes: memoryNeedBytes, run: runMemory },
   library: { title: LIBRARY_TITLE, needBytes: libraryNeedBytes, run: runLibrary },
   seek: { title: SEEK_TITLE, needBytes: seekNeedBytes, run: runSeek },
+  filmstrip: { title: FILMSTRIP_TITLE, needBytes: filmstripNeedBytes, run: runFilmstrip },
+  clips: { title: CLIPS_TITLE, needBytes: clipsNeedBytes, run: runClips },
 };
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));

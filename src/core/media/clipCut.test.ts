@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +48,15 @@ describe('cutClip, lossless', () => {
   it('copies from the keyframe with nothing hidden, frames identical to the source', async () => {
     const progress: number[] = [];
     const plan = await planClip(tools, fx.review, { fromSec: 2.5, toSec: 4.3, mode: 'lossless' });
-    const clip = await cutClip(tools, fx.review, out('lossless.mp4'), plan, { onProgress: (f) => progress.push(f) });
+    const hash = async (file: string) =>
+      createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex');
+    const clip = await cutClip(tools, fx.review, out('lossless.mp4'), plan, {
+      onProgress: (f) => progress.push(f),
+      hash,
+    });
+    expect(clip.sha256).toBe(await hash(clip.path));
 
     expect(clip.measured).toMatchObject({
       fromSec: 2,

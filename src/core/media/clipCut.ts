@@ -3,7 +3,7 @@ import type { MediaTools } from './binaries';
 import { buildExactArgs, buildLosslessArgs, type ClipArgs, type ClipEncoder } from './clipArgs';
 import { matchStreams, measureClip, type ClipMeasurement } from './clipMeasure';
 import type { ClipPlan } from './clipPlan';
-import { runFfmpegToFile, type FfmpegFile } from './ffmpegFile';
+import { runFfmpegToFile, syncFile, type FfmpegFile } from './ffmpegFile';
 import { parseFfmpegProgressLine } from './ffmpegProgress';
 import { setLastVideoFrameDuration } from './mp4LastFrame';
 import type { StreamInfo, StreamType } from './packets';
@@ -21,6 +21,11 @@ export interface CutOptions {
   /** Fraction done, 0..1, non-decreasing; 1 once the file is in place. */
   onProgress?: (fraction: number) => void;
   log?: Logger;
+  /**
+   * Hashes the finished clip (SHA-256, hex) while it is measured and fsynced, so the caller need
+   * not read it again: pass the engine's hashing worker. Without it `sha256` is null.
+   */
+  hash?: (file: string, signal?: AbortSignal) => Promise<string>;
 }
 
 export interface DroppedStream {
@@ -31,6 +36,8 @@ export interface DroppedStream {
 }
 
 export interface ClipResult extends FfmpegFile {
+  /** SHA-256 of the clip as committed, when `CutOptions.hash` was given. */
+  sha256: string | null;
   plan: ClipPlan;
   measured: ClipMeasurement;
   streams: { kept: StreamInfo[]; dropped: DroppedStream[] };
@@ -96,15 +103,24 @@ async function runCut(
     }
   };
   let probe: Awaited<ReturnType<typeof measureClip>> | undefined;
+  let sha256: string | null = null;
   const made = await runFfmpegToFile(tools, built.args, out, {
     signal: opts.signal,
     log: opts.log,
     timeoutMs: plan.mode === 'lossless' ? LOSSLESS_TIMEOUT_MS : EXACT_TIMEOUT_MS,
     onStdoutLine,
     beforeCommit: async (temp) => {
-      if (plan.mode === 'exact' && plan.cut.frameStep === null)
+      if (plan.mode === 'exact' && plan.cut.frameStep === null) {
         await setLastVideoFrameDuration(temp, plan.cut.lastFrameSec);
-      probe = await measureClip(tools, temp, plan, opts);
+        // The writer's fsync may have run before this change.
+        await syncFile(temp);
+      }
+      const hashed = opts.hash?.(temp, opts.signal);
+      const [measured, digest] = await Promise.allSettled([measureClip(tools, temp, plan, opts), hashed]);
+      if (measured.status === 'rejected') throw measured.reason;
+      if (digest.status === 'rejected') throw digest.reason;
+      probe = measured.value;
+      sha256 = digest.value ?? null;
       checkAgainstPlan(plan, probe.measured);
     },
   });
@@ -121,7 +137,7 @@ async function runCut(
       describe(index, 'not in the written clip (no packet in its range, or the muxer skipped it)'),
     ),
   ].sort((a, b) => a.index - b.index);
-  return { ...made, plan, measured: probe.measured, streams: { kept, dropped }, encoder: built.encoder };
+  return { ...made, sha256, plan, measured: probe.measured, streams: { kept, dropped }, encoder: built.encoder };
 }
 
 function checkAgainstPlan(plan: ClipPlan, measured: ClipMeasurement): void {

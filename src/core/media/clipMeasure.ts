@@ -2,8 +2,7 @@ import type { MediaTools } from './binaries';
 import type { ClipPlan } from './clipPlan';
 import {
   findMainVideo,
-  probeSource,
-  readVideoPackets,
+  probeWithPackets,
   ticksToSec,
   type ProbeOptions,
   type SourceInfo,
@@ -49,10 +48,11 @@ export async function measureClip(
   plan: ClipPlan,
   opts: ProbeOptions = {},
 ): Promise<ClipProbe> {
-  const output = await probeSource(tools, file, opts);
+  const probed = await probeWithPackets(tools, file, null, opts);
+  const output = probed.source;
   const video = findMainVideo(output);
   if (!video) throw new Error('the clip has no video stream');
-  const packets = await readVideoPackets(tools, file, output, video.index, { fromSec: null, toSec: null }, opts);
+  const packets = probed.packets.get(video.index) ?? [];
   const shown = packets.filter((p) => p.pts !== null).sort((a, b) => (a.pts ?? 0) - (b.pts ?? 0));
   const first = shown[0];
   const last = shown.at(-1);

@@ -3,7 +3,7 @@ import type { MediaTools } from './binaries';
 import { chooseClipContainer, type ClipContainer } from './clipContainer';
 import {
   findMainVideo,
-  probeSource,
+  probeWithPackets,
   readVideoPackets,
   ticksToSec,
   type Rational,
@@ -111,18 +111,32 @@ export async function planClip(
       'invalid',
       `the out point (${request.toSec}) must come after the in point (${request.fromSec})`,
     );
-  const source = await probeSource(tools, src, opts);
+  // First look: streams and packets in one ffprobe run, on the file's own clock, as the start of
+  // the container is not known yet; read again in media time only when it is far from 0.
+  const first = await probeWithPackets(tools, src, windowAround(request, FIRST_MARGIN_SEC), opts);
+  const source = first.source;
   const video = findMainVideo(source);
   if (!video) throw new ClipRangeError('noVideo', 'the recording has no video stream');
-  const end = source.durationSec;
+  const firstFits = Math.abs(source.startSec) <= FIRST_MARGIN_SEC / 3;
   for (let margin = FIRST_MARGIN_SEC; ; margin *= 4) {
-    const fromSec = request.fromSec - margin > 0 ? request.fromSec - margin : null;
-    const toSec = end === null || request.toSec + margin < end ? request.toSec + margin : null;
-    const packets = await readVideoPackets(tools, src, source, video.index, { fromSec, toSec }, opts);
-    const window = { packets, startsAtBeginning: fromSec === null, reachesEnd: toSec === null };
-    const plan = computeClipPlan(source, video, window, request);
+    const window = windowAround(request, margin);
+    const packets =
+      margin === FIRST_MARGIN_SEC && firstFits
+        ? (first.packets.get(video.index) ?? [])
+        : await readVideoPackets(tools, src, source, video.index, window, opts);
+    const end = source.durationSec;
+    const list = {
+      packets,
+      startsAtBeginning: window.fromSec === null,
+      reachesEnd: end === null || window.toSec - source.startSec >= end,
+    };
+    const plan = computeClipPlan(source, video, list, request);
     if (plan) return plan;
   }
+}
+
+function windowAround(request: ClipRequest, margin: number): { fromSec: number | null; toSec: number } {
+  return { fromSec: request.fromSec - margin > 0 ? request.fromSec - margin : null, toSec: request.toSec + margin };
 }
 
 export interface PacketList {

@@ -21,7 +21,10 @@ export interface FfmpegFileOptions {
   onStderrLine?: (line: string) => void;
   /** ffmpeg's `-v` level; `info` when stderr is parsed (showinfo), else `error`. */
   logLevel?: 'error' | 'info';
-  /** Looks at the finished temp file before it is committed; throwing removes it and fails the run. */
+  /**
+   * Looks at the finished temp file before it is committed (while it is fsynced: the two overlap);
+   * throwing removes it and fails the run.
+   */
   beforeCommit?: (tempPath: string) => Promise<void>;
 }
 
@@ -68,8 +71,12 @@ export async function runFfmpegToFile(
     // ffmpeg exits 0 with "Output file is empty" when, e.g., the seek lands past the last frame.
     if ((await stat(temp)).size === 0)
       throw new Error(`ffmpeg wrote nothing: ${formatCommandLine(tools.ffmpeg.path, args)}`);
-    await opts.beforeCommit?.(temp);
-    await syncFile(temp);
+    const synced = syncFile(temp);
+    const checked = opts.beforeCommit?.(temp);
+    // Both settle before the temp file may be removed; the first failure is the one reported.
+    const [sync, check] = await Promise.allSettled([synced, checked]);
+    if (check.status === 'rejected') throw check.reason;
+    if (sync.status === 'rejected') throw sync.reason;
     await rename(temp, out);
     await syncDirectory(path.dirname(out));
   } catch (error) {

@@ -206,15 +206,62 @@ export async function readVideoPackets(
   return parseVideoPackets(JSON.parse(stdout) as unknown);
 }
 
+export interface SourceWithPackets {
+  source: SourceInfo;
+  /** Packets of every stream, in file order, by stream index. */
+  packets: Map<number, VideoPacket[]>;
+}
+
+/**
+ * Streams, container facts and packets in one ffprobe run (one process start instead of two: the
+ * clip planner runs while the in and out points move). `window` is on the file's own clock (not
+ * yet known to be media time: the container's start is read in the same run); null reads it all.
+ */
+export async function probeWithPackets(
+  tools: MediaTools,
+  src: string,
+  window: { fromSec: number | null; toSec: number | null } | null,
+  opts: ProbeOptions = {},
+): Promise<SourceWithPackets> {
+  const start =
+    window?.fromSec !== null && window?.fromSec !== undefined && window.fromSec > 0 ? window.fromSec.toFixed(6) : '';
+  const end = window?.toSec !== null && window?.toSec !== undefined ? window.toSec.toFixed(6) : '+1000000000';
+  const interval = start || (window && window.toSec !== null) ? ['-read_intervals', `${start}%${end}`] : [];
+  const args = [
+    ...['-v', 'error', ...interval, '-show_format', '-show_streams'],
+    ...['-show_entries', 'packet=stream_index,pts,dts,duration,flags', '-of', 'json=compact=1', src],
+  ];
+  const { stdout } = await runProcess(tools.ffprobe.path, args, {
+    signal: opts.signal,
+    log: opts.log,
+    timeoutMs: PACKETS_TIMEOUT_MS,
+    collectStdout: true,
+    maxStdoutBytes: PACKETS_MAX_OUTPUT_BYTES,
+  });
+  const json = JSON.parse(stdout) as unknown;
+  const packets = new Map<number, VideoPacket[]>();
+  const listed = z.looseObject({ packets: z.array(PacketJson.extend({ stream_index: z.number() })).default([]) });
+  for (const p of listed.parse(json).packets) {
+    const list = packets.get(p.stream_index) ?? [];
+    list.push(toPacket(p));
+    packets.set(p.stream_index, list);
+  }
+  return { source: parseSourceInfo(json), packets };
+}
+
 /** Turns ffprobe's `-show_entries packet=pts,dts,duration,flags` JSON into packets. Pure. */
 export function parseVideoPackets(json: unknown): VideoPacket[] {
-  return PacketsOutput.parse(json).packets.map((p) => ({
+  return PacketsOutput.parse(json).packets.map(toPacket);
+}
+
+function toPacket(p: z.infer<typeof PacketJson>): VideoPacket {
+  return {
     pts: p.pts ?? null,
     dts: p.dts ?? null,
     duration: p.duration ?? null,
     isKeyframe: p.flags?.includes('K') ?? false,
     isDiscarded: p.flags?.includes('D') ?? false,
-  }));
+  };
 }
 
 /** `30000/1001` → {30000, 1001}; null for `0/0` or anything else. */
