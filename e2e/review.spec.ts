@@ -208,6 +208,15 @@ test('a reviewer finds the frames, cuts both kinds of clip, takes a still and ta
   await page.keyboard.press('End');
   await expectFrame(page, 149);
 
+  // Space plays even when a transport button has the focus (it does not press the button again).
+  await page.keyboard.press('Home');
+  await page.getByTestId('do-frameForward').click();
+  await expectFrame(page, 1);
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('play-rate')).toHaveAttribute('data-rate', '1');
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('play-rate')).toHaveAttribute('data-rate', '0');
+
   // Shuttle: L plays and L again doubles; K stops; J plays backwards.
   await page.keyboard.press('Home');
   await page.keyboard.press('KeyL');
@@ -246,6 +255,7 @@ test('a reviewer finds the frames, cuts both kinds of clip, takes a still and ta
   await expect(plan).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
   await expect(page.getByTestId('clip-plan-range')).toContainText('00:00:01.000 –');
   await expect(page.getByTestId('clip-plan-earlier')).toBeVisible();
+  await expect(page.getByTestId('range-plan')).toBeVisible();
   const losslessPlan = await page.getByTestId('clip-plan-range').innerText();
   await saveScreenshot(page, 'review-04-lossless-plan');
   await page.getByTestId('clip-cut').click();
@@ -309,7 +319,16 @@ test('a reviewer finds the frames, cuts both kinds of clip, takes a still and ta
   await expect(tagRow.getByTestId('tag-note')).toHaveText('流动摊贩占用人行道');
   await saveScreenshot(page, 'review-07-tagged');
 
-  // The timeline zooms to single frames: frame ticks appear.
+  // Ctrl+wheel zooms the timeline around the pointer; + zooms down to single frames with frame ticks.
+  await page.getByTestId('zoom-fit').click();
+  const timeline = page.getByTestId('timeline');
+  const wholePx = Number(await timeline.getAttribute('data-px-per-sec'));
+  const scroller = (await page.getByTestId('timeline-scroller').boundingBox())!;
+  await page.mouse.move(scroller.x + scroller.width / 2, scroller.y + 40);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -400);
+  await page.keyboard.up('Control');
+  await expect.poll(async () => Number(await timeline.getAttribute('data-px-per-sec'))).toBeGreaterThan(wholePx);
   await page.getByTestId('zoom-fit').click();
   for (let i = 0; i < 6; i++) await page.keyboard.press('Equal');
   await expect(page.getByTestId('timeline-ruler')).toHaveAttribute('data-frame-ticks', 'true');
@@ -335,8 +354,10 @@ test('a reviewer finds the frames, cuts both kinds of clip, takes a still and ta
     .poll(() => page.getByTestId('review-video').evaluate((v: HTMLVideoElement) => v.readyState))
     .toBeGreaterThanOrEqual(2);
   await saveScreenshot(page, 'review-10-clip-derivation');
+  // The source opens at the clip's first frame.
   await page.getByTestId('derivation-source').click();
   await expect(page.getByTestId('review-title')).toContainText(RECORDING);
+  await expectFrame(page, 30);
 
   expect(errors).toEqual([]);
 });

@@ -97,6 +97,7 @@ export const reviewEn = {
   'review.range.lengthFrames': '{seconds} s · {frames} frames',
   'review.range.lengthSeconds': '{seconds} s',
   'review.range.clear': 'Clear',
+  'review.range.planHint': 'What the clip will really hold',
 
   'review.clip.title': 'Clip',
   'review.clip.needRange': 'Set the in point ({in}) and the out point ({out}) on the frames you want.',
@@ -268,6 +269,7 @@ export const reviewZhCN: { readonly [K in keyof typeof reviewEn]: string } = {
   'review.range.lengthFrames': '{seconds} 秒 · {frames} 帧',
   'review.range.lengthSeconds': '{seconds} 秒',
   'review.range.clear': '清除',
+  'review.range.planHint': '片段实际包含的范围',
 
   'review.clip.title': '片段',
   'review.clip.needRange': '在需要的帧上设置入点（{in}）和出点（{out}）。',

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ClipMode, DerivedEvidence } from '../../../../shared/reviewSchemas';
 import type { AppError } from '../../../../shared/errors';
 import { useDebounced } from '../../hooks/useDebounced';
@@ -44,6 +44,7 @@ export function ClipPanel({
   onMade,
   onOpen,
   onAddToCase,
+  onPlan,
 }: {
   itemId: string;
   fps: number | null;
@@ -52,6 +53,8 @@ export function ClipPanel({
   onMade(): void;
   onOpen(itemId: string, atSec?: number): void;
   onAddToCase(itemIds: string[]): void;
+  /** The planned real range, for the timeline to draw; null while there is none. Must be stable. */
+  onPlan(range: { fromSec: number; toSec: number } | null): void;
 }) {
   const { t } = useI18n();
   const client = useClient();
@@ -64,6 +67,13 @@ export function ClipPanel({
   const planKey = useDebounced(request ? `${request.fromSec}:${request.toSec}:${mode}` : '', PLAN_DEBOUNCE_MS);
   const planRequest = request && planKey === `${request.fromSec}:${request.toSec}:${mode}` ? request : null;
   const plan = useLoad(planRequest ? () => client.call('clips.plan', planRequest) : null, planKey);
+
+  const planFrom = request && plan.data && !plan.loading ? plan.data.fromSec : null;
+  const planTo = request && plan.data && !plan.loading ? plan.data.toSec : null;
+  useEffect(() => {
+    onPlan(planFrom === null || planTo === null ? null : { fromSec: planFrom, toSec: planTo });
+    return () => onPlan(null);
+  }, [onPlan, planFrom, planTo]);
 
   useStationEvent('clips.progress', (progress) => {
     setJob((current) =>

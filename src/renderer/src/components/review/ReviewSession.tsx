@@ -40,6 +40,7 @@ export function ReviewSession({ info, atSec, reload }: { info: ReviewInfo; atSec
   const timeline = useRef<TimelineHandle>(null);
   const rootRef = useRef<HTMLDivElement>(null);
   const [range, setRange] = useState<InOut>(NO_RANGE);
+  const [plan, setPlan] = useState<{ fromSec: number; toSec: number } | null>(null);
   const [overlay, setOverlay] = useState<Overlay>({ kind: 'none' });
   const [tagsRevision, setTagsRevision] = useState(0);
   const tags = useLoad(
@@ -195,6 +196,7 @@ export function ReviewSession({ info, atSec, reload }: { info: ReviewInfo; atSec
               filmstripState={item.filmstrip}
               sheetUrl={(sheet) => client.mediaUrl(item.id, 'filmstrip', sheet)}
               range={range}
+              plan={plan}
               tags={tags.data ?? info.tags}
               markers={info.markers}
               handleRef={timeline}
@@ -211,6 +213,7 @@ export function ReviewSession({ info, atSec, reload }: { info: ReviewInfo; atSec
               onMade={reload}
               onOpen={open}
               onAddToCase={addToCase}
+              onPlan={setPlan}
             />
           ) : null}
           {canPlay && item.kind === 'video' ? (

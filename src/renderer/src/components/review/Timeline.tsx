@@ -30,6 +30,8 @@ interface TimelineProps {
   filmstripState: FilmstripState;
   sheetUrl(sheet: number): string;
   range: InOut;
+  /** What the clip of the range would really hold, once planned. */
+  plan: { fromSec: number; toSec: number } | null;
   tags: readonly Tag[];
   markers: readonly Marker[];
   handleRef: Ref<TimelineHandle>;
@@ -224,7 +226,7 @@ export function Timeline(props: TimelineProps) {
           <FilmstripTrack view={view} strip={props.filmstrip} state={props.filmstripState} sheetUrl={props.sheetUrl} />
           <TagTrack view={view} tags={props.tags} onSeek={(sec) => controller.seekToTime(sec)} />
           <MarkerTrack view={view} markers={props.markers} onSeek={(sec) => controller.seekToTime(sec)} />
-          <RangeOverlay view={view} range={props.range} />
+          <RangeOverlay view={view} range={props.range} plan={props.plan} />
           <Playhead controller={controller} pxPerSec={pxPerSec} scrollerRef={scrollerRef} />
         </div>
       </div>

@@ -1,4 +1,5 @@
 import { createStore, type Store } from './store';
+import { neighbourKeyframe } from './timelineScale';
 import { frameNumberAt, frameNumberContaining, frameSeekSec, frameStartSec } from './timecode';
 
 /** The frame on screen: from `requestVideoFrameCallback` when it has reported, else estimated from the position. */
@@ -185,21 +186,12 @@ export class PlayerController {
 
   /** The keyframe before (-1) or after (+1) the frame on screen. */
   jumpKeyframe(direction: -1 | 1): void {
-    const times = this.keyframesSec;
-    if (times.length === 0) return;
+    if (this.keyframesSec.length === 0) return;
     this.pause();
     const here = this.fps === null ? this.positionSec() : frameStartSec(this.currentFrame(), this.fps);
-    const half = this.fps === null ? 0.001 : 0.5 / this.fps;
-    let target: number | undefined;
-    if (direction < 0) {
-      for (let i = times.length - 1; i >= 0; i--) {
-        if (times[i]! < here - half) {
-          target = times[i];
-          break;
-        }
-      }
-    } else target = times.find((t) => t > here + half);
-    if (target !== undefined) this.seekToTime(this.fps === null ? target : target + half);
+    const tolerance = this.fps === null ? 0.001 : 0.5 / this.fps;
+    const target = neighbourKeyframe(this.keyframesSec, here, tolerance, direction);
+    if (target !== null) this.seekToTime(target);
   }
 
   /** Scrubbing: pause once, then follow the pointer; the throttle keeps only the newest position. */

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { chooseTicks, filmstripSlots, keyframeIndexAtOrBefore, maxPxPerSec, tilePosition } from './timelineScale';
+import {
+  chooseTicks,
+  filmstripSlots,
+  keyframeIndexAtOrBefore,
+  maxPxPerSec,
+  neighbourKeyframe,
+  tilePosition,
+} from './timelineScale';
 
 describe('chooseTicks', () => {
   it('labels ten-minute steps on a whole two-hour recording and keeps labels apart', () => {
@@ -28,6 +35,24 @@ describe('keyframeIndexAtOrBefore', () => {
     expect(keyframeIndexAtOrBefore(times, 4)).toBe(2);
     expect(keyframeIndexAtOrBefore(times, 100)).toBe(3);
     expect(keyframeIndexAtOrBefore([], 1)).toBe(-1);
+  });
+});
+
+describe('neighbourKeyframe', () => {
+  const times = [0, 1, 2, 3];
+  const half = 0.02;
+  it('skips the keyframe on screen and finds the one before or after', () => {
+    expect(neighbourKeyframe(times, 2, half, 1)).toBe(3);
+    expect(neighbourKeyframe(times, 2, half, -1)).toBe(1);
+    expect(neighbourKeyframe(times, 2.04, half, -1)).toBe(2);
+    expect(neighbourKeyframe(times, 1.96, half, 1)).toBe(2);
+  });
+
+  it('stops at the ends', () => {
+    expect(neighbourKeyframe(times, 3.5, half, 1)).toBeNull();
+    expect(neighbourKeyframe(times, 0, half, -1)).toBeNull();
+    expect(neighbourKeyframe([0.5, 1.5], 0, half, 1)).toBe(0.5);
+    expect(neighbourKeyframe([], 1, half, 1)).toBeNull();
   });
 });
 

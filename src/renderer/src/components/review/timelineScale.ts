@@ -104,6 +104,25 @@ export function keyframeIndexAtOrBefore(timesSec: readonly number[], sec: number
   return lo;
 }
 
+/**
+ * The keyframe before (-1) or after (+1) `sec`; a keyframe within `toleranceSec` of `sec` is the
+ * one on screen and does not count. Null when there is none that way.
+ */
+export function neighbourKeyframe(
+  timesSec: readonly number[],
+  sec: number,
+  toleranceSec: number,
+  direction: -1 | 1,
+): number | null {
+  if (timesSec.length === 0) return null;
+  if (direction < 0) {
+    const before = timesSec[keyframeIndexAtOrBefore(timesSec, sec - toleranceSec)]!;
+    return before < sec - toleranceSec ? before : null;
+  }
+  if (sec + toleranceSec < timesSec[0]!) return timesSec[0]!;
+  return timesSec[keyframeIndexAtOrBefore(timesSec, sec + toleranceSec) + 1] ?? null;
+}
+
 export interface TilePosition {
   sheet: number;
   column: number;
