@@ -10,6 +10,9 @@ import { runInit } from './commands/init';
 import { runLog } from './commands/log';
 import { runServe } from './commands/serve';
 import { runUser } from './commands/user';
+import { runCase } from './commands/case';
+import { runTag } from './commands/tag';
+import { runTaxonomy } from './commands/taxonomy';
 import { USAGE, UsageError } from './usage';
 
 async function main(argv: string[]): Promise<number> {
@@ -35,6 +38,10 @@ async function main(argv: string[]): Promise<number> {
         to: { type: 'string' },
         mode: { type: 'string' },
         at: { type: 'string' },
+        type: { type: 'string' },
+        note: { type: 'string' },
+        title: { type: 'string' },
+        place: { type: 'string' },
       },
     });
   } catch (error) {
@@ -64,6 +71,12 @@ async function main(argv: string[]): Promise<number> {
       return runClip(global, { item: rest[0], from: values.from, to: values.to, mode: values.mode });
     case 'still':
       return runStill(global, { item: rest[0], at: values.at });
+    case 'taxonomy':
+      return runTaxonomy(global, { sub: rest[0] });
+    case 'tag':
+      return runTag(global, { item: rest[0], type: values.type, from: values.from, to: values.to, note: values.note });
+    case 'case':
+      return runCase(global, { sub: rest[0], refs: rest.slice(1), title: values.title, place: values.place });
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -24,8 +24,15 @@ Commands:
                                     the frame at --to is not in the clip; lossless starts on the
                                     keyframe at or before --from)
   still <item> --at T [--json]      the frame shown at T as a lossless PNG evidence item
+  taxonomy list [--json]            the violation types of the latest catalogue version
+  tag <item> --type CODE [--from T --to T] [--note TEXT] [--json]
+                                    tag a range of a recording (or, without a range, the whole item)
+  case create --title TITLE [--place PLACE] [--json]
+                                    open a draft case; prints its id and number
+  case add <case> <item…> [--json]  add items to a draft case
+  case show <case> [--json]         the case and its items on one time axis
 
-An <item> is an item's id or its SHA-256.
+An <item> is an item's id or its SHA-256; a <case> is a case's id or its number.
 
 Options for every command:
   --data DIR       the station's data directory (default: $STATION_DATA, else the user data folder)

@@ -1,0 +1,71 @@
+import type { CaseDetail } from '../../shared/reviewSchemas';
+import { CliStation, type GlobalOptions } from '../context';
+import { UsageError } from '../usage';
+
+interface CaseArgs {
+  sub: string | undefined;
+  /** For `add` and `show`: the case, then the items. */
+  refs: string[];
+  title: string | undefined;
+  place: string | undefined;
+}
+
+const USAGE = 'usage: case create --title TITLE [--place PLACE] | case add <case> <item…> | case show <case>';
+
+/**
+ * `case create`, `case add <case> <item…>` and `case show <case>`. A case is named by its id or
+ * its number, an item by its id or SHA-256. `--json` prints the case as `cases.get` returns it.
+ */
+export async function runCase(opts: GlobalOptions, args: CaseArgs): Promise<number> {
+  const [caseRef, ...itemRefs] = args.refs;
+  if (args.sub === 'create') {
+    if (!args.title?.trim()) throw new UsageError('case create needs --title');
+  } else if (args.sub === 'add') {
+    if (!caseRef || itemRefs.length === 0) throw new UsageError('usage: case add <case> <item…>');
+  } else if (args.sub === 'show') {
+    if (!caseRef || itemRefs.length > 0) throw new UsageError('usage: case show <case> [--json]');
+  } else {
+    throw new UsageError(USAGE);
+  }
+  const station = await CliStation.open(opts, { runJobs: false });
+  try {
+    await station.signIn(opts.user);
+    let detail: CaseDetail;
+    if (args.sub === 'create') {
+      detail = await station.call('cases.create', { title: args.title!, place: args.place ?? '' });
+    } else if (args.sub === 'add') {
+      const { id: caseId, itemCount } = await station.call('cases.get', { ref: caseRef! });
+      const itemIds: string[] = [];
+      for (const ref of itemRefs) itemIds.push((await station.call('items.resolve', { ref })).id);
+      detail = await station.call('cases.addItems', { caseId, itemIds });
+      if (!opts.json) {
+        const added = detail.itemCount - itemCount;
+        process.stderr.write(`added ${added} item(s); ${itemIds.length - added} already in the case\n`);
+      }
+    } else {
+      detail = await station.call('cases.get', { ref: caseRef! });
+    }
+    process.stdout.write(opts.json ? `${JSON.stringify(detail, null, 2)}\n` : describeCase(detail));
+    return 0;
+  } finally {
+    await station.close();
+  }
+}
+
+function describeCase(c: CaseDetail): string {
+  const lines = [
+    `case    ${c.number}  (${c.state})`,
+    `id      ${c.id}`,
+    `title   ${c.title}`,
+    ...(c.place ? [`place   ${c.place}`] : []),
+    ...c.parties.map((p) => `party   ${p.kind}: ${p.name}`),
+    `items   ${c.itemCount}`,
+  ];
+  for (const entry of c.items) {
+    const tags = entry.tags.map((t) => t.code).join(', ');
+    lines.push(
+      `  ${entry.startsAt ?? '(time unknown)'.padEnd(24)}  ${entry.item.sha256.slice(0, 12)}  ${entry.item.originalName}${tags ? `  [${tags}]` : ''}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
