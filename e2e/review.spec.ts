@@ -411,5 +411,12 @@ test('a recording Chromium cannot decode plays through its proxy, marked as such
   await saveScreenshot(page, 'review-11-proxy-english');
   await page.getByTestId('locale-zh-CN').click();
 
+  // "Add to case" opens the case picker for this recording; the keys rest while it is open.
+  await page.getByTestId('review-add-to-case').click();
+  const addToCase = page.getByTestId('add-to-case-dialog');
+  await expect(addToCase).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(addToCase).toBeHidden();
+
   expect(errors).toEqual([]);
 });
