@@ -173,6 +173,22 @@ describe('case items', () => {
     expect(h264!.tags.map((t) => [t.code, t.fromSec, t.toSec])).toEqual([['open-air-barbecue', 1, 2]]);
   });
 
+  it('places a clip at its source time plus its start, with how it was made', async () => {
+    const clip = await station.call('clips.create', {
+      jobId: 'case-test-clip-1',
+      itemId: items.h264.id,
+      fromSec: 1,
+      toSec: 2,
+      mode: 'exact',
+    });
+    const withClip = await station.call('cases.addItems', { caseId: c.id, itemIds: [clip.item.id] });
+    expect(withClip.items.map((i) => i.item.id)).toEqual([items.located.id, items.h264.id, clip.item.id, items.png.id]);
+    const entry = withClip.items[2]!;
+    expect(entry).toMatchObject({ startsAt: '2026-03-01T09:30:01.000Z', endsAt: '2026-03-01T09:30:02.000Z' });
+    expect(entry.derivation).toEqual(clip.derivation);
+    await station.call('cases.removeItem', { caseId: c.id, itemId: clip.item.id, reason: 'the source is enough' });
+  });
+
   it('removes an item with a reason on the record, and may add it back', async () => {
     expect(await codeOf(station.call('cases.removeItem', { caseId: c.id, itemId: items.png.id, reason: ' ' }))).toBe(
       'input.invalid',
@@ -187,7 +203,9 @@ describe('case items', () => {
     expect(
       await codeOf(station.call('cases.removeItem', { caseId: c.id, itemId: items.png.id, reason: 'again' })),
     ).toBe('case.itemNotInCase');
-    const [removal] = (await caseEntries(c.id)).filter((e) => e.action === 'case.removeItem');
+    const removal = (await caseEntries(c.id)).find(
+      (e) => e.action === 'case.removeItem' && e.details.itemId === items.png.id,
+    );
     expect(removal).toMatchObject({
       sha256: items.png.sha256,
       details: { itemId: items.png.id, reason: 'unrelated photo' },
