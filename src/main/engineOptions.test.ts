@@ -39,6 +39,7 @@ describe('buildDesktopEngineOptions', () => {
     const env = { STATION_SQLITE_BINDING: '/tmp/evil.node' };
     const options = buildDesktopEngineOptions('/data', { isPackaged: true, resourcesPath: resources, env }, silent);
     expect(options.mediaBundledDir).toBe(path.join(resources, 'bin'));
+    expect(options.resourcesDir).toBe(path.join(resources, 'resources'));
     expect(options.sqliteNativeBinding).toBeUndefined();
   });
 });

@@ -12,7 +12,8 @@ export interface DesktopRuntime {
 
 /**
  * The engine options of the desktop app.
- * - A packaged app finds ffmpeg/ffprobe in `<resources>/bin` and uses the better-sqlite3 build its
+ * - A packaged app finds ffmpeg/ffprobe in `<resources>/bin`, the default taxonomy in
+ *   `<resources>/resources`, and uses the better-sqlite3 build its
  *   packager made for Electron; it ignores `STATION_SQLITE_BINDING`, because an environment
  *   variable that loads native code into a signed evidence app would be a way around its signature.
  * - `npm start` passes the Electron build of better-sqlite3 in `STATION_SQLITE_BINDING`
@@ -20,7 +21,13 @@ export interface DesktopRuntime {
  */
 export function buildDesktopEngineOptions(dataDir: string, runtime: DesktopRuntime, log: Logger): EngineOptions {
   if (runtime.isPackaged) {
-    return { dataDir, log, mediaBundledDir: path.join(runtime.resourcesPath, 'bin') };
+    // The default violation catalogue ships as `<resources>/resources/taxonomy/default.json`.
+    return {
+      dataDir,
+      log,
+      mediaBundledDir: path.join(runtime.resourcesPath, 'bin'),
+      resourcesDir: path.join(runtime.resourcesPath, 'resources'),
+    };
   }
   const sqliteNativeBinding = runtime.env.STATION_SQLITE_BINDING || undefined;
   return { dataDir, log, ...(sqliteNativeBinding ? { sqliteNativeBinding } : {}) };

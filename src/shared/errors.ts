@@ -34,6 +34,8 @@ export const ERROR_CATALOGUE = {
   'job.notFound': 404,
   'store.insufficientSpace': 507,
   'taxonomy.unknownCode': 400,
+  'taxonomy.versionNotFound': 404,
+  'marker.outside': 400,
   'taxonomy.retired': 400,
   'taxonomy.typeRemoved': 400,
   'tag.notFound': 404,

@@ -232,6 +232,7 @@ describe('markers', () => {
     expect(changed).toEqual([video.id, video.id, video.id]);
     expect(await codeOf(station.call('markers.remove', { id: late.id }))).toBe('marker.notFound');
     expect(await codeOf(station.call('markers.add', { itemId: 'nope', atSec: 1 }))).toBe('item.notFound');
+    expect(await codeOf(station.call('markers.add', { itemId: video.id, atSec: 3600 }))).toBe('marker.outside');
 
     const db = new Database(join(station.dataDir, 'station.db'), { readonly: true });
     try {

@@ -124,7 +124,7 @@ describe('taxonomy.update', () => {
     expect(await s.call('taxonomy.get', {})).toEqual(v2);
     expect(await s.call('taxonomy.get', { version: 1 })).toEqual(v1);
     expect((await s.call('taxonomy.versions', {})).map((v) => v.version)).toEqual([2, 1]);
-    expect(await codeOf(s.call('taxonomy.get', { version: 3 }))).toBe('input.invalid');
+    expect(await codeOf(s.call('taxonomy.get', { version: 3 }))).toBe('taxonomy.versionNotFound');
 
     const { entries } = await s.call('custody.list', {});
     const update = entries.find((e) => e.action === 'taxonomy.update');

@@ -4,7 +4,7 @@ import type { Tag } from '../../shared/reviewSchemas';
 import { inTransaction } from '../db/database';
 import { getItemRow, type ItemRow } from '../library/itemsRepo';
 import { getMarker, insertMarker, markMarkerRemoved } from '../markers/markersRepo';
-import { assertRangeWithinItem, changedFields, planUndo, stateOf } from '../tags/tagRules';
+import { assertMarkerWithinItem, assertRangeWithinItem, changedFields, planUndo, stateOf } from '../tags/tagRules';
 import {
   getTag,
   insertTag,
@@ -184,6 +184,7 @@ export function tagHandlers(s: Services): TagHandlers {
       };
       inTransaction(s.db, () => {
         const item = itemOrThrow(input.itemId);
+        assertMarkerWithinItem({ durationSec: item.duration_sec, kind: item.kind }, input.atSec);
         const entry = s.record({
           actor,
           action: 'marker.add',

@@ -18,7 +18,7 @@ export function taxonomyHandlers(s: Services): TaxonomyHandlers {
   const versionOrThrow = (version: number | undefined): Taxonomy => {
     const wanted = version ?? latestTaxonomyVersion(s.db);
     const taxonomy = wanted === null ? null : getTaxonomy(s.db, wanted);
-    if (!taxonomy) throw new AppError('input.invalid', { field: 'version', problem: 'no such taxonomy version' });
+    if (!taxonomy) throw new AppError('taxonomy.versionNotFound', { version: wanted ?? 0 });
     return taxonomy;
   };
   return {

@@ -20,6 +20,14 @@ export function assertRangeWithinItem(
   }
 }
 
+/** A marker sits on a recording's timeline: within its duration (an item without one takes none). */
+export function assertMarkerWithinItem(item: { durationSec: number | null; kind: string }, atSec: number): void {
+  const duration = item.kind === 'photo' ? null : item.durationSec;
+  if (duration === null || duration <= 0 || atSec > duration + END_SLACK_SEC) {
+    throw new AppError('marker.outside', { atSec, durationSec: duration ?? 0 });
+  }
+}
+
 export function stateOf(revision: TagState): TagState {
   return {
     taxonomyVersion: revision.taxonomyVersion,

@@ -39,6 +39,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'job.notFound': 'That job is not running (it may have finished already).',
     'store.insufficientSpace': 'There is not enough free space on the station to save this.',
     'taxonomy.unknownCode': 'The violation type {code} is not in the catalogue.',
+    'taxonomy.versionNotFound': 'Version {version} of the violation types does not exist.',
+    'marker.outside': 'A marker must lie within the recording.',
     'taxonomy.retired': 'The violation type {code} is retired and can no longer be used for new tags.',
     'taxonomy.typeRemoved':
       'The violation type {code} is used by earlier versions and cannot be deleted; mark it retired instead.',
@@ -85,6 +87,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'job.notFound': '该任务未在运行（可能已经完成）。',
     'store.insufficientSpace': '工作站剩余空间不足，无法保存。',
     'taxonomy.unknownCode': '违法类型 {code} 不在目录中。',
+    'taxonomy.versionNotFound': '违法类型目录不存在第 {version} 版。',
+    'marker.outside': '标记点必须在录像范围内。',
     'taxonomy.retired': '违法类型 {code} 已停用，不能再用于新标签。',
     'taxonomy.typeRemoved': '违法类型 {code} 已在早期版本中使用，不能删除，请改为停用。',
     'tag.notFound': '标签不存在。',
