@@ -41,7 +41,14 @@ export class PlayerController {
   /** A frame step waits for the decoder to confirm it; one corrective seek if it landed elsewhere. */
   private confirm: { frame: number; corrected: boolean } | null = null;
   private frameReports = 0;
-  private reportsAtSeekStart = 0;
+  /**
+   * Reports of frames presented while no seek was running. A frame of the previous seek can be
+   * reported just after the next seek has started; it is shown, but it says nothing about where
+   * the running seek lands, so it never confirms or corrects a step.
+   */
+  private settledReports = 0;
+  private lastReportSettled = false;
+  private settledAtSeekStart = 0;
   private reverse: { rate: number; anchorSec: number; anchorMs: number } | null = null;
   private reverseTimer: number | null = null;
   private initialSec: number | null;
@@ -94,6 +101,8 @@ export class PlayerController {
     let frameHandle: number | null = null;
     const onFrame: VideoFrameRequestCallback = (_now, metadata) => {
       this.frameReports += 1;
+      this.lastReportSettled = !video.seeking;
+      if (this.lastReportSettled) this.settledReports += 1;
       this.shown.set({ mediaTimeSec: metadata.mediaTime, source: 'frame' });
       this.confirmStep();
       frameHandle = video.requestVideoFrameCallback(onFrame);
@@ -141,6 +150,7 @@ export class PlayerController {
     const video = this.video;
     if (!video) return;
     video.pause();
+    this.confirm = null;
     this.reverse = { rate: speed, anchorSec: this.positionSec(), anchorMs: performance.now() };
     this.patchState({ rate: -speed });
     this.stepReverse();
@@ -235,6 +245,7 @@ export class PlayerController {
     this.stopReverse();
     this.targetFrame = null;
     this.targetSec = null;
+    this.confirm = null;
     video.playbackRate = rate;
     this.patchState({ rate });
     video.play().catch(() => {
@@ -265,7 +276,7 @@ export class PlayerController {
 
   private startSeek(video: HTMLVideoElement, seconds: number): void {
     this.seekInFlight = true;
-    this.reportsAtSeekStart = this.frameReports;
+    this.settledAtSeekStart = this.settledReports;
     video.currentTime = seconds;
   }
 
@@ -280,7 +291,11 @@ export class PlayerController {
     }
     this.seekInFlight = false;
     // No new frame reported: the seek stayed on the frame already shown, or frame callbacks are missing.
-    if (this.frameReports === this.reportsAtSeekStart) this.publishPosition(video.currentTime);
+    if (this.settledReports === this.settledAtSeekStart) {
+      this.publishPosition(video.currentTime);
+      // Nothing reported after the seek settled to check a step against: the position stands.
+      this.confirm = null;
+    }
     this.targetSec = null;
     this.targetFrame = null;
     this.confirmStep();
@@ -295,7 +310,7 @@ export class PlayerController {
     const confirm = this.confirm;
     const video = this.video;
     if (!confirm || !video || this.fps === null || this.seekInFlight) return;
-    if (this.frameReports === this.reportsAtSeekStart) return;
+    if (this.settledReports === this.settledAtSeekStart || !this.lastReportSettled) return;
     const shown = this.shown.get();
     if (shown.source !== 'frame') return;
     const shownFrame = frameNumberAt(shown.mediaTimeSec, this.fps);
