@@ -65,7 +65,6 @@ describe('cutClip, lossless', () => {
       firstFrameIsKeyframe: true,
       startPtsSec: 0,
       discardedPackets: 0,
-      keyframesSec: [0, 1, 2],
     });
     expect(clip.measured.durationSec).toBeCloseTo(2.28, 6);
     // No edit list or discard flag hides a frame: every packet decodes to a shown frame.

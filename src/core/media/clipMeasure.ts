@@ -3,6 +3,7 @@ import type { ClipPlan } from './clipPlan';
 import {
   findMainVideo,
   probeWithPackets,
+  readInterval,
   ticksToSec,
   type ProbeOptions,
   type SourceInfo,
@@ -11,8 +12,11 @@ import {
 
 /**
  * What a cut clip really holds, read back from the file (never assumed from the command): frames,
- * their times, keyframes, and whether anything is hidden (discard-flagged packets). Times in the
- * source are the clip's times plus the offset the cut applied (the plan's seek point).
+ * their times, the first frame's kind, and whether anything is hidden (discard-flagged packets).
+ * Times in the source are the clip's times plus the offset the cut applied (the plan's seek point).
+ *
+ * MP4 and QuickTime clips are read at their two ends only: the sample table counts the frames, and
+ * an edit list can hide frames only at the start or the end. Other containers are read whole.
  */
 
 export interface ClipMeasurement {
@@ -27,8 +31,6 @@ export interface ClipMeasurement {
   startPtsSec: number;
   /** Packets an edit list hides from playback; 0 in every clip the station makes. */
   discardedPackets: number;
-  /** Media times of the keyframes, in the clip's own time. */
-  keyframesSec: number[];
   /**
    * True when neither the last packet nor the video stream says when the clip ends: the end is
    * then the last frame's time plus the clip's median frame interval.
@@ -41,6 +43,9 @@ export interface ClipProbe {
   measured: ClipMeasurement;
 }
 
+/** Seconds read at each end of an MP4 clip: past the deepest reordering, and short of a whole GOP read. */
+const EDGE_SEC = 1;
+
 /** Reads `file` (a clip cut with `plan`) and measures it. */
 export async function measureClip(
   tools: MediaTools,
@@ -48,11 +53,20 @@ export async function measureClip(
   plan: ClipPlan,
   opts: ProbeOptions = {},
 ): Promise<ClipProbe> {
-  const probed = await probeWithPackets(tools, file, null, opts);
+  const duration = plan.toSec - plan.fromSec;
+  const iso = (plan.container === 'mp4' || plan.container === 'mov') && duration > 2 * EDGE_SEC;
+  const edges = [readInterval(null, EDGE_SEC), readInterval(duration - EDGE_SEC, null)];
+  const probed = await probeWithPackets(tools, file, iso ? edges : null, opts);
   const output = probed.source;
   const video = findMainVideo(output);
   if (!video) throw new Error('the clip has no video stream');
-  const packets = probed.packets.get(video.index) ?? [];
+  // The two ends overlap when one GOP spans the clip: each packet counts once.
+  const seen = new Set<string>();
+  const packets = (probed.packets.get(video.index) ?? []).filter((p) => {
+    const key = `${p.pts}/${p.dts}`;
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
+  if (iso && video.packetCount === undefined) throw new Error('the clip has no sample count');
   const shown = packets.filter((p) => p.pts !== null).sort((a, b) => (a.pts ?? 0) - (b.pts ?? 0));
   const first = shown[0];
   const last = shown.at(-1);
@@ -78,11 +92,10 @@ export async function measureClip(
       fromSec: round6(fromSec),
       toSec: round6(fromSec + durationSec),
       durationSec: round6(durationSec),
-      frameCount: packets.filter((p) => !p.isDiscarded).length,
+      frameCount: (iso ? (video.packetCount ?? 0) : packets.length) - packets.filter((p) => p.isDiscarded).length,
       firstFrameIsKeyframe: first.isKeyframe,
       startPtsSec: round6(ticksToSec(first.pts, tb)),
       discardedPackets: packets.filter((p) => p.isDiscarded).length,
-      keyframesSec: shown.filter((p) => p.isKeyframe).map((p) => round6(media(p.pts ?? 0))),
       endEstimated,
     },
   };

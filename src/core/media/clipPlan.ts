@@ -4,6 +4,7 @@ import { chooseClipContainer, type ClipContainer } from './clipContainer';
 import {
   findMainVideo,
   probeWithPackets,
+  readInterval,
   readVideoPackets,
   ticksToSec,
   type Rational,
@@ -92,8 +93,12 @@ export interface PlanOptions {
 
 /** Two times closer than this are the same instant (well below any frame interval). */
 const EPSILON_SEC = 1e-6;
-/** Read this much before the in point and after the out point first (B-frame reordering is far shorter). */
-const FIRST_MARGIN_SEC = 3;
+/**
+ * Read this much before the in point and after the out point first: ffprobe starts at a keyframe
+ * anyway, and B-frame reordering is far shorter. A list that turns out too short is read again,
+ * four times wider each time.
+ */
+const FIRST_MARGIN_SEC = 0.5;
 
 /**
  * Plans a clip of `src`. Cheap: one ffprobe of the streams and one of the packets around the range
@@ -113,11 +118,12 @@ export async function planClip(
     );
   // First look: streams and packets in one ffprobe run, on the file's own clock, as the start of
   // the container is not known yet; read again in media time only when it is far from 0.
-  const first = await probeWithPackets(tools, src, windowAround(request, FIRST_MARGIN_SEC), opts);
+  const around = windowAround(request, FIRST_MARGIN_SEC);
+  const first = await probeWithPackets(tools, src, [readInterval(around.fromSec, around.toSec)], opts);
   const source = first.source;
   const video = findMainVideo(source);
   if (!video) throw new ClipRangeError('noVideo', 'the recording has no video stream');
-  const firstFits = Math.abs(source.startSec) <= FIRST_MARGIN_SEC / 3;
+  const firstFits = Math.abs(source.startSec) <= FIRST_MARGIN_SEC / 2;
   for (let margin = FIRST_MARGIN_SEC; ; margin *= 4) {
     const window = windowAround(request, margin);
     const packets =

@@ -89,6 +89,9 @@ describe('makeFilmstrip', () => {
     const target = out('replaced');
     await mkdir(target);
     await writeFile(path.join(target, 'stale.jpg'), 'old');
+    // What a killed run leaves: its temp folder, removed by the next run.
+    await mkdir(out('.replaced.0123456789ab.tmp'));
+    await writeFile(path.join(out('.replaced.0123456789ab.tmp'), '000.jpg'), 'half');
     await makeFilmstrip(tools, fx.h264, target);
     expect((await readdir(target)).sort()).toEqual(['000.jpg', 'index.json']);
 

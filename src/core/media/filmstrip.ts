@@ -78,6 +78,7 @@ export async function makeFilmstrip(
   const temp = path.join(path.dirname(outDir), `.${path.basename(outDir)}.${randomBytes(6).toString('hex')}.tmp`);
   const tiles = createTileReader(duration, opts.onProgress);
   try {
+    await removeStaleTemps(outDir);
     await mkdir(temp, { recursive: true });
     await runProcess(tools.ffmpeg.path, [...ffmpegBaseArgs('info'), ...args, path.join(temp, SHEET_PATTERN)], {
       signal: opts.signal,
@@ -176,6 +177,17 @@ export function createTileReader(durationSec: number, onProgress?: (fraction: nu
     },
     result: () => ({ timesSec, size }),
   };
+}
+
+/**
+ * Temp folders of this filmstrip left by a run that was killed (power loss, crash). One filmstrip
+ * of an item is made at a time (the derived-media runner runs one job at a time).
+ */
+async function removeStaleTemps(outDir: string): Promise<void> {
+  const prefix = `.${path.basename(outDir)}.`;
+  const names = await readdir(path.dirname(outDir)).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')))
+    await rm(path.join(path.dirname(outDir), name), { recursive: true, force: true });
 }
 
 /** Renames `from` over `to`: a present `to` is moved aside first and removed after. */

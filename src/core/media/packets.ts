@@ -41,6 +41,8 @@ export interface StreamInfo {
   /** When the stream starts and how long it lasts, as the container says (seconds, its own clock). */
   startSec?: number;
   durationSec?: number;
+  /** Packets in the stream as the container's index counts them (MP4/QuickTime sample tables). */
+  packetCount?: number;
 }
 
 export interface SourceInfo {
@@ -92,6 +94,7 @@ const ProbeStream = z.looseObject({
   pix_fmt: z.string().optional(),
   avg_frame_rate: z.string().optional(),
   r_frame_rate: z.string().optional(),
+  nb_frames: z.string().optional(),
   start_time: z.string().optional(),
   duration: z.string().optional(),
   sample_rate: z.string().optional(),
@@ -155,6 +158,8 @@ function readStream(s: z.infer<typeof ProbeStream>): StreamInfo {
   if (s.start_time !== undefined && Number.isFinite(start)) info.startSec = start;
   const duration = positiveOrNull(Number(s.duration));
   if (duration !== null) info.durationSec = duration;
+  const count = Number(s.nb_frames);
+  if (s.nb_frames !== undefined && Number.isInteger(count) && count >= 0) info.packetCount = count;
   const timecode = s.tags?.timecode;
   if (typeof timecode === 'string' && timecode !== '') info.timecode = timecode;
   return info;
@@ -187,11 +192,9 @@ export async function readVideoPackets(
   window: PacketWindow,
   opts: ProbeOptions = {},
 ): Promise<VideoPacket[]> {
-  const toRaw = (media: number) => (media + source.startSec).toFixed(6);
-  const start = window.fromSec !== null && window.fromSec > 0 ? toRaw(window.fromSec) : '';
-  // An open end must still be written: this ffprobe reads nothing for `START%` or a bare `START`.
-  const end = window.toSec !== null ? toRaw(window.toSec) : '+1000000000';
-  const interval = start || window.toSec !== null ? ['-read_intervals', `${start}%${end}`] : [];
+  const toRaw = (media: number | null) => (media === null ? null : media + source.startSec);
+  const whole = window.fromSec === null && window.toSec === null;
+  const interval = whole ? [] : ['-read_intervals', readInterval(toRaw(window.fromSec), toRaw(window.toSec))];
   const args = [
     ...['-v', 'error', '-select_streams', String(streamIndex), ...interval],
     ...['-show_entries', 'packet=pts,dts,duration,flags', '-of', 'json=compact=1', src],
@@ -213,20 +216,27 @@ export interface SourceWithPackets {
 }
 
 /**
+ * An ffprobe `-read_intervals` item between two times on the file's own clock (null: its
+ * beginning, its end). An open end is written as a far offset: this ffprobe reads nothing for
+ * `START%` or a bare `START`.
+ */
+export function readInterval(fromSec: number | null, toSec: number | null): string {
+  const start = fromSec !== null && fromSec > 0 ? fromSec.toFixed(6) : '';
+  return `${start}%${toSec !== null ? toSec.toFixed(6) : '+1000000000'}`;
+}
+
+/**
  * Streams, container facts and packets in one ffprobe run (one process start instead of two: the
- * clip planner runs while the in and out points move). `window` is on the file's own clock (not
- * yet known to be media time: the container's start is read in the same run); null reads it all.
+ * clip planner runs while the in and out points move). `intervals` (`readInterval`) are on the
+ * file's own clock, as its start is read in the same run; null reads every packet.
  */
 export async function probeWithPackets(
   tools: MediaTools,
   src: string,
-  window: { fromSec: number | null; toSec: number | null } | null,
+  intervals: string[] | null,
   opts: ProbeOptions = {},
 ): Promise<SourceWithPackets> {
-  const start =
-    window?.fromSec !== null && window?.fromSec !== undefined && window.fromSec > 0 ? window.fromSec.toFixed(6) : '';
-  const end = window?.toSec !== null && window?.toSec !== undefined ? window.toSec.toFixed(6) : '+1000000000';
-  const interval = start || (window && window.toSec !== null) ? ['-read_intervals', `${start}%${end}`] : [];
+  const interval = intervals ? ['-read_intervals', intervals.join(',')] : [];
   const args = [
     ...['-v', 'error', ...interval, '-show_format', '-show_streams'],
     ...['-show_entries', 'packet=stream_index,pts,dts,duration,flags', '-of', 'json=compact=1', src],
