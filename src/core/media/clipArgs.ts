@@ -105,9 +105,9 @@ export function buildLosslessArgs(src: string, plan: ClipPlan, exclude: Readonly
  * Exact: decode from the keyframe before the first frame and re-encode exactly the planned frames.
  * Timestamps stay the source's own (`-copyts`), so the trim is on integer pts: frames with
  * firstPts ≤ pts < endPts, nothing rounded. `-noaccurate_seek` leaves the trimming to that filter,
- * `-vsync passthrough` and the source's time base keep every frame with its own timestamp (no
- * frame is duplicated or dropped for a nominal rate), and `-noautorotate` keeps the stored picture
- * with the source's display rotation, like the source. Audio is cut to the same span.
+ * `frameTiming` keeps each frame with its time (none duplicated or dropped), and `-noautorotate`
+ * keeps the stored picture with the source's display rotation, like the source. Audio is cut to
+ * the same span.
  */
 export function buildExactArgs(src: string, plan: ClipPlan): ClipArgs {
   const video = findMainVideo(plan.source);
