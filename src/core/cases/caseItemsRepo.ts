@@ -1,6 +1,7 @@
-import type { CaseItem, Derivation } from '../../shared/reviewSchemas';
+import type { CaseItem } from '../../shared/reviewSchemas';
 import type { ReadableDB, WritableDB } from '../db/database';
 import { rowToSummary, type ItemRow } from '../library/itemsRepo';
+import { derivationsOfItems } from '../review/derivationsRepo';
 import { listTagsOfItems } from '../tags/tagsRepo';
 
 /**
@@ -36,48 +37,6 @@ export function markCaseItemRemoved(
   ).run(r);
 }
 
-interface DerivationRow {
-  item_id: string;
-  kind: Derivation['kind'];
-  source_item_id: string;
-  source_sha256: string;
-  mode: Derivation['mode'];
-  requested_from_sec: number | null;
-  requested_to_sec: number | null;
-  from_sec: number;
-  to_sec: number;
-  frame_count: number;
-  provenance: string;
-  created_by: string;
-  created_at: string;
-}
-
-/** How each of these items was made, for those that are clips or stills. */
-function readDerivations(db: ReadableDB, itemIds: readonly string[]): Map<string, Derivation> {
-  const stmt = db.prepare('SELECT * FROM derivations WHERE item_id = ?');
-  const out = new Map<string, Derivation>();
-  for (const id of itemIds) {
-    const row = stmt.get(id) as DerivationRow | undefined;
-    if (!row) continue;
-    out.set(id, {
-      itemId: row.item_id,
-      kind: row.kind,
-      sourceItemId: row.source_item_id,
-      sourceSha256: row.source_sha256,
-      mode: row.mode,
-      requestedFromSec: row.requested_from_sec,
-      requestedToSec: row.requested_to_sec,
-      fromSec: row.from_sec,
-      toSec: row.to_sec,
-      frameCount: row.frame_count,
-      createdBy: row.created_by,
-      createdAt: row.created_at,
-      provenance: JSON.parse(row.provenance) as Record<string, unknown>,
-    });
-  }
-  return out;
-}
-
 type CaseItemRow = ItemRow & { added_by: string; added_at: string };
 
 /**
@@ -97,7 +56,7 @@ export function listCaseItems(db: ReadableDB, caseId: string): CaseItem[] {
     .all(caseId) as CaseItemRow[];
   const ids = rows.map((r) => r.id);
   const tags = listTagsOfItems(db, ids);
-  const derivations = readDerivations(db, ids);
+  const derivations = derivationsOfItems(db, ids);
   return rows.map((row) => {
     const startsAt = row.recorded_at_utc ? new Date(row.recorded_at_utc) : null;
     const endsAt =
