@@ -21,13 +21,18 @@ export interface BenchStation {
 /**
  * A fresh station with its first admin signed in; background media jobs off so they do not compete.
  * `onStored` only notes the time: it uses the engine's beforeVerify seam, which runs once a copy is
- * stored and fsynced, just before the verifying re-read, and changes nothing.
+ * stored and fsynced, just before the verifying re-read, and changes nothing. `log` receives the
+ * engine's log lines (by default only warnings and errors, on stderr).
  */
-export async function openBenchStation(dataDir: string, onStored?: () => void): Promise<BenchStation> {
+export async function openBenchStation(
+  dataDir: string,
+  onStored?: () => void,
+  log: Logger = quietLogger,
+): Promise<BenchStation> {
   const engine = await createEngine({
     dataDir,
     runJobs: false,
-    log: quietLogger,
+    log,
     ...(onStored
       ? {
           testHooks: {

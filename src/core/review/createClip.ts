@@ -6,6 +6,7 @@ import { ensureFreeSpace } from '../import/freeSpace';
 import { findItemIdBySha, type ItemRow } from '../library/itemsRepo';
 import { cutClip } from '../media/clipCut';
 import { planClip, type ClipPlan } from '../media/clipPlan';
+import type { HashResult } from '../store/hashCopy';
 import { evidencePath } from '../store/layout';
 import { cutFailure, sourceRecording, type CutContext } from './cutContext';
 import { clipName, withoutDataDir } from './madeItemMedia';
@@ -61,9 +62,10 @@ function neededBytes(source: ItemRow, plan: ClipPlan): number {
 
 /**
  * Cuts a clip of a recording into a new evidence item. The original is only read. The cut goes to
- * the store's temp folder, is hashed, stored read-only under its hash, re-read, probed, and
- * recorded with its provenance and custody entry in one transaction. On cancel or failure nothing
- * of it remains.
+ * the store's temp folder and, once written, is read back once: measured by ffprobe while the
+ * hashing worker reads it from the disk (direct I/O) and it is fsynced. Then it is probed, stored
+ * read-only under that hash (a rename: the blocks hashed are the blocks stored), and recorded with
+ * its provenance and custody entry in one transaction. On cancel or failure nothing of it remains.
  */
 export async function createClip(
   ctx: CutContext,
@@ -75,15 +77,23 @@ export async function createClip(
   const source = sourceRecording(ctx.db, input.itemId);
   const about = { jobId: input.jobId, itemId: source.id, fromSec: input.fromSec, toSec: input.toSec, mode: input.mode };
   let out: string | null = null;
+  const started = performance.now();
   try {
     const src = evidencePath(ctx.layout, source.sha256);
     const plan = await planClip(ctx.tools, src, input, { signal, log: ctx.log });
     await ensureFreeSpace(ctx.layout.tmpDir, neededBytes(source, plan), 'store.insufficientSpace');
     out = join(ctx.layout.tmpDir, `clip-${randomBytes(8).toString('hex')}${plan.extension}`);
     let reported = 0;
+    let hashed: HashResult | undefined;
+    const planned = performance.now();
     const cut = await cutClip(ctx.tools, src, out, plan, {
       signal,
       log: ctx.log,
+      // The worker serves one job at a time: a cancel ends it, which must not fail another job's hash.
+      hash: async (file, hashSignal) => {
+        hashed = await ctx.jobs.exclusive(() => ctx.copier.hash(file, { signal: hashSignal }));
+        return hashed.sha256;
+      },
       onProgress: (fraction) => {
         const scaled = Math.min(CUT_SHARE, Math.max(0, fraction) * CUT_SHARE);
         if (scaled > reported) onProgress((reported = scaled));
@@ -106,8 +116,11 @@ export async function createClip(
       },
       ctx.layout.root,
     );
+    if (!hashed) throw new Error('the clip was not hashed');
+    const cutDone = performance.now();
     const made = await storeAndRecord(ctx, {
       temp: out,
+      hashed,
       signal,
       about,
       facts: {
@@ -126,6 +139,12 @@ export async function createClip(
       findItemBySha: (sha) => findItemIdBySha(ctx.db, sha),
     });
     onProgress(1);
+    ctx.log.info('clip made', {
+      ...about,
+      planMs: Math.round(planned - started),
+      cutMs: Math.round(cutDone - planned),
+      storeMs: Math.round(performance.now() - cutDone),
+    });
     return made;
   } catch (error) {
     throw cutFailure(error, 'clip', signal, ctx.log, about);

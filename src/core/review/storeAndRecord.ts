@@ -1,5 +1,6 @@
 import type { DerivedEvidence } from '../../shared/reviewSchemas';
 import { probeMedia } from '../media/probeMedia';
+import type { HashResult } from '../store/hashCopy';
 import { storeMadeFile } from '../store/storeMadeFile';
 import { localOffsetMinutes } from '../util/time';
 import type { CutContext } from './cutContext';
@@ -9,6 +10,8 @@ import { evidenceOf, recordMadeItem, recordRepeatedItem, type CutFacts } from '.
 export interface StoreAndRecordInput {
   /** The tool's finished output in the store's temp folder; moved into the store or removed. */
   temp: string;
+  /** The temp file's hash, when the tool's run already read it back (see `storeMadeFile`). */
+  hashed?: HashResult;
   signal: AbortSignal;
   /** For log lines. */
   about: Record<string, unknown>;
@@ -17,7 +20,7 @@ export interface StoreAndRecordInput {
 }
 
 /**
- * The common end of a clip and a still: hash and probe the output, store it (or find the item that
+ * The common end of a clip and a still: hash (unless the cut did) and probe the output, store it (or find the item that
  * already holds the same bytes), record it. One job at a time (`jobs.exclusive`), and a cancel
  * is honoured up to the transaction, after which the item exists and is reported.
  */
@@ -29,6 +32,7 @@ export function storeAndRecord(ctx: CutContext, input: StoreAndRecordInput): Pro
       layout: ctx.layout,
       copier: ctx.copier,
       temp: input.temp,
+      ...(input.hashed ? { hashed: input.hashed } : {}),
       findItemBySha: input.findItemBySha,
       inspect: (temp) =>
         probeMedia(ctx.tools, temp, {

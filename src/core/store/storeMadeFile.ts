@@ -1,6 +1,6 @@
 import { open, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HashCopier } from './hashCopy';
+import type { HashCopier, HashResult } from './hashCopy';
 import type { StationLayout } from './layout';
 import { placeInStore, removeOwnFile } from './placeInStore';
 
@@ -10,6 +10,8 @@ import { placeInStore, removeOwnFile } from './placeInStore';
  * disk, is the first contact. So it is fsynced, hashed from the disk with direct I/O (and probed
  * meanwhile, by `inspect`), then renamed into the store under that hash by `placeInStore`; the
  * rename moves no bytes, so the blocks just hashed are the blocks stored and are not read twice.
+ * A caller that already hashed the finished file that way (a clip, hashed by the worker while it
+ * was measured and fsynced) passes `hashed`, and the file is not read for the hash again.
  *
  * Between the rename into the store and the transaction that records it, a marker
  * `tmp/<sha256>.storing` says that copy is not recorded yet: recovery after a crash removes such a
@@ -46,6 +48,12 @@ export interface StoreMadeFileOptions<T> {
    * it must not change the file. Its failure fails the store and removes the file.
    */
   inspect(temp: string): Promise<T>;
+  /**
+   * The file's SHA-256 and size, when the caller already read it from the disk with direct I/O
+   * (`HashCopier.hash`) after it was finished, with an fsync that completed before this call.
+   * Only the fsync (cheap: nothing is dirty) and `inspect` then run before it is placed.
+   */
+  hashed?: HashResult;
   signal?: AbortSignal;
 }
 
@@ -62,7 +70,7 @@ export async function storeMadeFile<T>(opts: StoreMadeFileOptions<T>): Promise<M
     const inspecting = opts.inspect(opts.temp);
     // Both are awaited before anything else happens, so neither outlives a failure of the other.
     const [hashed, inspection] = await Promise.allSettled([
-      opts.copier.hash(opts.temp, { signal: opts.signal }),
+      opts.hashed ?? opts.copier.hash(opts.temp, { signal: opts.signal }),
       inspecting,
     ]);
     if (hashed.status === 'rejected') throw hashed.reason;
