@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Locator, Page } from '@playwright/test';
 import { generateMediaFixtures, locateNpmFfmpeg } from '../test/fixtures/generateMedia';
+import { importThroughDialog, setUpFirstAdmin } from './support/stationSteps';
 import { expect, openStation, saveScreenshot, test } from './support/webHost';
 
 /**
@@ -105,22 +106,9 @@ test('cases: create, add evidence, time axis, removal, taxonomy versions, number
 
   // First run and the import of the "camera".
   await openStation(page, webHost);
-  const setup = page.getByTestId('setup-screen');
-  await setup.getByTestId('setup-name').fill(ADMIN.name);
-  await setup.getByTestId('setup-display-name').fill(ADMIN.displayName);
-  await setup.getByTestId('setup-password').fill(ADMIN.password);
-  await setup.getByTestId('setup-confirm').fill(ADMIN.password);
-  await setup.getByTestId('setup-submit').click();
-  await expect(page.getByTestId('top-bar')).toBeVisible();
+  await setUpFirstAdmin(page, ADMIN);
 
-  await page.getByTestId('open-import').click();
-  const importDialog = page.getByTestId('import-dialog');
-  await importDialog.getByTestId('import-path-input').fill(join(cameraRoot, 'DCIM'));
-  await importDialog.getByTestId('import-path-add').click();
-  await importDialog.getByTestId('import-start').click();
-  await expect(importDialog.getByTestId('import-record')).toBeVisible({ timeout: 120_000 });
-  await expect(importDialog.locator('[data-testid="record-file"][data-outcome="imported"]')).toHaveCount(4);
-  await page.keyboard.press('Escape');
+  await importThroughDialog(page, join(cameraRoot, 'DCIM'), 4);
   await expect(page.getByTestId('library-count')).toHaveAttribute('data-total', '4');
   const itemIds = new Map<string, string>();
   for (const name of [...RECORDINGS.map((r) => r.name), PHOTO]) {

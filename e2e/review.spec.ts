@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
 import { generateMediaFixtures, locateNpmFfmpeg } from '../test/fixtures/generateMedia';
+import { importThroughDialog, setUpFirstAdmin } from './support/stationSteps';
 import { expect, openStation, saveScreenshot, test } from './support/webHost';
 
 /**
@@ -122,22 +123,9 @@ test('a reviewer finds the frames, cuts both kinds of clip, takes a still and ta
   await page.setViewportSize({ width: 1600, height: 960 });
 
   await openStation(page, webHost);
-  const setup = page.getByTestId('setup-screen');
-  await setup.getByTestId('setup-name').fill(ADMIN.name);
-  await setup.getByTestId('setup-display-name').fill(ADMIN.displayName);
-  await setup.getByTestId('setup-password').fill(ADMIN.password);
-  await setup.getByTestId('setup-confirm').fill(ADMIN.password);
-  await setup.getByTestId('setup-submit').click();
-  await expect(page.getByTestId('top-bar')).toBeVisible();
+  await setUpFirstAdmin(page, ADMIN);
 
-  await page.getByTestId('open-import').click();
-  const importDialog = page.getByTestId('import-dialog');
-  await importDialog.getByTestId('import-path-input').fill(join(cameraRoot, 'DCIM'));
-  await importDialog.getByTestId('import-path-add').click();
-  await importDialog.getByTestId('import-start').click();
-  await expect(importDialog.getByTestId('import-record')).toBeVisible({ timeout: 120_000 });
-  await expect(importDialog.locator('[data-testid="record-file"][data-outcome="imported"]')).toHaveCount(1);
-  await page.keyboard.press('Escape');
+  await importThroughDialog(page, join(cameraRoot, 'DCIM'), 1);
 
   // Open the recording from the library's detail pane.
   await page.getByTestId('library-card').filter({ hasText: RECORDING }).click();
@@ -381,15 +369,7 @@ test('a recording Chromium cannot decode plays through its proxy, marked as such
   const hevcDir = join(cameraRoot, 'HEVC');
   await mkdir(hevcDir, { recursive: true });
   await copyFile(fixtures.hevc, join(hevcDir, 'hevc.mp4'));
-  await page.getByTestId('open-import').click();
-  const importDialog = page.getByTestId('import-dialog');
-  await importDialog.getByTestId('import-path-input').fill(hevcDir);
-  await importDialog.getByTestId('import-path-add').click();
-  await importDialog.getByTestId('import-start').click();
-  await expect(importDialog.locator('[data-testid="record-file"][data-outcome="imported"]')).toHaveCount(1, {
-    timeout: 120_000,
-  });
-  await page.keyboard.press('Escape');
+  await importThroughDialog(page, hevcDir, 1);
 
   await page.getByTestId('library-card').filter({ hasText: 'hevc.mp4' }).click();
   await page.getByTestId('open-review').click();

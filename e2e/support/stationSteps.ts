@@ -1,0 +1,35 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Steps several specs take the same way through the UI, so each spec reads as what it tests. */
+
+export interface TestAdmin {
+  name: string;
+  displayName: string;
+  password: string;
+}
+
+/** First run: fills the setup screen with `admin` and waits for the signed-in station. */
+export async function setUpFirstAdmin(page: Page, admin: TestAdmin): Promise<void> {
+  const setup = page.getByTestId('setup-screen');
+  await setup.getByTestId('setup-name').fill(admin.name);
+  await setup.getByTestId('setup-display-name').fill(admin.displayName);
+  await setup.getByTestId('setup-password').fill(admin.password);
+  await setup.getByTestId('setup-confirm').fill(admin.password);
+  await setup.getByTestId('setup-submit').click();
+  await expect(page.getByTestId('top-bar')).toBeVisible();
+}
+
+/**
+ * Imports the folder at `path` through the import dialog's path field, waits for the record to
+ * list `imported` files as imported, and closes the dialog.
+ */
+export async function importThroughDialog(page: Page, path: string, imported: number): Promise<void> {
+  await page.getByTestId('open-import').click();
+  const dialog = page.getByTestId('import-dialog');
+  await dialog.getByTestId('import-path-input').fill(path);
+  await dialog.getByTestId('import-path-add').click();
+  await dialog.getByTestId('import-start').click();
+  await expect(dialog.getByTestId('import-record')).toBeVisible({ timeout: 120_000 });
+  await expect(dialog.locator('[data-testid="record-file"][data-outcome="imported"]')).toHaveCount(imported);
+  await page.keyboard.press('Escape');
+}
