@@ -51,8 +51,8 @@ interface SideResult {
 /**
  * Each side alternates the plain command (ffmpeg, then sha256sum of its output, in one `sh -c`)
  * with the station's way: `engine.call('clips.create', …)` on a bench station that imported the
- * recording (untimed), timed from the call to its return: plan, cut, measure, hash, probe, store,
- * transaction. Same ffmpeg binary, same range, same encoder settings for the exact clip.
+ * recording (untimed), timed from the call to its return: plan, cut, measure + probe + hash +
+ * fsync (overlapped), rename into the store, transaction. Same ffmpeg binary, same range, same encoder settings for the exact clip.
  */
 export async function runClips(ctx: FigureContext): Promise<FigureReport> {
   const source = await ensureReviewSource(ctx.tools, { quick: ctx.quick, say: ctx.say });
@@ -128,7 +128,15 @@ export async function runClips(ctx: FigureContext): Promise<FigureReport> {
     );
     tables.push({
       title: `${r.side.mode} runs (alternating, plain first; F = ${r.side.fromSec} + ${SHIFT_SEC}·run s on both sides)`,
-      headers: ['Run', 'Plain', 'Station', 'Station / plain', 'Plan', 'Cut (ffmpeg, measure, hash, fsync)', 'Store'],
+      headers: [
+        'Run',
+        'Plain',
+        'Station',
+        'Station / plain',
+        'Plan',
+        'Cut (ffmpeg; measure, probe, hash, fsync)',
+        'Store (rename, transaction)',
+      ],
       rows: r.baselineMs.map((b, i) => {
         const s = r.steps[i];
         return [
@@ -155,7 +163,7 @@ export async function runClips(ctx: FigureContext): Promise<FigureReport> {
     notes: [
       `Source: ${source.durationSec / 60} min of ${source.height}p${source.fps} H.264 (B-frames, keyframe every ${source.keyframeIntervalSec} s) + AAC, imported (untimed) into a bench station with background jobs off; its stored copy is what both sides read, in the page cache for every run (one untimed round of each side first); ${ctx.tools.ffmpeg.path} (${ctx.tools.ffmpeg.version}) on both sides.`,
       `${results.map(describe).join('; ')}. The plain lossless command seeks like ffmpeg does (to the keyframe before, hidden behind an edit list); the station's clip starts on the keyframe with nothing hidden.`,
-      "Timed on the station side: engine.call('clips.create') from the call to its return — reading the packet list (plan), the ffmpeg cut to a temp file, measuring it with ffprobe while the hashing worker reads it from the disk (direct I/O) and it is fsynced, the item probe (ffprobe), the rename into the store and the transaction with its custody entry. The plain side fsyncs nothing. Each run cuts a new range (a repeated lossless range would be the same bytes, answered as a duplicate). `sync` runs (untimed) after every run. Step columns come from the engine's `clip made` log line.",
+      "Timed on the station side: engine.call('clips.create') from the call to its return — reading the packet list (plan), the ffmpeg cut to a temp file, then in one overlapped pass its measurement and item probe (two ffprobe runs) while the hashing worker reads it from the disk (direct I/O) and it is fsynced, then the rename into the store and the transaction with its custody entry. The plain side fsyncs nothing. Each run cuts a new range (a repeated lossless range would be the same bytes, answered as a duplicate). `sync` runs (untimed) after every run. Step columns come from the engine's `clip made` log line.",
     ],
     data: Object.fromEntries(
       results.map((r) => [

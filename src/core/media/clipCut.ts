@@ -26,6 +26,12 @@ export interface CutOptions {
    * not read it again: pass the engine's hashing worker. Without it `sha256` is null.
    */
   hash?: (file: string, signal?: AbortSignal) => Promise<string>;
+  /**
+   * Any other read of the finished clip the caller needs (the engine probes it as an item), run
+   * alongside its measurement and hash so the reads overlap; it must not change the file, and its
+   * failure fails the cut.
+   */
+  alongside?: (file: string, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface DroppedStream {
@@ -116,9 +122,11 @@ async function runCut(
         await syncFile(temp);
       }
       const hashed = opts.hash?.(temp, opts.signal);
-      const [measured, digest] = await Promise.allSettled([measureClip(tools, temp, plan, opts), hashed]);
+      const other = opts.alongside?.(temp, opts.signal);
+      const [measured, digest, read] = await Promise.allSettled([measureClip(tools, temp, plan, opts), hashed, other]);
       if (measured.status === 'rejected') throw measured.reason;
       if (digest.status === 'rejected') throw digest.reason;
+      if (read.status === 'rejected') throw read.reason;
       probe = measured.value;
       sha256 = digest.value ?? null;
       checkAgainstPlan(plan, probe.measured);

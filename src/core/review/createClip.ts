@@ -6,11 +6,12 @@ import { ensureFreeSpace } from '../import/freeSpace';
 import { findItemIdBySha, type ItemRow } from '../library/itemsRepo';
 import { cutClip } from '../media/clipCut';
 import { planClip, type ClipPlan } from '../media/clipPlan';
+import type { ProbeResult } from '../media/probeMedia';
 import type { HashResult } from '../store/hashCopy';
 import { evidencePath } from '../store/layout';
 import { cutFailure, sourceRecording, type CutContext } from './cutContext';
 import { clipName, withoutDataDir } from './madeItemMedia';
-import { storeAndRecord } from './storeAndRecord';
+import { probeMadeFile, storeAndRecord } from './storeAndRecord';
 
 export interface ClipInput {
   jobId: string;
@@ -62,10 +63,10 @@ function neededBytes(source: ItemRow, plan: ClipPlan): number {
 
 /**
  * Cuts a clip of a recording into a new evidence item. The original is only read. The cut goes to
- * the store's temp folder and, once written, is read back once: measured by ffprobe while the
- * hashing worker reads it from the disk (direct I/O) and it is fsynced. Then it is probed, stored
- * read-only under that hash (a rename: the blocks hashed are the blocks stored), and recorded with
- * its provenance and custody entry in one transaction. On cancel or failure nothing of it remains.
+ * the store's temp folder and, once written, is read back in one pass: measured and probed by
+ * ffprobe while the hashing worker reads it from the disk (direct I/O) and it is fsynced. Then it
+ * is stored read-only under that hash (a rename: the blocks hashed are the blocks stored) and
+ * recorded with its provenance and custody entry in one transaction. On cancel or failure nothing of it remains.
  */
 export async function createClip(
   ctx: CutContext,
@@ -85,6 +86,9 @@ export async function createClip(
     out = join(ctx.layout.tmpDir, `clip-${randomBytes(8).toString('hex')}${plan.extension}`);
     let reported = 0;
     let hashed: HashResult | undefined;
+    let probed: ProbeResult | undefined;
+    // Only error messages name the file; the name recorded is made from the measured range.
+    const probeName = clipName(source.original_name, plan.fromSec, plan.toSec, plan.mode, out);
     const planned = performance.now();
     const cut = await cutClip(ctx.tools, src, out, plan, {
       signal,
@@ -93,6 +97,9 @@ export async function createClip(
       hash: async (file, hashSignal) => {
         hashed = await ctx.jobs.exclusive(() => ctx.copier.hash(file, { signal: hashSignal }));
         return hashed.sha256;
+      },
+      alongside: async (file) => {
+        probed = await probeMadeFile(ctx, file, probeName, signal);
       },
       onProgress: (fraction) => {
         const scaled = Math.min(CUT_SHARE, Math.max(0, fraction) * CUT_SHARE);
@@ -116,11 +123,11 @@ export async function createClip(
       },
       ctx.layout.root,
     );
-    if (!hashed) throw new Error('the clip was not hashed');
+    if (!hashed || !probed) throw new Error('the clip was not hashed and probed');
     const cutDone = performance.now();
     const made = await storeAndRecord(ctx, {
       temp: out,
-      hashed,
+      alreadyRead: { hashed, probed },
       signal,
       about,
       facts: {

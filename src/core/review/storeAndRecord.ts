@@ -1,5 +1,5 @@
 import type { DerivedEvidence } from '../../shared/reviewSchemas';
-import { probeMedia } from '../media/probeMedia';
+import { probeMedia, type ProbeResult } from '../media/probeMedia';
 import type { HashResult } from '../store/hashCopy';
 import { storeMadeFile } from '../store/storeMadeFile';
 import { localOffsetMinutes } from '../util/time';
@@ -10,8 +10,11 @@ import { evidenceOf, recordMadeItem, recordRepeatedItem, type CutFacts } from '.
 export interface StoreAndRecordInput {
   /** The tool's finished output in the store's temp folder; moved into the store or removed. */
   temp: string;
-  /** The temp file's hash, when the tool's run already read it back (see `storeMadeFile`). */
-  hashed?: HashResult;
+  /**
+   * What the tool's run already read from the finished file: its hash from the disk (see
+   * `storeMadeFile`'s `hashed`) and its probe (`probeMadeFile`). Then it is not read again.
+   */
+  alreadyRead?: { hashed: HashResult; probed: ProbeResult };
   signal: AbortSignal;
   /** For log lines. */
   about: Record<string, unknown>;
@@ -32,17 +35,9 @@ export function storeAndRecord(ctx: CutContext, input: StoreAndRecordInput): Pro
       layout: ctx.layout,
       copier: ctx.copier,
       temp: input.temp,
-      ...(input.hashed ? { hashed: input.hashed } : {}),
+      hashed: input.alreadyRead?.hashed,
       findItemBySha: input.findItemBySha,
-      inspect: (temp) =>
-        probeMedia(ctx.tools, temp, {
-          fileName: facts.originalName,
-          modifiedAt: null,
-          patterns: [],
-          stationOffsetMinutes: localOffsetMinutes(ctx.now()),
-          signal,
-          log: ctx.log,
-        }),
+      inspect: async (temp) => input.alreadyRead?.probed ?? probeMadeFile(ctx, temp, facts.originalName, signal),
       signal,
     });
     if (made.kind === 'duplicate') {
@@ -71,5 +66,17 @@ export function storeAndRecord(ctx: CutContext, input: StoreAndRecordInput): Pro
     }
     await made.settle(true);
     return evidenceOf(ctx.db, itemId);
+  });
+}
+
+/** Reads a made file as an item: the facts its row keeps (kind, streams, duration, playability). */
+export function probeMadeFile(ctx: CutContext, file: string, name: string, signal: AbortSignal): Promise<ProbeResult> {
+  return probeMedia(ctx.tools, file, {
+    fileName: name,
+    modifiedAt: null,
+    patterns: [],
+    stationOffsetMinutes: localOffsetMinutes(ctx.now()),
+    signal,
+    log: ctx.log,
   });
 }
