@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { MediaTools } from '../../src/core/media/binaries';
+import { mediaToolEnv } from '../../src/core/media/runProcess';
 
 /**
  * Decoded pictures of a file, for tests that compare what a clip or still shows with the source:
@@ -8,8 +9,19 @@ import type { MediaTools } from '../../src/core/media/binaries';
  * pictures. Real ffmpeg, real decoding; nothing about the files is assumed.
  */
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
 const MAX_BUFFER = 256 * 1024 * 1024;
+
+/** stdout of a media tool, run in the environment the station gives it (see `mediaToolEnv`). */
+async function runBuffer(bin: string, args: string[]): Promise<Buffer> {
+  const { stdout } = await execFileAsync(bin, args, { encoding: 'buffer', maxBuffer: MAX_BUFFER, env: mediaToolEnv() });
+  return stdout;
+}
+
+async function runText(bin: string, args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync(bin, args, { encoding: 'utf8', maxBuffer: MAX_BUFFER, env: mediaToolEnv() });
+  return stdout;
+}
 
 export interface DecodedFrame {
   /** Presentation time in seconds, as the decoder output it (the file's own timeline). */
@@ -23,10 +35,7 @@ export interface DecodedFrame {
  */
 export async function decodeGrayFrames(tools: MediaTools, file: string, width: number, height: number) {
   const args = ['-v', 'error', '-i', file, '-map', '0:v:0', '-vsync', 'passthrough'];
-  const { stdout: raw } = await run(tools.ffmpeg.path, [...args, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
-    encoding: 'buffer',
-    maxBuffer: MAX_BUFFER,
-  });
+  const raw = await runBuffer(tools.ffmpeg.path, [...args, '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
   const times = await readFrameTimes(tools, file);
   const size = width * height;
   if (raw.length !== times.length * size) throw new Error(`decoded ${raw.length} bytes for ${times.length} frames`);
@@ -37,33 +46,19 @@ export async function decodeGrayFrames(tools: MediaTools, file: string, width: n
 export async function decodeRgbFrameAt(tools: MediaTools, file: string, index: number): Promise<Buffer> {
   const args = ['-v', 'error', '-i', file, '-map', '0:v:0', '-vsync', 'passthrough'];
   const select = ['-vf', `select=eq(n\\,${index})`, '-frames:v', '1'];
-  const { stdout } = await run(tools.ffmpeg.path, [...args, ...select, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
-    encoding: 'buffer',
-    maxBuffer: MAX_BUFFER,
-  });
-  return stdout;
+  return runBuffer(tools.ffmpeg.path, [...args, ...select, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
 }
 
 /** A PNG (or any picture) decoded as packed RGB24. */
 export async function decodeRgbImage(tools: MediaTools, file: string): Promise<Buffer> {
-  const { stdout } = await run(
-    tools.ffmpeg.path,
-    ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
-    {
-      encoding: 'buffer',
-      maxBuffer: MAX_BUFFER,
-    },
-  );
-  return stdout;
+  return runBuffer(tools.ffmpeg.path, ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
 }
 
 /** MD5 of every decoded picture of the first video stream, in display order. */
 export async function decodedFrameMd5s(tools: MediaTools, file: string): Promise<string[]> {
-  const { stdout } = await run(
-    tools.ffmpeg.path,
-    ['-v', 'error', '-i', file, '-map', '0:v:0', '-vsync', 'passthrough', '-f', 'framemd5', '-'],
-    { maxBuffer: MAX_BUFFER },
-  );
+  const stdout = await runText(tools.ffmpeg.path, [
+    ...['-v', 'error', '-i', file, '-map', '0:v:0', '-vsync', 'passthrough', '-f', 'framemd5', '-'],
+  ]);
   return stdout
     .split('\n')
     .filter((line) => line !== '' && !line.startsWith('#'))
@@ -72,21 +67,10 @@ export async function decodedFrameMd5s(tools: MediaTools, file: string): Promise
 
 /** Frame times (seconds, display order) of the first video stream as ffprobe decodes them. */
 export async function readFrameTimes(tools: MediaTools, file: string): Promise<number[]> {
-  const { stdout } = await run(
-    tools.ffprobe.path,
-    [
-      '-v',
-      'error',
-      '-select_streams',
-      'v:0',
-      '-show_entries',
-      'frame=best_effort_timestamp_time',
-      '-of',
-      'csv=p=0',
-      file,
-    ],
-    { maxBuffer: MAX_BUFFER },
-  );
+  const stdout = await runText(tools.ffprobe.path, [
+    ...['-v', 'error', '-select_streams', 'v:0'],
+    ...['-show_entries', 'frame=best_effort_timestamp_time', '-of', 'csv=p=0', file],
+  ]);
   return stdout
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -98,7 +82,7 @@ export async function countFramesAndPackets(
   tools: MediaTools,
   file: string,
 ): Promise<{ frames: number; packets: number }> {
-  const { stdout } = await run(tools.ffprobe.path, [
+  const stdout = await runText(tools.ffprobe.path, [
     ...['-v', 'error', '-select_streams', 'v:0', '-count_frames', '-count_packets'],
     ...['-show_entries', 'stream=nb_read_frames,nb_read_packets', '-of', 'json', file],
   ]);

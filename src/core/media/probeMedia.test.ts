@@ -7,7 +7,7 @@ import { getMediaFixtures, MEDIA_FIXTURES, type FixtureName } from '../../../tes
 import { resolveMediaTools, type MediaTools } from './binaries';
 import { DEFAULT_FILE_NAME_PATTERNS } from './fileNamePatterns';
 import { probeMedia, type ProbeContext } from './probeMedia';
-import { ProcessAbortedError } from './runProcess';
+import { ProcessAbortedError, runProcess } from './runProcess';
 
 const fx = getMediaFixtures();
 const CST = 480;
@@ -119,6 +119,27 @@ describe('probeMedia on playable files', () => {
     await copyFile(fx.h264, renamed);
     const result = await probeMedia(tools, renamed, ctxFor('actually-video.jpg'));
     expect(result.ok && result.info.kind).toBe('video');
+  });
+
+  it('describes MPEG-TS and AVCHD (M2TS) recordings', async () => {
+    // Their service names go through iconv, which crashed the static ffprobe (see `mediaToolEnv`).
+    const remux = async (name: string, extra: string[]) => {
+      const file = path.join(dir, name);
+      const args = ['-nostdin', '-v', 'error', '-y', '-i', fx.review, '-map', '0', '-c', 'copy'];
+      await runProcess(tools.ffmpeg.path, [...args, ...extra, '-metadata', 'service_name=执法记录仪 01', file]);
+      return file;
+    };
+    const ts = await remux('camera.ts', ['-f', 'mpegts']);
+    const mts = await remux('00001.MTS', ['-mpegts_m2ts_mode', '1', '-f', 'mpegts']);
+    for (const [file, name] of [
+      [ts, 'camera.ts'],
+      [mts, '00001.MTS'],
+    ] as const) {
+      const result = await probeMedia(tools, file, ctxFor(name));
+      if (!result.ok) throw new Error(`${name} not ok: ${result.reason}`);
+      expect(result.info).toMatchObject({ kind: 'video', videoCodec: 'h264', audioCodec: 'aac', width: 320 });
+      expect(result.info.durationSec).toBeCloseTo(6, 1);
+    }
   });
 });
 

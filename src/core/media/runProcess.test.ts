@@ -4,6 +4,7 @@ import {
   countRunningProcesses,
   createLineSplitter,
   formatCommandLine,
+  mediaToolEnv,
   ProcessAbortedError,
   ProcessFailedError,
   ProcessOutputTooLargeError,
@@ -120,5 +121,18 @@ describe('createLineSplitter', () => {
     for (const byte of bytes) splitter.push(Buffer.from([byte]));
     splitter.end();
     expect(lines).toEqual(['frame=1', 'frame=2', '记录', 'last']);
+  });
+});
+
+describe('mediaToolEnv', () => {
+  it('sets GCONV_PATH on Linux so static builds do not load the host charset modules', () => {
+    const env = mediaToolEnv({ PATH: '/usr/bin' }, 'linux');
+    expect(env.PATH).toBe('/usr/bin');
+    expect(env.GCONV_PATH).toMatch(/^\//);
+  });
+
+  it('keeps a GCONV_PATH already set, and changes nothing elsewhere', () => {
+    expect(mediaToolEnv({ GCONV_PATH: '/opt/gconv' }, 'linux')).toEqual({ GCONV_PATH: '/opt/gconv' });
+    expect(mediaToolEnv({ PATH: 'C:\\ffmpeg' }, 'win32')).toEqual({ PATH: 'C:\\ffmpeg' });
   });
 });

@@ -148,6 +148,24 @@ export function createLineSplitter(onLine: (line: string) => void) {
   };
 }
 
+/** A folder that never exists: only the presence of `GCONV_PATH` matters, not its modules. */
+const NO_GCONV_DIR = '/nonexistent/evidence-station/gconv';
+
+/**
+ * The environment media tools run in. Static Linux builds carry an old glibc that, reading the host's
+ * `gconv-modules.cache`, dlopens the host's (newer) charset modules and crashes: ffprobe died by
+ * SIGSEGV on every MPEG-TS file, whose service names it converts with iconv. Any `GCONV_PATH` makes
+ * glibc skip the cache and read only the plain `gconv-modules` list, which names no module the
+ * demuxer asks for; iconv then fails cleanly and the name is kept as it is. Elsewhere: unchanged.
+ */
+export function mediaToolEnv(
+  base: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): NodeJS.ProcessEnv {
+  if (platform !== 'linux' || base.GCONV_PATH !== undefined) return base;
+  return { ...base, GCONV_PATH: NO_GCONV_DIR };
+}
+
 /**
  * Runs `bin args` to completion. Resolves when it exits with code 0; otherwise rejects with one of
  * the `ProcessError` subclasses above. The process never outlives an aborted signal or the timeout.
@@ -162,7 +180,7 @@ export function runProcess(bin: string, args: readonly string[], opts: RunProces
   return new Promise<ProcessResult>((resolve, reject) => {
     let child: ChildProcess;
     try {
-      child = spawn(bin, [...args], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+      child = spawn(bin, [...args], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, env: mediaToolEnv() });
     } catch (error) {
       // spawn throws synchronously for malformed arguments (e.g. a NUL byte in a path).
       reject(
