@@ -1,6 +1,7 @@
 import { containerSpec } from './clipContainer';
 import type { ClipPlan } from './clipPlan';
 import { formatSecondsForFfmpeg as sec } from './ffmpegFile';
+import { decodeSeekSec } from './inputSeek';
 import { findMainVideo, type StreamInfo } from './packets';
 import { shiftTimecode } from './timecode';
 
@@ -68,25 +69,18 @@ export interface ClipArgs {
 export function buildLosslessArgs(src: string, plan: ClipPlan, exclude: ReadonlySet<number> = new Set()): ClipArgs {
   const video = findMainVideo(plan.source);
   if (!video) throw new Error('lossless clip of a recording without video');
-  const { seekSec, videoStopSec } = plan.cut;
-  // ffmpeg 4.1 compares an input's `-t` with timestamps already shifted to the seek point but adds
-  // the container's start time back; subtracting it here makes the stop land where it is meant to.
-  const inputDuration = (endSec: number) => {
-    const duration = endSec - seekSec - plan.source.startSec;
-    if (!(duration > 0))
-      throw new Error(`cannot stop a stream copy ${endSec - seekSec} s in: container start ${plan.source.startSec} s`);
-    return sec(duration);
-  };
+  const stop = streamCopyStops(plan);
   const timecodeTracks = plan.source.streams.filter((s) => s.type === 'data' && s.codec === 'tmcd');
   const leftOut = new Set([...exclude, ...timecodeTracks.map((s) => s.index)]);
   const others = plan.source.streams.filter((s) => s.index !== video.index && !leftOut.has(s.index));
-  const videoInput = ['-ss', sec(seekSec), ...(videoStopSec !== null ? ['-t', inputDuration(videoStopSec)] : [])];
-  const otherInput = ['-ss', sec(seekSec), '-t', inputDuration(plan.toSec)];
+  const videoInput = ['-ss', sec(plan.cut.seekSec), ...stop.video];
+  const otherInput = ['-ss', sec(plan.cut.seekSec), ...stop.others];
   const args = [
     ...[...videoInput, '-i', src],
     ...(others.length > 0 ? [...otherInput, '-i', src] : []),
     ...['-map', `0:${video.index}`, ...others.flatMap((s) => ['-map', `1:${s.index}`])],
     ...['-c', 'copy', '-copy_unknown', '-copypriorss', '0', '-map_metadata', '0'],
+    ...stop.output,
     ...timecodeArgs(video, plan),
     ...['-progress', 'pipe:1', '-nostats', '-f', containerSpec(plan.container).muxer],
   ];
@@ -99,6 +93,29 @@ export function buildLosslessArgs(src: string, plan: ClipPlan, exclude: Readonly
     ],
     encoder: null,
   };
+}
+
+/**
+ * Where each input of a stream copy stops. ffmpeg 4.1 stops an input's stream copy (`-t`) when a
+ * packet's time, counted from the seek point, reaches the duration plus the container's start
+ * time, so the duration given is shortened by that start; the video stops by decode time at
+ * `videoStopSec`, the other streams at the clip's end. A container that starts later than the clip
+ * is long (MPEG-TS starts at 1.4 s, or at whatever its clock said) cannot be stopped that way: the
+ * output's `-t` is counted from the seek point alone, and stops every stream at the video's stop.
+ * The audio then ends up to the video's reordering delay (a frame or two) before the last frame.
+ */
+function streamCopyStops(plan: ClipPlan): { video: string[]; others: string[]; output: string[] } {
+  const { seekSec, videoStopSec } = plan.cut;
+  if (videoStopSec === null) return { video: [], others: [], output: [] };
+  const inputDuration = (endSec: number) => endSec - seekSec - plan.source.startSec;
+  if (inputDuration(videoStopSec) > 0 && inputDuration(plan.toSec) > 0)
+    return {
+      video: ['-t', sec(inputDuration(videoStopSec))],
+      others: ['-t', sec(inputDuration(plan.toSec))],
+      output: [],
+    };
+  if (!(videoStopSec > seekSec)) throw new Error(`cannot stop a stream copy at ${videoStopSec} s, before its start`);
+  return { video: [], others: [], output: ['-t', sec(videoStopSec - seekSec)] };
 }
 
 /**
@@ -131,7 +148,15 @@ export function buildExactArgs(src: string, plan: ClipPlan): ClipArgs {
         ]
       : [];
   const args = [
-    ...['-noaccurate_seek', '-noautorotate', '-ss', sec(plan.cut.seekSec), '-i', src, '-copyts'],
+    ...[
+      '-noaccurate_seek',
+      '-noautorotate',
+      '-ss',
+      sec(decodeSeekSec(plan.source.formatName, plan.cut.seekSec, plan.keyframeSec)),
+      '-i',
+      src,
+      '-copyts',
+    ],
     ...['-map', `0:${video.index}`, ...audio.flatMap((s) => ['-map', `0:${s.index}`])],
     ...['-vf', videoFilters.join(',')],
     ...frameTiming(timeBase, frameStep),

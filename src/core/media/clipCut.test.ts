@@ -281,6 +281,53 @@ describe('cutClip, exact', () => {
   });
 });
 
+// MPEG-TS has no index: ffmpeg seeks by a search on packet timestamps and lands on any packet. The
+// review fixture's bitstream is remuxed (so every decoded picture is the source's), and each cut is
+// located in the source by its pictures: MD5-identical for lossless, the same frames for exact.
+describe('cutClip, MPEG-TS', () => {
+  let ts: string;
+  let videoOffsetSec: number;
+  beforeAll(async () => {
+    ts = out('remuxed.ts');
+    await ffmpeg(['-i', fx.review, '-map', '0', '-c', 'copy', '-f', 'mpegts', ts]);
+    const source = await probeSource(tools, ts);
+    const video = findMainVideo(source);
+    // The muxer starts at 1.4 s and the audio's priming makes the video start a little later.
+    videoOffsetSec = (video?.startSec ?? Number.NaN) - source.startSec;
+    expect(source.formatName).toBe('mpegts');
+    expect(videoOffsetSec).toBeGreaterThanOrEqual(0);
+    expect(await decodedFrameMd5s(tools, ts)).toEqual(sourceMd5s);
+  });
+  // `|| 0`: a time a hair before the first frame rounds to -0, which is frame 0.
+  const frameIndex = (mediaSec: number) => Math.round((mediaSec - videoOffsetSec) / 0.04) || 0;
+
+  it.each([0.5, 1.0, 2.52, 3.97, 5.3])('lossless from %s s: the keyframe before it, frames identical', async (at) => {
+    const from = at + videoOffsetSec;
+    const clip = await cut(ts, `ts-lossless-${at}`, { fromSec: from, toSec: from + 0.9, mode: 'lossless' });
+    expect(clip.plan.container).toBe('ts');
+    const first = frameIndex(clip.measured.fromSec);
+    expect(first).toBe(Math.floor(at) * 25);
+    expect(clip.measured).toMatchObject({ firstFrameIsKeyframe: true, frameCount: clip.plan.frameCount });
+    expect(await decodedFrameMd5s(tools, clip.path)).toEqual(sourceMd5s.slice(first, first + clip.plan.frameCount));
+  });
+
+  it.each([0.5, 1.0, 2.52, 3.97, 5.3])('exact from %s s: exactly the frames asked for', async (at) => {
+    const from = at + videoOffsetSec;
+    const clip = await cut(ts, `ts-exact-${at}`, { fromSec: from, toSec: from + 0.5, mode: 'exact' });
+    const first = frameIndex(clip.measured.fromSec);
+    expect(first).toBe(Math.ceil(at / 0.04 - 1e-6));
+    expect(clip.measured.frameCount).toBe(clip.plan.frameCount);
+    const frames = await decodeGrayFrames(tools, clip.path, 320, 240);
+    expect(frames).toHaveLength(clip.plan.frameCount);
+    frames.forEach((frame, i) => {
+      const source = sourceFrames[first + i]?.pixels ?? Buffer.alloc(0);
+      const neighbour = sourceFrames[first + i + 1]?.pixels ?? sourceFrames[first + i - 1]?.pixels ?? Buffer.alloc(0);
+      expect(meanAbsDiff(frame.pixels, source)).toBeLessThan(2);
+      expect(meanAbsDiff(frame.pixels, neighbour)).toBeGreaterThan(10);
+    });
+  });
+});
+
 describe('cutClip, cancel', () => {
   it('stops ffmpeg and leaves no file behind', async () => {
     const plan = await planClip(tools, fx.review, { fromSec: 0, toSec: 6, mode: 'exact' });

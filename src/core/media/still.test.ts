@@ -6,6 +6,8 @@ import { getMediaFixtures } from '../../../test/fixtures';
 import { decodeRgbFrameAt, decodeRgbImage, meanAbsDiff } from '../../../test/support/mediaFrames';
 import { resolveMediaTools, type MediaTools } from './binaries';
 import { ClipRangeError } from './clipPlan';
+import { findMainVideo, probeSource } from './packets';
+import { runProcess } from './runProcess';
 import { makeStill } from './still';
 
 // The review fixture: 25 fps, frame n at n × 0.04 s, each frame far from its neighbours.
@@ -54,5 +56,22 @@ describe('makeStill', () => {
     await expect(makeStill(tools, fx.audio, out('audio.png'), { atSec: 0.5 })).rejects.toBeInstanceOf(ClipRangeError);
     await expect(stat(out('late.png'))).rejects.toMatchObject({ code: 'ENOENT' });
     expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('finds the frame in an MPEG-TS recording, which has no index to seek by', async () => {
+    // The same bitstream remuxed, starting at a camera clock of 5000 s: between keyframes, the
+    // still must still be the source's frame, pixel for pixel.
+    const ts = out('remuxed.ts');
+    const remux = ['-nostdin', '-v', 'error', '-i', fx.review, '-map', '0', '-c', 'copy', '-output_ts_offset', '5000'];
+    await runProcess(tools.ffmpeg.path, [...remux, '-f', 'mpegts', ts]);
+    const source = await probeSource(tools, ts);
+    const videoOffsetSec = (findMainVideo(source)?.startSec ?? Number.NaN) - source.startSec;
+    for (const frame of [12, 63, 99, 140]) {
+      const still = await makeStill(tools, ts, out(`ts-${frame}.png`), { atSec: videoOffsetSec + frame * 0.04 + 0.01 });
+      expect(still.frameSec).toBeCloseTo(videoOffsetSec + frame * 0.04, 6);
+      expect((await decodeRgbImage(tools, still.path)).equals(await decodeRgbFrameAt(tools, fx.review, frame))).toBe(
+        true,
+      );
+    }
   });
 });

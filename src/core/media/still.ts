@@ -2,6 +2,7 @@ import type { Logger } from '../engineApi';
 import type { MediaTools } from './binaries';
 import { ClipRangeError } from './clipPlan';
 import { formatSecondsForFfmpeg as sec, runFfmpegToFile, type FfmpegFile } from './ffmpegFile';
+import { decodeSeekSec, hasNoIndex } from './inputSeek';
 import { findMainVideo, probeSource, readVideoPackets, ticksToSec } from './packets';
 
 /**
@@ -47,6 +48,7 @@ export async function makeStill(
   const media = (pts: number) => ticksToSec(pts, video.timeBase) - source.startSec;
 
   let chosen: number | null = null;
+  let keyframeSec: number | null = null;
   for (let margin = FIRST_MARGIN_SEC; chosen === null; margin *= 4) {
     const fromSec = request.atSec - margin > 0 ? request.atSec - margin : null;
     const packets = await readVideoPackets(
@@ -65,13 +67,22 @@ export async function makeStill(
       throw new ClipRangeError('outside', `${request.atSec} s is past the last frame`);
     const onScreen = times.filter((t) => media(t) <= request.atSec + EPSILON_SEC).at(-1);
     // Before the first frame nothing is on screen yet; the first frame is what appears.
-    if (onScreen !== undefined) chosen = onScreen;
-    else if (fromSec === null) chosen = times[0] ?? null;
+    const frame = onScreen ?? (fromSec === null ? times[0] : undefined);
+    const keyframe = packets
+      .flatMap((p) => (p.isKeyframe && p.pts !== null && frame !== undefined && p.pts <= frame ? [p.pts] : []))
+      .sort((a, b) => a - b)
+      .at(-1);
+    // Without an index the decoding start must be known too: read further back until it is.
+    if (frame !== undefined && (keyframe !== undefined || fromSec === null || !hasNoIndex(source.formatName))) {
+      chosen = frame;
+      keyframeSec = keyframe !== undefined ? media(keyframe) : null;
+    }
   }
 
   // Source timestamps kept (`-copyts`): the trim keeps exactly the frame with that integer pts.
+  const seekSec = decodeSeekSec(source.formatName, media(chosen), keyframeSec);
   const args = [
-    ...['-noaccurate_seek', '-ss', sec(Math.max(0, media(chosen))), '-i', src, '-copyts'],
+    ...['-noaccurate_seek', '-ss', sec(seekSec), '-i', src, '-copyts'],
     ...['-map', `0:${video.index}`, '-vf', `trim=start_pts=${chosen}:end_pts=${chosen + 1}`],
     ...['-frames:v', '1', '-c:v', 'png', '-f', 'image2', '-update', '1'],
   ];
