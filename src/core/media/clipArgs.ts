@@ -212,7 +212,9 @@ function timecodeArgs(video: StreamInfo, plan: ClipPlan): string[] {
  */
 function frameTiming(tb: { num: number; den: number }, step: number | null): string[] {
   if (step !== null) return ['-vsync', 'cfr', '-r', `${tb.den}/${step * tb.num}`];
-  return ['-vsync', 'passthrough', '-enc_time_base:v', '-1'];
+  // No B-frames: the file's last sample is then the last frame shown (with B-frames it is often
+  // an earlier one), so the duration given to the last sample is the last frame's.
+  return ['-vsync', 'passthrough', '-enc_time_base:v', '-1', '-bf', '0'];
 }
 
 /** The source's pixel format when Chromium plays it in H.264, else the nearest one it does (recorded). */

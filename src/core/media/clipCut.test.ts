@@ -268,6 +268,23 @@ describe('cutClip, exact', () => {
     });
   });
 
+  it('gives the last frame its own duration when the encoder reorders frames (phone-like timing)', async () => {
+    // Frame times jitter as a phone's do (some frames dropped, gaps of 40 to 120 ms); the clip is
+    // long enough for the encoder's B-frames, and ends before a long gap.
+    const src = out('jitter.mp4');
+    const jitter = ['-vf', 'setpts=PTS+if(gte(N\\,30)\\,0.013*mod(N\\,7)/TB\\,0)', '-vsync', 'vfr'];
+    await ffmpeg(['-i', fx.review, ...jitter, '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'copy', src]);
+    const times = (await decodeGrayFrames(tools, src, 320, 240)).map((f) => f.timeSec);
+    const inRange = times.filter((t) => t >= 2.3 - 1e-6 && t < 5.1 - 1e-6);
+    const next = times.find((t) => t >= 5.1 - 1e-6);
+    const clip = await cut(src, 'jitter', { fromSec: 2.3, toSec: 5.1, mode: 'exact' });
+    expect(clip.encoder?.video.frameRate).toBe('variable');
+    expect(clip.measured.frameCount).toBe(inRange.length);
+    expect(clip.measured.toSec).toBeCloseTo(next ?? Number.NaN, 6);
+    const clipTimes = (await decodeGrayFrames(tools, clip.path, 320, 240)).map((f) => f.timeSec);
+    expect(clipTimes.map((t) => t + (inRange[0] ?? 0))).toEqual(inRange.map((t) => expect.closeTo(t, 6)));
+  });
+
   it('lists the streams an exact clip leaves out', async () => {
     const srt = out('exact.srt');
     await writeFile(srt, '1\n00:00:00,500 --> 00:00:05,000\nvendor cart\n');
