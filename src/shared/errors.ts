@@ -27,6 +27,7 @@ export const ERROR_CATALOGUE = {
   'time.invalid': 400,
   'item.notRecording': 400,
   'clip.range': 400,
+  'clip.openGop': 422,
   'clip.cancelled': 409,
   'clip.failed': 422,
   'clip.busy': 409,

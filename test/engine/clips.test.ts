@@ -3,6 +3,7 @@ import { chmod, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveMediaTools, type MediaTools } from '../../src/core/media/binaries';
+import { runProcess } from '../../src/core/media/runProcess';
 import type { DerivedEvidence } from '../../src/shared/reviewSchemas';
 import type { CustodyEntry, ItemDetail } from '../../src/shared/schemas';
 import { getMediaFixtures, type MediaFixtures } from '../fixtures';
@@ -259,6 +260,57 @@ describe('clips.create', () => {
       const input = { jobId: jobId(), itemId: item.id, fromSec: 0, toSec: 1, mode: 'lossless' as const };
       expect(await codeOf(station.call('clips.create', input))).toBe('item.notRecording');
     }
+  });
+});
+
+describe('open GOP (many cameras, and HEVC phones)', () => {
+  // x264 with open GOPs on a smooth picture: each keyframe after the first is a non-IDR I-frame
+  // whose leading B-frames (decoded after it, shown before it) refer to the group before.
+  let openGop: ItemDetail;
+  let sourceFrames: Awaited<ReturnType<typeof decodeGrayFrames>>;
+  beforeAll(async () => {
+    const dir = join(dirname(station.dataDir), 'open-gop');
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, 'open-gop.mp4');
+    const input = ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=6'];
+    const x264 = ['-c:v', 'libx264', '-bf', '3', '-x264-params', 'open-gop=1:keyint=25', '-pix_fmt', 'yuv420p'];
+    await runProcess(tools.ffmpeg.path, ['-nostdin', '-v', 'error', ...input, ...x264, file]);
+    const record = await station.importAndWait([file]);
+    openGop = await station.call('items.get', { id: record.files[0]!.itemId! });
+    sourceFrames = await decodeGrayFrames(tools, file, 320, 240);
+  });
+
+  it('refuses a lossless clip that would start on an open keyframe, before cutting, in plain words', async () => {
+    const request = { itemId: openGop.id, fromSec: 2.5, toSec: 3.5, mode: 'lossless' as const };
+    expect(await codeOf(station.call('clips.plan', request))).toBe('clip.openGop');
+    const before = await allCustody();
+    expect(await codeOf(station.call('clips.create', { ...request, jobId: jobId() }))).toBe('clip.openGop');
+    expect(await allCustody()).toHaveLength(before.length);
+    expect(await tmpNames()).toEqual([]);
+  });
+
+  it('still cuts losslessly from the first keyframe (closed), and exactly anywhere', async () => {
+    const head = await station.call('clips.create', {
+      ...{ jobId: jobId(), itemId: openGop.id },
+      ...{ fromSec: 0.2, toSec: 0.8, mode: 'lossless' as const },
+    });
+    expect(head.derivation.fromSec).toBe(0);
+    expect(await decodedFrameMd5s(tools, station.engine.storedPathOf(head.item.sha256))).toHaveLength(
+      head.derivation.frameCount,
+    );
+    const exact = await station.call('clips.create', {
+      ...{ jobId: jobId(), itemId: openGop.id },
+      ...{ fromSec: 2.5, toSec: 3.5, mode: 'exact' as const },
+    });
+    expect(exact.derivation.frameCount).toBe(25);
+    expect(exact.derivation.fromSec).toBeCloseTo(2.52, 6);
+    const frames = await decodeGrayFrames(tools, station.engine.storedPathOf(exact.item.sha256), 320, 240);
+    expect(frames).toHaveLength(25);
+    frames.forEach((frame, i) => {
+      const same = meanAbsDiff(frame.pixels, sourceFrames[63 + i]!.pixels);
+      expect(same).toBeLessThan(2);
+      expect(meanAbsDiff(frame.pixels, sourceFrames[64 + i]!.pixels)).toBeGreaterThan(same);
+    });
   });
 });
 

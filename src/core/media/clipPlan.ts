@@ -33,9 +33,12 @@ export interface ClipRequest {
   mode: ClipMode;
 }
 
-export type ClipRangeReason = 'noVideo' | 'outside' | 'empty' | 'invalid';
+export type ClipRangeReason = 'noVideo' | 'outside' | 'empty' | 'invalid' | 'openGop';
 
-/** The range cannot be cut: no video, starts past the end, holds no frame, or is backwards. */
+/**
+ * The range cannot be cut: no video, starts past the end, holds no frame, or is backwards; or (for
+ * a lossless clip) the keyframe it would start on is open.
+ */
 export class ClipRangeError extends Error {
   constructor(
     readonly reason: ClipRangeReason,
@@ -248,6 +251,14 @@ export function computeClipPlan(
   const firstShown = minBy(prefix, (f) => f.pts);
   const lastShown = minBy(prefix, (f) => -f.pts);
   if (!firstShown || !lastShown) throw new ClipRangeError('empty', 'the range holds no whole frame');
+  // Open GOP: pictures decoded after the keyframe but shown before it refer to the group before.
+  // Copied, they would decode broken; hidden behind an edit list, they would be frames kept out of
+  // sight. Neither is a lossless clip.
+  if (firstShown.pts < decodeFrom.pts)
+    throw new ClipRangeError(
+      'openGop',
+      `the keyframe at ${round6(media(decodeFrom.pts))} s is open: ${prefix.filter((f) => f.pts < decodeFrom.pts).length} frames after it are shown before it`,
+    );
   const clipEnd = media(lastShown.pts) + durationOf(lastShown);
   if (clipEnd <= request.fromSec + EPSILON_SEC)
     throw new ClipRangeError('outside', `the in point ${request.fromSec} s is past the last frame`);

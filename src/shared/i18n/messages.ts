@@ -31,6 +31,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'time.invalid': 'The time is not valid.',
     'item.notRecording': 'This item is not a recording with video; it cannot be clipped or played frame by frame.',
     'clip.range': 'The chosen range is outside the recording or holds no frame. Move the in and out points.',
+    'clip.openGop':
+      'A lossless clip cannot be cut from this recording: its keyframes are open (the frames just after a keyframe are built from the group before it), so a copy would start with broken frames. Cut an exact clip instead.',
     'clip.cancelled': 'The clip was cancelled. Nothing was saved.',
     'clip.failed':
       'The clip could not be made from this recording. The original is unchanged; see the station log for details.',
@@ -80,6 +82,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'time.invalid': '时间无效。',
     'item.notRecording': '此项目不是含视频的录像，无法剪辑或逐帧查看。',
     'clip.range': '所选区间超出录像范围或不含任何帧，请调整入点和出点。',
+    'clip.openGop':
+      '无法从此录像无损剪辑：其关键帧为开放式（关键帧之后的帧依赖前一组画面），直接复制会以损坏的画面开头。请改用精确剪辑。',
     'clip.cancelled': '剪辑已取消，未保存任何内容。',
     'clip.failed': '无法从此录像制作剪辑。原始文件未改动，详情见工作站日志。',
     'clip.busy': '具有相同任务编号的剪辑正在制作中。',

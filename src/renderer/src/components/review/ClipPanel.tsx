@@ -151,7 +151,19 @@ export function ClipPanel({
       {request ? (
         <div className="clip-plan" data-testid="clip-plan" data-state={plan.data ? 'ready' : 'loading'}>
           {plan.error ? (
-            <ErrorBanner error={plan.error} />
+            <>
+              <ErrorBanner error={plan.error} />
+              {plan.error.code === 'clip.openGop' ? (
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => setMode('exact')}
+                  data-testid="clip-use-exact"
+                >
+                  {t('review.clip.useExact')}
+                </button>
+              ) : null}
+            </>
           ) : plan.data && !plan.loading ? (
             <>
               <div className="clip-plan-range mono" data-testid="clip-plan-range">
