@@ -173,6 +173,11 @@ export const ReviewInfo = z.object({
   /** What the player streams: the original when Chromium plays it, else the proxy, else nothing yet. */
   playback: z.enum(['original', 'proxy', 'pending', 'none']),
   frameRate: z.number().positive().nullable(),
+  /**
+   * Media time of the first video frame: 0 for most recordings, later when another stream starts
+   * first (MPEG-TS, or audio recorded before the picture). Frame n is shown from here + n / rate.
+   */
+  videoStartSec: z.number().nonnegative(),
   filmstrip: FilmstripIndex.nullable(),
   /** When this item is itself a clip or still: how it was made. */
   derivation: Derivation.nullable(),

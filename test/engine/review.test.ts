@@ -1,4 +1,7 @@
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveMediaTools } from '../../src/core/media/binaries';
+import { runProcess } from '../../src/core/media/runProcess';
 import type { CustodyEntry, ItemDetail } from '../../src/shared/schemas';
 import { getMediaFixtures } from '../fixtures';
 import { ADMIN, codeOf, openStation, type TestStation } from './harness';
@@ -54,6 +57,18 @@ describe('review.open', () => {
     expect(info.tags).toEqual([expect.objectContaining({ code: 'street-vending', fromSec: 1, toSec: 3 })]);
     // Derived jobs are off in these tests: the filmstrip is not made yet.
     expect(info.filmstrip).toBeNull();
+  });
+
+  it('tells where the first frame is: 0 for most recordings, later when the audio starts first', async () => {
+    expect((await station.call('review.open', { itemId: items['review.mp4']!.id })).videoStartSec).toBe(0);
+    const ts = join(dirname(station.dataDir), 'camera.ts');
+    const remux = ['-nostdin', '-v', 'error', '-i', getMediaFixtures().review, '-c', 'copy', '-f', 'mpegts', ts];
+    await runProcess((await resolveMediaTools()).ffmpeg.path, remux);
+    const record = await station.importAndWait([ts]);
+    const info = await station.call('review.open', { itemId: record.files[0]!.itemId! });
+    // The muxer starts the audio at 1.4 s and the video 21.3 ms later (the AAC priming).
+    expect(info).toMatchObject({ frameRate: 25, playback: 'pending' });
+    expect(info.videoStartSec).toBeCloseTo(0.021333, 6);
   });
 
   it('says what the player can stream: original, proxy being made, or nothing', async () => {

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getMediaFixtures } from '../../../test/fixtures';
+import { readFrameTimes } from '../../../test/support/mediaFrames';
 import { resolveMediaTools, type MediaTools } from './binaries';
 import { makeProxy, makeThumbnail } from './derive';
 import { parseFfprobe, runFfprobe } from './ffprobe';
-import { ProcessAbortedError, ProcessFailedError } from './runProcess';
+import { findMainVideo, probeSource } from './packets';
+import { ProcessAbortedError, ProcessFailedError, runProcess } from './runProcess';
 
 const fx = getMediaFixtures();
 let tools: MediaTools;
@@ -90,6 +92,22 @@ describe('makeProxy', () => {
     });
     const silent = await probe((await makeProxy(tools, fx.photoPng, out('still-proxy.mp4'), { durationSec: 1 })).path);
     expect(silent).toMatchObject({ videoCodec: 'h264', hasAudio: false });
+  });
+
+  it('keeps every frame at its own time when the video starts after the audio (MPEG-TS)', async () => {
+    const ts = out('remuxed.ts');
+    await runProcess(tools.ffmpeg.path, ['-nostdin', '-v', 'error', '-i', fx.review, '-c', 'copy', '-f', 'mpegts', ts]);
+    const source = await probeSource(tools, ts);
+    const startOf = (s: typeof source) => (findMainVideo(s)?.startSec ?? Number.NaN) - s.startSec;
+    expect(startOf(source)).toBeGreaterThan(0.01);
+    const proxy = await makeProxy(tools, ts, out('ts-proxy.mp4'));
+    // Frame n of the proxy is shown when frame n of the original is (the MP4 edit list that
+    // delays the video is written in whole milliseconds).
+    const times = async (file: string, offset: number) => (await readFrameTimes(tools, file)).map((t) => t - offset);
+    const original = await times(ts, source.startSec);
+    const proxied = await times(proxy.path, (await probeSource(tools, proxy.path)).startSec);
+    expect(proxied).toHaveLength(original.length);
+    proxied.forEach((t, i) => expect(Math.abs(t - (original[i] ?? Number.NaN))).toBeLessThan(0.001));
   });
 
   it('stops when aborted and leaves nothing behind', async () => {

@@ -2,6 +2,7 @@ import type { Logger } from '../engineApi';
 import type { MediaTools } from './binaries';
 import { runFfmpegToFile, type FfmpegFile } from './ffmpegFile';
 import { parseFfmpegProgressLine } from './ffmpegProgress';
+import { setLastVideoFrameDuration } from './mp4LastFrame';
 import { parseFfprobe, runFfprobe } from './ffprobe';
 
 /**
@@ -57,12 +58,17 @@ export async function makeProxy(
   out: string,
   opts: DeriveOptions = {},
 ): Promise<DerivedMedia> {
-  const duration = await readDuration(tools, src, opts);
+  const { durationSec: duration, frameSec } = await readVideoTiming(tools, src, opts);
   const args = [
     ...['-i', src, '-map', '0:v:0', '-map', '0:a:0?', '-sn', '-dn', '-map_metadata', '-1'],
     // Even dimensions: yuv420p cannot hold odd ones.
     ...['-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23'],
     ...['-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-ac', '2'],
+    // Every frame keeps its own time (in the source's time base), so the proxy's timeline is the
+    // original's and a frame number means the same frame in both. A constant-rate output moves the
+    // frames when the video starts after the audio (MPEG-TS): it repeats the first one to start at
+    // 0. No B-frames, so the last sample is the last frame, and it is given its duration below.
+    ...['-vsync', 'passthrough', '-enc_time_base:v', '-1', '-bf', '0'],
     // ffmpeg 4.x gives up on files whose audio and video interleave badly without a larger queue.
     ...['-max_muxing_queue_size', '4096', '-movflags', '+faststart'],
     ...['-progress', 'pipe:1', '-nostats', '-f', 'mp4'],
@@ -76,7 +82,10 @@ export async function makeProxy(
       opts.onProgress?.(fraction);
     }
   };
-  return deriveFile(tools, args, out, opts, PROXY_TIMEOUT_MS, onStdoutLine);
+  // ffmpeg 4.1 writes no duration for the last frame of a passthrough encode, and the MP4's edit
+  // list would end where that frame starts, hiding it.
+  const beforeCommit = (temp: string) => setLastVideoFrameDuration(temp, frameSec);
+  return deriveFile(tools, args, out, opts, PROXY_TIMEOUT_MS, onStdoutLine, beforeCommit);
 }
 
 /** Runs one derivation through the shared temp/fsync/rename writer; 1 is reported once the file is in place. */
@@ -87,8 +96,12 @@ async function deriveFile(
   opts: DeriveOptions,
   timeoutMs: number,
   onStdoutLine?: (line: string) => void,
+  beforeCommit?: (temp: string) => Promise<void>,
 ): Promise<DerivedMedia> {
-  const made = await runFfmpegToFile(tools, args, out, { signal: opts.signal, log: opts.log, timeoutMs, onStdoutLine });
+  const made = await runFfmpegToFile(tools, args, out, {
+    ...{ signal: opts.signal, log: opts.log, timeoutMs },
+    ...{ onStdoutLine, beforeCommit },
+  });
   opts.onProgress?.(1);
   return made;
 }
@@ -96,11 +109,25 @@ async function deriveFile(
 /** The video's duration, or 0 for stills and audio (nothing to seek in). */
 async function readDuration(tools: MediaTools, src: string, opts: DeriveOptions): Promise<number> {
   if (opts.durationSec !== undefined && opts.durationSec > 0) return opts.durationSec;
+  return (await readVideoTiming(tools, src, opts)).durationSec;
+}
+
+/** The video's duration (0 for stills and audio) and how long one of its frames is shown. */
+async function readVideoTiming(
+  tools: MediaTools,
+  src: string,
+  opts: DeriveOptions,
+): Promise<{ durationSec: number; frameSec: number }> {
   const facts = parseFfprobe(await runFfprobe(tools, src, opts.signal, opts.log));
+  const frameSec = facts.frameRate && facts.frameRate > 0 ? 1 / facts.frameRate : DEFAULT_FRAME_SEC;
+  if (opts.durationSec !== undefined && opts.durationSec > 0) return { durationSec: opts.durationSec, frameSec };
   // Still images probe as one-frame "videos" (image2, png_pipe, …): there is nothing to seek to.
   const isStill = /^image2$|_pipe$/.test(facts.container ?? '');
-  return facts.hasVideo && !isStill ? (facts.durationSec ?? 0) : 0;
+  return { durationSec: facts.hasVideo && !isStill ? (facts.durationSec ?? 0) : 0, frameSec };
 }
+
+/** A frame's duration when the source does not say (a still looped into a video): 25 fps. */
+const DEFAULT_FRAME_SEC = 0.04;
 
 function rotationFilters(rotation: number | undefined): string[] {
   switch (rotation) {

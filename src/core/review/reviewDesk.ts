@@ -7,13 +7,14 @@ import type { Logger } from '../engineApi';
 import { findItemIdBySha, getItemRow } from '../library/itemsRepo';
 import type { MediaTools } from '../media/binaries';
 import { HashCopier } from '../store/hashCopy';
-import type { StationLayout } from '../store/layout';
+import { evidencePath, type StationLayout } from '../store/layout';
 import { createClip, planClipOf, planForClient, type ClipInput } from './createClip';
 import { createStill } from './createStill';
 import type { CutContext } from './cutContext';
 import { CutJobs } from './cutJobs';
 import type { RecordCustody } from './recordMadeItem';
 import { readReviewInfo } from './reviewInfo';
+import { videoStartOf } from './videoStart';
 import { ViewLog } from './viewLog';
 
 export interface ReviewDeskOptions {
@@ -65,9 +66,15 @@ export class ReviewDesk {
   }
 
   /** What the workspace shows for an item; opening it is a view on the record. */
-  open(itemId: string, account: string): ReviewInfo {
+  async open(itemId: string, account: string): Promise<ReviewInfo> {
+    const row = getItemRow(this.opts.db, itemId);
+    if (!row) throw new AppError('item.notFound', { id: itemId });
+    const videoStartSec =
+      row.kind === 'video' && row.status === 'ok'
+        ? await videoStartOf(this.opts.tools, evidencePath(this.opts.layout, row.sha256), this.opts.log)
+        : 0;
     this.noteView(itemId, account, { via: 'review' });
-    return readReviewInfo(this.opts.db, itemId);
+    return readReviewInfo(this.opts.db, itemId, videoStartSec);
   }
 
   /**

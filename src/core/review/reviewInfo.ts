@@ -20,14 +20,18 @@ export function playbackOf(item: ItemDetail): ReviewInfo['playback'] {
   return 'none';
 }
 
-/** Everything the review workspace shows for one item (`review.open`), read in one go. */
-export function readReviewInfo(db: ReadableDB, itemId: string): ReviewInfo {
+/**
+ * Everything the review workspace shows for one item (`review.open`), read in one go.
+ * `videoStartSec` comes from the file itself (`videoStartOf`), not from the database.
+ */
+export function readReviewInfo(db: ReadableDB, itemId: string, videoStartSec = 0): ReviewInfo {
   const item = getItemDetail(db, itemId);
   if (!item) throw new AppError('item.notFound', { id: itemId });
   return {
     item,
     playback: playbackOf(item),
     frameRate: item.media.frameRate ?? null,
+    videoStartSec,
     filmstrip: readFilmstripIndex(db, itemId),
     derivation: getDerivation(db, itemId),
     derivatives: listDerivatives(db, itemId),

@@ -13,7 +13,7 @@ import { MadeItem } from './MadeItem';
 import { RangeSummary } from './RangeSummary';
 import { ReviewIcon } from './ReviewIcon';
 import { hasRange, type InOut } from './reviewTypes';
-import { formatMediaTime, frameNumberAt } from './timecode';
+import { formatMediaTime, frameNumberAt, type FrameGrid } from './timecode';
 import { useShortcutText } from './useShortcutText';
 
 const PLAN_DEBOUNCE_MS = 250;
@@ -38,7 +38,7 @@ function newJobId(): string {
  */
 export function ClipPanel({
   itemId,
-  fps,
+  grid,
   range,
   onClear,
   onMade,
@@ -47,7 +47,7 @@ export function ClipPanel({
   onPlan,
 }: {
   itemId: string;
-  fps: number | null;
+  grid: FrameGrid | null;
   range: InOut;
   onClear(): void;
   onMade(): void;
@@ -115,11 +115,11 @@ export function ClipPanel({
   };
 
   const cutting = job.phase === 'cutting';
-  const frame = (sec: number) => (fps ? frameNumberAt(sec, fps) : null);
+  const frame = (sec: number) => (grid ? frameNumberAt(sec, grid) : null);
 
   return (
     <Section title={t('review.clip.title')} testId="clip-panel">
-      <RangeSummary range={range} fps={fps} onClear={onClear} />
+      <RangeSummary range={range} grid={grid} onClear={onClear} />
       {!hasRange(range) ? (
         <p className="muted small" data-testid="clip-need-range">
           {t('review.clip.needRange', { in: keys.keys('markIn'), out: keys.keys('markOut') })}
@@ -179,7 +179,7 @@ export function ClipPanel({
                     })
                   : t('review.clip.planExact', {
                       first: frame(plan.data.fromSec) ?? '—',
-                      last: fps ? frameNumberAt(plan.data.toSec, fps) - 1 : '—',
+                      last: grid ? frameNumberAt(plan.data.toSec, grid) - 1 : '—',
                       frames: plan.data.frameCount,
                       duration: (plan.data.toSec - plan.data.fromSec).toFixed(3),
                     })}
@@ -251,7 +251,7 @@ export function ClipPanel({
         </p>
       ) : null}
       {job.phase === 'done' ? (
-        <MadeItem made={job.result} fps={fps} onOpen={onOpen} onAddToCase={onAddToCase} testId="clip-result" />
+        <MadeItem made={job.result} grid={grid} onOpen={onOpen} onAddToCase={onAddToCase} testId="clip-result" />
       ) : null}
     </Section>
   );

@@ -1,7 +1,7 @@
 import type { FilmstripIndex } from '../../../../shared/schemas';
 import type { Store } from './store';
 import { useStore } from './store';
-import { formatMediaTime, frameNumberContaining } from './timecode';
+import { formatMediaTime, frameNumberContaining, type FrameGrid } from './timecode';
 import { keyframeIndexAtOrBefore, tilePosition } from './timelineScale';
 
 export interface Hover {
@@ -20,13 +20,13 @@ export function HoverPreview({
   hover,
   strip,
   sheetUrl,
-  fps,
+  grid,
   viewportPx,
 }: {
   hover: Store<Hover | null>;
   strip: FilmstripIndex | null;
   sheetUrl(sheet: number): string;
-  fps: number | null;
+  grid: FrameGrid | null;
   viewportPx: number;
 }) {
   const at = useStore(hover);
@@ -55,7 +55,7 @@ export function HoverPreview({
       {picture}
       <div className="hover-label mono">
         {formatMediaTime(at.sec)}
-        {fps ? <span className="muted"> #{frameNumberContaining(at.sec, fps)}</span> : null}
+        {grid ? <span className="muted"> #{frameNumberContaining(at.sec, grid)}</span> : null}
       </div>
     </div>
   );

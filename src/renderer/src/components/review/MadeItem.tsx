@@ -6,18 +6,18 @@ import { CopyButton } from '../common/CopyButton';
 import { FileName } from '../common/FileName';
 import { Icon } from '../common/Icon';
 import { ReviewIcon } from './ReviewIcon';
-import { formatMediaTime, frameNumberAt } from './timecode';
+import { formatMediaTime, frameNumberAt, type FrameGrid } from './timecode';
 
 /** A clip or still just made: a new evidence item with its own hash and the range it really holds. */
 export function MadeItem({
   made,
-  fps,
+  grid,
   onOpen,
   onAddToCase,
   testId,
 }: {
   made: DerivedEvidence;
-  fps: number | null;
+  grid: FrameGrid | null;
   onOpen(itemId: string, atSec?: number): void;
   onAddToCase(itemIds: string[]): void;
   testId: string;
@@ -26,7 +26,7 @@ export function MadeItem({
   const client = useClient();
   const { item, derivation } = made;
   const isStill = derivation.kind === 'still';
-  const frame = (sec: number) => (fps ? frameNumberAt(sec, fps) : '—');
+  const frame = (sec: number) => (grid ? frameNumberAt(sec, grid) : '—');
   return (
     <div className="made-item banner-ok" data-testid={testId} data-item-id={item.id}>
       <div className="made-item-head">

@@ -8,21 +8,21 @@ import { ErrorBanner } from '../common/ErrorBanner';
 import { Icon } from '../common/Icon';
 import { Section } from '../detail/Fields';
 import { ReviewIcon } from './ReviewIcon';
-import { formatMediaTime, frameNumberAt } from './timecode';
+import { formatMediaTime, frameNumberAt, type FrameGrid } from './timecode';
 import { useShortcutText } from './useShortcutText';
 
 /** Markers on the recording: M drops one at the frame on screen; here they get a label, a jump, a removal. */
 export function MarkersPanel({
   itemId,
   markers,
-  fps,
+  grid,
   currentFrameSec,
   onSeek,
   onChanged,
 }: {
   itemId: string;
   markers: readonly Marker[];
-  fps: number | null;
+  grid: FrameGrid | null;
   /** Media time of the frame on screen, read when the reviewer adds a labelled marker. */
   currentFrameSec(): number;
   onSeek(sec: number): void;
@@ -80,7 +80,7 @@ export function MarkersPanel({
               data-testid="marker-seek"
             >
               {formatMediaTime(marker.atSec)}
-              {fps ? ` #${frameNumberAt(marker.atSec, fps)}` : ''}
+              {grid ? ` #${frameNumberAt(marker.atSec, grid)}` : ''}
             </button>
             <span className="marker-label ellipsis" title={marker.label}>
               {marker.label || <span className="muted">{t('review.markers.noLabel')}</span>}

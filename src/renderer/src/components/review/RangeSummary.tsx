@@ -1,15 +1,15 @@
 import { useI18n } from '../../i18n';
 import { hasRange, type InOut } from './reviewTypes';
-import { formatMediaTime, frameNumberAt } from './timecode';
+import { formatMediaTime, frameNumberAt, type FrameGrid } from './timecode';
 
 /**
  * The in and out points as the reviewer set them. The out point is exclusive, so it is shown as
  * the last frame that is in the range, and the time where the range ends just after it.
  */
-export function RangeSummary({ range, fps, onClear }: { range: InOut; fps: number | null; onClear(): void }) {
+export function RangeSummary({ range, grid, onClear }: { range: InOut; grid: FrameGrid | null; onClear(): void }) {
   const { t } = useI18n();
-  const frame = (sec: number) => (fps ? `#${frameNumberAt(sec, fps)}` : '');
-  const lastFrame = (outSec: number) => (fps ? `#${frameNumberAt(outSec, fps) - 1}` : '');
+  const frame = (sec: number) => (grid ? `#${frameNumberAt(sec, grid)}` : '');
+  const lastFrame = (outSec: number) => (grid ? `#${frameNumberAt(outSec, grid) - 1}` : '');
   return (
     <dl className="fields range-summary" data-testid="range-summary">
       <div className="field-row">
@@ -43,10 +43,10 @@ export function RangeSummary({ range, fps, onClear }: { range: InOut; fps: numbe
         <div className="field-row">
           <dt>{t('review.range.length')}</dt>
           <dd className="mono" data-testid="range-length">
-            {fps
+            {grid
               ? t('review.range.lengthFrames', {
                   seconds: (range.outSec - range.inSec).toFixed(3),
-                  frames: frameNumberAt(range.outSec, fps) - frameNumberAt(range.inSec, fps),
+                  frames: frameNumberAt(range.outSec, grid) - frameNumberAt(range.inSec, grid),
                 })
               : t('review.range.lengthSeconds', { seconds: (range.outSec - range.inSec).toFixed(3) })}
             <button type="button" className="btn-link range-clear" onClick={onClear} data-testid="range-clear">

@@ -21,7 +21,7 @@ import { StillPanel } from './StillPanel';
 import { TagsPanel, latestChangedTag } from './TagsPanel';
 import { TimeDisplay } from './TimeDisplay';
 import { Timeline, type TimelineHandle } from './Timeline';
-import { frameNumberAt, frameStartSec } from './timecode';
+import { frameNumberAt, frameStartSec, type FrameGrid } from './timecode';
 import { Transport } from './Transport';
 import { useReviewKeys } from './useReviewKeys';
 
@@ -32,10 +32,12 @@ export function ReviewSession({ info, atSec, reload }: { info: ReviewInfo; atSec
   const client = useClient();
   const { navigate } = useNavigation();
   const item = info.item;
-  const fps = info.frameRate;
+  const [grid] = useState<FrameGrid | null>(() =>
+    info.frameRate === null ? null : { fps: info.frameRate, originSec: info.videoStartSec },
+  );
   const durationSec = item.media.durationSec ?? item.durationSec ?? 0;
   const [controller] = useState(
-    () => new PlayerController(fps, info.filmstrip?.timesSec ?? [], durationSec || null, atSec),
+    () => new PlayerController(grid, info.filmstrip?.timesSec ?? [], durationSec || null, atSec),
   );
   const timeline = useRef<TimelineHandle>(null);
   const rootRef = useRef<HTMLDivElement>(null);
@@ -98,7 +100,7 @@ export function ReviewSession({ info, atSec, reload }: { info: ReviewInfo; atSec
     const frameSec = () => controller.currentFrameTimeSec();
     // The out point is exclusive: O marks the end just after the frame on screen, so that frame is in.
     const afterFrameSec = () =>
-      fps === null ? controller.positionSec() : frameStartSec(controller.currentFrame() + 1, fps);
+      grid === null ? controller.positionSec() : frameStartSec(controller.currentFrame() + 1, grid);
     switch (action) {
       case 'playPause':
         return controller.togglePlay();
@@ -141,8 +143,8 @@ export function ReviewSession({ info, atSec, reload }: { info: ReviewInfo; atSec
         return;
       case 'goOut':
         if (range.outSec === null) return;
-        if (fps === null) controller.seekToTime(range.outSec);
-        else controller.seekToFrame(frameNumberAt(range.outSec, fps) - 1);
+        if (grid === null) controller.seekToTime(range.outSec);
+        else controller.seekToFrame(frameNumberAt(range.outSec, grid) - 1);
         return;
       case 'clearRange':
         return setRange(NO_RANGE);
@@ -191,7 +193,7 @@ export function ReviewSession({ info, atSec, reload }: { info: ReviewInfo; atSec
             <Timeline
               controller={controller}
               durationSec={durationSec}
-              fps={fps}
+              grid={grid}
               filmstrip={info.filmstrip}
               filmstripState={item.filmstrip}
               sheetUrl={(sheet) => client.mediaUrl(item.id, 'filmstrip', sheet)}
@@ -207,7 +209,7 @@ export function ReviewSession({ info, atSec, reload }: { info: ReviewInfo; atSec
           {canPlay && item.kind === 'video' ? (
             <ClipPanel
               itemId={item.id}
-              fps={fps}
+              grid={grid}
               range={range}
               onClear={() => setRange(NO_RANGE)}
               onMade={reload}
@@ -220,7 +222,7 @@ export function ReviewSession({ info, atSec, reload }: { info: ReviewInfo; atSec
             <StillPanel
               action={still}
               made={madeStill}
-              fps={fps}
+              grid={grid}
               onTake={takeStill}
               onOpen={open}
               onAddToCase={addToCase}
@@ -241,7 +243,7 @@ export function ReviewSession({ info, atSec, reload }: { info: ReviewInfo; atSec
             <MarkersPanel
               itemId={item.id}
               markers={info.markers}
-              fps={fps}
+              grid={grid}
               currentFrameSec={() => controller.currentFrameTimeSec()}
               onSeek={seek}
               onChanged={reload}
@@ -254,7 +256,7 @@ export function ReviewSession({ info, atSec, reload }: { info: ReviewInfo; atSec
       {overlay.kind === 'goTo' ? (
         <GoToDialog
           durationSec={controller.state.get().durationSec || durationSec}
-          lastFrame={fps === null ? null : controller.lastFrame()}
+          lastFrame={grid === null ? null : controller.lastFrame()}
           onGo={(target) =>
             target.kind === 'frame' ? controller.seekToFrame(target.frame) : controller.seekToTime(target.seconds)
           }

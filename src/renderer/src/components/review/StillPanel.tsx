@@ -1,3 +1,4 @@
+import type { FrameGrid } from './timecode';
 import type { DerivedEvidence } from '../../../../shared/reviewSchemas';
 import type { Action } from '../../hooks/useAction';
 import { useI18n } from '../../i18n';
@@ -11,14 +12,14 @@ import { useShortcutText } from './useShortcutText';
 export function StillPanel({
   action,
   made,
-  fps,
+  grid,
   onTake,
   onOpen,
   onAddToCase,
 }: {
   action: Action;
   made: DerivedEvidence | null;
-  fps: number | null;
+  grid: FrameGrid | null;
   onTake(): void;
   onOpen(itemId: string, atSec?: number): void;
   onAddToCase(itemIds: string[]): void;
@@ -48,7 +49,9 @@ export function StillPanel({
           </span>
         ) : null}
       </div>
-      {made ? <MadeItem made={made} fps={fps} onOpen={onOpen} onAddToCase={onAddToCase} testId="still-result" /> : null}
+      {made ? (
+        <MadeItem made={made} grid={grid} onOpen={onOpen} onAddToCase={onAddToCase} testId="still-result" />
+      ) : null}
     </Section>
   );
 }

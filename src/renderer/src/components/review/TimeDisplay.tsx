@@ -6,14 +6,23 @@ import { Icon } from '../common/Icon';
 import { OffsetAssumedMark } from '../library/ItemMarks';
 import type { PlayerController, ShownFrame } from './playerController';
 import { useStore } from './store';
-import { formatMediaTime, frameNumberAt, frameNumberContaining, frameStartSec, wallTimeAt } from './timecode';
+import {
+  formatMediaTime,
+  frameNumberAt,
+  frameNumberContaining,
+  frameStartSec,
+  wallTimeAt,
+  type FrameGrid,
+} from './timecode';
 
 /** The frame on screen: its number and start time, from the decoder's report when there is one. */
-export function shownFrameOf(shown: ShownFrame, fps: number | null): { frame: number | null; sec: number } {
-  if (fps === null) return { frame: null, sec: shown.mediaTimeSec };
+export function shownFrameOf(shown: ShownFrame, grid: FrameGrid | null): { frame: number | null; sec: number } {
+  if (grid === null) return { frame: null, sec: shown.mediaTimeSec };
   const frame =
-    shown.source === 'frame' ? frameNumberAt(shown.mediaTimeSec, fps) : frameNumberContaining(shown.mediaTimeSec, fps);
-  return { frame, sec: shown.source === 'frame' ? shown.mediaTimeSec : frameStartSec(frame, fps) };
+    shown.source === 'frame'
+      ? frameNumberAt(shown.mediaTimeSec, grid)
+      : frameNumberContaining(shown.mediaTimeSec, grid);
+  return { frame, sec: shown.source === 'frame' ? shown.mediaTimeSec : frameStartSec(frame, grid) };
 }
 
 /**
@@ -24,7 +33,7 @@ export function shownFrameOf(shown: ShownFrame, fps: number | null): { frame: nu
 export function TimeDisplay({ controller, item }: { controller: PlayerController; item: ItemDetail }) {
   const { t } = useI18n();
   const shown = useStore(controller.shown);
-  const { frame, sec } = shownFrameOf(shown, controller.fps);
+  const { frame, sec } = shownFrameOf(shown, controller.grid);
   const media = formatMediaTime(sec);
   const wall = item.recordedAt ? wallTimeAt(item.recordedAt, sec) : null;
   const wallText = wall ? `${wall.text} ${wall.zone}` : null;

@@ -12,6 +12,7 @@ import { ReviewIcon } from './ReviewIcon';
 import type { InOut, TimelineView } from './reviewTypes';
 import { createStore } from './store';
 import { TagTrack } from './TagTrack';
+import type { FrameGrid } from './timecode';
 import { TimeRuler } from './TimeRuler';
 import { clampPxPerSec, fitPxPerSec, MAX_PX_PER_FRAME, maxPxPerSec } from './timelineScale';
 import { useShortcutText } from './useShortcutText';
@@ -25,7 +26,7 @@ export interface TimelineHandle {
 interface TimelineProps {
   controller: PlayerController;
   durationSec: number;
-  fps: number | null;
+  grid: FrameGrid | null;
   filmstrip: FilmstripIndex | null;
   filmstripState: FilmstripState;
   sheetUrl(sheet: number): string;
@@ -53,7 +54,8 @@ interface Zoom {
  * playhead moves by itself (Playhead), so playing re-renders none of this.
  */
 export function Timeline(props: TimelineProps) {
-  const { controller, durationSec, fps, handleRef } = props;
+  const { controller, durationSec, grid, handleRef } = props;
+  const fps = grid?.fps ?? null;
   const { t } = useI18n();
   const keys = useShortcutText();
   const scrollerRef = useRef<HTMLDivElement>(null);
@@ -230,7 +232,13 @@ export function Timeline(props: TimelineProps) {
           <Playhead controller={controller} pxPerSec={pxPerSec} scrollerRef={scrollerRef} />
         </div>
       </div>
-      <HoverPreview hover={hover} strip={props.filmstrip} sheetUrl={props.sheetUrl} fps={fps} viewportPx={viewportPx} />
+      <HoverPreview
+        hover={hover}
+        strip={props.filmstrip}
+        sheetUrl={props.sheetUrl}
+        grid={grid}
+        viewportPx={viewportPx}
+      />
     </div>
   );
 }

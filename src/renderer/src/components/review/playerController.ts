@@ -1,6 +1,6 @@
 import { createStore, type Store } from './store';
 import { neighbourKeyframe } from './timelineScale';
-import { frameNumberAt, frameNumberContaining, frameSeekSec, frameStartSec } from './timecode';
+import { frameNumberAt, frameNumberContaining, frameSeekSec, frameStartSec, type FrameGrid } from './timecode';
 
 /** The frame on screen: from `requestVideoFrameCallback` when it has reported, else estimated from the position. */
 export interface ShownFrame {
@@ -54,8 +54,8 @@ export class PlayerController {
   private initialSec: number | null;
 
   constructor(
-    /** Frames per second from ReviewInfo; null when the item has no video frames. */
-    readonly fps: number | null,
+    /** Where frames are (rate and first frame, from ReviewInfo); null when the item has no video frames. */
+    readonly grid: FrameGrid | null,
     /** Keyframe times (the filmstrip's tile times), ascending. */
     private keyframesSec: readonly number[],
     knownDurationSec: number | null,
@@ -159,7 +159,7 @@ export class PlayerController {
   /** Frame step: pauses, then shows the frame `delta` frames away from the one on screen. */
   stepFrames(delta: number): void {
     this.pause();
-    if (this.fps === null) {
+    if (this.grid === null) {
       this.seekTo(this.positionSec() + delta * FALLBACK_STEP_SEC);
       return;
     }
@@ -168,18 +168,18 @@ export class PlayerController {
 
   /** Arrow keys: by whole frames where frames are known, so the picture stays on a frame boundary. */
   seekBy(seconds: number): void {
-    if (this.fps === null) this.seekTo(this.positionSec() + seconds);
-    else this.seekFrame(this.currentFrame() + Math.round(seconds * this.fps));
+    if (this.grid === null) this.seekTo(this.positionSec() + seconds);
+    else this.seekFrame(this.currentFrame() + Math.round(seconds * this.grid.fps));
   }
 
   /** Timeline clicks, go-to, tag and marker jumps: the frame containing that time. */
   seekToTime(seconds: number): void {
-    if (this.fps === null) this.seekTo(seconds);
-    else this.seekFrame(frameNumberContaining(seconds, this.fps));
+    if (this.grid === null) this.seekTo(seconds);
+    else this.seekFrame(frameNumberContaining(seconds, this.grid));
   }
 
   seekToFrame(frame: number): void {
-    if (this.fps === null) return;
+    if (this.grid === null) return;
     this.seekFrame(frame);
   }
 
@@ -190,7 +190,7 @@ export class PlayerController {
 
   goToEnd(): void {
     this.pause();
-    if (this.fps === null) this.seekTo(this.state.get().durationSec);
+    if (this.grid === null) this.seekTo(this.state.get().durationSec);
     else this.seekFrame(this.lastFrame());
   }
 
@@ -198,8 +198,8 @@ export class PlayerController {
   jumpKeyframe(direction: -1 | 1): void {
     if (this.keyframesSec.length === 0) return;
     this.pause();
-    const here = this.fps === null ? this.positionSec() : frameStartSec(this.currentFrame(), this.fps);
-    const tolerance = this.fps === null ? 0.001 : 0.5 / this.fps;
+    const here = this.grid === null ? this.positionSec() : frameStartSec(this.currentFrame(), this.grid);
+    const tolerance = this.grid === null ? 0.001 : 0.5 / this.grid.fps;
     const target = neighbourKeyframe(this.keyframesSec, here, tolerance, direction);
     if (target !== null) this.seekToTime(target);
   }
@@ -212,18 +212,18 @@ export class PlayerController {
 
   /** The frame on screen (or the one a running seek is going to). */
   currentFrame(): number {
-    if (this.fps === null) return 0;
+    if (this.grid === null) return 0;
     if (this.targetFrame !== null) return this.targetFrame;
     const shown = this.shown.get();
     return shown.source === 'frame'
-      ? frameNumberAt(shown.mediaTimeSec, this.fps)
-      : frameNumberContaining(shown.mediaTimeSec, this.fps);
+      ? frameNumberAt(shown.mediaTimeSec, this.grid)
+      : frameNumberContaining(shown.mediaTimeSec, this.grid);
   }
 
   /** Media time of the frame on screen: its start, which is what in/out points, markers and stills use. */
   currentFrameTimeSec(): number {
-    if (this.fps === null) return this.positionSec();
-    return frameStartSec(this.currentFrame(), this.fps);
+    if (this.grid === null) return this.positionSec();
+    return frameStartSec(this.currentFrame(), this.grid);
   }
 
   /** Where the playhead goes: the moving position while playing, else the frame being shown. */
@@ -235,8 +235,9 @@ export class PlayerController {
   }
 
   lastFrame(): number {
-    if (this.fps === null) return 0;
-    return Math.max(0, Math.ceil(this.state.get().durationSec * this.fps - 1e-6) - 1);
+    if (this.grid === null) return 0;
+    const { fps, originSec } = this.grid;
+    return Math.max(0, Math.ceil((this.state.get().durationSec - originSec) * fps - 1e-6) - 1);
   }
 
   private playForward(rate: number): void {
@@ -254,11 +255,11 @@ export class PlayerController {
   }
 
   private seekFrame(frame: number): void {
-    if (this.fps === null) return;
+    if (this.grid === null) return;
     const clamped = Math.min(Math.max(0, frame), this.lastFrame());
     this.targetFrame = clamped;
     this.confirm = { frame: clamped, corrected: false };
-    this.seekTo(frameSeekSec(clamped, this.fps));
+    this.seekTo(frameSeekSec(clamped, this.grid));
   }
 
   private seekTo(seconds: number): void {
@@ -309,18 +310,18 @@ export class PlayerController {
   private confirmStep(): void {
     const confirm = this.confirm;
     const video = this.video;
-    if (!confirm || !video || this.fps === null || this.seekInFlight) return;
+    if (!confirm || !video || this.grid === null || this.seekInFlight) return;
     if (this.settledReports === this.settledAtSeekStart || !this.lastReportSettled) return;
     const shown = this.shown.get();
     if (shown.source !== 'frame') return;
-    const shownFrame = frameNumberAt(shown.mediaTimeSec, this.fps);
+    const shownFrame = frameNumberAt(shown.mediaTimeSec, this.grid);
     if (shownFrame === confirm.frame || confirm.corrected) {
       this.confirm = null;
       return;
     }
     confirm.corrected = true;
     this.targetFrame = confirm.frame;
-    this.seekTo(video.currentTime + (confirm.frame - shownFrame) / this.fps);
+    this.seekTo(video.currentTime + (confirm.frame - shownFrame) / this.grid.fps);
   }
 
   private publishPosition(seconds: number): void {

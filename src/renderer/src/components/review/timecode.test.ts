@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatMediaTime, frameNumberAt, frameNumberContaining, frameSeekSec, parseGoTo, wallTimeAt } from './timecode';
+import {
+  formatMediaTime,
+  frameNumberAt,
+  frameNumberContaining,
+  frameSeekSec,
+  frameStartSec,
+  parseGoTo,
+  wallTimeAt,
+} from './timecode';
 
 describe('media time and frames', () => {
   it('writes hh:mm:ss.mmm with hours always present', () => {
@@ -9,16 +17,28 @@ describe('media time and frames', () => {
     expect(formatMediaTime(3723.5)).toBe('01:02:03.500');
   });
 
+  const pal = { fps: 25, originSec: 0 };
   it("numbers a frame from its own time, even a hair under it as Chromium's microseconds give it", () => {
-    expect(frameNumberAt(4.04, 25)).toBe(101);
-    expect(frameNumberAt(0.039999, 25)).toBe(1);
-    expect(frameNumberAt((1001 * 57) / 30000, 30000 / 1001)).toBe(57);
+    expect(frameNumberAt(4.04, pal)).toBe(101);
+    expect(frameNumberAt(0.039999, pal)).toBe(1);
+    expect(frameNumberAt((1001 * 57) / 30000, { fps: 30000 / 1001, originSec: 0 })).toBe(57);
   });
 
   it('finds the frame shown at a position inside it, and seeks to the middle of a frame', () => {
-    expect(frameNumberContaining(0.12, 25)).toBe(3);
-    expect(frameNumberContaining(0.159, 25)).toBe(3);
-    expect(frameNumberContaining(frameSeekSec(250, 25), 25)).toBe(250);
+    expect(frameNumberContaining(0.12, pal)).toBe(3);
+    expect(frameNumberContaining(0.159, pal)).toBe(3);
+    expect(frameNumberContaining(frameSeekSec(250, pal), pal)).toBe(250);
+  });
+
+  it('counts frames from the first frame when the video starts after the container (MPEG-TS)', () => {
+    // The first frame at 23.222 ms; a proxy's edit list rounds that to whole milliseconds.
+    const ts = { fps: 25, originSec: 0.023222 };
+    expect(frameStartSec(6, ts)).toBeCloseTo(0.263222, 9);
+    expect(frameNumberAt(0.263222, ts)).toBe(6);
+    expect(frameNumberAt(0.263, ts)).toBe(6);
+    expect(frameNumberContaining(0.3, ts)).toBe(6);
+    expect(frameNumberContaining(0.01, ts)).toBe(0);
+    expect(frameNumberContaining(frameSeekSec(6, ts), ts)).toBe(6);
   });
 });
 

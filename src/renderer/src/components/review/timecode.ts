@@ -1,8 +1,15 @@
 /**
  * Media time, frame numbers and wall-clock time of the frame on screen. Media time is the
  * presentation time in seconds as `<video>.currentTime` and `requestVideoFrameCallback` report it;
- * frame n of a constant-rate recording is shown from n/fps to (n+1)/fps.
+ * frame n of a constant-rate recording is shown from origin + n/fps to origin + (n+1)/fps, where
+ * the origin is the first frame's time (0 unless another stream starts first, as in MPEG-TS).
  */
+
+/** The frames of a constant-rate recording: frame n is shown from `originSec + n / fps`. */
+export interface FrameGrid {
+  fps: number;
+  originSec: number;
+}
 
 /** `hh:mm:ss.mmm`; hours are never dropped, so every time in the workspace reads the same way. */
 export function formatMediaTime(seconds: number): string {
@@ -16,29 +23,29 @@ export function formatMediaTime(seconds: number): string {
 }
 
 /** The number of the frame whose presentation time this is (a frame's own time rounds to itself). */
-export function frameNumberAt(mediaTimeSec: number, fps: number): number {
-  return Math.max(0, Math.round(mediaTimeSec * fps));
+export function frameNumberAt(mediaTimeSec: number, grid: FrameGrid): number {
+  return Math.max(0, Math.round((mediaTimeSec - grid.originSec) * grid.fps));
 }
 
 /**
  * The frame shown at a playback position (`currentTime` lies anywhere inside a frame's interval).
  * The small allowance absorbs times such as 0.12 that are a hair under 3/25 in binary.
  */
-export function frameNumberContaining(positionSec: number, fps: number): number {
-  return Math.max(0, Math.floor(positionSec * fps + 1e-6));
+export function frameNumberContaining(positionSec: number, grid: FrameGrid): number {
+  return Math.max(0, Math.floor((positionSec - grid.originSec) * grid.fps + 1e-6));
 }
 
 /** Start of frame n on the media timeline. */
-export function frameStartSec(frame: number, fps: number): number {
-  return frame / fps;
+export function frameStartSec(frame: number, grid: FrameGrid): number {
+  return grid.originSec + frame / grid.fps;
 }
 
 /**
  * Where to seek so that frame n is shown: its middle, far from both edges, because Chromium keeps
  * times in whole microseconds and a seek to the exact start can land on the frame before.
  */
-export function frameSeekSec(frame: number, fps: number): number {
-  return (frame + 0.5) / fps;
+export function frameSeekSec(frame: number, grid: FrameGrid): number {
+  return grid.originSec + (frame + 0.5) / grid.fps;
 }
 
 export interface WallTime {
