@@ -83,7 +83,8 @@ export class PlayerController {
     };
     const onSeeked = () => this.onSeeked();
     const onPause = () => {
-      if (!this.reverse) this.patchState({ rate: 0 });
+      // The event is queued: a key that started playing again since (input runs first) wins.
+      if (!this.reverse && video.paused) this.patchState({ rate: 0 });
     };
     const onEnded = () => this.patchState({ rate: 0 });
     const onTimeUpdate = () => {
