@@ -28,6 +28,7 @@ export const ERROR_CATALOGUE = {
   'item.notRecording': 400,
   'clip.range': 400,
   'clip.openGop': 422,
+  'clip.untimed': 422,
   'clip.cancelled': 409,
   'clip.failed': 422,
   'clip.busy': 409,

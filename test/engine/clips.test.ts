@@ -314,6 +314,37 @@ describe('open GOP (many cameras, and HEVC phones)', () => {
   });
 });
 
+describe("a recording that does not time every frame (a DVR's MPEG program stream)", () => {
+  it('refuses clips and stills in plain words, before cutting, keeping nothing', async () => {
+    const dir = join(dirname(station.dataDir), 'dvr');
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, 'dvr.mpg');
+    const input = [
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=320x240:rate=25:duration=6',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=duration=6',
+    ];
+    const mpeg2 = ['-c:v', 'mpeg2video', '-g', '12', '-bf', '2', '-c:a', 'mp2', '-f', 'vob'];
+    await runProcess(tools.ffmpeg.path, ['-nostdin', '-v', 'error', ...input, ...mpeg2, file]);
+    const record = await station.importAndWait([file]);
+    const itemId = record.files[0]!.itemId!;
+    const before = await allCustody();
+    for (const mode of ['lossless', 'exact'] as const) {
+      const request = { itemId, fromSec: 2.3, toSec: 3.5, mode };
+      expect(await codeOf(station.call('clips.plan', request))).toBe('clip.untimed');
+      expect(await codeOf(station.call('clips.create', { ...request, jobId: jobId() }))).toBe('clip.untimed');
+    }
+    expect(await codeOf(station.call('stills.create', { itemId, atSec: 3.3 }))).toBe('clip.untimed');
+    expect(await allCustody()).toHaveLength(before.length);
+    expect(await tmpNames()).toEqual([]);
+  });
+});
+
 describe('clips.cancel', () => {
   it('answers job.notFound for a job that is not running', async () => {
     expect(await codeOf(station.call('clips.cancel', { jobId: 'no-such-job' }))).toBe('job.notFound');

@@ -33,11 +33,11 @@ export interface ClipRequest {
   mode: ClipMode;
 }
 
-export type ClipRangeReason = 'noVideo' | 'outside' | 'empty' | 'invalid' | 'openGop';
+export type ClipRangeReason = 'noVideo' | 'outside' | 'empty' | 'invalid' | 'openGop' | 'untimed';
 
 /**
  * The range cannot be cut: no video, starts past the end, holds no frame, or is backwards; or (for
- * a lossless clip) the keyframe it would start on is open.
+ * a lossless clip) the keyframe it would start on is open; or some frames carry no time.
  */
 export class ClipRangeError extends Error {
   constructor(
@@ -177,6 +177,7 @@ export function computeClipPlan(
 ): ClipPlan | null {
   const tb = video.timeBase;
   const media = (pts: number) => ticksToSec(pts, tb) - source.startSec;
+  assertEveryFrameTimed(list.packets);
   const frames: Frame[] = list.packets.flatMap((packet, order) =>
     packet.pts === null ? [] : [{ pts: packet.pts, order, packet }],
   );
@@ -360,4 +361,14 @@ function minBy<T>(items: T[], key: (item: T) => number): T | undefined {
 
 function round6(n: number): number {
   return Math.round(n * 1e6) / 1e6;
+}
+
+/**
+ * Frames are placed by their presentation times. Some containers leave them out on some packets
+ * (an MPEG program stream from a DVR times only the packets that start a PES); which frame such a
+ * packet shows is then only a guess of the demuxer's, so nothing is cut or taken from it.
+ */
+export function assertEveryFrameTimed(packets: readonly { pts: number | null }[]): void {
+  const untimed = packets.filter((p) => p.pts === null).length;
+  if (untimed > 0) throw new ClipRangeError('untimed', `${untimed} of ${packets.length} video packets carry no time`);
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../engineApi';
 import type { MediaTools } from './binaries';
-import { ClipRangeError } from './clipPlan';
+import { assertEveryFrameTimed, ClipRangeError } from './clipPlan';
 import { formatSecondsForFfmpeg as sec, runFfmpegToFile, type FfmpegFile } from './ffmpegFile';
 import { decodeSeekSec, hasNoIndex } from './inputSeek';
 import { findMainVideo, probeSource, readVideoPackets, ticksToSec } from './packets';
@@ -59,6 +59,7 @@ export async function makeStill(
       { fromSec, toSec: request.atSec + 1 },
       opts,
     );
+    assertEveryFrameTimed(packets);
     const times = packets.flatMap((p) => (p.pts === null ? [] : [p.pts])).sort((a, b) => a - b);
     const last = times.at(-1);
     if (last === undefined) throw new ClipRangeError('outside', `no frame at ${request.atSec} s`);

@@ -49,10 +49,11 @@ export function cutFailure(
     log.info(`${kind} cancelled; nothing was kept`, about);
     return new AppError('clip.cancelled');
   }
-  if (error instanceof ClipRangeError)
-    return error.reason === 'openGop'
-      ? new AppError('clip.openGop')
-      : new AppError('clip.range', { reason: error.reason });
+  if (error instanceof ClipRangeError) {
+    if (error.reason === 'openGop') return new AppError('clip.openGop');
+    if (error.reason === 'untimed') return new AppError('clip.untimed');
+    return new AppError('clip.range', { reason: error.reason });
+  }
   const failed = kind === 'clip' ? 'clip.failed' : 'still.failed';
   if (error instanceof ProcessError) {
     log.error(`${kind} failed: ${error.message}`, {

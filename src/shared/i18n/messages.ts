@@ -33,6 +33,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'clip.range': 'The chosen range is outside the recording or holds no frame. Move the in and out points.',
     'clip.openGop':
       'A lossless clip cannot be cut from this recording: its keyframes are open (the frames just after a keyframe are built from the group before it), so a copy would start with broken frames. Cut an exact clip instead.',
+    'clip.untimed':
+      'This recording does not give every frame a time (a DVR’s MPEG program stream, for instance), so a clip or still cannot be placed on exact frames. The original is unchanged.',
     'clip.cancelled': 'The clip was cancelled. Nothing was saved.',
     'clip.failed':
       'The clip could not be made from this recording. The original is unchanged; see the station log for details.',
@@ -84,6 +86,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'clip.range': '所选区间超出录像范围或不含任何帧，请调整入点和出点。',
     'clip.openGop':
       '无法从此录像无损剪辑：其关键帧为开放式（关键帧之后的帧依赖前一组画面），直接复制会以损坏的画面开头。请改用精确剪辑。',
+    'clip.untimed':
+      '此录像并非每一帧都带有时间（例如硬盘录像机的 MPEG 节目流），无法在准确的帧上剪辑或截图。原始文件未被改动。',
     'clip.cancelled': '剪辑已取消，未保存任何内容。',
     'clip.failed': '无法从此录像制作剪辑。原始文件未改动，详情见工作站日志。',
     'clip.busy': '具有相同任务编号的剪辑正在制作中。',
