@@ -147,16 +147,9 @@ export function buildExactArgs(src: string, plan: ClipPlan): ClipArgs {
           ...['-c:a', EXACT_AUDIO.codec, '-b:a', EXACT_AUDIO.bitrate],
         ]
       : [];
+  const inputSeekSec = decodeSeekSec(plan.source.formatName, plan.cut.seekSec, plan.keyframeSec);
   const args = [
-    ...[
-      '-noaccurate_seek',
-      '-noautorotate',
-      '-ss',
-      sec(decodeSeekSec(plan.source.formatName, plan.cut.seekSec, plan.keyframeSec)),
-      '-i',
-      src,
-      '-copyts',
-    ],
+    ...['-noaccurate_seek', '-noautorotate', '-ss', sec(inputSeekSec), '-i', src, '-copyts'],
     ...['-map', `0:${video.index}`, ...audio.flatMap((s) => ['-map', `0:${s.index}`])],
     ...['-vf', videoFilters.join(',')],
     ...frameTiming(timeBase, frameStep),
