@@ -92,6 +92,8 @@ export interface ClipPlan {
 export interface PlanOptions {
   signal?: AbortSignal;
   log?: Logger;
+  /** The recording's streams when already known (`probeSource`): only packets are read then. */
+  source?: SourceInfo;
 }
 
 /** Two times closer than this are the same instant (well below any frame interval). */
@@ -122,16 +124,19 @@ export async function planClip(
   // First look: streams and packets in one ffprobe run, on the file's own clock, as the start of
   // the container is not known yet; read again in media time only when it is far from 0.
   const around = windowAround(request, FIRST_MARGIN_SEC);
-  const first = await probeWithPackets(tools, src, [readInterval(around.fromSec, around.toSec)], opts);
-  const source = first.source;
+  const first = opts.source
+    ? null
+    : await probeWithPackets(tools, src, [readInterval(around.fromSec, around.toSec)], opts);
+  const source = opts.source ?? first?.source;
+  if (!source) throw new Error('no stream facts for the recording');
   const video = findMainVideo(source);
   if (!video) throw new ClipRangeError('noVideo', 'the recording has no video stream');
-  const firstFits = Math.abs(source.startSec) <= FIRST_MARGIN_SEC / 2;
+  const firstFits = first !== null && Math.abs(source.startSec) <= FIRST_MARGIN_SEC / 2;
   for (let margin = FIRST_MARGIN_SEC; ; margin *= 4) {
     const window = windowAround(request, margin);
     const packets =
       margin === FIRST_MARGIN_SEC && firstFits
-        ? (first.packets.get(video.index) ?? [])
+        ? (first?.packets.get(video.index) ?? [])
         : await readVideoPackets(tools, src, source, video.index, window, opts);
     const end = source.durationSec;
     const list = {

@@ -3,7 +3,7 @@ import type { MediaTools } from './binaries';
 import { assertEveryFrameTimed, ClipRangeError } from './clipPlan';
 import { formatSecondsForFfmpeg as sec, runFfmpegToFile, type FfmpegFile } from './ffmpegFile';
 import { decodeSeekSec, hasNoIndex } from './inputSeek';
-import { findMainVideo, probeSource, readVideoPackets, ticksToSec } from './packets';
+import { findMainVideo, probeSource, readVideoPackets, ticksToSec, type SourceInfo } from './packets';
 
 /**
  * A still: the frame on screen at a media time, as a lossless PNG at the stored resolution, turned
@@ -19,6 +19,8 @@ export interface StillRequest {
 export interface StillOptions {
   signal?: AbortSignal;
   log?: Logger;
+  /** The recording's streams when already known (`probeSource`). */
+  source?: SourceInfo;
 }
 
 export interface StillResult extends FfmpegFile {
@@ -42,7 +44,7 @@ export async function makeStill(
   request: StillRequest,
   opts: StillOptions = {},
 ): Promise<StillResult> {
-  const source = await probeSource(tools, src, opts);
+  const source = opts.source ?? (await probeSource(tools, src, opts));
   const video = findMainVideo(source);
   if (!video) throw new ClipRangeError('noVideo', 'the recording has no video stream');
   const media = (pts: number) => ticksToSec(pts, video.timeBase) - source.startSec;

@@ -9,7 +9,7 @@ import { planClip, type ClipPlan } from '../media/clipPlan';
 import type { ProbeResult } from '../media/probeMedia';
 import type { HashResult } from '../store/hashCopy';
 import { evidencePath } from '../store/layout';
-import { cutFailure, sourceRecording, type CutContext } from './cutContext';
+import { cutFailure, sourceInfoOf, sourceRecording, type CutContext } from './cutContext';
 import { clipName, withoutDataDir } from './madeItemMedia';
 import { probeMadeFile, storeAndRecord } from './storeAndRecord';
 
@@ -48,7 +48,8 @@ export async function planClipOf(ctx: CutContext, input: Omit<ClipInput, 'jobId'
   // Nothing cancels a plan but the engine closing (which ends every child process).
   const signal = new AbortController().signal;
   try {
-    return await planClip(ctx.tools, evidencePath(ctx.layout, source.sha256), input, { log: ctx.log });
+    const info = await sourceInfoOf(ctx, source);
+    return await planClip(ctx.tools, evidencePath(ctx.layout, source.sha256), input, { log: ctx.log, source: info });
   } catch (error) {
     throw cutFailure(error, 'clip', signal, ctx.log, { ...input });
   }
@@ -81,7 +82,11 @@ export async function createClip(
   const started = performance.now();
   try {
     const src = evidencePath(ctx.layout, source.sha256);
-    const plan = await planClip(ctx.tools, src, input, { signal, log: ctx.log });
+    const plan = await planClip(ctx.tools, src, input, {
+      signal,
+      log: ctx.log,
+      source: await sourceInfoOf(ctx, source),
+    });
     await ensureFreeSpace(ctx.layout.tmpDir, neededBytes(source, plan), 'store.insufficientSpace');
     out = join(ctx.layout.tmpDir, `clip-${randomBytes(8).toString('hex')}${plan.extension}`);
     let reported = 0;

@@ -7,7 +7,7 @@ import { ensureFreeSpace } from '../import/freeSpace';
 import { findItemIdBySha } from '../library/itemsRepo';
 import { makeStill } from '../media/still';
 import { evidencePath } from '../store/layout';
-import { cutFailure, sourceRecording, type CutContext } from './cutContext';
+import { cutFailure, sourceInfoOf, sourceRecording, type CutContext } from './cutContext';
 import { stillName, withoutDataDir } from './madeItemMedia';
 import { storeAndRecord } from './storeAndRecord';
 
@@ -40,10 +40,7 @@ export async function createStill(
       evidencePath(ctx.layout, source.sha256),
       out,
       { atSec: input.atSec },
-      {
-        signal,
-        log: ctx.log,
-      },
+      { signal, log: ctx.log, source: await sourceInfoOf(ctx, source) },
     );
     const { path: _path, ...made } = still;
     const provenance = withoutDataDir(

@@ -4,12 +4,14 @@ import type { Logger } from '../engineApi';
 import { getItemRow, type ItemRow } from '../library/itemsRepo';
 import type { MediaTools } from '../media/binaries';
 import { ClipRangeError } from '../media/clipPlan';
+import { probeSource, type SourceInfo } from '../media/packets';
 import { ProcessAbortedError, ProcessError } from '../media/runProcess';
 import { HashCopyAbortedError, type HashCopier } from '../store/hashCopy';
-import type { StationLayout } from '../store/layout';
+import { evidencePath, type StationLayout } from '../store/layout';
 import { StoreFileError } from '../store/placeInStore';
 import type { CutJobs } from './cutJobs';
 import type { RecordCustody } from './recordMadeItem';
+import type { SourceCache } from './sourceCache';
 
 /** What cutting a clip or taking a still works with; built once by `ReviewDesk`. */
 export interface CutContext {
@@ -22,6 +24,17 @@ export interface CutContext {
   copier: HashCopier;
   jobs: CutJobs;
   record: RecordCustody;
+  /** What ffprobe said of each stored recording's streams (stored files never change). */
+  sources: SourceCache;
+}
+
+/**
+ * The streams of a stored recording, probed once per engine. Shared by whoever asks, so no one
+ * caller's cancel ends it (it is one short ffprobe run).
+ */
+export function sourceInfoOf(ctx: CutContext, row: ItemRow): Promise<SourceInfo> {
+  const file = evidencePath(ctx.layout, row.sha256);
+  return ctx.sources.get(row.sha256, () => probeSource(ctx.tools, file, { log: ctx.log }));
 }
 
 /** The item a clip or still is made from: a recording with video that ffprobe could read. */

@@ -7,13 +7,14 @@ import type { Logger } from '../engineApi';
 import { findItemIdBySha, getItemRow } from '../library/itemsRepo';
 import type { MediaTools } from '../media/binaries';
 import { HashCopier } from '../store/hashCopy';
-import { evidencePath, type StationLayout } from '../store/layout';
+import type { StationLayout } from '../store/layout';
 import { createClip, planClipOf, planForClient, type ClipInput } from './createClip';
 import { createStill } from './createStill';
-import type { CutContext } from './cutContext';
+import { sourceInfoOf, type CutContext } from './cutContext';
 import { CutJobs } from './cutJobs';
 import type { RecordCustody } from './recordMadeItem';
 import { readReviewInfo } from './reviewInfo';
+import { SourceCache } from './sourceCache';
 import { videoStartOf } from './videoStart';
 import { ViewLog } from './viewLog';
 
@@ -55,6 +56,7 @@ export class ReviewDesk {
       copier: this.copier,
       jobs: this.jobs,
       record: opts.record,
+      sources: new SourceCache(),
     };
   }
 
@@ -69,10 +71,18 @@ export class ReviewDesk {
   async open(itemId: string, account: string): Promise<ReviewInfo> {
     const row = getItemRow(this.opts.db, itemId);
     if (!row) throw new AppError('item.notFound', { id: itemId });
-    const videoStartSec =
-      row.kind === 'video' && row.status === 'ok'
-        ? await videoStartOf(this.opts.tools, evidencePath(this.opts.layout, row.sha256), this.opts.log)
-        : 0;
+    let videoStartSec = 0;
+    if (row.kind === 'video' && row.status === 'ok') {
+      try {
+        videoStartSec = videoStartOf(await sourceInfoOf(this.ctx, row));
+      } catch (error) {
+        // The workspace still opens; frame numbers then count from the container's start.
+        this.opts.log.warn('could not read where the video starts', {
+          itemId,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
     this.noteView(itemId, account, { via: 'review' });
     return readReviewInfo(this.opts.db, itemId, videoStartSec);
   }
