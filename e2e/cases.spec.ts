@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Locator, Page } from '@playwright/test';
 import { generateMediaFixtures, locateNpmFfmpeg } from '../test/fixtures/generateMedia';
-import { importThroughDialog, setUpFirstAdmin } from './support/stationSteps';
+import { importThroughDialog, setUpFirstAdmin, signIn } from './support/stationSteps';
 import { expect, openStation, saveScreenshot, test } from './support/webHost';
 
 /**
@@ -399,11 +399,7 @@ test('cases: create, add evidence, time axis, removal, taxonomy versions, number
   const reviewer = { name: 'reviewer1', password: 'another long password' };
   await callStation(page, 'accounts.create', { ...reviewer, displayName: '张三', role: 'reviewer' });
   await page.getByTestId('sign-out').click();
-  const signIn = page.getByTestId('sign-in-screen');
-  await signIn.getByTestId('sign-in-name').fill(reviewer.name);
-  await signIn.getByTestId('sign-in-password').fill(reviewer.password);
-  await signIn.getByTestId('sign-in-submit').click();
-  await expect(page.getByTestId('top-bar')).toBeVisible();
+  await signIn(page, reviewer);
   await expect(page.getByTestId('nav-taxonomy')).toHaveCount(0);
   await page.goto(`${webHost.baseURL}/#/taxonomy`);
   await expect(editor).toHaveAttribute('data-admin', 'false');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { generateMediaFixtures, type FixtureName, type MediaFixtures } from '../test/fixtures/generateMedia';
 import { expect, openStation, saveScreenshot, test } from './support/webHost';
+import { signIn } from './support/stationSteps';
 
 /**
  * The acceptance path of the library through the real web host and Chromium: first-run setup,
@@ -88,15 +89,15 @@ test('setup, import, thumbnails and metadata, duplicate import, language switch'
 
   // Sign out and back in; a wrong password is refused with a translated message.
   await page.getByTestId('sign-out').click();
-  const signIn = page.getByTestId('sign-in-screen');
-  await expect(signIn).toBeVisible();
-  await signIn.getByTestId('sign-in-name').fill(ADMIN.name);
-  await signIn.getByTestId('sign-in-password').fill('wrong password');
-  await signIn.getByTestId('sign-in-submit').click();
-  await expect(signIn.getByTestId('error-banner')).toHaveAttribute('data-error-code', 'auth.invalid');
-  await signIn.getByTestId('sign-in-password').fill(ADMIN.password);
+  const signInForm = page.getByTestId('sign-in-screen');
+  await expect(signInForm).toBeVisible();
+  await signInForm.getByTestId('sign-in-name').fill(ADMIN.name);
+  await signInForm.getByTestId('sign-in-password').fill('wrong password');
+  await signInForm.getByTestId('sign-in-submit').click();
+  await expect(signInForm.getByTestId('error-banner')).toHaveAttribute('data-error-code', 'auth.invalid');
+  await signInForm.getByTestId('sign-in-password').fill(ADMIN.password);
   await saveScreenshot(page, '03-sign-in');
-  await signIn.getByTestId('sign-in-submit').click();
+  await signInForm.getByTestId('sign-in-submit').click();
   await expect(page.getByTestId('library-empty')).toBeVisible();
 
   // Import the camera folder by typing its path.
@@ -221,10 +222,7 @@ test('time correction, accounts, and drag-and-drop in a plain browser', async ({
   // Relies on the first test: the station is set up and the camera folder imported.
   await page.setViewportSize({ width: 1600, height: 960 });
   await openStation(page, webHost);
-  const signIn = page.getByTestId('sign-in-screen');
-  await signIn.getByTestId('sign-in-name').fill(ADMIN.name);
-  await signIn.getByTestId('sign-in-password').fill(ADMIN.password);
-  await signIn.getByTestId('sign-in-submit').click();
+  await signIn(page, ADMIN);
 
   // Correct the body-cam clip's recorded time: logged, the original kept and shown.
   await page.getByTestId('library-card').filter({ hasText: 'DSJ-A8_012345' }).click();

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
 import { generateMediaFixtures, locateNpmFfmpeg } from '../test/fixtures/generateMedia';
 import { decodeRgbFrameAt, decodeRgbImage } from '../test/support/mediaFrames';
-import { importThroughDialog, setUpFirstAdmin } from './support/stationSteps';
+import { importThroughDialog, setUpFirstAdmin, signIn } from './support/stationSteps';
 import { expect, openStation, saveScreenshot, test } from './support/webHost';
 
 /**
@@ -361,10 +361,7 @@ test('a recording Chromium cannot decode plays through its proxy, marked as such
   page.on('pageerror', (error) => errors.push(error.message));
   await page.setViewportSize({ width: 1600, height: 960 });
   await openStation(page, webHost);
-  const signIn = page.getByTestId('sign-in-screen');
-  await signIn.getByTestId('sign-in-name').fill(ADMIN.name);
-  await signIn.getByTestId('sign-in-password').fill(ADMIN.password);
-  await signIn.getByTestId('sign-in-submit').click();
+  await signIn(page, ADMIN);
 
   const fixtures = await generateMediaFixtures(MEDIA_CACHE);
   const hevcDir = join(cameraRoot, 'HEVC');
@@ -412,10 +409,7 @@ test('an MPEG-TS recording, whose picture starts after its sound, numbers frames
   page.on('pageerror', (error) => errors.push(error.message));
   await page.setViewportSize({ width: 1600, height: 960 });
   await openStation(page, webHost);
-  const signIn = page.getByTestId('sign-in-screen');
-  await signIn.getByTestId('sign-in-name').fill(ADMIN.name);
-  await signIn.getByTestId('sign-in-password').fill(ADMIN.password);
-  await signIn.getByTestId('sign-in-submit').click();
+  await signIn(page, ADMIN);
 
   // The review fixture's frames remuxed into MPEG-TS: the muxer starts the AAC priming first, so
   // frame 0 is shown 21.333 ms into the recording. Chromium plays it through its proxy.

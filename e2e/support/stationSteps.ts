@@ -19,6 +19,15 @@ export async function setUpFirstAdmin(page: Page, admin: TestAdmin): Promise<voi
   await expect(page.getByTestId('top-bar')).toBeVisible();
 }
 
+/** Fills the sign-in screen with an account's name and password and waits for the signed-in station. */
+export async function signIn(page: Page, account: { name: string; password: string }): Promise<void> {
+  const form = page.getByTestId('sign-in-screen');
+  await form.getByTestId('sign-in-name').fill(account.name);
+  await form.getByTestId('sign-in-password').fill(account.password);
+  await form.getByTestId('sign-in-submit').click();
+  await expect(page.getByTestId('top-bar')).toBeVisible();
+}
+
 /**
  * Imports the folder at `path` through the import dialog's path field, waits for the record to
  * list `imported` files as imported, and closes the dialog.
