@@ -7,7 +7,7 @@ import type { Page } from '@playwright/test';
 import { generateMediaFixtures, locateNpmFfmpeg } from '../test/fixtures/generateMedia';
 import { decodeRgbFrameAt, decodeRgbImage } from '../test/support/mediaFrames';
 import { importThroughDialog, setUpFirstAdmin, signIn } from './support/stationSteps';
-import { expect, openStation, saveScreenshot, test } from './support/webHost';
+import { expect, openStation, saveScreenshot, test, type WebHostInfo } from './support/webHost';
 
 /**
  * The review workspace driven as a reviewer drives it, with the keyboard, through the real web
@@ -92,6 +92,19 @@ async function hashPicture(page: Page): Promise<string> {
     }
     return (hash >>> 0).toString(16);
   });
+}
+
+/**
+ * The tests after the first rely on it: the station is set up. Opens it signed in as the admin,
+ * at the screenshot size; returns the page errors seen from then on.
+ */
+async function signInAgain(page: Page, webHost: WebHostInfo): Promise<string[]> {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.setViewportSize({ width: 1600, height: 960 });
+  await openStation(page, webHost);
+  await signIn(page, ADMIN);
+  return errors;
 }
 
 async function goTo(page: Page, text: string): Promise<void> {
@@ -355,13 +368,8 @@ test('a recording Chromium cannot decode plays through its proxy, marked as such
   page,
   webHost,
 }) => {
-  // Relies on the first test: the station is set up.
   test.setTimeout(180_000);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.setViewportSize({ width: 1600, height: 960 });
-  await openStation(page, webHost);
-  await signIn(page, ADMIN);
+  const errors = await signInAgain(page, webHost);
 
   const fixtures = await generateMediaFixtures(MEDIA_CACHE);
   const hevcDir = join(cameraRoot, 'HEVC');
@@ -403,13 +411,8 @@ test('an MPEG-TS recording, whose picture starts after its sound, numbers frames
   page,
   webHost,
 }) => {
-  // Relies on the first test: the station is set up.
   test.setTimeout(180_000);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.setViewportSize({ width: 1600, height: 960 });
-  await openStation(page, webHost);
-  await signIn(page, ADMIN);
+  const errors = await signInAgain(page, webHost);
 
   // The review fixture's frames remuxed into MPEG-TS: the muxer starts the AAC priming first, so
   // frame 0 is shown 21.333 ms into the recording. Chromium plays it through its proxy.
