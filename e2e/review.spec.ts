@@ -107,6 +107,13 @@ async function signInAgain(page: Page, webHost: WebHostInfo): Promise<string[]> 
   return errors;
 }
 
+/** Imports the one recording in `dir` and opens it in the review workspace. */
+async function importAndOpen(page: Page, dir: string, name: string): Promise<void> {
+  await importThroughDialog(page, dir, 1);
+  await page.getByTestId('library-card').filter({ hasText: name }).click();
+  await page.getByTestId('open-review').click();
+}
+
 async function goTo(page: Page, text: string): Promise<void> {
   await page.keyboard.press('KeyG');
   const dialog = page.getByTestId('goto-dialog');
@@ -375,10 +382,7 @@ test('a recording Chromium cannot decode plays through its proxy, marked as such
   const hevcDir = join(cameraRoot, 'HEVC');
   await mkdir(hevcDir, { recursive: true });
   await copyFile(fixtures.hevc, join(hevcDir, 'hevc.mp4'));
-  await importThroughDialog(page, hevcDir, 1);
-
-  await page.getByTestId('library-card').filter({ hasText: 'hevc.mp4' }).click();
-  await page.getByTestId('open-review').click();
+  await importAndOpen(page, hevcDir, 'hevc.mp4');
   // Opened while the proxy may still be in the making: the workspace switches to it when it is ready.
   const playback = page.getByTestId('review-playback');
   await expect(playback).toHaveAttribute('data-playback', /pending|proxy/);
@@ -423,9 +427,7 @@ test('an MPEG-TS recording, whose picture starts after its sound, numbers frames
     ...['-nostdin', '-hide_banner', '-v', 'error', '-y', '-i', fixtures.review, '-c', 'copy'],
     ...['-f', 'mpegts', join(tsDir, 'camera.ts')],
   ]);
-  await importThroughDialog(page, tsDir, 1);
-  await page.getByTestId('library-card').filter({ hasText: 'camera.ts' }).click();
-  await page.getByTestId('open-review').click();
+  await importAndOpen(page, tsDir, 'camera.ts');
   await expect(page.getByTestId('review-playback')).toHaveAttribute('data-playback', 'proxy', { timeout: 120_000 });
   await expect
     .poll(() => page.getByTestId('review-video').evaluate((v: HTMLVideoElement) => v.readyState))
