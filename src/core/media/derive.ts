@@ -1,6 +1,6 @@
 import type { Logger } from '../engineApi';
 import type { MediaTools } from './binaries';
-import { runFfmpegToFile, type FfmpegFile } from './ffmpegFile';
+import { runFfmpegToFile, syncFile, type FfmpegFile } from './ffmpegFile';
 import { parseFfmpegProgressLine } from './ffmpegProgress';
 import { setLastVideoFrameDuration } from './mp4LastFrame';
 import { parseFfprobe, runFfprobe } from './ffprobe';
@@ -84,7 +84,11 @@ export async function makeProxy(
   };
   // ffmpeg 4.1 writes no duration for the last frame of a passthrough encode, and the MP4's edit
   // list would end where that frame starts, hiding it.
-  const beforeCommit = (temp: string) => setLastVideoFrameDuration(temp, frameSec);
+  // The writer's fsync runs alongside this change, so the patched file is synced again.
+  const beforeCommit = async (temp: string) => {
+    await setLastVideoFrameDuration(temp, frameSec);
+    await syncFile(temp);
+  };
   return deriveFile(tools, args, out, opts, PROXY_TIMEOUT_MS, onStdoutLine, beforeCommit);
 }
 
