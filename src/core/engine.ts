@@ -23,6 +23,7 @@ import { reviewHandlers } from './api/reviewHandlers';
 import { ReviewDesk } from './review/reviewDesk';
 import { tagHandlers } from './api/tagHandlers';
 import { taxonomyHandlers } from './api/taxonomyHandlers';
+import { sealHandlers } from './api/sealHandlers';
 import { readChainHead } from './custody/chainHead';
 import { appendCustody, lastCustody } from './custody/custodyLog';
 import { ChainHeadWriter } from './custody/headWriter';
@@ -218,6 +219,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     ...tagHandlers(services),
     ...caseHandlers(services),
     ...reviewHandlers(review),
+    ...sealHandlers(),
   };
 
   if (opts.runJobs !== false) derived.kick();

@@ -41,6 +41,16 @@ import {
   TaxonomyUpdate,
   CaseUpdate,
 } from './reviewSchemas';
+import {
+  CaseVersion,
+  ExportProgress,
+  ExportRequest,
+  ExportResult,
+  SealResult,
+  StationKeyInfo,
+  TrustedKey,
+  VerifyReport,
+} from './sealSchemas';
 
 /**
  * The one API of the station. Every host (Electron IPC, the web host, the CLI, tests) derives its
@@ -203,6 +213,34 @@ export const contract = {
     input: z.object({ caseId: Id, itemId: Id, reason: z.string().trim().min(1).max(1000) }).strict(),
     output: CaseDetail,
   }),
+  /**
+   * Re-hashes every stored file of the draft, freezes it as the next version and builds its signed
+   * package in the store. Refused for an empty or untitled case and when any file differs from its hash.
+   */
+  'cases.seal': method({ input: z.object({ caseId: Id }).strict(), output: SealResult }),
+  /** Makes the next version of a sealed case a draft; the sealed versions stay as they were. */
+  'cases.reopen': method({
+    input: z.object({ caseId: Id, reason: z.string().trim().min(1).max(1000) }).strict(),
+    output: CaseDetail,
+  }),
+  'cases.versions': method({ input: z.object({ caseId: Id }).strict(), output: z.array(CaseVersion) }),
+  /** Copies a sealed version's package to a folder (or one zip), reads it back and verifies it; progress as `export.progress`. */
+  'cases.export': method({ input: ExportRequest, output: ExportResult }),
+  'cases.exportCancel': method({ input: z.object({ jobId: JobId }).strict(), output: Ok }),
+  /** Verifies a package (folder or zip) at an absolute path; reads only. */
+  'package.verify': method({
+    input: z.object({ path: z.string().min(1).max(4096), expectFingerprint: z.string().max(200).optional() }).strict(),
+    output: VerifyReport,
+  }),
+  /** The station's public key and fingerprint (never the private key). */
+  'station.key': method({ input: Empty, output: StationKeyInfo }),
+  'keys.list': method({ input: Empty, output: z.array(TrustedKey) }),
+  /** Trusts another station's public key (SPKI PEM), so `verify` recognises its packages. */
+  'keys.import': method({
+    input: z.object({ publicKeyPem: z.string().min(1).max(10_000), label: z.string().trim().min(1).max(200) }).strict(),
+    output: TrustedKey,
+    role: 'admin',
+  }),
 } as const;
 
 export type Contract = typeof contract;
@@ -226,6 +264,7 @@ export const events = {
   /** Tags or markers of an item changed (by anyone at this station). */
   'review.changed': z.object({ itemId: Id }),
   'cases.changed': z.object({ caseId: Id }),
+  'export.progress': ExportProgress,
 } as const;
 
 export type Events = typeof events;
