@@ -18,8 +18,9 @@ export function escapeHtml(value: string): string {
 }
 
 const en = (text: string): string => `<span lang="en">${escapeHtml(text)}</span>`;
-const label = (l: Bilingual): string => `${escapeHtml(l.zh)} ${en(l.en)}`;
-const labelBlock = (l: Bilingual): string => `${escapeHtml(l.zh)}<br>${en(l.en)}`;
+/** One word when both languages write it the same (`SHA-256`), as in the PDF. */
+const label = (l: Bilingual): string => (l.zh === l.en ? escapeHtml(l.zh) : `${escapeHtml(l.zh)} ${en(l.en)}`);
+const labelBlock = (l: Bilingual): string => (l.zh === l.en ? escapeHtml(l.zh) : `${escapeHtml(l.zh)}<br>${en(l.en)}`);
 
 function lines(ls: Line[]): string {
   return ls
@@ -112,7 +113,7 @@ function verifyStep(step: VerifyStep): string {
   const compare = step.compare
     ? `<p>${label(step.compare.label)}: <code class="fingerprint">${escapeHtml(step.compare.value)}</code></p>`
     : '';
-  return `<h3>${escapeHtml(step.title.zh)}<br>${en(step.title.en)}</h3>${commands}<p>${escapeHtml(step.meaning.zh)}<br>${en(step.meaning.en)}</p>${compare}`;
+  return `<h3>${labelBlock(step.title)}</h3>${commands}<p>${escapeHtml(step.meaning.zh)}<br>${en(step.meaning.en)}</p>${compare}`;
 }
 
 export function renderReportHtml(model: ReportModel): string {
