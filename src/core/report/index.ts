@@ -1,1 +1,1 @@
-export { renderReport, type ReportInput } from './renderReport';
+export { renderReport, type ReportInput, type ReportOutput } from './renderReport';

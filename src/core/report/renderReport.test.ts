@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeTree } from '../../../test/engine/harness';
@@ -124,14 +124,20 @@ describe('report.pdf', () => {
     const again = (await renderReport(sampleCaseJson())).pdf;
     expect(again.equals(pdf)).toBe(true);
     // A fresh process in another zone and locale: nothing may depend on the host.
-    const script = [
-      `import { renderReport } from './src/core/report/renderReport.ts';`,
-      `import { sampleCaseJson } from './test/support/sampleCaseJson.ts';`,
-      `import { createHash } from 'node:crypto';`,
-      `const { pdf, html } = await renderReport(sampleCaseJson());`,
-      `console.log(createHash('sha256').update(pdf).digest('hex'), createHash('sha256').update(html).digest('hex'));`,
-    ].join('\n');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    const script = path.join(dir, 'determinism.mts');
+    const url = (relative: string): string => pathToFileURL(path.join(ROOT, relative)).href;
+    await writeFile(
+      script,
+      [
+        `import { createHash } from 'node:crypto';`,
+        `import { renderReport } from '${url('src/core/report/renderReport.ts')}';`,
+        `import { sampleCaseJson } from '${url('test/support/sampleCaseJson.ts')}';`,
+        `const { pdf, html } = await renderReport(sampleCaseJson());`,
+        `const sha = (data) => createHash('sha256').update(data).digest('hex');`,
+        `console.log(sha(pdf), sha(html));`,
+      ].join('\n'),
+    );
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', script], {
       cwd: ROOT,
       env: { ...process.env, TZ: 'America/Los_Angeles', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' },
     });
