@@ -67,7 +67,9 @@ function cover(model: ReportModel): string {
   return [
     `<header>`,
     `<h1>${escapeHtml(L.documentTitle.zh)} ${`<span lang="en">${escapeHtml(L.documentTitle.en)}</span>`}</h1>`,
-    `<p><strong>${escapeHtml(model.caseNumber)}</strong> · ${label(L.version)} ${model.version} · ${escapeHtml(model.title)}</p>`,
+    `<p class="case"><strong>${label(L.caseNumber)}: ${escapeHtml(model.caseNumber)}</strong> · ${label(L.version)} ${model.version}${
+      model.reopenedFrom === null ? '' : ` (${escapeHtml(model.reopenedFrom)})`
+    }<br>${label(L.title)}: <strong>${escapeHtml(model.title)}</strong></p>`,
     `</header>`,
     `<section aria-labelledby="cover"><h2 id="cover">${escapeHtml('案件与封存')} ${en('Case and seal')}</h2>`,
     `<dl class="cover">${model.cover.map(field).join('')}</dl>`,

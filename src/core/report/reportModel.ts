@@ -66,6 +66,8 @@ export interface CoverField {
 export interface ReportModel {
   caseNumber: string;
   version: number;
+  /** `重新打开自版本 reopened from version 1` for a version made by reopening, else null. */
+  reopenedFrom: string | null;
   packageName: string;
   title: string;
   fingerprint: string;
@@ -121,16 +123,24 @@ function timeNotes(item: PackageItem): RowNote[] {
   }
   for (const c of corrections) {
     const text =
-      `${formatInstant(c.previous)} → ${formatInstant(c.recordedAt)}; ` +
-      `${both(L.reason)}: ${visibleText(c.reason)}; ${both(L.by)} ${visibleText(c.by)}, ${formatInstant(c.at)}`;
+      `${formatInstant(c.previous)} → ${formatInstant(c.recordedAt)} · ` +
+      `${both(L.reason)}: ${visibleText(c.reason)} · ${both(L.by)} ${visibleText(c.by)}, ${formatInstant(c.at)}`;
     notes.push({ label: L.timeCorrected, text: clip(text, MAX_NOTE_CHARS), code: false });
   }
   return notes;
 }
 
+/** Degrees to six decimals (about 0.1 m) with the hemisphere; case.json keeps the value as read. */
+function formatCoordinate(value: number, positive: string, negative: string): string {
+  return `${Math.abs(value).toFixed(6)}° ${value < 0 ? negative : positive}`;
+}
+
 function gpsLines(item: PackageItem): Line[] {
   if (item.gps === null) return [fixed('—')];
-  const lines = [fixed(`${item.gps.lat}, ${item.gps.lon}`, 'code')];
+  const lines = [
+    fixed(formatCoordinate(item.gps.lat, 'N', 'S'), 'code'),
+    fixed(formatCoordinate(item.gps.lon, 'E', 'W'), 'code'),
+  ];
   if (item.gps.alt !== undefined) lines.push(fixed(`${both(L.altitude)} ${item.gps.alt} m`, 'small'));
   return lines;
 }
@@ -308,10 +318,10 @@ function custodyTable(caseJson: CaseJson, custody: CustodyEntry[]): ReportTable 
     empty: L.noCustody,
     columns: [
       { label: L.colSeq, width: 7 },
-      { label: L.colTime, width: 20 },
+      { label: L.colTime, width: 21.5 },
       { label: L.colActor, width: 12 },
       { label: L.colAction, width: 20 },
-      { label: L.colSubject, width: 27 },
+      { label: L.colSubject, width: 25.5 },
       { label: L.colEntryHash, width: 14 },
     ],
     rows,
@@ -327,18 +337,22 @@ function contentsLine(items: PackageItem[]): Line[] {
         `共 ${groupDigits(items.length)} 个文件，${total.short}（${total.exact}）`,
     ),
     fixed(
-      `${count('original')} originals · ${count('clip')} clips · ${count('still')} stills · ` +
-        `${groupDigits(items.length)} files in all, ${total.short} (${total.exact})`,
+      `originals: ${count('original')} · clips: ${count('clip')} · stills: ${count('still')} · ` +
+        `files in all: ${groupDigits(items.length)}, ${total.short} (${total.exact})`,
       'small',
     ),
   ];
 }
 
+/** Two rows of eight groups: a grid the eye can compare group by group, never wrapped mid-way. */
+function fingerprintLines(fingerprint: string): Line[] {
+  const groups = groupFingerprint(fingerprint).split(' ');
+  return [fixed(groups.slice(0, 8).join(' '), 'fingerprint'), fixed(groups.slice(8).join(' '), 'fingerprint')];
+}
+
 function coverFields(caseJson: CaseJson): CoverField[] {
   const c = caseJson.case;
   const s = caseJson.seal;
-  const version = [fixed(String(c.version))];
-  if (s.previousVersion !== null) version.push(fixed(`${both(L.reopenedFrom)} ${s.previousVersion}`, 'small'));
   const parties =
     c.parties.length === 0
       ? [fixed('—')]
@@ -348,10 +362,8 @@ function coverFields(caseJson: CaseJson): CoverField[] {
           ),
         );
   const software = caseJson.software;
+  // The case number, version and title head the cover in large type (`ReportModel`), not here again.
   const fields: CoverField[] = [
-    { label: L.caseNumber, lines: [cell(c.number, 'strong')] },
-    { label: L.version, lines: version },
-    { label: L.title, lines: [cell(c.title, 'strong')] },
     { label: L.office, lines: [cell(s.office)] },
     { label: L.place, lines: [cell(c.place === '' ? '—' : c.place)] },
     { label: L.occurredAt, lines: [fixed(formatInstant(c.occurredAt))] },
@@ -369,7 +381,7 @@ function coverFields(caseJson: CaseJson): CoverField[] {
     },
     {
       label: L.keyFingerprint,
-      lines: [fixed(groupFingerprint(s.keyFingerprint), 'fingerprint'), fixed(both(L.fingerprintNote), 'small')],
+      lines: [...fingerprintLines(s.keyFingerprint), fixed(both(L.fingerprintNote), 'small')],
     },
     {
       label: L.chainHead,
@@ -393,6 +405,8 @@ export function buildReportModel(caseJson: CaseJson, custody: CustodyEntry[]): R
   return {
     caseNumber: number,
     version: c.version,
+    reopenedFrom:
+      caseJson.seal.previousVersion === null ? null : `${both(L.reopenedFrom)} ${caseJson.seal.previousVersion}`,
     packageName: `${number}-v${c.version}`,
     title: clip(visibleText(c.title), MAX_CELL_CHARS),
     fingerprint: caseJson.seal.keyFingerprint,

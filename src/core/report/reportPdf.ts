@@ -155,11 +155,20 @@ class ReportWriter {
     this.rule(this.y, 1.5, INK);
     this.y += 10;
 
+    this.use(false, 8);
+    this.write(both(L.caseNumber), MARGIN.left, this.y, CONTENT_WIDTH);
+    this.y += this.measure(both(L.caseNumber), CONTENT_WIDTH);
     this.use(true, 16);
     const headline = `${model.caseNumber}   ${L.version.zh} ${L.version.en} ${model.version}`;
     this.write(headline, MARGIN.left, this.y, CONTENT_WIDTH);
     this.y += this.measure(headline, CONTENT_WIDTH);
-    this.use(false, 11);
+    if (model.reopenedFrom !== null) {
+      this.use(false, 8.5);
+      this.write(model.reopenedFrom, MARGIN.left, this.y, CONTENT_WIDTH);
+      this.y += this.measure(model.reopenedFrom, CONTENT_WIDTH);
+    }
+    this.y += 2;
+    this.use(true, 12);
     this.write(model.title, MARGIN.left, this.y, CONTENT_WIDTH);
     this.y += this.measure(model.title, CONTENT_WIDTH) + 12;
 
