@@ -1,0 +1,1 @@
+export { renderReport, type ReportInput, type ReportOutput } from './renderReport';
