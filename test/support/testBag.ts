@@ -41,6 +41,14 @@ export interface TestBagOptions {
   originalBytes?: [number, number];
   caseNumber?: string;
   version?: number;
+  /** Use these files as the two originals instead of generated ones (large files for the bench). */
+  originalFiles?: [SourceFile, SourceFile];
+}
+
+export interface SourceFile {
+  file: string;
+  sha256: string;
+  size: number;
 }
 
 export interface TestBag extends WriteBagResult {
@@ -85,10 +93,14 @@ function custodyChain(caseId: string, itemIds: string[]): CustodyEntry[] {
   return entries;
 }
 
+function data(bytes: Buffer): SourceFile {
+  return { file: '', sha256: sha256(bytes), size: bytes.length };
+}
+
 function item(
   id: string,
   origin: PackageItem['origin'],
-  data: Buffer,
+  file: SourceFile,
   originalName: string,
   bagPath: string,
   source: string | null,
@@ -96,8 +108,8 @@ function item(
   return {
     id,
     origin,
-    sha256: sha256(data),
-    size: data.length,
+    sha256: file.sha256,
+    size: file.size,
     originalName,
     bagPath,
     media: { kind: origin === 'still' ? 'photo' : 'video' },
@@ -129,7 +141,10 @@ export async function makeTestBag(dir: string, opts: TestBagOptions = {}): Promi
   const [aBytes, bBytes] = opts.originalBytes ?? [300_000, 70_000];
   const src = `${dir}.src`;
   await mkdir(src, { recursive: true });
-  const originals = [randomBytes(aBytes), randomBytes(bBytes)];
+  const given = opts.originalFiles;
+  const originals = given ? [Buffer.alloc(0), Buffer.alloc(0)] : [randomBytes(aBytes), randomBytes(bBytes)];
+  const facts = (i: number): SourceFile =>
+    given?.[i] ?? { file: '', sha256: sha256(originals[i]!), size: originals[i]!.length };
   const clip = randomBytes(40_000);
   const still = randomBytes(9_000);
   const originalNames = ['执法记录 CON.mp4', 'FILE0001.MP4'];
@@ -146,6 +161,10 @@ export async function makeTestBag(dir: string, opts: TestBagOptions = {}): Promi
   ];
   const payload: PayloadSource[] = [];
   for (const [i, [bagPath, data]] of files.entries()) {
+    if (given && i < 2) {
+      payload.push({ bagPath, file: given[i]!.file, sha256: given[i]!.sha256 });
+      continue;
+    }
     const file = join(src, `src-${i}.bin`);
     await writeFile(file, data);
     payload.push({ bagPath, file, sha256: sha256(data) });
@@ -179,10 +198,10 @@ export async function makeTestBag(dir: string, opts: TestBagOptions = {}): Promi
       previousVersion: null,
     },
     items: [
-      item('item-1', 'original', originals[0]!, originalNames[0]!, o1!, null),
-      item('item-2', 'original', originals[1]!, originalNames[1]!, o2!, null),
-      item('item-3', 'clip', clip, 'clip 1-2s.mp4', clipPath, sha256(originals[0]!)),
-      item('item-4', 'still', still, 'still@1s.jpg', stillPath, sha256(originals[0]!)),
+      item('item-1', 'original', facts(0), originalNames[0]!, o1!, null),
+      item('item-2', 'original', facts(1), originalNames[1]!, o2!, null),
+      item('item-3', 'clip', data(clip), 'clip 1-2s.mp4', clipPath, facts(0).sha256),
+      item('item-4', 'still', data(still), 'still@1s.jpg', stillPath, facts(0).sha256),
     ],
     software: { name: 'evidence-station', version: '0.1.0-test', ffmpeg: null },
   };
