@@ -8,7 +8,6 @@ type SealMethods =
   | 'cases.export'
   | 'cases.exportCancel'
   | 'package.verify'
-  | 'station.key'
   | 'keys.list'
   | 'keys.import';
 
@@ -27,7 +26,6 @@ export function sealHandlers(): Pick<Handlers, SealMethods> {
     'cases.export': pending,
     'cases.exportCancel': pending,
     'package.verify': pending,
-    'station.key': pending,
     'keys.list': pending,
     'keys.import': pending,
   };
