@@ -110,3 +110,51 @@ describe('station key', () => {
     expect((await station.call('station.key', {})).protection).toBe('passphrase');
   });
 });
+
+describe('trusted keys', () => {
+  it('an admin imports another station’s public key once; the import is on the custody record', async () => {
+    station = await openStation();
+    const other = await makeTempDir('other');
+    temps.push(other);
+    const otherKey = await ensureStationKey(other, {}, new Date());
+    // Armour with CRLF line ends, as a key mailed from Windows might be.
+    const imported = await station.call('keys.import', {
+      publicKeyPem: otherKey.publicKeyPem.replaceAll('\n', '\r\n'),
+      label: 'Station 2, Xuhui',
+    });
+    expect(imported).toMatchObject({
+      fingerprint: otherKey.fingerprint,
+      label: 'Station 2, Xuhui',
+      importedBy: 'admin',
+    });
+    expect(imported.publicKeyPem).toBe(otherKey.publicKeyPem);
+    expect(await station.call('keys.list', {})).toEqual([imported]);
+    const log = await station.call('custody.list', { offset: 0, limit: 500 });
+    expect(log.entries.filter((e) => e.action === 'key.import')).toEqual([
+      expect.objectContaining({
+        actor: 'admin',
+        details: expect.objectContaining({ fingerprint: otherKey.fingerprint }),
+      }),
+    ]);
+    expect(await codeOf(station.call('keys.import', { publicKeyPem: otherKey.publicKeyPem, label: 'again' }))).toBe(
+      'key.exists',
+    );
+    const own = await station.call('station.key', {});
+    expect(await codeOf(station.call('keys.import', { publicKeyPem: own.publicKeyPem, label: 'self' }))).toBe(
+      'key.exists',
+    );
+  });
+
+  it('refuses what is not an Ed25519 public key', async () => {
+    station = await openStation();
+    const rsa = execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).toString('utf8');
+    const rsaPub = createPublicKey(rsa).export({ type: 'spki', format: 'pem' }).toString();
+    const edPrivate = await readFile(keyPaths(station.dataDir).privateKey, 'utf8');
+    for (const pem of [rsaPub, edPrivate, 'hello', '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n']) {
+      expect(await codeOf(station.call('keys.import', { publicKeyPem: pem, label: 'x' }))).toBe('key.invalid');
+    }
+    expect(await station.call('keys.list', {})).toEqual([]);
+  });
+});
