@@ -11,6 +11,7 @@ import { SEEK_TITLE, runSeek, seekNeedBytes } from './figures/seek';
 import { FILMSTRIP_TITLE, filmstripNeedBytes, runFilmstrip } from './figures/filmstrip';
 import { CLIPS_TITLE, clipsNeedBytes, runClips } from './figures/clips';
 import { VERIFY_TITLE, runVerify, verifyNeedBytes } from './figures/verify';
+import { SEAL_TITLE, runSeal, sealNeedBytes } from './figures/seal';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type FigureId } from './lib/args';
 import type { FigureContext } from './lib/context';
 import { freeBytes, removeTree } from './lib/files';
@@ -38,6 +39,7 @@ const FIGURES: Record<FigureId, FigureSpec> = {
   filmstrip: { title: FILMSTRIP_TITLE, needBytes: filmstripNeedBytes, run: runFilmstrip },
   clips: { title: CLIPS_TITLE, needBytes: clipsNeedBytes, run: runClips },
   verify: { title: VERIFY_TITLE, needBytes: verifyNeedBytes, run: runVerify },
+  seal: { title: SEAL_TITLE, needBytes: sealNeedBytes, run: runSeal },
 };
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));

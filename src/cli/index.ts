@@ -11,6 +11,9 @@ import { runLog } from './commands/log';
 import { runServe } from './commands/serve';
 import { runUser } from './commands/user';
 import { runCase } from './commands/case';
+import { runSeal } from './commands/seal';
+import { runExport } from './commands/export';
+import { runKey } from './commands/key';
 import { runTag } from './commands/tag';
 import { runTaxonomy } from './commands/taxonomy';
 import { runVerify } from './commands/verify';
@@ -44,6 +47,10 @@ async function main(argv: string[]): Promise<number> {
         title: { type: 'string' },
         place: { type: 'string' },
         'expect-fingerprint': { type: 'string' },
+        reason: { type: 'string' },
+        version: { type: 'string' },
+        zip: { type: 'boolean', default: false },
+        label: { type: 'string' },
       },
     });
   } catch (error) {
@@ -78,7 +85,19 @@ async function main(argv: string[]): Promise<number> {
     case 'tag':
       return runTag(global, { item: rest[0], type: values.type, from: values.from, to: values.to, note: values.note });
     case 'case':
-      return runCase(global, { sub: rest[0], refs: rest.slice(1), title: values.title, place: values.place });
+      return runCase(global, {
+        sub: rest[0],
+        refs: rest.slice(1),
+        title: values.title,
+        place: values.place,
+        reason: values.reason,
+      });
+    case 'seal':
+      return runSeal(global, { refs: rest });
+    case 'export':
+      return runExport(global, { refs: rest, version: values.version, to: values.to, zip: values.zip });
+    case 'key':
+      return runKey(global, { sub: rest[0], refs: rest.slice(1), label: values.label });
     case 'verify':
       if (rest.length > 1) throw new UsageError('verify takes one package');
       return runVerify({

@@ -24,7 +24,15 @@ import { ReviewDesk } from './review/reviewDesk';
 import { tagHandlers } from './api/tagHandlers';
 import { taxonomyHandlers } from './api/taxonomyHandlers';
 import { sealHandlers } from './api/sealHandlers';
+import { exportHandlers } from './api/exportHandlers';
+import { SealDesk } from './seal/sealDesk';
+import { ExportDesk } from './seal/exportDesk';
+import { exportBag } from './package/exportBag';
+import { removeUnsealedPackages, packagesDir } from './seal/packageStore';
+import { renderReport } from './report/renderReport';
+import { keyHandlers } from './api/keyHandlers';
 import { readChainHead } from './custody/chainHead';
+import { ensureStationKey, PASSPHRASE_ENV } from './keys/stationKey';
 import { appendCustody, lastCustody } from './custody/custodyLog';
 import { ChainHeadWriter } from './custody/headWriter';
 import { openDatabase, type WritableDB } from './db/database';
@@ -97,6 +105,20 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     throw error;
   }
   const stationId = ensureStationId(db);
+  // The key is made at the first start of a station that has none; its private half stays locked
+  // until something is signed, so a station whose passphrase is not set still opens.
+  let stationKey;
+  try {
+    stationKey = await ensureStationKey(
+      layout.root,
+      { protector: opts.keyProtector, passphrase: opts.keyPassphrase ?? process.env[PASSPHRASE_ENV] },
+      now(),
+    );
+  } catch (error) {
+    db.close();
+    await log.close();
+    throw error;
+  }
   let settings: Settings = readSettings(db);
   const head = new ChainHeadWriter(db, layout.chainHead, (error) =>
     log.error('could not write the custody chain head', { error: String(error) }),
@@ -108,6 +130,9 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
   if (!headExists && !lastCustody(db)) await head.writeNow();
 
   await recoverDataDir({ db, layout, log, now, station: settings.stationName });
+  // A package folder no sealed version names is what an interrupted seal left: not evidence.
+  await mkdir(packagesDir(layout), { recursive: true, mode: 0o700 });
+  await removeUnsealedPackages(db, layout, log);
   const recoveredHead = await readChainHead(layout.chainHead);
   const last = lastCustody(db);
   if (recoveredHead && last && recoveredHead.seq < last.seq) await head.writeNow();
@@ -184,6 +209,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     imports,
     derived,
     head,
+    stationKey,
     settings: () => settings,
     saveSettings: (next) => {
       writeSettings(db, next);
@@ -210,6 +236,9 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     },
   });
 
+  const sealDesk = new SealDesk({ services, renderReport, ffmpegVersion: tools.ffmpeg.version });
+  const exportDesk = new ExportDesk(services, exportBag);
+
   const handlers: Handlers = {
     ...stationHandlers(services),
     ...authHandlers(services),
@@ -219,7 +248,9 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     ...tagHandlers(services),
     ...caseHandlers(services),
     ...reviewHandlers(review),
-    ...sealHandlers(),
+    ...sealHandlers(services, sealDesk),
+    ...exportHandlers(services, exportDesk),
+    ...keyHandlers(services),
   };
 
   if (opts.runJobs !== false) derived.kick();
@@ -331,6 +362,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       const reviewClosed = review.close();
       await imports.close();
       await reviewClosed;
+      await Promise.all([sealDesk.close(), exportDesk.close()]);
       await derived.stop();
       abortAllProcesses();
       await head.flush();
