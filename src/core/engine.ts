@@ -24,7 +24,9 @@ import { ReviewDesk } from './review/reviewDesk';
 import { tagHandlers } from './api/tagHandlers';
 import { taxonomyHandlers } from './api/taxonomyHandlers';
 import { sealHandlers } from './api/sealHandlers';
+import { keyHandlers } from './api/keyHandlers';
 import { readChainHead } from './custody/chainHead';
+import { ensureStationKey, PASSPHRASE_ENV } from './keys/stationKey';
 import { appendCustody, lastCustody } from './custody/custodyLog';
 import { ChainHeadWriter } from './custody/headWriter';
 import { openDatabase, type WritableDB } from './db/database';
@@ -97,6 +99,20 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     throw error;
   }
   const stationId = ensureStationId(db);
+  // The key is made at the first start of a station that has none; its private half stays locked
+  // until something is signed, so a station whose passphrase is not set still opens.
+  let stationKey;
+  try {
+    stationKey = await ensureStationKey(
+      layout.root,
+      { protector: opts.keyProtector, passphrase: opts.keyPassphrase ?? process.env[PASSPHRASE_ENV] },
+      now(),
+    );
+  } catch (error) {
+    db.close();
+    await log.close();
+    throw error;
+  }
   let settings: Settings = readSettings(db);
   const head = new ChainHeadWriter(db, layout.chainHead, (error) =>
     log.error('could not write the custody chain head', { error: String(error) }),
@@ -184,6 +200,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     imports,
     derived,
     head,
+    stationKey,
     settings: () => settings,
     saveSettings: (next) => {
       writeSettings(db, next);
@@ -220,6 +237,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     ...caseHandlers(services),
     ...reviewHandlers(review),
     ...sealHandlers(),
+    ...keyHandlers(services),
   };
 
   if (opts.runJobs !== false) derived.kick();

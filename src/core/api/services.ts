@@ -2,6 +2,7 @@ import type { EventName, EventPayload, MethodName, MethodOutput, ParsedInput } f
 import type { Account, Settings } from '../../shared/schemas';
 import type { SessionRegistry } from '../accounts/sessions';
 import type { ChainHeadWriter } from '../custody/headWriter';
+import type { StationKey } from '../keys/stationKey';
 import type { WritableDB } from '../db/database';
 import type { Logger } from '../engineApi';
 import type { ImportManager } from '../import/importManager';
@@ -22,6 +23,8 @@ export interface Services {
   imports: ImportManager;
   derived: DerivedRunner;
   head: ChainHeadWriter;
+  /** Signs seals and custody checkpoints; the private key unlocks on first use. */
+  stationKey: StationKey;
   settings(): Settings;
   saveSettings(settings: Settings): void;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
