@@ -50,6 +50,7 @@ export const sealEn = {
   'versions.reopened': 'Reopened by {by} at {at}',
   'versions.reopenReason': 'Reason: {reason}',
   'versions.export': 'Export…',
+  'versions.short': 'v{version}',
   'versions.exportLabel': 'Export version {version}',
 
   'export.title': 'Export {name}',
@@ -218,6 +219,7 @@ export const sealZhCN: { readonly [K in keyof typeof sealEn]: string } = {
   'versions.reopened': '{by} 于 {at} 重新开启',
   'versions.reopenReason': '原因：{reason}',
   'versions.export': '导出…',
+  'versions.short': '第 {version} 版',
   'versions.exportLabel': '导出第 {version} 版',
 
   'export.title': '导出 {name}',

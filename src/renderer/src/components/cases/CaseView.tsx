@@ -71,8 +71,6 @@ export function CaseView({ caseRef }: { caseRef: string }) {
   const isDraft = detail.state === 'draft';
   const count = detail.items.length;
   const latest = latestVersion(versions.data);
-  // The version a draft will be sealed as; a sealed case shows the version it is.
-  const draftVersion = (latest?.version ?? 0) + 1;
   return (
     <section className="case-page" data-testid="case-view" data-case-id={detail.id} data-state={detail.state}>
       <header className="page-toolbar case-header">
@@ -96,9 +94,9 @@ export function CaseView({ caseRef }: { caseRef: string }) {
         ) : (
           <CaseStateBadge state={detail.state} />
         )}
-        {isDraft && latest ? (
-          <span className="mark mark-info" data-testid="case-draft-version" data-version={draftVersion}>
-            {t('seal.draftOf', { version: draftVersion })}
+        {isDraft && detail.sealedVersions > 0 ? (
+          <span className="mark mark-info" data-testid="case-draft-version" data-version={detail.version}>
+            {t('seal.draftOf', { version: detail.version })}
           </span>
         ) : null}
         <span className="muted" data-testid="case-item-count" data-count={count}>
@@ -153,7 +151,7 @@ export function CaseView({ caseRef }: { caseRef: string }) {
       <SealOverlays
         overlay={sealOverlay}
         detail={detail}
-        draftVersion={draftVersion}
+        draftVersion={detail.version}
         onClose={() => setSealOverlay({ kind: 'none' })}
         onSealed={(version) => {
           setSealOverlay({ kind: 'none' });

@@ -27,6 +27,7 @@ export function StationKeysDialog({ onClose }: { onClose(): void }) {
   return (
     <Dialog title={t('keys.title')} onClose={onClose} wide testId="station-keys-dialog">
       <div className="station-keys">
+        {isAdmin ? <OfficeNameSection /> : null}
         <section className="keys-section" data-testid="station-key">
           <h3>{t('keys.stationKey')}</h3>
           <ErrorBanner error={stationKey.error} />
@@ -155,6 +156,74 @@ function ImportKeyForm({ onImported }: { onImported(): void }) {
           {t('keys.importSubmit')}
         </button>
       </div>
+    </form>
+  );
+}
+
+/** The office packages name as `Source-Organization` (`settings.officeName`, admin). */
+function OfficeNameSection() {
+  const { t } = useI18n();
+  const { client } = useStation();
+  const settings = useLoad(() => client.call('settings.get', {}), 'settings');
+  const stored = settings.data?.officeName;
+  return (
+    <section className="keys-section" data-testid="office-name">
+      <h3>{t('keys.office')}</h3>
+      <ErrorBanner error={settings.error} />
+      {stored !== undefined ? <OfficeNameForm key={stored} stored={stored} onSaved={settings.reload} /> : null}
+    </section>
+  );
+}
+
+function OfficeNameForm({ stored, onSaved }: { stored: string; onSaved(): void }) {
+  const { t } = useI18n();
+  const { client } = useStation();
+  const action = useAction();
+  const [name, setName] = useState(stored);
+  const [saved, setSaved] = useState(false);
+  const trimmed = name.trim();
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaved(false);
+    const next = await action.run(() => client.call('settings.update', { officeName: trimmed }));
+    if (next) {
+      setSaved(true);
+      onSaved();
+    }
+  };
+
+  return (
+    <form className="form" onSubmit={(e) => void save(e)}>
+      <div className="form-row office-row">
+        <TextField
+          label={t('keys.office')}
+          hint={t('keys.officeHint')}
+          fieldClassName="grow"
+          value={name}
+          onValueChange={(next) => {
+            setName(next);
+            setSaved(false);
+          }}
+          maxLength={200}
+          required
+          testId="office-name-input"
+        />
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={action.busy || trimmed === '' || trimmed === stored}
+          data-testid="office-name-save"
+        >
+          {t('keys.officeSave')}
+        </button>
+      </div>
+      <ErrorBanner error={action.error} />
+      {saved ? (
+        <div className="banner banner-ok" role="status" data-testid="office-name-saved">
+          {t('keys.officeSaved')}
+        </div>
+      ) : null}
     </form>
   );
 }

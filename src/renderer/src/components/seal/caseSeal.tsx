@@ -17,7 +17,7 @@ export function useCaseVersions(detail: CaseDetail | undefined): Loaded<CaseVers
   const { client } = useStation();
   return useLoad(
     detail ? () => client.call('cases.versions', { caseId: detail.id }) : null,
-    detail ? `${detail.id}:${detail.state}:${detail.updatedAt}` : '',
+    detail ? `${detail.id}:${detail.version}:${detail.state}:${detail.updatedAt}` : '',
   );
 }
 
