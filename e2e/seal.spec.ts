@@ -23,6 +23,21 @@ const RECORDING = 'FILE0001.MP4';
 const TITLE = '淮海中路 18 号门前占道经营';
 const REOPEN_REASON = '法制审核要求补充第二段录像的片段';
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
+/**
+ * The test machine has no CJK system font, so Chinese would render as boxes in the screenshots.
+ * The page gets the Noto Sans SC the report embeds, served by Playwright under a name the
+ * station's font stack already lists; the app itself is unchanged.
+ */
+const CJK_FONT = join(
+  import.meta.dirname,
+  '..',
+  'node_modules',
+  '@expo-google-fonts',
+  'noto-sans-sc',
+  '400Regular',
+  'NotoSansSC_400Regular.ttf',
+);
+const CJK_FONT_URL = '/__e2e__/noto-sans-sc.ttf';
 
 let root: string;
 let cameraDir: string;
@@ -80,6 +95,16 @@ async function pdfPageCount(pdf: string): Promise<number> {
   return Number(match[1]);
 }
 
+/** Makes Chinese readable in screenshots (see CJK_FONT), on every document the page loads. */
+async function useCjkFont(page: Page): Promise<void> {
+  await page.route(`**${CJK_FONT_URL}`, (route) => route.fulfill({ path: CJK_FONT, contentType: 'font/ttf' }));
+  await page.addInitScript((url) => {
+    const style = document.createElement('style');
+    style.textContent = `@font-face { font-family: 'Noto Sans CJK SC'; src: url('${url}') format('truetype'); }`;
+    document.addEventListener('DOMContentLoaded', () => document.head.append(style));
+  }, CJK_FONT_URL);
+}
+
 async function verifyOnScreen(page: Page, path: string): Promise<void> {
   await page.getByTestId('nav-verify').click();
   const view = page.getByTestId('verify-view');
@@ -92,6 +117,7 @@ test('seal, export to a folder, verify, tamper, reopen', async ({ page, webHost 
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.setViewportSize({ width: 1600, height: 960 });
+  await useCjkFont(page);
 
   await openStation(page, webHost);
   await setUpFirstAdmin(page, ADMIN);
@@ -129,7 +155,12 @@ test('seal, export to a folder, verify, tamper, reopen', async ({ page, webHost 
   await expect(seal.getByTestId('seal-submit')).toBeFocused();
   await saveScreenshot(page, 'seal-01-dialog');
   await seal.getByTestId('seal-submit').click();
-  await expect(seal).toBeHidden({ timeout: 120_000 });
+  // Either outcome ends the wait; a refusal then fails with its message rather than a timeout.
+  await expect(caseView.getByTestId('seal-done').or(seal.getByTestId('error-banner'))).toBeVisible({
+    timeout: 120_000,
+  });
+  await expect(seal.getByTestId('error-banner')).toHaveCount(0);
+  await expect(seal).toBeHidden();
   await expect(caseView).toHaveAttribute('data-state', 'sealed');
   await expect(caseView.getByTestId('seal-badge')).toHaveAttribute('data-version', '1');
   await expect(caseView.getByTestId('seal-done')).toBeVisible();
@@ -150,7 +181,11 @@ test('seal, export to a folder, verify, tamper, reopen', async ({ page, webHost 
   await exporter.getByTestId('export-folder').click();
   await exporter.getByTestId('export-target').fill(medium);
   await exporter.getByTestId('export-start').click();
-  await expect(exporter.getByTestId('export-done')).toBeVisible({ timeout: 120_000 });
+  await expect(exporter.getByTestId('export-done').or(exporter.getByTestId('error-banner'))).toBeVisible({
+    timeout: 120_000,
+  });
+  await expect(exporter.getByTestId('error-banner')).toHaveCount(0);
+  await expect(exporter.getByTestId('export-done')).toBeVisible();
   const bag = (await exporter.getByTestId('export-path').textContent())!;
   expect(bag).toBe(join(medium, `${number}-v1`));
   expect((await readdir(medium)).sort()).toEqual([`${number}-v1`]);
