@@ -11,8 +11,12 @@ import { runLog } from './commands/log';
 import { runServe } from './commands/serve';
 import { runUser } from './commands/user';
 import { runCase } from './commands/case';
+import { runSeal } from './commands/seal';
+import { runExport } from './commands/export';
+import { runKey } from './commands/key';
 import { runTag } from './commands/tag';
 import { runTaxonomy } from './commands/taxonomy';
+import { runVerify } from './commands/verify';
 import { USAGE, UsageError } from './usage';
 
 async function main(argv: string[]): Promise<number> {
@@ -42,6 +46,11 @@ async function main(argv: string[]): Promise<number> {
         note: { type: 'string' },
         title: { type: 'string' },
         place: { type: 'string' },
+        'expect-fingerprint': { type: 'string' },
+        reason: { type: 'string' },
+        version: { type: 'string' },
+        zip: { type: 'boolean', default: false },
+        label: { type: 'string' },
       },
     });
   } catch (error) {
@@ -76,7 +85,27 @@ async function main(argv: string[]): Promise<number> {
     case 'tag':
       return runTag(global, { item: rest[0], type: values.type, from: values.from, to: values.to, note: values.note });
     case 'case':
-      return runCase(global, { sub: rest[0], refs: rest.slice(1), title: values.title, place: values.place });
+      return runCase(global, {
+        sub: rest[0],
+        refs: rest.slice(1),
+        title: values.title,
+        place: values.place,
+        reason: values.reason,
+      });
+    case 'seal':
+      return runSeal(global, { refs: rest });
+    case 'export':
+      return runExport(global, { refs: rest, version: values.version, to: values.to, zip: values.zip });
+    case 'key':
+      return runKey(global, { sub: rest[0], refs: rest.slice(1), label: values.label });
+    case 'verify':
+      if (rest.length > 1) throw new UsageError('verify takes one package');
+      return runVerify({
+        path: rest[0],
+        json: values.json,
+        data: values.data,
+        expectFingerprint: values['expect-fingerprint'],
+      });
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -31,6 +31,25 @@ Commands:
                                     open a draft case; prints its id and number
   case add <case> <item…> [--json]  add items to a draft case
   case show <case> [--json]         the case and its items on one time axis
+  case reopen <case> --reason TEXT [--json]
+                                    start the next version of a sealed case as a draft
+  case versions <case> [--json]     the sealed versions of a case
+  seal <case> [--json]              re-hash the case's files, freeze the draft as its next version
+                                    and build its signed package in the station's store
+  export <case> [--version N] --to DIR [--zip] [--json]
+                                    write a sealed version (default: the latest) into DIR as a
+                                    folder or one zip, read it back and verify it
+  key show [--json]                 the station's public key and its fingerprint (no sign-in)
+  key list [--json]                 public keys of the office's other stations
+  key import FILE --label LABEL     trust another station's public key (admin)
+  verify <folder|zip> [--json] [--data DIR] [--expect-fingerprint FP]
+                                    check a court package: files, manifests, signature, key,
+                                    custody entries and case.json; every problem is listed.
+                                    Needs no data directory or account and writes nothing.
+                                    --data DIR says whether the key is that station's own or
+                                    imported (any other key is then a problem); with
+                                    --expect-fingerprint any other key is a problem; with
+                                    neither, an unknown key is only a warning
 
 An <item> is an item's id or its SHA-256; a <case> is a case's id or its number.
 
@@ -40,5 +59,9 @@ Options for every command:
   --help           show this text
 
 Passwords come from STATION_PASSWORD (and STATION_NEW_PASSWORD for a new account) or a prompt.
-Exit codes: 0 success, 1 a problem (failed import, broken chain, failed check), 2 usage error.
+STATION_KEY_PASSPHRASE, when set at init (or at the first start of an older station), encrypts the
+station's signing key; seal then needs the same value every time. Without it the key file is
+protected by its owner-only mode (0600) alone.
+Exit codes: 0 success, 1 a problem (failed import, broken chain, failed check, package not intact),
+2 usage error.
 `;

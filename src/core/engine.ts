@@ -24,6 +24,12 @@ import { ReviewDesk } from './review/reviewDesk';
 import { tagHandlers } from './api/tagHandlers';
 import { taxonomyHandlers } from './api/taxonomyHandlers';
 import { sealHandlers } from './api/sealHandlers';
+import { exportHandlers } from './api/exportHandlers';
+import { SealDesk } from './seal/sealDesk';
+import { ExportDesk } from './seal/exportDesk';
+import { exportBag } from './package/exportBag';
+import { removeUnsealedPackages, packagesDir } from './seal/packageStore';
+import { renderReport } from './report/renderReport';
 import { keyHandlers } from './api/keyHandlers';
 import { readChainHead } from './custody/chainHead';
 import { ensureStationKey, PASSPHRASE_ENV } from './keys/stationKey';
@@ -124,6 +130,9 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
   if (!headExists && !lastCustody(db)) await head.writeNow();
 
   await recoverDataDir({ db, layout, log, now, station: settings.stationName });
+  // A package folder no sealed version names is what an interrupted seal left: not evidence.
+  await mkdir(packagesDir(layout), { recursive: true, mode: 0o700 });
+  await removeUnsealedPackages(db, layout, log);
   const recoveredHead = await readChainHead(layout.chainHead);
   const last = lastCustody(db);
   if (recoveredHead && last && recoveredHead.seq < last.seq) await head.writeNow();
@@ -227,6 +236,9 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     },
   });
 
+  const sealDesk = new SealDesk({ services, renderReport, ffmpegVersion: tools.ffmpeg.version });
+  const exportDesk = new ExportDesk(services, exportBag);
+
   const handlers: Handlers = {
     ...stationHandlers(services),
     ...authHandlers(services),
@@ -236,7 +248,8 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     ...tagHandlers(services),
     ...caseHandlers(services),
     ...reviewHandlers(review),
-    ...sealHandlers(),
+    ...sealHandlers(services, sealDesk),
+    ...exportHandlers(services, exportDesk),
     ...keyHandlers(services),
   };
 
@@ -349,6 +362,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       const reviewClosed = review.close();
       await imports.close();
       await reviewClosed;
+      await Promise.all([sealDesk.close(), exportDesk.close()]);
       await derived.stop();
       abortAllProcesses();
       await head.flush();

@@ -1,4 +1,5 @@
 import type { CaseDetail } from '../../shared/reviewSchemas';
+import type { CaseVersion } from '../../shared/sealSchemas';
 import { CliStation, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
 
@@ -8,9 +9,11 @@ interface CaseArgs {
   refs: string[];
   title: string | undefined;
   place: string | undefined;
+  reason: string | undefined;
 }
 
-const USAGE = 'usage: case create --title TITLE [--place PLACE] | case add <case> <item…> | case show <case>';
+const USAGE =
+  'usage: case create --title TITLE [--place PLACE] | case add <case> <item…> | case show <case> | case reopen <case> --reason TEXT | case versions <case>';
 
 /**
  * `case create`, `case add <case> <item…>` and `case show <case>`. A case is named by its id or
@@ -24,14 +27,29 @@ export async function runCase(opts: GlobalOptions, args: CaseArgs): Promise<numb
     if (!caseRef || itemRefs.length === 0) throw new UsageError('usage: case add <case> <item…>');
   } else if (args.sub === 'show') {
     if (!caseRef || itemRefs.length > 0) throw new UsageError('usage: case show <case> [--json]');
+  } else if (args.sub === 'reopen') {
+    if (!caseRef || itemRefs.length > 0 || !args.reason?.trim()) {
+      throw new UsageError('usage: case reopen <case> --reason TEXT [--json]');
+    }
+  } else if (args.sub === 'versions') {
+    if (!caseRef || itemRefs.length > 0) throw new UsageError('usage: case versions <case> [--json]');
   } else {
     throw new UsageError(USAGE);
   }
   const station = await CliStation.open(opts, { runJobs: false });
   try {
     await station.signIn(opts.user);
+    if (args.sub === 'versions') {
+      const { id } = await station.call('cases.get', { ref: caseRef! });
+      const versions = await station.call('cases.versions', { caseId: id });
+      process.stdout.write(opts.json ? `${JSON.stringify(versions, null, 2)}\n` : describeVersions(versions));
+      return 0;
+    }
     let detail: CaseDetail;
-    if (args.sub === 'create') {
+    if (args.sub === 'reopen') {
+      const { id } = await station.call('cases.get', { ref: caseRef! });
+      detail = await station.call('cases.reopen', { caseId: id, reason: args.reason! });
+    } else if (args.sub === 'create') {
       detail = await station.call('cases.create', { title: args.title!, place: args.place ?? '' });
     } else if (args.sub === 'add') {
       const { id: caseId, itemCount } = await station.call('cases.get', { ref: caseRef! });
@@ -54,7 +72,7 @@ export async function runCase(opts: GlobalOptions, args: CaseArgs): Promise<numb
 
 function describeCase(c: CaseDetail): string {
   const lines = [
-    `case    ${c.number}  (${c.state})`,
+    `case    ${c.number}  version ${c.version} (${c.state}; ${c.sealedVersions} sealed)`,
     `id      ${c.id}`,
     `title   ${c.title}`,
     ...(c.place ? [`place   ${c.place}`] : []),
@@ -67,5 +85,14 @@ function describeCase(c: CaseDetail): string {
       `  ${entry.startsAt ?? '(time unknown)'.padEnd(24)}  ${entry.item.sha256.slice(0, 12)}  ${entry.item.originalName}${tags ? `  [${tags}]` : ''}`,
     );
   }
+  return `${lines.join('\n')}\n`;
+}
+
+function describeVersions(versions: CaseVersion[]): string {
+  if (versions.length === 0) return 'no sealed version yet\n';
+  const lines = versions.map((v) => {
+    const reopened = v.reopenedAt ? `  reopened by ${v.reopenedBy} at ${v.reopenedAt}: ${v.reopenReason}` : '';
+    return `v${v.version}  sealed by ${v.sealedBy} at ${v.sealedAt}  ${v.itemCount} item(s)  ${v.packageName}  ${v.tagManifestSha256}${reopened}`;
+  });
   return `${lines.join('\n')}\n`;
 }

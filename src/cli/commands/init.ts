@@ -9,9 +9,18 @@ export async function runInit(opts: GlobalOptions, args: { admin: string | undef
   const station = await CliStation.open(opts, { runJobs: false });
   try {
     const session = await station.call('auth.setupAdmin', { name: args.admin, password });
-    const out = { dataDir: station.engine.dataDir, admin: session.account.name };
+    station.adoptSession(session.sessionId, session.account);
+    const key = await station.call('station.key', {});
+    const out = {
+      dataDir: station.engine.dataDir,
+      admin: session.account.name,
+      keyFingerprint: key.fingerprint,
+      keyProtection: key.protection,
+    };
     process.stdout.write(
-      opts.json ? `${JSON.stringify(out)}\n` : `Station ready in ${out.dataDir}; admin: ${out.admin}\n`,
+      opts.json
+        ? `${JSON.stringify(out)}\n`
+        : `Station ready in ${out.dataDir}; admin: ${out.admin}\nStation key fingerprint: ${key.fingerprintGrouped} (protected by ${key.protection})\n`,
     );
     return 0;
   } finally {

@@ -48,11 +48,7 @@ export function caseHandlers(s: Services): CaseHandlers {
     if (!row) throw new AppError('item.notFound', { id });
     return row;
   };
-  const detail = (ref: string): CaseDetail => {
-    const row = caseOrThrow(ref);
-    const { parties, notes } = rowToCaseFields(row);
-    return { ...rowToCaseSummary(row), parties, notes, items: listCaseItems(s.db, row.id) };
-  };
+  const detail = (ref: string): CaseDetail => caseDetail(s, ref);
   const changed = (caseId: string): CaseDetail => {
     s.emit('cases.changed', { caseId });
     return detail(caseId);
@@ -171,6 +167,14 @@ export function caseHandlers(s: Services): CaseHandlers {
       return changed(caseId);
     },
   };
+}
+
+/** A case with its items, by id or number; `case.notFound` when neither matches. */
+export function caseDetail(s: Services, ref: string): CaseDetail {
+  const row = findCase(s.db, ref);
+  if (!row) throw new AppError('case.notFound', { ref });
+  const { parties, notes } = rowToCaseFields(row);
+  return { ...rowToCaseSummary(row), parties, notes, items: listCaseItems(s.db, row.id) };
 }
 
 /** The keys of a partial update that were given; `undefined` means "leave as is". */

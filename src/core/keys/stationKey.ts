@@ -55,6 +55,8 @@ export interface StationKey {
   readonly protection: KeyProtection;
   /** Raw 64-byte Ed25519 signature. Unlocks the private key on first use; refuses with `key.*` errors. */
   sign(data: Buffer): Promise<Buffer>;
+  /** Unlocks the private key now, so a command refuses (`key.*`) before it starts any work. */
+  unlock(): Promise<void>;
   info(): StationKeyInfo;
 }
 
@@ -159,6 +161,9 @@ export async function loadStationKey(paths: KeyPaths, secrets: KeySecrets): Prom
     async sign(data) {
       const key = await unlock();
       return edSign(null, data, key);
+    },
+    async unlock() {
+      await unlock();
     },
     info: () => ({
       publicKeyPem,

@@ -1,0 +1,65 @@
+import { chmod, lstat, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ReadableDB } from '../db/database';
+import type { Logger } from '../engineApi';
+import type { StationLayout } from '../store/layout';
+import { packageNamesOfVersions } from './caseVersionsRepo';
+
+/**
+ * Sealed packages live in `<data>/packages/<case number>-v<version>/`, read-only. A folder there
+ * is evidence only when a `case_versions` row names it: the row is committed after the folder is
+ * complete, so a crash between the two leaves a folder no row names, which was never reported as
+ * sealed and is removed at the next start (as are writeBag's `.partial-…` temp folders).
+ */
+
+export function packagesDir(layout: StationLayout): string {
+  return join(layout.root, 'packages');
+}
+
+export function packageDir(layout: StationLayout, packageName: string): string {
+  return join(packagesDir(layout), packageName);
+}
+
+export function packageNameOf(caseNumber: string, version: number): string {
+  return `${caseNumber}-v${version}`;
+}
+
+/** Makes every file 0444 and every folder 0555: a sealed package is never written again. */
+export async function makeReadOnly(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await makeReadOnly(path);
+    else await chmod(path, 0o444);
+  }
+  await chmod(dir, 0o555);
+}
+
+async function makeRemovable(dir: string): Promise<void> {
+  await chmod(dir, 0o755).catch(() => undefined);
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    if (entry.isDirectory()) await makeRemovable(join(dir, entry.name));
+  }
+}
+
+/** Removes a package folder that no sealed version names (read-only folders included). */
+export async function removeUnsealedPackage(path: string): Promise<void> {
+  const info = await lstat(path).catch(() => null);
+  if (!info) return;
+  if (info.isDirectory()) await makeRemovable(path);
+  await rm(path, { recursive: true, force: true });
+}
+
+/** At start: removes every entry of `packages/` that no `case_versions` row names. */
+export async function removeUnsealedPackages(db: ReadableDB, layout: StationLayout, log: Logger): Promise<number> {
+  const names = await readdir(packagesDir(layout)).catch(() => [] as string[]);
+  if (names.length === 0) return 0;
+  const sealed = packageNamesOfVersions(db);
+  let removed = 0;
+  for (const name of names) {
+    if (sealed.has(name)) continue;
+    await removeUnsealedPackage(join(packagesDir(layout), name));
+    removed++;
+    log.warn('removed a package folder that no sealed version names (a seal was interrupted)', { name });
+  }
+  return removed;
+}
