@@ -5,6 +5,12 @@
 export const sealEn = {
   'nav.verify': 'Verify a package',
 
+  'caseRecord.seal': 'Sealed',
+  'caseRecord.reopen': 'Reopened',
+  'caseRecord.export': 'Exported and verified',
+  'caseRecord.exportFailed': 'Export failed',
+  'caseRecord.hashMismatch': 'Seal refused: a file differs from its hash',
+
   'seal.open': 'Seal',
   'seal.title': 'Seal case {number} as version {version}',
   'seal.intro': 'Sealing freezes the case as it is now, for a court:',
@@ -175,6 +181,12 @@ export const sealEn = {
 
 export const sealZhCN: { readonly [K in keyof typeof sealEn]: string } = {
   'nav.verify': '校验证据包',
+
+  'caseRecord.seal': '封存',
+  'caseRecord.reopen': '重新开启',
+  'caseRecord.export': '导出并校验通过',
+  'caseRecord.exportFailed': '导出失败',
+  'caseRecord.hashMismatch': '拒绝封存：文件与哈希值不符',
 
   'seal.open': '封存',
   'seal.title': '将案件 {number} 封存为第 {version} 版',
