@@ -162,7 +162,7 @@ test('seal, export to a folder, verify, tamper, reopen', async ({ page, webHost 
   await expect(seal.getByTestId('error-banner')).toHaveCount(0);
   await expect(seal).toBeHidden();
   await expect(caseView).toHaveAttribute('data-state', 'sealed');
-  await expect(caseView.getByTestId('seal-badge')).toHaveAttribute('data-version', '1');
+  await expect(caseView.getByTestId('case-seal-badge')).toHaveAttribute('data-version', '1');
   await expect(caseView.getByTestId('seal-done')).toBeVisible();
   await expect(caseView.getByTestId('case-read-only')).toBeVisible();
   await expect(caseView.getByTestId('case-edit')).toBeDisabled();

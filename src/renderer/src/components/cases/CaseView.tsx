@@ -90,7 +90,7 @@ export function CaseView({ caseRef }: { caseRef: string }) {
           {detail.title}
         </h1>
         {detail.state === 'sealed' && latest ? (
-          <SealBadge version={latest.version} />
+          <SealBadge version={latest.version} testId="case-seal-badge" />
         ) : (
           <CaseStateBadge state={detail.state} />
         )}

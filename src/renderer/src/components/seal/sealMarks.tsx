@@ -5,10 +5,10 @@ import { CopyButton } from '../common/CopyButton';
 import { Icon } from '../common/Icon';
 
 /** The seal of a sealed version: a lock and words, never colour alone. */
-export function SealBadge({ version }: { version: number }) {
+export function SealBadge({ version, testId = 'seal-badge' }: { version: number; testId?: string }) {
   const { t } = useI18n();
   return (
-    <span className="mark seal-badge" data-testid="seal-badge" data-version={version}>
+    <span className="mark seal-badge" data-testid={testId} data-version={version}>
       <Icon name="lock" size={12} />
       {t('seal.badge', { version })}
     </span>
