@@ -6,6 +6,7 @@ import './styles/app.css';
 import './styles/print.css';
 import './styles/review.css';
 import './styles/cases.css';
+import './styles/seal.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

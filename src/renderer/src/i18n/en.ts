@@ -3,6 +3,7 @@ import type { ErrorCode } from '../../../shared/errors';
 import type { ImportReasonCode } from '../../../shared/schemas';
 import { casesEn } from './cases';
 import { reviewEn } from './review';
+import { sealEn } from './seal';
 
 /**
  * English messages: the reference catalogue. Keys are stable and dotted; every other locale must
@@ -38,6 +39,7 @@ export const en = {
 
   ...reviewEn,
   ...casesEn,
+  ...sealEn,
   'locale.zh-CN': '中文',
   'locale.en': 'English',
 

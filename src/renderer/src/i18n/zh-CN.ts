@@ -2,6 +2,7 @@ import { ERROR_MESSAGES, REASON_MESSAGES, prefixKeys } from '../../../shared/i18
 import { casesZhCN } from './cases';
 import type { Messages } from './en';
 import { reviewZhCN } from './review';
+import { sealZhCN } from './seal';
 
 /** 简体中文：键与 en.ts 完全一致（由 `Messages` 类型与 messages.test.ts 保证）。 */
 export const zhCN: Messages = {
@@ -33,6 +34,7 @@ export const zhCN: Messages = {
 
   ...reviewZhCN,
   ...casesZhCN,
+  ...sealZhCN,
   'locale.zh-CN': '中文',
   'locale.en': 'English',
 

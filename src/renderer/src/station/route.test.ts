@@ -9,6 +9,7 @@ describe('routes in the hash', () => {
     { view: 'cases' },
     { view: 'case', caseRef: 'ZF-2026-00001' },
     { view: 'taxonomy' },
+    { view: 'verify' },
   ])('round-trips %o', (route) => {
     expect(parseRoute(formatRoute(route))).toEqual(route);
   });

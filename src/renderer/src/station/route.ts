@@ -9,7 +9,8 @@ export type Route =
   | { view: 'review'; itemId: string; atSec?: number }
   | { view: 'cases' }
   | { view: 'case'; caseRef: string }
-  | { view: 'taxonomy' };
+  | { view: 'taxonomy' }
+  | { view: 'verify' };
 
 const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -27,6 +28,7 @@ export function parseRoute(hash: string): Route {
   if (head === 'cases' && id && ID.test(id)) return { view: 'case', caseRef: id };
   if (head === 'cases') return { view: 'cases' };
   if (head === 'taxonomy') return { view: 'taxonomy' };
+  if (head === 'verify') return { view: 'verify' };
   return { view: 'library' };
 }
 
@@ -42,6 +44,8 @@ export function formatRoute(route: Route): string {
       return `#/cases/${encodeURIComponent(route.caseRef)}`;
     case 'taxonomy':
       return '#/taxonomy';
+    case 'verify':
+      return '#/verify';
   }
 }
 

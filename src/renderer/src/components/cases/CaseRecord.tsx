@@ -11,6 +11,11 @@ const ACTION_LABELS: Record<string, MessageKey> = {
   'case.update': 'caseRecord.update',
   'case.addItem': 'caseRecord.addItem',
   'case.removeItem': 'caseRecord.removeItem',
+  'case.seal': 'caseRecord.seal',
+  'case.reopen': 'caseRecord.reopen',
+  'case.export': 'caseRecord.export',
+  'case.export.failed': 'caseRecord.exportFailed',
+  'seal.hashMismatch': 'caseRecord.hashMismatch',
 };
 
 /**

@@ -7,6 +7,7 @@ import { useNavigation } from '../../station/NavigationContext';
 import { useClient } from '../../station/StationContext';
 import { CopyButton } from '../common/CopyButton';
 import { ErrorBanner } from '../common/ErrorBanner';
+import { Icon } from '../common/Icon';
 import { Spinner } from '../common/Spinner';
 import { CaseDetailsPanel } from './CaseDetailsPanel';
 import { CaseEvidenceList } from './CaseEvidenceList';
@@ -14,6 +15,9 @@ import { CaseStateBadge } from './caseMarks';
 import { CaseRecord } from './CaseRecord';
 import { CaseTimeline } from './CaseTimeline';
 import { RemoveItemDialog } from './RemoveItemDialog';
+import { CaseVersions } from '../seal/CaseVersions';
+import { SealActions, SealOverlays, latestVersion, useCaseVersions, type SealOverlay } from '../seal/caseSeal';
+import { SealBadge } from '../seal/sealMarks';
 
 /**
  * Route `#/cases/<ref>` (id or number): the case's header, its evidence on one time axis and as a
@@ -28,6 +32,9 @@ export function CaseView({ caseRef }: { caseRef: string }) {
   const loaded = useLoad(() => client.call('cases.get', { ref: caseRef }), caseRef);
   const detail = loaded.data;
   const reload = loaded.reload;
+  const versions = useCaseVersions(detail);
+  const [sealOverlay, setSealOverlay] = useState<SealOverlay>({ kind: 'none' });
+  const [sealedNotice, setSealedNotice] = useState<number | null>(null);
 
   useStationEvent('cases.changed', ({ caseId }) => {
     if (detail?.id === caseId) reload();
@@ -63,6 +70,7 @@ export function CaseView({ caseRef }: { caseRef: string }) {
 
   const isDraft = detail.state === 'draft';
   const count = detail.items.length;
+  const latest = latestVersion(versions.data);
   return (
     <section className="case-page" data-testid="case-view" data-case-id={detail.id} data-state={detail.state}>
       <header className="page-toolbar case-header">
@@ -81,18 +89,46 @@ export function CaseView({ caseRef }: { caseRef: string }) {
         <h1 className="page-title ellipsis" title={detail.title} data-testid="case-title">
           {detail.title}
         </h1>
-        <CaseStateBadge state={detail.state} />
+        {detail.state === 'sealed' && latest ? (
+          <SealBadge version={latest.version} testId="case-seal-badge" />
+        ) : (
+          <CaseStateBadge state={detail.state} />
+        )}
+        {isDraft && detail.sealedVersions > 0 ? (
+          <span className="mark mark-info" data-testid="case-draft-version" data-version={detail.version}>
+            {t('seal.draftOf', { version: detail.version })}
+          </span>
+        ) : null}
         <span className="muted" data-testid="case-item-count" data-count={count}>
           {count === 1 ? t('case.itemsOne') : t('case.items', { count })}
         </span>
+        <span className="spacer" />
+        <SealActions detail={detail} latest={latest} onOpen={setSealOverlay} />
       </header>
       <ErrorBanner error={loaded.error} />
+      {sealedNotice !== null && !isDraft ? (
+        <div className="banner banner-ok" role="status" data-testid="seal-done">
+          <Icon name="lock" />
+          <span>{t('seal.done', { version: sealedNotice })}</span>
+        </div>
+      ) : null}
+      {!isDraft && latest ? (
+        <div className="banner banner-sealed" data-testid="case-read-only">
+          <Icon name="lock" />
+          <span>{t('seal.readOnly', { version: latest.version, next: latest.version + 1 })}</span>
+        </div>
+      ) : null}
       <div className="case-body">
         <div className="case-main">
           <CaseTimeline items={detail.items} />
           <CaseEvidenceList items={detail.items} canRemove={isDraft} onRemove={setRemoving} />
         </div>
         <aside className="case-side">
+          <CaseVersions
+            versions={versions.data}
+            error={versions.error}
+            onExport={(version) => setSealOverlay({ kind: 'export', version })}
+          />
           <CaseDetailsPanel detail={detail} onSaved={reload} />
           <CaseRecord
             caseId={detail.id}
@@ -112,6 +148,22 @@ export function CaseView({ caseRef }: { caseRef: string }) {
           }}
         />
       ) : null}
+      <SealOverlays
+        overlay={sealOverlay}
+        detail={detail}
+        draftVersion={detail.version}
+        onClose={() => setSealOverlay({ kind: 'none' })}
+        onSealed={(version) => {
+          setSealOverlay({ kind: 'none' });
+          setSealedNotice(version);
+          reload();
+        }}
+        onReopened={() => {
+          setSealOverlay({ kind: 'none' });
+          setSealedNotice(null);
+          reload();
+        }}
+      />
     </section>
   );
 }

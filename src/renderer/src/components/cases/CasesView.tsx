@@ -147,8 +147,17 @@ export function CasesView() {
                   <td className="case-title-cell">{c.title}</td>
                   <td>{c.place || <span className="muted">{t('common.none')}</span>}</td>
                   <td className="mono nowrap">{formatInstant(c.occurredAt) ?? t('common.none')}</td>
-                  <td>
+                  <td className="nowrap">
                     <CaseStateBadge state={c.state} />
+                    {c.state !== 'draft' || c.sealedVersions > 0 ? (
+                      <span
+                        className="mono muted small case-version"
+                        data-testid="case-row-version"
+                        data-version={c.version}
+                      >
+                        {t('versions.short', { version: c.version })}
+                      </span>
+                    ) : null}
                   </td>
                   <td className="num">{c.itemCount}</td>
                   <td className="nowrap">

@@ -14,6 +14,7 @@ import { CaseView } from '../cases/CaseView';
 import { CasesView } from '../cases/CasesView';
 import { ReviewWorkspace } from '../review/ReviewWorkspace';
 import { TaxonomyEditor } from '../taxonomy/TaxonomyEditor';
+import { VerifyView } from '../seal/VerifyView';
 import { useRoute } from '../../station/route';
 import { NavigationProvider } from '../../station/NavigationContext';
 import { TopBar } from './TopBar';
@@ -107,6 +108,8 @@ export function MainLayout() {
           <CasesView />
         ) : route.view === 'case' ? (
           <CaseView key={route.caseRef} caseRef={route.caseRef} />
+        ) : route.view === 'verify' ? (
+          <VerifyView />
         ) : (
           <TaxonomyEditor />
         )}

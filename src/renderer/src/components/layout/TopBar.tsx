@@ -6,6 +6,7 @@ import { useNavigation } from '../../station/NavigationContext';
 import { useStation } from '../../station/StationContext';
 import { Icon } from '../common/Icon';
 import { LanguageSwitch } from '../common/LanguageSwitch';
+import { StationKeysDialog } from '../seal/StationKeysDialog';
 
 export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(): void }) {
   const { t } = useI18n();
@@ -17,6 +18,7 @@ export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(
   const account = session.account;
   const isAdmin = account.role === 'admin';
   const { route, navigate } = useNavigation();
+  const [keysOpen, setKeysOpen] = useState(false);
   const section = route.view === 'case' ? 'cases' : route.view === 'review' ? 'library' : route.view;
 
   return (
@@ -55,6 +57,15 @@ export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(
         >
           {t('nav.cases')}
         </button>
+        <button
+          type="button"
+          className="top-nav-tab"
+          aria-current={section === 'verify' ? 'page' : undefined}
+          onClick={() => navigate({ view: 'verify' })}
+          data-testid="nav-verify"
+        >
+          {t('nav.verify')}
+        </button>
         {isAdmin ? (
           <button
             type="button"
@@ -88,6 +99,18 @@ export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(
           {t('top.accounts')}
         </button>
       ) : null}
+      {isAdmin ? (
+        <button
+          type="button"
+          className="btn btn-ghost"
+          onClick={() => setKeysOpen(true)}
+          data-testid="open-station-keys"
+        >
+          <Icon name="shield" />
+          {t('keys.open')}
+        </button>
+      ) : null}
+      {keysOpen ? <StationKeysDialog onClose={() => setKeysOpen(false)} /> : null}
       <button type="button" className="btn btn-ghost" onClick={() => void lock()} data-testid="lock">
         <Icon name="lock" />
         {t('top.lock')}

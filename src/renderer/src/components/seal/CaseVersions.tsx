@@ -1,0 +1,89 @@
+import type { CaseVersion } from '../../../../shared/sealSchemas';
+import { useI18n } from '../../i18n';
+import { formatInstant } from '../../lib/format';
+import { formatSize } from '../../lib/size';
+import { CopyButton } from '../common/CopyButton';
+import { ErrorBanner } from '../common/ErrorBanner';
+import type { AppError } from '../../../../shared/errors';
+import { Icon } from '../common/Icon';
+import { SealBadge } from './sealMarks';
+
+/**
+ * The case's sealed versions, newest first: who sealed each and when, its tag-manifest hash (the
+ * value the signature and the custody entry name), its export, and who reopened it and why.
+ */
+export function CaseVersions({
+  versions,
+  error,
+  onExport,
+}: {
+  versions: CaseVersion[] | undefined;
+  error: AppError | null;
+  onExport(version: CaseVersion): void;
+}) {
+  const { t, locale } = useI18n();
+  const newestFirst = [...(versions ?? [])].sort((a, b) => b.version - a.version);
+  return (
+    <section className="case-side-section" data-testid="case-versions">
+      <h3>{t('versions.title')}</h3>
+      <ErrorBanner error={error} />
+      {versions && versions.length === 0 ? <p className="muted small">{t('versions.none')}</p> : null}
+      <ol className="seal-versions">
+        {newestFirst.map((v) => (
+          <li key={v.version} className="seal-version" data-testid="case-version" data-version={v.version}>
+            <div className="seal-version-head">
+              <SealBadge version={v.version} />
+              <code className="mono small ellipsis" title={v.packageName}>
+                {v.packageName}
+              </code>
+              <span className="spacer" />
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => onExport(v)}
+                aria-label={t('versions.exportLabel', { version: v.version })}
+                data-testid="version-export"
+              >
+                <Icon name="import" size={14} />
+                {t('versions.export')}
+              </button>
+            </div>
+            <dl className="fields seal-version-fields">
+              <div className="field-row">
+                <dt>{t('versions.sealedBy')}</dt>
+                <dd data-testid="version-sealed-by">{v.sealedBy}</dd>
+              </div>
+              <div className="field-row">
+                <dt>{t('versions.sealedAt')}</dt>
+                <dd className="mono">{formatInstant(v.sealedAt)}</dd>
+              </div>
+              <div className="field-row">
+                <dt>{t('versions.items')}</dt>
+                <dd>
+                  {v.itemCount.toLocaleString(locale)} · {formatSize(v.payloadBytes, t)}
+                </dd>
+              </div>
+              <div className="field-row">
+                <dt>{t('versions.tagManifest')}</dt>
+                <dd className="seal-hash">
+                  <code className="mono hash-full break" data-testid="version-tag-manifest">
+                    {v.tagManifestSha256}
+                  </code>
+                  <CopyButton text={v.tagManifestSha256} label={t('versions.copyTagManifest')} />
+                </dd>
+              </div>
+            </dl>
+            {v.reopenedBy ? (
+              <div className="seal-reopened small" data-testid="version-reopened">
+                <span>{t('versions.reopened', { by: v.reopenedBy, at: formatInstant(v.reopenedAt) ?? '' })}</span>
+                {v.reopenReason ? (
+                  <span className="case-record-reason">{t('versions.reopenReason', { reason: v.reopenReason })}</span>
+                ) : null}
+              </div>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
