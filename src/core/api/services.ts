@@ -3,7 +3,7 @@ import type { Account, Settings } from '../../shared/schemas';
 import type { SessionRegistry } from '../accounts/sessions';
 import type { ChainHeadWriter } from '../custody/headWriter';
 import type { WritableDB } from '../db/database';
-import type { Logger } from '../engineApi';
+import type { CallContext, Logger } from '../engineApi';
 import type { ImportManager } from '../import/importManager';
 import type { DerivedRunner } from '../jobs/derivedRunner';
 import type { StationLayout } from '../store/layout';
@@ -20,6 +20,8 @@ export interface Services {
   stationId: string;
   sessions: SessionRegistry;
   imports: ImportManager;
+  /** Folders the host (not the settings) lets the UI hosts import from: `serve --import-root`. */
+  hostImportRoots: readonly string[];
   derived: DerivedRunner;
   head: ChainHeadWriter;
   settings(): Settings;
@@ -33,6 +35,8 @@ export interface Services {
 export interface HandlerCall {
   account: Account | null;
   sessionId: string | null;
+  /** The host that relayed the call: what a source path may reach depends on it. */
+  via: CallContext['via'];
 }
 
 export type Handler<M extends MethodName> = (

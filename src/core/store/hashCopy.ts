@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../workers/startWorker';
 import type { FailureKind, HashCopyRequest, HashCopyResponse } from './hashCopyProtocol';
+import type { SourceIdentity } from './openSource';
 
 export class HashCopyError extends Error {
   constructor(
@@ -45,12 +46,17 @@ export class HashCopier {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
+  /**
+   * Copies `source` to `dest` and hashes it. With `expected`, the opened file must be the one the
+   * scan saw (device, inode, size); in any case a link or anything but a regular file is refused.
+   */
   copy(
     source: string,
     dest: string,
-    opts: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {},
+    opts: { signal?: AbortSignal; onProgress?: (bytes: number) => void; expected?: SourceIdentity | null } = {},
   ): Promise<HashResult> {
-    return this.request({ op: 'copy', id: 0, source, dest, chunkBytes: CHUNK_BYTES }, opts);
+    const expected = opts.expected ?? null;
+    return this.request({ op: 'copy', id: 0, source, dest, chunkBytes: CHUNK_BYTES, expected }, opts);
   }
 
   hash(path: string, opts: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {}): Promise<HashResult> {
