@@ -55,7 +55,10 @@ async function startHost(file: string, setup: HostSetup | null): Promise<Running
     throw error;
   }
   // Own process group, so stopping it also stops the node process tsx runs underneath.
-  const child = spawn(TSX, ['src/cli/index.ts', 'serve', '--port', '0', '--data', dataDir], {
+  // The specs' camera folders are made under the temp folder, which a UI host does not read
+  // unless the OS user who starts it says so.
+  const args = ['src/cli/index.ts', 'serve', '--port', '0', '--data', dataDir, '--import-root', tmpdir()];
+  const child = spawn(TSX, args, {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -28,7 +28,10 @@ export class CliStation {
 
   private constructor(readonly engine: StationEngine) {}
 
-  static async open(opts: GlobalOptions, extra: { runJobs?: boolean } = {}): Promise<CliStation> {
+  static async open(
+    opts: GlobalOptions,
+    extra: { runJobs?: boolean; importRoots?: string[] } = {},
+  ): Promise<CliStation> {
     const engine = await createEngine({ dataDir: resolveDataDir(opts.data), log: stderrLogger, ...extra });
     return new CliStation(engine);
   }

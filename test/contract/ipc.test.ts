@@ -40,7 +40,7 @@ let session: SessionStore;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'station-contract-ipc-'));
-  engine = await createEngine({ dataDir: join(root, 'data'), log, runJobs: false });
+  engine = await createEngine({ dataDir: join(root, 'data'), log, runJobs: false, importRoots: [root] });
   bridge = createLoopbackBridge(engine, log);
   session = memoryStore();
   client = createIpcClient(bridge, { sessionStore: session });

@@ -37,7 +37,7 @@ beforeAll(async () => {
   await writeFile(join(staticDir, 'assets', 'app.js'), 'export {};\n');
   await writeFile(join(root, 'secret.txt'), 'outside the static root');
   await symlink(join(root, 'secret.txt'), join(staticDir, 'assets', 'link.txt'));
-  engine = await createEngine({ dataDir: join(root, 'data'), log, runJobs: false });
+  engine = await createEngine({ dataDir: join(root, 'data'), log, runJobs: false, importRoots: [root] });
   host = await startWebHost({ engine, staticDir, log });
 });
 
