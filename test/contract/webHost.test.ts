@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/core/engine';
 import type { Engine, Logger } from '../../src/core/engineApi';
@@ -37,7 +37,12 @@ beforeAll(async () => {
   await writeFile(join(staticDir, 'assets', 'app.js'), 'export {};\n');
   await writeFile(join(root, 'secret.txt'), 'outside the static root');
   await symlink(join(root, 'secret.txt'), join(staticDir, 'assets', 'link.txt'));
-  engine = await createEngine({ dataDir: join(root, 'data'), log, runJobs: false, importRoots: [root] });
+  engine = await createEngine({
+    dataDir: join(root, 'data'),
+    log,
+    runJobs: false,
+    importRoots: [dirname(getMediaFixtures().h264)],
+  });
   host = await startWebHost({ engine, staticDir, log });
 });
 

@@ -1,6 +1,7 @@
 import type { CaseDetail } from '../../shared/reviewSchemas';
 import { CliStation, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
+import { escapeForTerminal } from '../escapeForTerminal';
 
 interface CaseArgs {
   sub: string | undefined;
@@ -53,18 +54,19 @@ export async function runCase(opts: GlobalOptions, args: CaseArgs): Promise<numb
 }
 
 function describeCase(c: CaseDetail): string {
+  const t = escapeForTerminal;
   const lines = [
-    `case    ${c.number}  (${c.state})`,
+    `case    ${t(c.number)}  (${c.state})`,
     `id      ${c.id}`,
-    `title   ${c.title}`,
-    ...(c.place ? [`place   ${c.place}`] : []),
-    ...c.parties.map((p) => `party   ${p.kind}: ${p.name}`),
+    `title   ${t(c.title)}`,
+    ...(c.place ? [`place   ${t(c.place)}`] : []),
+    ...c.parties.map((p) => `party   ${p.kind}: ${t(p.name)}`),
     `items   ${c.itemCount}`,
   ];
   for (const entry of c.items) {
     const tags = entry.tags.map((t) => t.code).join(', ');
     lines.push(
-      `  ${entry.startsAt ?? '(time unknown)'.padEnd(24)}  ${entry.item.sha256.slice(0, 12)}  ${entry.item.originalName}${tags ? `  [${tags}]` : ''}`,
+      `  ${entry.startsAt ?? '(time unknown)'.padEnd(24)}  ${entry.item.sha256.slice(0, 12)}  ${t(entry.item.originalName)}${tags ? `  [${t(tags)}]` : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;
