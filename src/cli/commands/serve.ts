@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startWebHost } from '../../web/server';
 import { CliStation, stderrLogger, type GlobalOptions } from '../context';
@@ -8,7 +9,8 @@ const DEFAULT_STATIC_DIR = resolve(fileURLToPath(new URL('../../../out/web', imp
 
 /**
  * `serve [--port N] [--import-root DIR]…`: the station's UI and contract on 127.0.0.1. The first
- * line on stdout is the address with the per-run, one-time token; everything else goes to stderr.
+ * line on stdout is the address with a one-time token, and each line read on stdin (Enter) prints
+ * another such address on stdout; everything else goes to stderr.
  * Each `--import-root` is a folder the browser may import from besides removable volumes, home
  * and the admin's allowed folders: the OS user who starts the host grants it. Runs until
  * SIGINT/SIGTERM.
@@ -31,11 +33,17 @@ export async function runServe(
   });
   process.stdout.write(`${host.url}\n`);
   stderrLogger.info('web host ready', { dataDir: station.engine.dataDir, port: host.port });
+  // Each address opens the station once: Enter (a line on stdin) prints another, for another
+  // browser or after the first one lost its cookie.
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  lines.on('line', () => process.stdout.write(`${host.newLink()}\n`));
   await new Promise<void>((resolveStop) => {
     const stop = (): void => resolveStop();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  lines.close();
+  process.stdin.destroy();
   await host.close();
   await station.close();
   return 0;
