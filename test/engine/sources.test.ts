@@ -1,11 +1,23 @@
 import { execFileSync } from 'node:child_process';
-import { copyFile, chmod, link, mkdir, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  chmod,
+  link,
+  mkdir,
+  readdir,
+  readlink,
+  rename,
+  rm,
+  symlink,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../src/core/engineApi';
 import type { ImportFileResult } from '../../src/shared/schemas';
 import { getMediaFixtures } from '../fixtures';
-import { ADMIN, codeOf, makeTempDir, openStation, type TestStation } from './harness';
+import { ADMIN, codeOf, makeSparseFile, makeTempDir, nextEvent, openStation, type TestStation } from './harness';
 
 /**
  * Hostile sources: the station's own files, system folders, and files swapped for a FIFO or a
@@ -195,6 +207,28 @@ describe('a source swapped after the scan', () => {
     ]);
   });
 });
+
+describe('cancelling', () => {
+  it('leaves no handle open on the source', async () => {
+    const root = await makeRoot();
+    const source = await makeSparseFile(join(root, 'card.mp4'), 3 * 1024 ** 3);
+    const s = (station = await openStation());
+    const copying = nextEvent(s.engine, 'import.progress', (p) => p.phase === 'copying' && p.fileBytesDone > 0);
+    const { importId } = await s.call('import.start', { paths: [source] });
+    await copying;
+    await s.call('import.cancel', { importId });
+    const record = await s.engine.waitForImport(importId);
+    expect(record.state).toBe('cancelled');
+    expect(await openFilesUnder(root)).toEqual([]);
+  });
+});
+
+/** Files below `dir` that this process (every thread of it) holds open. */
+async function openFilesUnder(dir: string): Promise<string[]> {
+  const fds = await readdir('/proc/self/fd');
+  const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+  return targets.filter((t) => t.startsWith(`${dir}/`));
+}
 
 describe('a folder the scan cannot read', () => {
   it('is a skipped entry with its reason, for root too (a path longer than the system allows)', async () => {

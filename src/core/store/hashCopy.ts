@@ -66,8 +66,12 @@ export class HashCopier {
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
-    this.failAll(new HashCopyAbortedError());
+    const orphaned = [...this.pending.values()];
+    this.pending.clear();
+    // Its requests fail only once the worker has ended, with the files it had open: a cancelled
+    // import's record then never precedes the release of the source (a camera may be unplugged).
     await worker?.terminate();
+    for (const p of orphaned) p.reject(new HashCopyAbortedError());
   }
 
   /**
