@@ -17,7 +17,8 @@ export default defineConfig({
     outDir: fromRoot('./out/web'),
     emptyOutDir: true,
     target: 'chrome120',
-    sourcemap: true,
+    // No source maps: the web host would serve the renderer's source to anyone with the link.
+    sourcemap: false,
     // Inlined assets would become data: URLs; the CSP allows them for images only, so keep files.
     assetsInlineLimit: 0,
     rollupOptions: {

@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startWebHost, type WebHost } from '../../src/web/server';
-import { tokenCookieName } from '../../src/web/auth';
 import { SEEK_PAGE_HTML } from './seekInPage';
 import { assertAllStored } from './importRun';
 import { openBenchStation, quietLogger, type BenchStation } from './station';
@@ -60,9 +59,12 @@ export async function startSeekServers(dir: string, source: string): Promise<See
     return {
       host: {
         label: 'web host',
-        pageUrl: `${hostOrigin}${PAGE}?token=${encodeURIComponent(host.token)}`,
+        // Each run opens the page in a fresh browser context, and a link opens the host once.
+        get pageUrl() {
+          return openedHost.newLink().replace('/?token=', `${PAGE}?token=`);
+        },
         mediaUrl: `${hostOrigin}/media/${encodeURIComponent(itemId)}/play?s=${session}`,
-        headers: { cookie: `${tokenCookieName(host.port)}=${host.token}` },
+        headers: { authorization: `Bearer ${host.token}` },
       },
       baseline: {
         label: 'static server',

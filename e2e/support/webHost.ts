@@ -10,19 +10,20 @@ import { test as base, type Page } from '@playwright/test';
  * with its own temporary data directory, one per test file.
  *
  *   import { test, expect } from './support/webHost';
- *   test('…', async ({ page, webHost }) => { await page.goto(webHost.url); … });
+ *   test('…', async ({ page, webHost }) => { await openStation(page, webHost); … });
  *
- * `webHost.url` carries the token; the first visit trades it for a cookie and lands on `/`, after
- * which `page.goto('/somewhere')` works because `baseURL` points at the host.
+ * `openStation(page, webHost)` opens a fresh one-time address; the visit trades it for a cookie
+ * and lands on `/`, after which `page.goto('/somewhere')` works because `baseURL` points at the host.
  */
 
 export interface WebHostInfo {
-  /** The address the CLI printed, token included. */
+  /** The first address the CLI printed, with its one-time token. */
   url: string;
   /** `http://127.0.0.1:<port>` without token or trailing slash. */
   baseURL: string;
-  token: string;
   dataDir: string;
+  /** Asks the running `serve` for another one-time address (a line on its stdin). */
+  newLink(): Promise<string>;
 }
 
 /**
@@ -55,10 +56,13 @@ async function startHost(file: string, setup: HostSetup | null): Promise<Running
     throw error;
   }
   // Own process group, so stopping it also stops the node process tsx runs underneath.
-  const child = spawn(TSX, ['src/cli/index.ts', 'serve', '--port', '0', '--data', dataDir], {
+  // The specs' camera folders are made under the temp folder, which a UI host does not read
+  // unless the OS user who starts it says so.
+  const args = ['src/cli/index.ts', 'serve', '--port', '0', '--data', dataDir, '--import-root', tmpdir()];
+  const child = spawn(TSX, args, {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });
   let stderr = '';
@@ -72,11 +76,21 @@ async function startHost(file: string, setup: HostSetup | null): Promise<Running
   };
 
   try {
-    const url = await readFirstLine(child);
+    const nextLine = readLines(child);
+    const url = await nextLine();
     const parsed = new URL(url);
-    const token = parsed.searchParams.get('token');
-    if (token === null) throw new Error(`serve printed an address without token: ${url}`);
-    return { info: { url, baseURL: parsed.origin, token, dataDir }, file, stop, stderr: () => stderr };
+    if (!parsed.searchParams.get('token')) throw new Error(`serve printed an address without token: ${url}`);
+    // One request at a time, so each answer pairs with its request.
+    let asking: Promise<unknown> = Promise.resolve();
+    const newLink = (): Promise<string> => {
+      const answer = asking.then(() => {
+        child.stdin!.write('\n');
+        return nextLine();
+      });
+      asking = answer.catch(() => undefined);
+      return answer;
+    };
+    return { info: { url, baseURL: parsed.origin, dataDir, newLink }, file, stop, stderr: () => stderr };
   } catch (error) {
     await stop();
     throw new Error(`station serve did not start: ${(error as Error).message}\n--- stderr ---\n${stderr}`, {
@@ -85,29 +99,46 @@ async function startHost(file: string, setup: HostSetup | null): Promise<Running
   }
 }
 
-function readFirstLine(child: ChildProcess): Promise<string> {
-  return new Promise((resolveLine, rejectLine) => {
-    const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => fail(new Error(`no address within ${STARTUP_TIMEOUT_MS} ms`)), STARTUP_TIMEOUT_MS);
-    const onExit = (code: number | null, signal: string | null): void =>
-      fail(new Error(`exited early (code ${code}, signal ${signal})`));
-    function fail(error: Error): void {
-      cleanup();
-      rejectLine(error);
-    }
-    function cleanup(): void {
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      lines.close();
-    }
-    child.once('exit', onExit);
-    lines.once('line', (line) => {
-      cleanup();
-      // Keep draining stdout so a chatty host never blocks on a full pipe.
-      child.stdout?.resume();
-      resolveLine(line.trim());
-    });
+/**
+ * Reads `serve`'s stdout line by line: the first line is its address, and each later one the
+ * answer to a `newLink()`. The returned function resolves with the next line, or rejects if none
+ * comes in time or the process ends.
+ */
+function readLines(child: ChildProcess): () => Promise<string> {
+  const queued: string[] = [];
+  const waiting: { resolve(line: string): void; reject(error: Error): void }[] = [];
+  let ended: Error | null = null;
+  const lines = createInterface({ input: child.stdout! });
+  lines.on('line', (line) => {
+    const waiter = waiting.shift();
+    if (waiter) waiter.resolve(line.trim());
+    else queued.push(line.trim());
   });
+  child.once('exit', (code, signal) => {
+    ended = new Error(`exited early (code ${code}, signal ${signal})`);
+    for (const waiter of waiting.splice(0)) waiter.reject(ended);
+  });
+  return () => {
+    const line = queued.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    if (ended) return Promise.reject(ended);
+    return new Promise<string>((resolveLine, rejectLine) => {
+      const timer = setTimeout(
+        () => rejectLine(new Error(`no line within ${STARTUP_TIMEOUT_MS} ms`)),
+        STARTUP_TIMEOUT_MS,
+      );
+      waiting.push({
+        resolve: (l) => {
+          clearTimeout(timer);
+          resolveLine(l);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          rejectLine(e);
+        },
+      });
+    });
+  };
 }
 
 async function killGroup(child: ChildProcess): Promise<void> {
@@ -168,9 +199,12 @@ export const test = base.extend<{ webHost: WebHostInfo; hostSetup: HostSetup | n
 
 export { expect } from '@playwright/test';
 
-/** Opens the station in `page`: the tokened address sets the cookie, then the app is at `/`. */
+/**
+ * Opens the station in `page`: a fresh one-time address (each test has its own browser context,
+ * and an address opens the host once) sets the cookie, then the app is at `/`.
+ */
 export async function openStation(page: Page, host: WebHostInfo): Promise<void> {
-  await page.goto(host.url);
+  await page.goto(await host.newLink());
 }
 
 const SCREENSHOT_DIR = join(ROOT, 'e2e', 'screenshots');

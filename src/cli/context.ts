@@ -7,6 +7,7 @@ import type { Logger } from '../core/engineApi';
 import { resolveDataDir } from '../core/station/dataDir';
 import { readPassword } from './password';
 import { UsageError } from './usage';
+import { escapeForTerminal } from './escapeForTerminal';
 
 /** Logs go to stderr as JSON lines, so that stdout carries only the command's output. */
 export const stderrLogger: Logger = {
@@ -28,7 +29,10 @@ export class CliStation {
 
   private constructor(readonly engine: StationEngine) {}
 
-  static async open(opts: GlobalOptions, extra: { runJobs?: boolean } = {}): Promise<CliStation> {
+  static async open(
+    opts: GlobalOptions,
+    extra: { runJobs?: boolean; importRoots?: string[] } = {},
+  ): Promise<CliStation> {
     const engine = await createEngine({ dataDir: resolveDataDir(opts.data), log: stderrLogger, ...extra });
     return new CliStation(engine);
   }
@@ -75,8 +79,12 @@ export class CliStation {
 /** The English message of an expected error, then its code and parameters for scripts and reports. */
 export function describeError(error: unknown): string {
   if (error instanceof AppError) {
-    const params = Object.keys(error.params).length ? ` ${JSON.stringify(error.params)}` : '';
+    // JSON escapes C0 controls but not C1 (a terminal's CSI) nor bidi overrides; backslashes are
+    // JSON's own here and stay as they are.
+    const params = Object.keys(error.params).length
+      ? ` ${escapeForTerminal(JSON.stringify(error.params), { escapeBackslash: false })}`
+      : '';
     return `${ERROR_MESSAGES.en[error.code]} (${error.code}${params})`;
   }
-  return error instanceof Error ? error.message : String(error);
+  return escapeForTerminal(error instanceof Error ? error.message : String(error));
 }

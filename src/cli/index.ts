@@ -36,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
         wait: { type: 'boolean', default: false },
         'include-non-media': { type: 'boolean', default: false },
         port: { type: 'string' },
+        'import-root': { type: 'string', multiple: true },
         item: { type: 'string' },
         rehash: { type: 'boolean', default: false },
         from: { type: 'string' },
@@ -71,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
     case 'import':
       return runImport(global, { paths: rest, wait: values.wait, includeNonMedia: values['include-non-media'] });
     case 'serve':
-      return runServe(global, { port: values.port });
+      return runServe(global, { port: values.port, importRoots: values['import-root'] ?? [] });
     case 'log':
       return runLog(global, { sub: rest[0], item: values.item });
     case 'check':

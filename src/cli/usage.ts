@@ -15,7 +15,10 @@ Commands:
   user add NAME --role ROLE         add an account (reviewer | supervisor | admin)
   import <paths…> [--json] [--wait] [--include-non-media]
                                     import files, folders or a camera volume
-  serve [--port N]                  start the local web host on 127.0.0.1
+  serve [--port N] [--import-root DIR]…
+                                    start the local web host on 127.0.0.1; prints a one-time
+                                    address. The browser may import from removable volumes, your
+                                    home, the admin's allowed folders and each --import-root
   log show [--item ID] [--json]     show the custody log
   log verify [--json]               verify the custody chain
   check [--rehash] [--json]         check that store, database and custody log agree

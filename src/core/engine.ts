@@ -196,6 +196,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     onCustody: () => head.schedule(),
     onItemsAdded: () => undefined,
     ...(opts.testHooks?.beforeVerify ? { beforeVerify: opts.testHooks.beforeVerify } : {}),
+    ...(opts.testHooks?.afterScan ? { afterScan: opts.testHooks.afterScan } : {}),
   });
 
   const services: Services = {
@@ -207,6 +208,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     stationId,
     sessions,
     imports,
+    hostImportRoots: opts.importRoots ?? [],
     derived,
     head,
     stationKey,
@@ -260,13 +262,13 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
   const resolveCall = (method: MethodName, ctx: CallContext): HandlerCall => {
     const spec = contract[method];
     if (spec.auth === 'none') {
-      return { account: null, sessionId: ctx.sessionId };
+      return { account: null, sessionId: ctx.sessionId, via: ctx.via };
     }
     const account = sessions.touch(ctx.sessionId);
     if ('role' in spec && spec.role === 'admin' && account.role !== 'admin') {
       throw new AppError('auth.forbidden', { method });
     }
-    return { account, sessionId: ctx.sessionId };
+    return { account, sessionId: ctx.sessionId, via: ctx.via };
   };
 
   const engine: StationEngine = {

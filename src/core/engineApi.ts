@@ -78,9 +78,15 @@ export interface EngineOptions {
    * `STATION_KEY_PASSPHRASE` environment variable. Needed at creation to set it, then for every signature.
    */
   keyPassphrase?: string;
+   * Folders the web host and the desktop app may import from and browse, besides removable
+   * volumes, the OS user's home and the admin's `settings.importRoots`; set by whoever starts
+   * the host (`serve --import-root DIR`), who is the OS user. The CLI is not limited to them.
+  importRoots?: string[];
   /** Seams for tests that prove failure handling with real files; never set by a host. */
   testHooks?: {
     /** Runs after a copy is stored and before it is re-read and compared. */
     beforeVerify?: (storedPath: string) => Promise<void>;
+    /** Runs after an import's scan, before any source is opened: to swap a file for a FIFO or a link. */
+    afterScan?: (files: readonly { path: string }[]) => Promise<void>;
   };
 }

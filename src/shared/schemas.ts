@@ -157,6 +157,12 @@ export const ImportReasonCode = z.enum([
   'copyMismatch',
   'cancelled',
   'storeError',
+  'notRegularFile',
+  'symlinkRefused',
+  'sourceReplaced',
+  'folderUnreadable',
+  'inStation',
+  'systemFolder',
 ]);
 export type ImportReasonCode = z.infer<typeof ImportReasonCode>;
 
@@ -292,5 +298,18 @@ export const Settings = z.object({
     .min(1)
     .max(64)
     .regex(/\{SEQ(:[1-9])?\}/, 'must contain {SEQ} or {SEQ:n}'),
+  /**
+   * Folders an administrator allows the UI hosts to import from and browse, besides removable
+   * volumes and the OS user's home. Absolute paths (POSIX, or a Windows drive or UNC path).
+   */
+  importRoots: z
+    .array(
+      z
+        .string()
+        .min(2)
+        .max(1024)
+        .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute path'),
+    )
+    .max(32),
 });
 export type Settings = z.infer<typeof Settings>;

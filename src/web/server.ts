@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Engine, Logger } from '../core/engineApi';
-import { buildTokenCookie, createToken, hasToken, isAllowedOrigin, isLocalHost, isSameToken } from './auth';
+import { HostAccess, createToken, isAllowedOrigin, isLocalHost } from './auth';
 import { createEventHub } from './events';
 import { handleMedia } from './media';
 import { applySecurityHeaders, sendError } from './respond';
@@ -15,19 +15,31 @@ export interface WebHostOptions {
   port?: number;
   /** The built renderer; defaults to `out/web` under the working directory. */
   staticDir?: string;
-  /** Fixed only in tests; otherwise a fresh random token per run. */
+  /** The bearer token for scripts and tests; fixed only in tests, otherwise random per run. */
   token?: string;
   log: Logger;
 }
 
 export interface WebHost {
-  /** The address to open, token included; the host moves the token into a cookie on first use. */
+  /**
+   * The address to open, with a one-time link token: the first visit trades it for a cookie, and
+   * after that the address opens nothing.
+   */
   readonly url: string;
   readonly port: number;
+  /** Accepted as `Authorization: Bearer` by scripts and tests; never part of an address. */
   readonly token: string;
+  /** Another one-time address, for another browser or after the cookie was lost. */
+  newLink(): string;
   /** Ends event streams and stops listening. The engine stays open: its owner closes it. */
   close(): Promise<void>;
 }
+
+const SPENT_LINK_TEXT =
+  'This link has been used already: each link the station prints opens it once, in one browser.\n' +
+  'For a new link press Enter in the terminal where `evidence-station serve` runs, or start it again.\n' +
+  '此链接已使用过：工作站打印的每个链接只能在一个浏览器中打开一次。\n' +
+  '如需新链接，请在运行 `evidence-station serve` 的终端中按回车键，或重新启动它。\n';
 
 /** Only the loopback interface: the station's evidence must not be reachable from the network. */
 const BIND_ADDRESS = '127.0.0.1';
@@ -42,6 +54,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const staticDir = resolve(options.staticDir ?? 'out/web');
   const hub = createEventHub(engine);
   let port = 0;
+  let access: HostAccess | null = null;
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     applySecurityHeaders(res);
@@ -55,22 +68,29 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
 
-    // First visit: `/?token=T` becomes an HttpOnly cookie, and the token leaves the address bar and history.
+    const gate = access;
+    if (!gate) {
+      sendError(res, 'host.token');
+      return;
+    }
+    // First visit: `/?token=T` is spent for an HttpOnly cookie, and the token leaves the address
+    // bar. A browser that already has its cookie and opens the link again simply goes on.
     if (!isApi && req.method === 'GET' && url.searchParams.has('token')) {
-      if (!isSameToken(url.searchParams.get('token'), token)) {
-        sendText(res, 401, 'This address is out of date: open the one the station printed when it started.');
+      const cookie = gate.redeemLink(url.searchParams.get('token'));
+      if (!cookie && !gate.allows(req)) {
+        sendText(res, 401, SPENT_LINK_TEXT);
         return;
       }
       url.searchParams.delete('token');
       res.statusCode = 303;
-      res.setHeader('Set-Cookie', buildTokenCookie(port, token));
+      if (cookie) res.setHeader('Set-Cookie', cookie);
       res.setHeader('Location', `${url.pathname}${url.search}`);
       res.setHeader('Cache-Control', 'no-store');
       res.end();
       return;
     }
 
-    if (!hasToken(req, port, token)) {
+    if (!gate.allows(req)) {
       if (isApi) sendError(res, 'host.token');
       else sendText(res, 401, 'Open the address the station printed when it started (it carries an access token).');
       return;
@@ -102,7 +122,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
   });
   port = (server.address() as AddressInfo).port;
-  const url = `http://${BIND_ADDRESS}:${port}/?token=${token}`;
+  const hostAccess = new HostAccess(port, token);
+  access = hostAccess;
+  const newLink = (): string => `http://${BIND_ADDRESS}:${port}/?token=${hostAccess.newLinkToken()}`;
+  const url = newLink();
   log.info('web host: listening', { address: `http://${BIND_ADDRESS}:${port}/`, staticDir });
 
   let closing: Promise<void> | undefined;
@@ -110,6 +133,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     url,
     port,
     token,
+    newLink,
     close() {
       closing ??= new Promise<void>((resolveClose) => {
         hub.close();

@@ -10,7 +10,6 @@ const MIME_TYPES: Readonly<Record<string, string>> = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
@@ -78,7 +77,9 @@ export async function serveStatic(
     return;
   }
   const requested = resolveStaticPath(root, urlPath);
-  if (requested === null) {
+  // Source maps would hand out the renderer's source; the build makes none, and a stray one
+  // (a dev build copied over) is not served either.
+  if (requested === null || extname(requested).toLowerCase() === '.map') {
     sendText(res, 404, 'Not found');
     return;
   }

@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type StationEngine } from '../../src/core/engine';
 import type { Logger } from '../../src/core/engineApi';
@@ -40,7 +40,12 @@ let session: SessionStore;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'station-contract-ipc-'));
-  engine = await createEngine({ dataDir: join(root, 'data'), log, runJobs: false });
+  engine = await createEngine({
+    dataDir: join(root, 'data'),
+    log,
+    runJobs: false,
+    importRoots: [dirname(getMediaFixtures().h264)],
+  });
   bridge = createLoopbackBridge(engine, log);
   session = memoryStore();
   client = createIpcClient(bridge, { sessionStore: session });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/core/engine';
 import type { Engine, Logger } from '../../src/core/engineApi';
@@ -37,7 +37,12 @@ beforeAll(async () => {
   await writeFile(join(staticDir, 'assets', 'app.js'), 'export {};\n');
   await writeFile(join(root, 'secret.txt'), 'outside the static root');
   await symlink(join(root, 'secret.txt'), join(staticDir, 'assets', 'link.txt'));
-  engine = await createEngine({ dataDir: join(root, 'data'), log, runJobs: false });
+  engine = await createEngine({
+    dataDir: join(root, 'data'),
+    log,
+    runJobs: false,
+    importRoots: [dirname(getMediaFixtures().h264)],
+  });
   host = await startWebHost({ engine, staticDir, log });
 });
 
@@ -89,28 +94,94 @@ describe('the token', () => {
     const wrong = `${host.token.slice(0, -2)}xx`;
     const res = await call('station.status', {}, { headers: { Authorization: `Bearer ${wrong}` } });
     expect(res.status).toBe(401);
-    const cookie = await sendRaw(host.port, '/', { headers: { Cookie: `station_token_${host.port}=${wrong}` } });
-    expect(cookie.status).toBe(401);
-    const address = await sendRaw(host.port, `/?token=${wrong}`);
-    expect(address.status).toBe(401);
-    expect(address.headers['set-cookie']).toBeUndefined();
+    // The host token is a bearer secret only: neither a cookie nor an address opens anything with it.
+    for (const value of [wrong, host.token]) {
+      const cookie = await sendRaw(host.port, '/', { headers: { Cookie: `station_token_${host.port}=${value}` } });
+      expect(cookie.status).toBe(401);
+      const address = await sendRaw(host.port, `/?token=${value}`);
+      expect(address.status).toBe(401);
+      expect(address.headers['set-cookie']).toBeUndefined();
+    }
   });
 
-  it('moves from the address into an HttpOnly SameSite=Strict cookie on first visit', async () => {
-    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`);
-    const visit = await sendRaw(host.port, `/?token=${host.token}`);
-    expect(visit.status).toBe(303);
-    expect(visit.headers.location).toBe('/');
-    const setCookie = visit.headers['set-cookie']?.[0] ?? '';
-    expect(setCookie).toMatch(/HttpOnly/);
-    expect(setCookie).toMatch(/SameSite=Strict/);
-
-    const cookie = setCookie.split(';')[0]!;
+  it('moves a one-time link into an HttpOnly SameSite=Strict cookie on first visit', async () => {
+    const link = new URL(host.newLink());
+    expect(link.origin).toBe(`http://127.0.0.1:${host.port}`);
+    const cookie = await visitLink(link);
     const page = await sendRaw(host.port, '/', { headers: { Cookie: cookie } });
     expect(page.status).toBe(200);
     expect(page.body.toString()).toBe(INDEX_HTML);
     const api = await call('station.status', {}, { headers: { Authorization: '', Cookie: cookie } });
     expect(api.status).toBe(200);
+  });
+});
+
+/** Visits a one-time link as a fresh browser would, and returns the `name=value` cookie it set. */
+async function visitLink(link: URL): Promise<string> {
+  const visit = await sendRaw(host.port, `${link.pathname}${link.search}`);
+  expect(visit.status).toBe(303);
+  expect(visit.headers.location).toBe('/');
+  expect(visit.headers['cache-control']).toBe('no-store');
+  const setCookie = visit.headers['set-cookie']?.[0] ?? '';
+  expect(setCookie).toMatch(/HttpOnly/);
+  expect(setCookie).toMatch(/SameSite=Strict/);
+  return setCookie.split(';')[0]!;
+}
+
+describe('the address printed at start', () => {
+  it('opens the station once: a copy from the history opens nothing', async () => {
+    const link = new URL(host.url);
+    const token = link.searchParams.get('token')!;
+    expect(token).not.toBe(host.token);
+    const cookie = await visitLink(link);
+    // Another browser (no cookie) with the same address is refused, with a page that says what to do.
+    const again = await sendRaw(host.port, `/?token=${token}`);
+    expect(again.status).toBe(401);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect(again.body.toString()).toMatch(/used already.*press Enter/s);
+    expect(again.body.toString()).toMatch(/此链接已使用过/);
+    // The browser that spent it (it has its cookie) reopening it just goes on.
+    const same = await sendRaw(host.port, `/?token=${token}`, { headers: { Cookie: cookie } });
+    expect(same.status).toBe(303);
+    expect(same.headers['set-cookie']).toBeUndefined();
+    // Each new link is one-time too, and independent of the others.
+    const [a, b] = [new URL(host.newLink()), new URL(host.newLink())];
+    const cookieB = await visitLink(b);
+    const cookieA = await visitLink(a);
+    expect(cookieA).not.toBe(cookieB);
+    expect((await sendRaw(host.port, `${b.pathname}${b.search}`)).status).toBe(401);
+  });
+
+  it('is not locked out by cookies another local service planted under its name', async () => {
+    const cookie = await visitLink(new URL(host.newLink()));
+    const [name, value] = cookie.split('=') as [string, string];
+    // Cookies are not port-isolated: a page from another 127.0.0.1 port can set cookies here, and
+    // a more specific path is sent first. The old fixed name `station_token_<port>` was guessable.
+    expect(name).toMatch(new RegExp(`^station_${host.port}_[0-9a-f]{12}$`));
+    const planted = `${name}=planted; ${name}=${'x'.repeat(43)}; station_token_${host.port}=planted; ${cookie}`;
+    const page = await sendRaw(host.port, '/', { headers: { Cookie: planted } });
+    expect(page.status).toBe(200);
+    const api = await call('station.status', {}, { headers: { Authorization: '', Cookie: planted } });
+    expect(api.status).toBe(200);
+    // Only planted values: refused.
+    const onlyPlanted = await sendRaw(host.port, '/', { headers: { Cookie: `${name}=planted; ${name}=${value}x` } });
+    expect(onlyPlanted.status).toBe(401);
+  });
+
+  it('serves no source maps', async () => {
+    const staticDir = join(root, 'web');
+    await writeFile(join(staticDir, 'assets', 'app.js.map'), '{"version":3,"sources":["src/secret.ts"]}');
+    const map = await sendRaw(host.port, '/assets/app.js.map', { headers: bearer() });
+    expect(map.status).toBe(404);
+    expect(map.body.toString()).not.toContain('secret');
+    const upper = await sendRaw(host.port, '/assets/app.js.MAP', { headers: bearer() });
+    expect(upper.status).toBe(404);
+    expect((await sendRaw(host.port, '/assets/app.js', { headers: bearer() })).status).toBe(200);
+  });
+
+  it('builds the web renderer without source maps', async () => {
+    const config = await readFile(join(import.meta.dirname, '..', '..', 'vite.web.config.ts'), 'utf8');
+    expect(config).toMatch(/sourcemap:\s*false/);
   });
 });
 
@@ -409,5 +480,16 @@ describe('the renderer HTTP client against the host', () => {
 describe('the log', () => {
   it('holds no unexpected errors after all of the above', () => {
     expect(logged.filter((entry) => entry.level === 'error')).toEqual([]);
+  });
+});
+
+describe('sources from the browser', () => {
+  it('refuses to list /etc or the data folder', async () => {
+    const session = valueOf<{ sessionId: string }>(await call('auth.signIn', ADMIN));
+    for (const path of ['/etc', '/proc/self', join(root, 'data')]) {
+      const res = await call('fs.listDir', { path }, { sessionId: session.sessionId });
+      expect(res.status).toBe(403);
+      expect(errorOf(res).code).toBe(path.endsWith('data') ? 'import.pathInStation' : 'import.pathNotAllowed');
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { CaseDetail } from '../../shared/reviewSchemas';
 import type { CaseVersion } from '../../shared/sealSchemas';
 import { CliStation, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
+import { escapeForTerminal } from '../escapeForTerminal';
 
 interface CaseArgs {
   sub: string | undefined;
@@ -71,18 +72,19 @@ export async function runCase(opts: GlobalOptions, args: CaseArgs): Promise<numb
 }
 
 function describeCase(c: CaseDetail): string {
+  const t = escapeForTerminal;
   const lines = [
-    `case    ${c.number}  version ${c.version} (${c.state}; ${c.sealedVersions} sealed)`,
+    `case    ${t(c.number)}  version ${c.version} (${c.state}; ${c.sealedVersions} sealed)`,
     `id      ${c.id}`,
-    `title   ${c.title}`,
-    ...(c.place ? [`place   ${c.place}`] : []),
-    ...c.parties.map((p) => `party   ${p.kind}: ${p.name}`),
+    `title   ${t(c.title)}`,
+    ...(c.place ? [`place   ${t(c.place)}`] : []),
+    ...c.parties.map((p) => `party   ${p.kind}: ${t(p.name)}`),
     `items   ${c.itemCount}`,
   ];
   for (const entry of c.items) {
     const tags = entry.tags.map((t) => t.code).join(', ');
     lines.push(
-      `  ${entry.startsAt ?? '(time unknown)'.padEnd(24)}  ${entry.item.sha256.slice(0, 12)}  ${entry.item.originalName}${tags ? `  [${tags}]` : ''}`,
+      `  ${entry.startsAt ?? '(time unknown)'.padEnd(24)}  ${entry.item.sha256.slice(0, 12)}  ${t(entry.item.originalName)}${tags ? `  [${t(tags)}]` : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -91,8 +93,11 @@ function describeCase(c: CaseDetail): string {
 function describeVersions(versions: CaseVersion[]): string {
   if (versions.length === 0) return 'no sealed version yet\n';
   const lines = versions.map((v) => {
-    const reopened = v.reopenedAt ? `  reopened by ${v.reopenedBy} at ${v.reopenedAt}: ${v.reopenReason}` : '';
-    return `v${v.version}  sealed by ${v.sealedBy} at ${v.sealedAt}  ${v.itemCount} item(s)  ${v.packageName}  ${v.tagManifestSha256}${reopened}`;
+    const t = escapeForTerminal;
+    const reopened = v.reopenedAt
+      ? `  reopened by ${t(v.reopenedBy ?? '')} at ${v.reopenedAt}: ${t(v.reopenReason ?? '')}`
+      : '';
+    return `v${v.version}  sealed by ${t(v.sealedBy)} at ${v.sealedAt}  ${v.itemCount} item(s)  ${t(v.packageName)}  ${v.tagManifestSha256}${reopened}`;
   });
   return `${lines.join('\n')}\n`;
 }

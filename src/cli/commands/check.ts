@@ -1,4 +1,5 @@
 import { CliStation, type GlobalOptions } from '../context';
+import { escapeForTerminal } from '../escapeForTerminal';
 
 /** `check [--rehash]`: exit 1 on any disagreement between store, database and custody chain. */
 export async function runCheck(opts: GlobalOptions, args: { rehash: boolean }): Promise<number> {
@@ -14,10 +15,10 @@ export async function runCheck(opts: GlobalOptions, args: { rehash: boolean }): 
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
       process.stdout.write(
-        `${report.items} items, ${report.storedFiles} stored files${args.rehash ? `, ${report.rehashed} rehashed` : ''}; custody chain ${report.chain.ok ? 'intact' : `BROKEN at ${report.chain.firstBroken}: ${report.chain.problem}`}\n`,
+        `${report.items} items, ${report.storedFiles} stored files${args.rehash ? `, ${report.rehashed} rehashed` : ''}; custody chain ${report.chain.ok ? 'intact' : `BROKEN at ${report.chain.firstBroken}: ${escapeForTerminal(String(report.chain.problem))}`}\n`,
       );
       for (const p of report.problems)
-        process.stdout.write(`problem: ${p.kind} ${p.itemId ?? ''} ${p.sha256 ?? ''} ${p.detail}\n`);
+        process.stdout.write(`problem: ${p.kind} ${p.itemId ?? ''} ${p.sha256 ?? ''} ${escapeForTerminal(p.detail)}\n`);
       process.stdout.write(report.ok ? 'check: OK\n' : 'check: PROBLEMS FOUND\n');
     }
     return report.ok ? 0 : 1;

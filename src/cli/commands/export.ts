@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { CliStation, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
+import { escapeForTerminal } from '../escapeForTerminal';
 
 interface ExportArgs {
   refs: string[];
@@ -49,7 +50,7 @@ export async function runExport(opts: GlobalOptions, args: ExportArgs): Promise<
     });
     if (showProgress) process.stderr.write('\n');
     process.stdout.write(
-      opts.json ? `${JSON.stringify({ path: result.path })}\n` : `exported and verified: ${result.path}\n`,
+      opts.json ? `${JSON.stringify({ path: result.path })}\n` : `exported and verified: ${escapeForTerminal(result.path)}\n`,
     );
     return 0;
   } finally {

@@ -2,6 +2,7 @@ import { REASON_MESSAGES } from '../../shared/i18n/messages';
 import type { ImportFileResult, ItemDetail } from '../../shared/schemas';
 import { CliStation, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
+import { escapeForTerminal } from '../escapeForTerminal';
 
 interface ImportArgs {
   paths: string[];
@@ -45,9 +46,9 @@ function toJson(station: CliStation, r: ImportFileResult, item: ItemDetail | nul
 }
 
 function humanLine(r: ImportFileResult, index: number, total: number): string {
-  const reason = r.reasonCode ? ` — ${r.reasonDetail ?? REASON_MESSAGES.en[r.reasonCode]}` : '';
+  const reason = r.reasonCode ? ` — ${escapeForTerminal(r.reasonDetail ?? REASON_MESSAGES.en[r.reasonCode])}` : '';
   const hash = r.sha256 ? ` ${r.sha256.slice(0, 12)}` : '';
-  return `[${index}/${total}] ${r.status.padEnd(11)} ${r.relativePath}${hash}${reason}\n`;
+  return `[${index}/${total}] ${r.status.padEnd(11)} ${escapeForTerminal(r.relativePath)}${hash}${reason}\n`;
 }
 
 /**

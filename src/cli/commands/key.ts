@@ -5,6 +5,7 @@ import { resolveDataDir } from '../../core/station/dataDir';
 import type { StationKeyInfo } from '../../shared/sealSchemas';
 import { CliStation, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
+import { escapeForTerminal } from '../escapeForTerminal';
 
 interface KeyArgs {
   sub: string | undefined;
@@ -47,7 +48,7 @@ export async function runKey(opts: GlobalOptions, args: KeyArgs): Promise<number
     else if (keys.length === 0) process.stdout.write('no keys of other stations imported\n');
     else {
       for (const k of keys) {
-        process.stdout.write(`${groupFingerprint(k.fingerprint)}  ${k.label}  (${k.importedBy}, ${k.importedAt})\n`);
+        process.stdout.write(`${groupFingerprint(k.fingerprint)}  ${escapeForTerminal(k.label)}  (${escapeForTerminal(k.importedBy)}, ${k.importedAt})\n`);
       }
     }
     return 0;

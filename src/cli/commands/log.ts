@@ -1,5 +1,6 @@
 import { CliStation, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
+import { escapeForTerminal } from '../escapeForTerminal';
 
 const PAGE = 500;
 
@@ -33,7 +34,7 @@ export async function runLog(
     else
       for (const e of entries) {
         process.stdout.write(
-          `${String(e.seq).padStart(6)}  ${e.at}  ${e.actor.padEnd(12)} ${e.action.padEnd(18)} ${e.subject ?? ''}\n`,
+          `${String(e.seq).padStart(6)}  ${e.at}  ${escapeForTerminal(e.actor).padEnd(12)} ${e.action.padEnd(18)} ${escapeForTerminal(e.subject ?? '')}\n`,
         );
       }
     return 0;

@@ -1,5 +1,6 @@
 import { CliStation, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
+import { escapeForTerminal } from '../escapeForTerminal';
 
 /**
  * `seal <case> [--json]`: re-hashes the case's stored files, freezes the draft as its next version
@@ -16,7 +17,7 @@ export async function runSeal(opts: GlobalOptions, args: { refs: string[] }): Pr
     process.stdout.write(
       opts.json
         ? `${JSON.stringify(sealed)}\n`
-        : `sealed ${sealed.case} version ${sealed.version}\ntag manifest SHA-256 ${sealed.tagManifestSha256}\npackage ${sealed.path}\n`,
+        : `sealed ${escapeForTerminal(sealed.case)} version ${sealed.version}\ntag manifest SHA-256 ${sealed.tagManifestSha256}\npackage ${escapeForTerminal(sealed.path)}\n`,
     );
     return 0;
   } finally {

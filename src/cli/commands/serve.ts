@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startWebHost } from '../../web/server';
 import { CliStation, stderrLogger, type GlobalOptions } from '../context';
@@ -7,14 +8,23 @@ import { UsageError } from '../usage';
 const DEFAULT_STATIC_DIR = resolve(fileURLToPath(new URL('../../../out/web', import.meta.url)));
 
 /**
- * `serve [--port N]`: the station's UI and contract on 127.0.0.1. The first line on stdout is the
- * address with the per-run token; everything else goes to stderr. Runs until SIGINT/SIGTERM.
+ * `serve [--port N] [--import-root DIR]…`: the station's UI and contract on 127.0.0.1. The first
+ * line on stdout is the address with a one-time token, and each line read on stdin (Enter) prints
+ * another such address on stdout; everything else goes to stderr.
+ * Each `--import-root` is a folder the browser may import from besides removable volumes, home
+ * and the admin's allowed folders: the OS user who starts the host grants it. Runs until
+ * SIGINT/SIGTERM.
  */
-export async function runServe(opts: GlobalOptions, args: { port: string | undefined }): Promise<number> {
+export async function runServe(
+  opts: GlobalOptions,
+  args: { port: string | undefined; importRoots: string[] },
+): Promise<number> {
   const port = args.port === undefined ? 0 : Number(args.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError('--port must be a number from 0 to 65535');
-  const station = await CliStation.open(opts);
+  const notAbsolute = args.importRoots.find((p) => !isAbsolute(p));
+  if (notAbsolute !== undefined) throw new UsageError(`--import-root must be an absolute path: ${notAbsolute}`);
+  const station = await CliStation.open(opts, { importRoots: args.importRoots });
   const host = await startWebHost({
     engine: station.engine,
     port,
@@ -23,11 +33,17 @@ export async function runServe(opts: GlobalOptions, args: { port: string | undef
   });
   process.stdout.write(`${host.url}\n`);
   stderrLogger.info('web host ready', { dataDir: station.engine.dataDir, port: host.port });
+  // Each address opens the station once: Enter (a line on stdin) prints another, for another
+  // browser or after the first one lost its cookie.
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  lines.on('line', () => process.stdout.write(`${host.newLink()}\n`));
   await new Promise<void>((resolveStop) => {
     const stop = (): void => resolveStop();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  lines.close();
+  process.stdin.destroy();
   await host.close();
   await station.close();
   return 0;

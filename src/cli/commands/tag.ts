@@ -1,6 +1,7 @@
 import { CliStation, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
 import { parseSeconds } from './clip';
+import { escapeForTerminal } from '../escapeForTerminal';
 
 interface TagArgs {
   item: string | undefined;
@@ -35,7 +36,8 @@ export async function runTag(opts: GlobalOptions, args: TagArgs): Promise<number
       return 0;
     }
     const where = tag.fromSec === null ? 'whole item' : `${tag.fromSec}–${tag.toSec} s`;
-    process.stdout.write(`tagged ${itemId} (${where}): ${tag.code} ${tag.nameZh} ${tag.nameEn}\ntag     ${tag.id}\n`);
+    const name = escapeForTerminal(`${tag.code} ${tag.nameZh} ${tag.nameEn}`);
+    process.stdout.write(`tagged ${itemId} (${where}): ${name}\ntag     ${tag.id}\n`);
     return 0;
   } finally {
     await station.close();

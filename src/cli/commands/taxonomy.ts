@@ -1,5 +1,6 @@
 import { CliStation, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
+import { escapeForTerminal } from '../escapeForTerminal';
 
 /** `taxonomy list`: the violation types of the latest catalogue version, retired ones marked. */
 export async function runTaxonomy(opts: GlobalOptions, args: { sub: string | undefined }): Promise<number> {
@@ -13,12 +14,12 @@ export async function runTaxonomy(opts: GlobalOptions, args: { sub: string | und
       return 0;
     }
     process.stdout.write(
-      `violation catalogue version ${taxonomy.version} (${taxonomy.createdAt}, ${taxonomy.createdBy})\n`,
+      `violation catalogue version ${taxonomy.version} (${taxonomy.createdAt}, ${escapeForTerminal(taxonomy.createdBy)})\n`,
     );
     const width = Math.max(...taxonomy.types.map((t) => t.code.length));
     for (const t of taxonomy.types) {
       const retired = t.retired ? '  [retired]' : '';
-      process.stdout.write(`${t.code.padEnd(width)}  ${t.nameZh}  ${t.nameEn}${retired}\n`);
+      process.stdout.write(escapeForTerminal(`${t.code.padEnd(width)}  ${t.nameZh}  ${t.nameEn}`) + `${retired}\n`);
     }
     return 0;
   } finally {

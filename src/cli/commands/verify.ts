@@ -4,6 +4,7 @@ import { groupFingerprint } from '../../core/keys/fingerprint';
 import { normalizeFingerprint, verifyPackage } from '../../core/package/verifyPackage';
 import type { VerifyReport } from '../../shared/sealSchemas';
 import { UsageError } from '../usage';
+import { escapeForTerminal } from '../escapeForTerminal';
 
 /**
  * `verify <folder|zip> [--json] [--data DIR] [--expect-fingerprint FP]`: checks a court package
@@ -17,18 +18,6 @@ export interface VerifyArgs {
   /** Only the `--data` flag counts here, not $STATION_DATA: trust is asked for explicitly. */
   data: string | undefined;
   expectFingerprint: string | undefined;
-}
-
-/**
- * Makes a name from someone else's package safe to print: control characters (a newline could
- * fake an "intact" line), and characters that reorder or hide text, are shown as escapes.
- */
-export function escapeForTerminal(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu, (ch) => {
-    const code = ch.codePointAt(0)!;
-    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
-  });
 }
 
 const TRUST_TEXT: Record<VerifyReport['keyTrust'], string> = {

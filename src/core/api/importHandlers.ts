@@ -4,7 +4,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { getImportRecord, listImports } from '../import/importRepo';
 import { listCameraVolumes } from '../import/sourceDevice';
-import { actorOf, type Handlers, type Services } from './services';
+import { SourceGate } from '../import/sourcePolicy';
+import { actorOf, type HandlerCall, type Handlers, type Services } from './services';
 
 type ImportHandlers = Pick<
   Handlers,
@@ -14,12 +15,24 @@ type ImportHandlers = Pick<
 const MAX_DIR_ENTRIES = 5000;
 
 export function importHandlers(s: Services): ImportHandlers {
+  const gateFor = (call: HandlerCall): SourceGate =>
+    new SourceGate({
+      via: call.via,
+      dataDir: s.layout.root,
+      roots: [...s.settings().importRoots, ...s.hostImportRoots],
+    });
   return {
     'import.start': async (input, call) => {
+      const actor = actorOf(call);
+      // Any file at all, not only media, is an administrator's call (the entry records it).
+      if (input.includeNonMedia && actor.role !== 'admin') {
+        throw new AppError('auth.forbidden', { method: 'import.start' });
+      }
       const importId = await s.imports.start({
         paths: input.paths,
         includeNonMedia: input.includeNonMedia,
-        actor: actorOf(call).name,
+        actor: actor.name,
+        gate: gateFor(call),
       });
       return { importId };
     },
@@ -34,9 +47,11 @@ export function importHandlers(s: Services): ImportHandlers {
     },
     'import.list': (input) => listImports(s.db, input.limit),
     'import.volumes': () => listCameraVolumes(),
-    // Browsing is read-only and lists names only; the import itself re-checks every path it is given.
-    'fs.listDir': async (input) => {
-      const path = resolve(input.path && isAbsolute(input.path) ? input.path : homedir());
+    // Browsing lists names only, under the same gate as imports; the import re-checks every path.
+    'fs.listDir': async (input, call) => {
+      const gate = gateFor(call);
+      const asked = resolve(input.path && isAbsolute(input.path) ? input.path : homedir());
+      const path = await gate.check(asked);
       const info = await stat(path).catch(() => null);
       if (!info?.isDirectory()) throw new AppError('path.notFound', { path });
       const entries = await readdir(path, { withFileTypes: true }).catch(() => {
@@ -54,7 +69,10 @@ export function importHandlers(s: Services): ImportHandlers {
           }),
       );
       listed.sort((a, b) => Number(b.isDir) - Number(a.isDir) || a.name.localeCompare(b.name));
-      return { path, parent: path === dirname(path) ? null : dirname(path), entries: listed };
+      // The way up is offered only while it stays where this host may look.
+      const up = path === dirname(path) ? null : dirname(path);
+      const parent = up && (await gate.refusalOf(up)) === null ? up : null;
+      return { path, parent, entries: listed };
     },
   };
 }

@@ -4,7 +4,7 @@ import type { SessionRegistry } from '../accounts/sessions';
 import type { ChainHeadWriter } from '../custody/headWriter';
 import type { StationKey } from '../keys/stationKey';
 import type { WritableDB } from '../db/database';
-import type { Logger } from '../engineApi';
+import type { CallContext, Logger } from '../engineApi';
 import type { ImportManager } from '../import/importManager';
 import type { DerivedRunner } from '../jobs/derivedRunner';
 import type { StationLayout } from '../store/layout';
@@ -21,6 +21,8 @@ export interface Services {
   stationId: string;
   sessions: SessionRegistry;
   imports: ImportManager;
+  /** Folders the host (not the settings) lets the UI hosts import from: `serve --import-root`. */
+  hostImportRoots: readonly string[];
   derived: DerivedRunner;
   head: ChainHeadWriter;
   /** Signs seals and custody checkpoints; the private key unlocks on first use. */
@@ -36,6 +38,8 @@ export interface Services {
 export interface HandlerCall {
   account: Account | null;
   sessionId: string | null;
+  /** The host that relayed the call: what a source path may reach depends on it. */
+  via: CallContext['via'];
 }
 
 export type Handler<M extends MethodName> = (

@@ -3,6 +3,7 @@ import { inTransaction } from '../db/database';
 import { validateFileNamePatterns } from '../media/fileNamePatterns';
 import { validateCaseNumberFormat } from '../cases/caseNumber';
 import { AppError } from '../../shared/errors';
+import { validateImportRoots } from '../import/sourcePolicy';
 import { actorOf, type Handlers, type Services } from './services';
 
 type StationHandlers = Pick<Handlers, 'station.status' | 'settings.get' | 'settings.update' | 'settings.setLocale'>;
@@ -17,7 +18,7 @@ export function stationHandlers(s: Services): StationHandlers {
       locale: s.settings().locale,
     }),
     'settings.get': () => s.settings(),
-    'settings.update': (input, call) => {
+    'settings.update': async (input, call) => {
       if (input.fileNamePatterns) {
         const problems = validateFileNamePatterns(input.fileNamePatterns);
         if (problems.length) {
@@ -25,6 +26,7 @@ export function stationHandlers(s: Services): StationHandlers {
         }
       }
       if (input.caseNumberFormat) validateCaseNumberFormat(input.caseNumberFormat);
+      if (input.importRoots) input.importRoots = await validateImportRoots(input.importRoots, s.layout.root);
       const next = { ...s.settings(), ...input };
       inTransaction(s.db, () => {
         s.saveSettings(next);

@@ -12,7 +12,8 @@ import { HashCopyAbortedError, HashCopyError } from '../store/hashCopy';
 import type { StationLayout } from '../store/layout';
 import { placeInStore, removeOwnFile, StoreFileError } from '../store/placeInStore';
 import type { SourceFile } from './scanSources';
-import { kindByExtension, readFileHead, sniffKind } from '../media/classify';
+import { SNIFF_BYTES, kindByExtension, sniffKind } from '../media/classify';
+import { SourceOpenError, readSourceHead, type SourceIdentity } from '../store/openSource';
 import { probeMedia } from '../media/probeMedia';
 import type { MediaTools } from '../media/binaries';
 import type { FileNamePattern } from '../../shared/schemas';
@@ -113,14 +114,25 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
         : undefined,
     );
 
+  if (src.entry === 'refused') return outcome('skipped', src.refusal ?? 'folderUnreadable', src.refusalDetail ?? null);
   if (src.entry === 'symlink') return outcome('skipped', 'notMedia', 'symbolic link, not followed');
   if (src.entry === 'special') return outcome('skipped', 'notMedia', 'not a regular file');
   if (src.size === 0) return outcome('skipped', 'empty');
 
+  const expected: SourceIdentity | null =
+    src.dev !== null && src.ino !== null ? { dev: src.dev, ino: src.ino, size: src.size } : null;
   let kind: MediaKind | null = kindByExtension(src.originalName);
   if (!kind) {
-    const header = await readFileHead(src.path).catch(() => null);
-    if (!header) return outcome('failed', 'unreadable', 'the file could not be opened');
+    let header: Buffer;
+    try {
+      header = await readSourceHead(src.path, expected, SNIFF_BYTES);
+    } catch (error) {
+      if (error instanceof SourceOpenError) return outcome('failed', error.kind, error.message);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return outcome('failed', 'vanished', 'the file was gone when opened');
+      if (code === 'EACCES' || code === 'EPERM') return outcome('failed', 'permissionDenied', code);
+      return outcome('failed', 'unreadable', code ?? (error as Error).message);
+    }
     kind = sniffKind(header);
   }
   if (!kind) {
@@ -134,6 +146,7 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
   try {
     ctx.onPhase('copying', 0);
     const copied = await ctx.copier.copy(src.path, temp, {
+      expected,
       signal: ctx.signal,
       onProgress: (bytes) => ctx.onPhase('copying', bytes),
     });

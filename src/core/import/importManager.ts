@@ -13,6 +13,7 @@ import { ensureFreeSpace } from './freeSpace';
 import { ImportCancelledError, fileResultOf, importOneFile } from './importFile';
 import { finishImport, getImportRecord, insertImport, insertImportFile } from './importRepo';
 import { scanSources, type SourceFile } from './scanSources';
+import type { SourceGate } from './sourcePolicy';
 import { describeSourceDevice } from './sourceDevice';
 
 export interface ImportManagerDeps {
@@ -29,6 +30,8 @@ export interface ImportManagerDeps {
   onCustody(seq: number, hash: string): void;
   onItemsAdded(itemIds: string[]): void;
   beforeVerify?: (storedPath: string) => Promise<void>;
+  /** Test seam: runs after the scan, before any file is opened, to swap files under the import. */
+  afterScan?: (files: readonly SourceFile[]) => Promise<void>;
 }
 
 interface Running {
@@ -50,10 +53,11 @@ export class ImportManager {
     this.copier.prestart();
   }
 
-  async start(input: { paths: string[]; includeNonMedia: boolean; actor: string }): Promise<string> {
+  /** `gate` says which paths the calling host may read (see `sourcePolicy.ts`). */
+  async start(input: { paths: string[]; includeNonMedia: boolean; actor: string; gate: SourceGate }): Promise<string> {
     if (this.running.size > 0) throw new AppError('import.busy');
     const { db, now } = this.deps;
-    const files = await scanSources(input.paths);
+    const files = await scanSources(input.paths, input.gate);
     const candidates = files.filter((f) => f.entry === 'file');
     await ensureFreeSpace(
       this.deps.layout.root,
@@ -84,11 +88,14 @@ export class ImportManager {
           files: files.length,
           bytes: candidates.reduce((s, f) => s + f.size, 0),
           sourceDevice,
+          // Storing files that are not media is an administrator's decision: the log says it was taken.
+          includeNonMedia: input.includeNonMedia,
         },
       });
       this.deps.onCustody(entry.seq, entry.hash);
     });
     const controller = new AbortController();
+    await this.deps.afterScan?.(files);
     const done = this.run(id, files, { ...input, sourceDevice }, controller.signal);
     this.running.set(id, { controller, done });
     // A run that cannot write its record (the database's disk is full) rejects `wait()`; it must

@@ -33,6 +33,7 @@ export function defaultSettings(): Settings {
     stationName,
     officeName: stationName,
     caseNumberFormat: 'ZF-{YYYY}-{SEQ:5}',
+    importRoots: [],
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../workers/startWorker';
 import type { FailureKind, HashCopyRequest, HashCopyResponse } from './hashCopyProtocol';
+import type { SourceIdentity } from './openSource';
 
 export class HashCopyError extends Error {
   constructor(
@@ -45,12 +46,17 @@ export class HashCopier {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
+  /**
+   * Copies `source` to `dest` and hashes it. With `expected`, the opened file must be the one the
+   * scan saw (device, inode, size); in any case a link or anything but a regular file is refused.
+   */
   copy(
     source: string,
     dest: string,
-    opts: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {},
+    opts: { signal?: AbortSignal; onProgress?: (bytes: number) => void; expected?: SourceIdentity | null } = {},
   ): Promise<HashResult> {
-    return this.request({ op: 'copy', id: 0, source, dest, chunkBytes: CHUNK_BYTES }, opts);
+    const expected = opts.expected ?? null;
+    return this.request({ op: 'copy', id: 0, source, dest, chunkBytes: CHUNK_BYTES, expected }, opts);
   }
 
   hash(path: string, opts: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {}): Promise<HashResult> {
@@ -60,8 +66,12 @@ export class HashCopier {
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
-    this.failAll(new HashCopyAbortedError());
+    const orphaned = [...this.pending.values()];
+    this.pending.clear();
+    // Its requests fail only once the worker has ended, with the files it had open: a cancelled
+    // import's record then never precedes the release of the source (a camera may be unplugged).
     await worker?.terminate();
+    for (const p of orphaned) p.reject(new HashCopyAbortedError());
   }
 
   /**

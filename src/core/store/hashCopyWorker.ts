@@ -1,8 +1,9 @@
 import { parentPort } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { FailureKind, HashCopyRequest, HashCopyResponse } from './hashCopyProtocol';
 import { DirectFileWriter, alignedBuffers, openForDirectRead } from './directIo';
+import { SourceOpenError, openSource } from './openSource';
 
 /**
  * Reads a source exactly once, hashing each chunk while it is written to the destination, with
@@ -31,7 +32,7 @@ function post(message: HashCopyResponse): void {
 }
 
 function classify(error: unknown, writing: boolean): FailureKind {
-  if (error instanceof SourceChangedError) return error.kind;
+  if (error instanceof SourceChangedError || error instanceof SourceOpenError) return error.kind;
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOSPC':
@@ -62,7 +63,7 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
   let pendingWrite: Promise<unknown> = Promise.resolve();
   let pendingSync: Promise<unknown> = Promise.resolve();
   try {
-    src = await open(req.source, 'r');
+    src = await openSource(req.source, req.expected);
     const before = await src.stat();
     phaseWriting = true;
     dst = await DirectFileWriter.create(req.dest);

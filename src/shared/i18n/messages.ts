@@ -26,6 +26,10 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'import.sourceNotAbsolute': 'The source path must be absolute.',
     'import.insufficientSpace': 'There is not enough free space on the station for this import.',
     'import.busy': 'Another import is running. Wait for it to finish.',
+    'import.pathNotAllowed':
+      'The station does not read from {path} here: choose a removable volume, your home folder or a folder an administrator has allowed (system folders are never read).',
+    'import.pathInStation': 'The station does not import or list its own data folder ({path}).',
+    'import.sourceUnreadable': 'The chosen folder {path} cannot be read.',
     'path.notFound': 'The folder does not exist or cannot be opened.',
     'media.notFound': 'The media file is not available.',
     'time.invalid': 'The time is not valid.',
@@ -102,6 +106,10 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'import.sourceNotAbsolute': '来源路径必须是绝对路径。',
     'import.insufficientSpace': '工作站剩余空间不足以完成此次导入。',
     'import.busy': '另一项导入正在进行，请等待其完成。',
+    'import.pathNotAllowed':
+      '工作站不从此处读取 {path}：请选择可移动卷、您的主文件夹或管理员允许的文件夹（系统文件夹一律不读取）。',
+    'import.pathInStation': '工作站不导入也不列出其自身的数据文件夹（{path}）。',
+    'import.sourceUnreadable': '所选文件夹 {path} 无法读取。',
     'path.notFound': '文件夹不存在或无法打开。',
     'media.notFound': '媒体文件不可用。',
     'time.invalid': '时间无效。',
@@ -170,6 +178,12 @@ export const REASON_MESSAGES: Record<Locale, Record<ImportReasonCode, string>> =
     copyMismatch: 'The stored copy did not match the source hash.',
     cancelled: 'The import was cancelled before this file.',
     storeError: 'The evidence store could not save the file.',
+    notRegularFile: 'Not a regular file when it was opened (a pipe, device or folder put in its place); not read.',
+    symlinkRefused: 'A symbolic link was put in place of the file after the scan; links are not followed.',
+    sourceReplaced: 'The file was replaced by another after the scan; not read.',
+    folderUnreadable: 'This folder could not be read; its files are not imported.',
+    inStation: "The station's own data folder or one of its files; never imported.",
+    systemFolder: 'A system folder; never imported.',
   },
   'zh-CN': {
     empty: '文件为空（0 字节）。',
@@ -183,6 +197,12 @@ export const REASON_MESSAGES: Record<Locale, Record<ImportReasonCode, string>> =
     copyMismatch: '存储副本与来源哈希不一致。',
     cancelled: '导入在处理此文件前已取消。',
     storeError: '证据存储无法保存该文件。',
+    notRegularFile: '打开时已不是普通文件（被替换为管道、设备或文件夹），未读取。',
+    symlinkRefused: '扫描后该文件被替换为符号链接；不跟随链接。',
+    sourceReplaced: '扫描后该文件被另一个文件替换，未读取。',
+    folderUnreadable: '此文件夹无法读取，其中的文件未导入。',
+    inStation: '工作站自身的数据文件夹或其中的文件，绝不导入。',
+    systemFolder: '系统文件夹，绝不导入。',
   },
 };
 
