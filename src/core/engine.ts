@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
 import {
   contract,
@@ -24,9 +24,10 @@ import { ReviewDesk } from './review/reviewDesk';
 import { tagHandlers } from './api/tagHandlers';
 import { taxonomyHandlers } from './api/taxonomyHandlers';
 import { sealHandlers } from './api/sealHandlers';
-import { readChainHead } from './custody/chainHead';
-import { appendCustody, lastCustody } from './custody/custodyLog';
+import { appendCustody } from './custody/custodyLog';
+import { Checkpointer, type CheckpointReason } from './custody/checkpoints';
 import { ChainHeadWriter } from './custody/headWriter';
+import { custodyHandlers, checkpointVerdict } from './api/custodyHandlers';
 import { openDatabase, type WritableDB } from './db/database';
 import { migrate } from './db/migrate';
 import type { CallContext, Engine, EngineOptions, Logger, MediaFile } from './engineApi';
@@ -64,12 +65,34 @@ export interface StationEngine extends Engine {
   accountNamesForSignIn(): { name: string; role: string }[];
   /** Absolute path of the read-only stored copy of an original. */
   storedPathOf(sha256: string): string;
-  /** Store, database and custody chain agree (see checkStation). */
+  /** Store, database and custody chain agree (see checkStation); with progress, which the contract's `station.check` lacks. */
   check(opts: { rehash: boolean; onProgress?: (done: number, total: number) => void }): Promise<CheckReport>;
 }
 
 /** Output is re-validated outside production, so a handler that breaks the contract fails its tests. */
 const CHECK_OUTPUT = process.env.NODE_ENV !== 'production';
+
+/** Hosts trusted to call `auth: 'local'` methods without a session: run by the station's own OS user. */
+const LOCAL_HOSTS: ReadonlySet<CallContext['via']> = new Set(['cli', 'test']);
+
+/**
+ * Where a copy of the station's records leaves it, the chain head is signed first, so the copy
+ * carries a checkpoint that covers it; a sign-out closes a stretch of work with one.
+ */
+const CHECKPOINT_BEFORE: Partial<Record<MethodName, CheckpointReason>> = {
+  'cases.seal': 'seal',
+  'cases.export': 'export',
+};
+const CHECKPOINT_AFTER: Partial<Record<MethodName, CheckpointReason>> = { 'auth.signOut': 'signOut' };
+
+/** The database and its WAL files, created now, are for the station's OS user alone. */
+async function restrictDatabaseFiles(database: string): Promise<void> {
+  for (const file of [database, `${database}-wal`, `${database}-shm`]) {
+    await chmod(file, 0o600).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+}
 
 async function prepareDataDir(root: string): Promise<void> {
   const layout = stationLayout(root);
@@ -88,7 +111,12 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
   const layout = stationLayout(opts.dataDir);
   await prepareDataDir(layout.root);
   const log = teeToLogFile(hostLog, layout.logDir, now);
+  const databaseExisted = await stat(layout.database).then(
+    () => true,
+    () => false,
+  );
   const db: WritableDB = openDatabase(layout.database, { nativeBinding: opts.sqliteNativeBinding });
+  if (!databaseExisted) await restrictDatabaseFiles(layout.database);
   try {
     migrate(db);
   } catch (error) {
@@ -98,19 +126,27 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
   }
   const stationId = ensureStationId(db);
   let settings: Settings = readSettings(db);
-  const head = new ChainHeadWriter(db, layout.chainHead, (error) =>
-    log.error('could not write the custody chain head', { error: String(error) }),
-  );
-  const headExists = await stat(layout.chainHead).then(
-    () => true,
-    () => false,
-  );
-  if (!headExists && !lastCustody(db)) await head.writeNow();
+  const chainSigner = opts.chainSigner ?? null;
+  const checkpoints = new Checkpointer({
+    db,
+    file: layout.checkpoint,
+    stationId,
+    now,
+    log,
+    signer: () => chainSigner,
+  });
+  const head = new ChainHeadWriter({
+    db,
+    file: layout.chainHead,
+    log,
+    now,
+    onWritten: (written) => checkpoints.noteHead(written),
+  });
+  // Before anything appends (recovery may): the head file as found against the database.
+  await head.writeNow();
 
   await recoverDataDir({ db, layout, log, now, station: settings.stationName });
-  const recoveredHead = await readChainHead(layout.chainHead);
-  const last = lastCustody(db);
-  if (recoveredHead && last && recoveredHead.seq < last.seq) await head.writeNow();
+  await head.writeNow();
   // A station starts with the default violation catalogue; a broken catalogue file stops the start.
   try {
     const installed = await installDefaultTaxonomy(db, {
@@ -184,6 +220,16 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     imports,
     derived,
     head,
+    checkpoints,
+    chainSigner: () => chainSigner,
+    async checkStation(checkOpts) {
+      const hasher = new HashCopier();
+      try {
+        return await checkStation({ db, layout, hasher, ...checkOpts, checkpoints: await checkpointVerdict(services) });
+      } finally {
+        await hasher.close();
+      }
+    },
     settings: () => settings,
     saveSettings: (next) => {
       writeSettings(db, next);
@@ -191,6 +237,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     },
     emit,
     record: (entry) => {
+      head.checkBeforeAppend();
       const appended = appendCustody(db, { ...entry, at: stationTimestamp(now()), station: settings.stationName });
       head.schedule();
       return appended;
@@ -220,6 +267,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     ...caseHandlers(services),
     ...reviewHandlers(review),
     ...sealHandlers(),
+    ...custodyHandlers(services),
   };
 
   if (opts.runJobs !== false) derived.kick();
@@ -230,6 +278,9 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     const spec = contract[method];
     if (spec.auth === 'none') {
       return { account: null, sessionId: ctx.sessionId };
+    }
+    if (spec.auth === 'local' && ctx.sessionId === null && LOCAL_HOSTS.has(ctx.via)) {
+      return { account: null, sessionId: null };
     }
     const account = sessions.touch(ctx.sessionId);
     if ('role' in spec && spec.role === 'admin' && account.role !== 'admin') {
@@ -254,7 +305,15 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       }
       const call = resolveCall(method, ctx);
       const handler = handlers[method] as (input: unknown, call: HandlerCall) => unknown;
+      const before = CHECKPOINT_BEFORE[method];
+      if (before) await checkpoints.checkpoint(before);
       const output = await handler(parsed.data, call);
+      const after = CHECKPOINT_AFTER[method];
+      if (after) {
+        // The sign-out's own entry is committed; its head write comes first, then the signature.
+        await head.flush();
+        await checkpoints.checkpoint(after);
+      }
       if (CHECK_OUTPUT) {
         const checked = spec.output.safeParse(output);
         if (!checked.success) {
@@ -314,15 +373,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     waitForImport: (id) => imports.wait(id),
     storedPathOf: (sha256) => evidencePath(layout, sha256),
     accountNamesForSignIn: () => listAccounts(db).map((a) => ({ name: a.name, role: a.role })),
-    async check(checkOpts) {
-      await head.flush();
-      const hasher = new HashCopier();
-      try {
-        return await checkStation({ db, layout, hasher, ...checkOpts });
-      } finally {
-        await hasher.close();
-      }
-    },
+    check: (checkOpts) => services.checkStation(checkOpts),
     whenJobsIdle: () => derived.whenIdle(),
     async close() {
       if (closed) return;
@@ -334,6 +385,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       await derived.stop();
       abortAllProcesses();
       await head.flush();
+      await checkpoints.settled();
       bus.removeAllListeners();
       db.close();
       await log.close();

@@ -1,5 +1,6 @@
 import type { EventName, EventPayload, MediaVariant, MethodName, MethodOutput } from '../shared/contract';
 import type { Account } from '../shared/schemas';
+import type { ChainSigner } from './custody/checkpoints';
 
 /** Who is calling, as the host knows it. The host has already checked its own transport (token, sender). */
 export interface CallContext {
@@ -60,6 +61,11 @@ export interface EngineOptions {
    * folder its packager copied them to.
    */
   resourcesDir?: string;
+  /**
+   * Signs custody checkpoints (the station key). Without one, checkpoints wait and `custody.verify`
+   * checks stored checkpoints against the chain but cannot check their signatures.
+   */
+  chainSigner?: ChainSigner;
   /** Seams for tests that prove failure handling with real files; never set by a host. */
   testHooks?: {
     /** Runs after a copy is stored and before it is re-read and compared. */
