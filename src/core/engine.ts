@@ -223,6 +223,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     checkpoints,
     chainSigner: () => chainSigner,
     async checkStation(checkOpts) {
+      await head.idle();
       const hasher = new HashCopier();
       try {
         return await checkStation({ db, layout, hasher, ...checkOpts, checkpoints: await checkpointVerdict(services) });

@@ -19,9 +19,12 @@ export function checkpointVerdict(s: Services) {
 
 export function custodyHandlers(s: Services): CustodyHandlers {
   return {
-    // Reads only: the head file is compared as found, never written first.
-    'custody.verify': async () =>
-      verifyCustody(s.db, await readHeadFile(s.layout.chainHead), await checkpointVerdict(s)),
+    // Reads only: the head file is compared as found, never written first (a pass this engine
+    // already had under way is let finish, so that what it found is on the record).
+    'custody.verify': async () => {
+      await s.head.idle();
+      return verifyCustody(s.db, await readHeadFile(s.layout.chainHead), await checkpointVerdict(s));
+    },
     'custody.problems': (input) => listProblems(s.db, { open: input.open }),
     'custody.acknowledge': (input, call) => {
       const actor = actorOf(call).name;

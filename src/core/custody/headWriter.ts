@@ -52,6 +52,15 @@ export class ChainHeadWriter {
     });
   }
 
+  /**
+   * Resolves when the passes already asked for are done, without asking for one: readers wait here
+   * so that they see what this engine has found, and never cause a write themselves.
+   */
+  async idle(): Promise<void> {
+    if (this.scheduled) await new Promise((resolve) => setImmediate(resolve));
+    await this.writing;
+  }
+
   async flush(): Promise<void> {
     this.schedule();
     await new Promise((resolve) => setImmediate(resolve));
@@ -65,16 +74,17 @@ export class ChainHeadWriter {
 
   /**
    * Cheap, synchronous, for `services.record` before it appends: is the furthest head this engine
-   * knew still in the database? A loss is noted now, while the removed seqs are still free, and
-   * stored by the next pass (the caller's transaction may yet roll back).
+   * knew still in the database? A loss is recorded now, while the removed seqs are still free.
    */
   checkBeforeAppend(): void {
     if (!this.mark) return;
     const lost = lostHead(this.opts.db, this.mark);
-    if (lost) {
-      this.pending.push(lost);
-      this.schedule();
-    }
+    if (!lost) return;
+    // Stored now, inside the caller's transaction, so it commits with the append; kept for the
+    // next pass too, in case that transaction rolls back (the store ignores a known problem).
+    recordProblem(this.opts.db, lost, stationTimestamp(this.opts.now()));
+    this.pending.push(lost);
+    this.schedule();
   }
 
   private enqueue(): Promise<void> {

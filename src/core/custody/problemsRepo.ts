@@ -106,7 +106,9 @@ export function describeProblem(p: Pick<CustodyProblem, 'kind' | 'firstSeq' | 'l
         : `${p.firstSeq}–${p.lastSeq}`;
   switch (p.kind) {
     case 'entriesRemoved':
-      return `custody entries ${range} were removed (the chain head recorded entry ${p.headSeq})`;
+      return p.firstSeq === p.lastSeq
+        ? `custody entry ${range} was removed (the chain head recorded entry ${p.headSeq})`
+        : `custody entries ${range} were removed (the chain head recorded entry ${p.headSeq})`;
     case 'entriesReplaced':
       return `custody entry ${range} differs from the recorded chain head: entries were replaced`;
     case 'headMissing':

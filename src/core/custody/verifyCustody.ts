@@ -42,12 +42,13 @@ export function verifyCustody(db: ReadableDB, head: HeadFileState, checkpoints?:
     expectedSeq++;
   }
 
+  // A recorded problem first: it was found before later appends could reuse the removed seqs.
+  const recorded = headProblems.find((p) => p.severity === 'problem');
+  if (recorded) return broken(recorded.firstSeq ?? 1, `${describeProblem(recorded)}; found ${recorded.detectedAt}`);
   const now = compareHead(db, head);
   if (now && severityOf(now.kind) === 'problem') {
     return broken(now.firstSeq ?? 1, describeProblem(now));
   }
-  const recorded = headProblems.find((p) => p.severity === 'problem');
-  if (recorded) return broken(recorded.firstSeq ?? 1, `${describeProblem(recorded)}; found ${recorded.detectedAt}`);
 
   const failure = checkpoints?.failures[0];
   if (failure) return broken(Math.max(failure.seq, 1), failure.problem);
