@@ -13,6 +13,7 @@ import { runUser } from './commands/user';
 import { runCase } from './commands/case';
 import { runTag } from './commands/tag';
 import { runTaxonomy } from './commands/taxonomy';
+import { runVerify } from './commands/verify';
 import { USAGE, UsageError } from './usage';
 
 async function main(argv: string[]): Promise<number> {
@@ -43,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
         note: { type: 'string' },
         title: { type: 'string' },
         place: { type: 'string' },
+        'expect-fingerprint': { type: 'string' },
       },
     });
   } catch (error) {
@@ -78,6 +80,14 @@ async function main(argv: string[]): Promise<number> {
       return runTag(global, { item: rest[0], type: values.type, from: values.from, to: values.to, note: values.note });
     case 'case':
       return runCase(global, { sub: rest[0], refs: rest.slice(1), title: values.title, place: values.place });
+    case 'verify':
+      if (rest.length > 1) throw new UsageError('verify takes one package');
+      return runVerify({
+        path: rest[0],
+        json: values.json,
+        data: values.data,
+        expectFingerprint: values['expect-fingerprint'],
+      });
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -35,6 +35,14 @@ Commands:
                                     open a draft case; prints its id and number
   case add <case> <item…> [--json]  add items to a draft case
   case show <case> [--json]         the case and its items on one time axis
+  verify <folder|zip> [--json] [--data DIR] [--expect-fingerprint FP]
+                                    check a court package: files, manifests, signature, key,
+                                    custody entries and case.json; every problem is listed.
+                                    Needs no data directory or account and writes nothing.
+                                    --data DIR says whether the key is that station's own or
+                                    imported (any other key is then a problem); with
+                                    --expect-fingerprint any other key is a problem; with
+                                    neither, an unknown key is only a warning
 
 An <item> is an item's id or its SHA-256; a <case> is a case's id or its number.
 
@@ -44,5 +52,6 @@ Options for every command:
   --help           show this text
 
 Passwords come from STATION_PASSWORD (and STATION_NEW_PASSWORD for a new account) or a prompt.
-Exit codes: 0 success, 1 a problem (failed import, broken chain, failed check), 2 usage error.
+Exit codes: 0 success, 1 a problem (failed import, broken chain, failed check, package not intact),
+2 usage error.
 `;

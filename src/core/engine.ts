@@ -24,6 +24,8 @@ import { ReviewDesk } from './review/reviewDesk';
 import { tagHandlers } from './api/tagHandlers';
 import { taxonomyHandlers } from './api/taxonomyHandlers';
 import { sealHandlers } from './api/sealHandlers';
+import { keyHandlers } from './api/keyHandlers';
+import { ensureStationKey, PASSPHRASE_ENV } from './keys/stationKey';
 import { appendCustody } from './custody/custodyLog';
 import { Checkpointer, type CheckpointReason } from './custody/checkpoints';
 import { ChainHeadWriter } from './custody/headWriter';
@@ -125,8 +127,23 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     throw error;
   }
   const stationId = ensureStationId(db);
+  // The key is made at the first start of a station that has none; its private half stays locked
+  // until something is signed, so a station whose passphrase is not set still opens.
+  let stationKey;
+  try {
+    stationKey = await ensureStationKey(
+      layout.root,
+      { protector: opts.keyProtector, passphrase: opts.keyPassphrase ?? process.env[PASSPHRASE_ENV] },
+      now(),
+    );
+  } catch (error) {
+    db.close();
+    await log.close();
+    throw error;
+  }
   let settings: Settings = readSettings(db);
-  const chainSigner = opts.chainSigner ?? null;
+  // Checkpoints are signed with the station key (tests may hand in another signer).
+  const chainSigner = opts.chainSigner ?? stationKey;
   const checkpoints = new Checkpointer({
     db,
     file: layout.checkpoint,
@@ -220,6 +237,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     imports,
     derived,
     head,
+    stationKey,
     checkpoints,
     chainSigner: () => chainSigner,
     async checkStation(checkOpts) {
@@ -268,6 +286,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     ...caseHandlers(services),
     ...reviewHandlers(review),
     ...sealHandlers(),
+    ...keyHandlers(services),
     ...custodyHandlers(services),
   };
 

@@ -42,6 +42,17 @@ export interface Engine {
   close(): Promise<void>;
 }
 
+/**
+ * Encrypts the station's private key with the host's keychain (Electron `safeStorage`: DPAPI on
+ * Windows, the Keychain on macOS, libsecret/kwallet on Linux). Supplied by the desktop app only.
+ */
+export interface KeyProtector {
+  /** False when the OS offers no encryption (e.g. Linux without a keyring): the engine falls back. */
+  isAvailable(): boolean;
+  encrypt(plain: Buffer): Buffer;
+  decrypt(encrypted: Buffer): Buffer;
+}
+
 export interface EngineOptions {
   dataDir: string;
   log?: Logger;
@@ -61,10 +72,14 @@ export interface EngineOptions {
    * folder its packager copied them to.
    */
   resourcesDir?: string;
+  /** Protects the station's private key with the host's keychain (the desktop app). */
+  keyProtector?: KeyProtector;
   /**
-   * Signs custody checkpoints (the station key). Without one, checkpoints wait and `custody.verify`
-   * checks stored checkpoints against the chain but cannot check their signatures.
+   * Passphrase for the station key where no keychain protects it; default: the
+   * `STATION_KEY_PASSPHRASE` environment variable. Needed at creation to set it, then for every signature.
    */
+  keyPassphrase?: string;
+  /** Signs custody checkpoints instead of the station key: for tests only. */
   chainSigner?: ChainSigner;
   /** Seams for tests that prove failure handling with real files; never set by a host. */
   testHooks?: {

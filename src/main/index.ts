@@ -16,6 +16,7 @@ import path from 'node:path';
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import type { Engine } from '../core/engineApi';
 import { createEngine } from '../core/engine';
+import { safeStorageKeyProtector } from './keyProtector';
 import { APP_ENTRY_URL, APP_ORIGIN, originOf } from './appOrigin';
 import { buildContentSecurityPolicy } from './csp';
 import { resolveDesktopDataDir } from './dataDir';
@@ -71,7 +72,10 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   log.info('starting', { dataDir, version: app.getVersion(), electron: process.versions.electron });
   const runtime = { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, env: process.env };
-  const current = await createEngine(buildDesktopEngineOptions(dataDir, runtime, createConsoleLogger('engine')));
+  const current = await createEngine({
+    ...buildDesktopEngineOptions(dataDir, runtime, createConsoleLogger('engine')),
+    keyProtector: safeStorageKeyProtector,
+  });
   engine = current;
 
   const csp = buildContentSecurityPolicy(devServerOrigin);

@@ -61,6 +61,7 @@ export const ERROR_CATALOGUE = {
   'key.passphraseRequired': 423,
   'key.passphraseWrong': 423,
   'key.invalid': 400,
+  'key.unavailable': 423,
   'key.exists': 409,
   'export.insufficientSpace': 507,
   'export.destination': 400,

@@ -235,6 +235,10 @@ export const CaseSummary = z.object({
   place: z.string(),
   occurredAt: IsoInstant.nullable(),
   state: CaseState,
+  /** The current version: the draft's number, or the latest sealed version's when the case is sealed. */
+  version: z.number().int().positive(),
+  /** How many versions have been sealed (each stays exportable). */
+  sealedVersions: z.number().int().nonnegative(),
   itemCount: z.number().int().nonnegative(),
   createdBy: z.string(),
   createdAt: IsoInstant,

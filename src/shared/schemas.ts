@@ -275,6 +275,8 @@ export const Settings = z.object({
     .max(24 * 60),
   fileNamePatterns: z.array(FileNamePattern),
   stationName: z.string().min(1).max(64),
+  /** The office named as `Source-Organization` in every sealed package; the station name until an admin sets it. */
+  officeName: z.string().trim().min(1).max(200),
   /**
    * How new case numbers are made: `{YYYY}`, `{MM}`, `{DD}` (station local date), `{STATION}` and
    * `{SEQ}` or `{SEQ:n}` (the year's running number, zero-padded to n digits), e.g. `ZF-{YYYY}-{SEQ:5}`.

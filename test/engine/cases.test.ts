@@ -213,7 +213,7 @@ describe('case items', () => {
     expect((await station.call('cases.addItems', { caseId: c.id, itemIds: [items.png.id] })).itemCount).toBe(3);
   });
 
-  it('changes only draft cases', async () => {
+  it('changes only draft cases: a sealed one is refused as sealed', async () => {
     const sealed = await station.call('cases.create', { title: 'Sealed' });
     await station.call('cases.addItems', { caseId: sealed.id, itemIds: [items.audio.id] });
     sql(`UPDATE cases SET state = 'sealed' WHERE id = ?`, sealed.id);
@@ -225,13 +225,13 @@ describe('case items', () => {
     expect(
       await refusal(station.call('cases.addItems', { caseId: sealed.id, itemIds: [items.h264.id] })),
     ).toMatchObject({
-      code: 'case.notDraft',
-      params: { state: 'sealed' },
+      code: 'case.sealed',
+      params: { number: sealed.number, version: 1 },
     });
     expect(
       await codeOf(station.call('cases.removeItem', { caseId: sealed.id, itemId: items.audio.id, reason: 'x' })),
-    ).toBe('case.notDraft');
-    expect(await codeOf(station.call('cases.update', { id: sealed.id, title: 'x' }))).toBe('case.notDraft');
+    ).toBe('case.sealed');
+    expect(await codeOf(station.call('cases.update', { id: sealed.id, title: 'x' }))).toBe('case.sealed');
     expect(await station.call('cases.get', { ref: sealed.id })).toMatchObject({ state: 'sealed', itemCount: 1 });
   });
 });

@@ -38,6 +38,8 @@ export function caseHandlers(s: Services): CaseHandlers {
   };
   const draftOrThrow = (id: string): CaseRow => {
     const row = caseOrThrow(id);
+    // A sealed version is read-only in every host; reopening starts the next version as a draft.
+    if (row.state === 'sealed') throw new AppError('case.sealed', { number: row.number, version: row.version });
     if (row.state !== 'draft') throw new AppError('case.notDraft', { state: row.state });
     return row;
   };
@@ -84,7 +86,7 @@ export function caseHandlers(s: Services): CaseHandlers {
       });
       return changed(id);
     },
-    // Sealing comes later; until then only a draft's description may change, like its items.
+    // Only a draft's description may change, like its items.
     'cases.update': (input, call) => {
       const actor = actorOf(call).name;
       const { id, ...edits } = input;

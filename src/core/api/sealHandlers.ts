@@ -2,15 +2,7 @@ import { AppError } from '../../shared/errors';
 import type { Handlers } from './services';
 
 type SealMethods =
-  | 'cases.seal'
-  | 'cases.reopen'
-  | 'cases.versions'
-  | 'cases.export'
-  | 'cases.exportCancel'
-  | 'package.verify'
-  | 'station.key'
-  | 'keys.list'
-  | 'keys.import';
+  'cases.seal' | 'cases.reopen' | 'cases.versions' | 'cases.export' | 'cases.exportCancel' | 'package.verify';
 
 /**
  * INTEGRATION PLACEHOLDER (branch `base` only, never on main): the seal, export, verify and key
@@ -27,8 +19,5 @@ export function sealHandlers(): Pick<Handlers, SealMethods> {
     'cases.export': pending,
     'cases.exportCancel': pending,
     'package.verify': pending,
-    'station.key': pending,
-    'keys.list': pending,
-    'keys.import': pending,
   };
 }

@@ -4,6 +4,7 @@ import type { SessionRegistry } from '../accounts/sessions';
 import type { ChainHeadWriter } from '../custody/headWriter';
 import type { ChainSigner, Checkpointer } from '../custody/checkpoints';
 import type { CheckReport } from '../../shared/custodySchemas';
+import type { StationKey } from '../keys/stationKey';
 import type { WritableDB } from '../db/database';
 import type { Logger } from '../engineApi';
 import type { ImportManager } from '../import/importManager';
@@ -30,6 +31,8 @@ export interface Services {
   chainSigner(): ChainSigner | null;
   /** Store, records, chain and modes agree (see checkStation); reads only. */
   checkStation(opts: { rehash: boolean; onProgress?: (done: number, total: number) => void }): Promise<CheckReport>;
+  /** Signs seals and custody checkpoints; the private key unlocks on first use. */
+  stationKey: StationKey;
   settings(): Settings;
   saveSettings(settings: Settings): void;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;

@@ -18,7 +18,9 @@ export interface CaseRow {
   created_at: string;
   updated_at: string;
   custody_seq: number;
+  version: number;
   item_count: number;
+  sealed_versions: number;
 }
 
 /** The fields of a case a person edits. */
@@ -41,7 +43,8 @@ function searchTextOf(number: string, f: CaseFields): string {
 }
 
 const SELECT_CASE = `SELECT c.*,
-  (SELECT count(*) FROM case_items ci WHERE ci.case_id = c.id AND ci.removed_at IS NULL) AS item_count
+  (SELECT count(*) FROM case_items ci WHERE ci.case_id = c.id AND ci.removed_at IS NULL) AS item_count,
+  (SELECT count(*) FROM case_versions cv WHERE cv.case_id = c.id) AS sealed_versions
   FROM cases c`;
 
 export function rowToCaseSummary(row: CaseRow): CaseSummary {
@@ -52,6 +55,8 @@ export function rowToCaseSummary(row: CaseRow): CaseSummary {
     place: row.place,
     occurredAt: row.occurred_at,
     state: row.state,
+    version: row.version,
+    sealedVersions: row.sealed_versions,
     itemCount: row.item_count,
     createdBy: row.created_by,
     createdAt: row.created_at,

@@ -5,13 +5,16 @@ import type { StationLayout } from '../store/layout';
 
 /**
  * The parts of a data directory that only the station's OS user may open: the directory and its
- * folders (0700), and the database, the chain head, the checkpoint and the key files (0600).
+ * folders (0700), and the database, the chain head, the checkpoint and the private key files (0600).
  * Stored evidence is read-only (0444) inside those folders, which is what keeps others out.
  */
 async function guardedPaths(layout: StationLayout): Promise<string[]> {
   const root = layout.root;
   const keysDir = join(root, 'keys');
-  const keyFiles = (await readdir(keysDir).catch(() => [] as string[])).map((name) => join('keys', name));
+  // The public key is public (it goes into every package); its 0700 folder is what keeps it here.
+  const keyFiles = (await readdir(keysDir).catch(() => [] as string[]))
+    .filter((name) => name !== 'station.pub.pem')
+    .map((name) => join('keys', name));
   return [
     '.',
     'evidence',

@@ -25,11 +25,13 @@ export function ensureStationId(db: WritableDB): string {
 }
 
 export function defaultSettings(): Settings {
+  const stationName = hostname().slice(0, 64) || 'station';
   return {
     locale: 'zh-CN',
     lockAfterMinutes: 15,
     fileNamePatterns: DEFAULT_FILE_NAME_PATTERNS,
-    stationName: hostname().slice(0, 64) || 'station',
+    stationName,
+    officeName: stationName,
     caseNumberFormat: 'ZF-{YYYY}-{SEQ:5}',
   };
 }
@@ -39,7 +41,11 @@ export function readSettings(db: ReadableDB): Settings {
   const defaults = defaultSettings();
   if (!stored) return defaults;
   const parsed = Settings.partial().safeParse(JSON.parse(stored));
-  return { ...defaults, ...(parsed.success ? parsed.data : {}) };
+  const merged = { ...defaults, ...(parsed.success ? parsed.data : {}) };
+  // Stations from before the office name existed: it defaults to their own name, not the host's.
+  return parsed.success && parsed.data.officeName === undefined
+    ? { ...merged, officeName: merged.stationName }
+    : merged;
 }
 
 export function writeSettings(db: WritableDB, settings: Settings): void {

@@ -71,6 +71,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'key.passphraseRequired': 'The station key is protected by a passphrase. Set STATION_KEY_PASSPHRASE and try again.',
     'key.passphraseWrong': 'The station key could not be unlocked: the passphrase is wrong or the key file is damaged.',
     'key.invalid': 'This is not an Ed25519 public key in PEM format.',
+    'key.unavailable':
+      "The station key is protected by the desktop app's system keychain, which is not available here. Sign from the desktop app.",
     'key.exists': 'This key is already known to the station.',
     'export.insufficientSpace': 'There is not enough free space on the target for this package. Nothing was written.',
     'export.destination': 'The target folder does not exist, is not a folder or cannot be written.',
@@ -143,6 +145,7 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'key.passphraseRequired': '工作站密钥受口令保护。请设置 STATION_KEY_PASSPHRASE 后重试。',
     'key.passphraseWrong': '无法解锁工作站密钥：口令错误或密钥文件已损坏。',
     'key.invalid': '这不是 PEM 格式的 Ed25519 公钥。',
+    'key.unavailable': '工作站密钥由桌面应用的系统钥匙串保护，此处无法使用。请在桌面应用中签名。',
     'key.exists': '工作站已知此密钥。',
     'export.insufficientSpace': '目标位置的剩余空间不足以存放此证据包，未写入任何内容。',
     'export.destination': '目标文件夹不存在、不是文件夹或无法写入。',

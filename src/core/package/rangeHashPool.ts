@@ -1,0 +1,129 @@
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../workers/startWorker';
+import type { RangeHashRequest, RangeHashResponse } from './rangeHashProtocol';
+
+/** A range that could not be read (missing, unreadable, shorter than expected). */
+export class RangeHashError extends Error {
+  constructor(
+    readonly code: string | null,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RangeHashError';
+  }
+}
+
+export class RangeHashAbortedError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'RangeHashAbortedError';
+  }
+}
+
+export interface RangeJob {
+  path: string;
+  start: number;
+  length: number;
+}
+
+interface Queued {
+  job: RangeJob;
+  resolve(sha256: string): void;
+  reject(error: Error): void;
+  onProgress: ((bytes: number) => void) | undefined;
+}
+
+/** Page-cache reads: 4 MiB keeps the copy into the buffer cheap; direct reads wait for the disk, so larger. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+const DIRECT_CHUNK_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Hashes byte ranges on one worker thread per core, each worker one range at a time, in the order
+ * the ranges were asked for (ask for the largest first and the workers finish together). A
+ * single file is hashed by one worker: SHA-256 cannot be split, so the parallelism is across
+ * files. Aborting ends every worker and fails what is pending.
+ */
+export class RangeHashPool {
+  private readonly idle: Worker[] = [];
+  private readonly all: Worker[] = [];
+  private readonly queue: Queued[] = [];
+  private readonly running = new Map<Worker, { id: number; q: Queued }>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly opts: { direct: boolean; workers?: number; signal?: AbortSignal }) {
+    const count = Math.max(1, opts.workers ?? Math.min(4, availableParallelism()));
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    for (let i = 0; i < count; i++) {
+      const worker = startWorker(new URL(`./rangeHashWorker${ext}`, import.meta.url));
+      worker.on('message', (msg: RangeHashResponse) => this.onMessage(worker, msg));
+      worker.on('error', (error) => {
+        this.failAll(error);
+        void this.close();
+      });
+      worker.on('exit', () => {
+        if (!this.closed) this.failAll(new RangeHashError(null, 'a hashing worker stopped'));
+      });
+      this.all.push(worker);
+      this.idle.push(worker);
+    }
+    opts.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  hash(job: RangeJob, onProgress?: (bytes: number) => void): Promise<string> {
+    if (this.closed || this.opts.signal?.aborted) return Promise.reject(new RangeHashAbortedError());
+    return new Promise<string>((resolve, reject) => {
+      this.queue.push({ job, resolve, reject, onProgress });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.opts.signal?.removeEventListener('abort', this.onAbort);
+    this.failAll(new RangeHashAbortedError());
+    await Promise.all(this.all.map((w) => w.terminate()));
+  }
+
+  private readonly onAbort = (): void => {
+    void this.close();
+  };
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.pop()!;
+      const q = this.queue.shift()!;
+      const id = this.nextId++;
+      this.running.set(worker, { id, q });
+      const req: RangeHashRequest = {
+        id,
+        ...q.job,
+        direct: this.opts.direct,
+        chunkBytes: this.opts.direct ? DIRECT_CHUNK_BYTES : CHUNK_BYTES,
+      };
+      worker.postMessage(req);
+    }
+  }
+
+  private onMessage(worker: Worker, msg: RangeHashResponse): void {
+    const current = this.running.get(worker);
+    if (!current || current.id !== msg.id) return;
+    if (msg.type === 'progress') {
+      current.q.onProgress?.(msg.bytes);
+      return;
+    }
+    this.running.delete(worker);
+    this.idle.push(worker);
+    if (msg.type === 'done') current.q.resolve(msg.sha256);
+    else current.q.reject(new RangeHashError(msg.code, msg.message));
+    this.dispatch();
+  }
+
+  private failAll(error: Error): void {
+    for (const { q } of this.running.values()) q.reject(error);
+    this.running.clear();
+    for (const q of this.queue.splice(0)) q.reject(error);
+  }
+}

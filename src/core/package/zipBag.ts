@@ -1,0 +1,91 @@
+import { open, readdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import yazl from 'yazl';
+import { compareUtf8 } from './bagFormat';
+
+/**
+ * Streams a bag folder into one zip whose entries are `<bag name>/…`, so unzipping gives the bag
+ * folder. Entries are stored, not deflated: the evidence is already compressed video, and a
+ * stored entry can be hashed in place inside the zip. yazl switches to ZIP64 by itself for any
+ * entry or archive past 4 GB; `forceZip64` makes it do so for small ones (tests). Entries are in
+ * path order with a fixed time and mode, so the same bag always gives the same zip bytes.
+ */
+
+export interface ZipBagOptions {
+  /** The folder name inside the zip (normally the bag's own name). */
+  bagName: string;
+  /** Time stamped on every entry; default 1980-01-01, the earliest a zip can hold. */
+  mtime?: Date;
+  forceZip64?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (bytesWritten: number) => void;
+}
+
+const DEFAULT_MTIME = new Date('1980-01-01T00:00:00Z');
+/** Local header, data descriptor and central directory record per entry, plus ZIP64 extras and the name twice. */
+const PER_ENTRY_OVERHEAD = 30 + 24 + 46 + 28 + 9 * 2 + 32;
+
+/** Every regular file of a folder, relative and `/`-separated, in byte order. */
+export async function listBagFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+    .sort(compareUtf8);
+}
+
+/** An upper bound of the zip's size, for the free-space check before writing. */
+export function zipSizeBound(files: Array<{ path: string; size: number }>, bagName: string): number {
+  return (
+    files.reduce((a, f) => a + f.size + PER_ENTRY_OVERHEAD + 2 * Buffer.byteLength(`${bagName}/${f.path}`), 0) +
+    22 +
+    56 +
+    20
+  );
+}
+
+/** Writes the zip to `zipPath`, which must not exist, and flushes it to the disk. Returns its size. */
+export async function zipBag(bagDir: string, zipPath: string, opts: ZipBagOptions): Promise<number> {
+  const files = await listBagFiles(bagDir);
+  const zip = new yazl.ZipFile();
+  const mtime = opts.mtime ?? DEFAULT_MTIME;
+  for (const path of files)
+    zip.addFile(join(bagDir, ...path.split('/')), `${opts.bagName}/${path}`, {
+      compress: false,
+      mtime,
+      mode: 0o100644,
+      forceZip64Format: opts.forceZip64 ?? false,
+    });
+  zip.end({ forceZip64Format: opts.forceZip64 ?? false, comment: '' });
+  const handle = await open(zipPath, 'wx', 0o644);
+  let written = 0;
+  try {
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, callback) {
+        written += chunk.length;
+        opts.onProgress?.(written);
+        callback(null, chunk);
+      },
+    });
+    // yazl reports a source that cannot be read on the ZipFile, not on its output stream.
+    const failed = new Promise<never>((_, reject) => zip.on('error', reject));
+    failed.catch(() => undefined);
+    const piping = pipeline(zip.outputStream, counter, handle.createWriteStream({ autoClose: false }), {
+      signal: opts.signal,
+    });
+    piping.catch(() => undefined);
+    try {
+      await Promise.race([piping, failed]);
+    } catch (error) {
+      (zip.outputStream as unknown as Readable).destroy();
+      await piping.catch(() => undefined);
+      throw error;
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return written;
+}
