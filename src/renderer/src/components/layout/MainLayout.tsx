@@ -16,6 +16,7 @@ import { ReviewWorkspace } from '../review/ReviewWorkspace';
 import { TaxonomyEditor } from '../taxonomy/TaxonomyEditor';
 import { useRoute } from '../../station/route';
 import { NavigationProvider } from '../../station/NavigationContext';
+import { CustodyProblemBanner } from './CustodyProblemBanner';
 import { TopBar } from './TopBar';
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -84,6 +85,7 @@ export function MainLayout() {
     <NavigationProvider route={route} navigate={navigate}>
       <div className="main-layout">
         <TopBar onImport={openImport} onAccounts={() => setOverlay({ kind: 'accounts' })} />
+        <CustodyProblemBanner />
         {route.view === 'library' ? (
           <div className="workspace">
             <FilterPanel filters={filters} onChange={setFilters} facetsKey={facetsKey} />
