@@ -39,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
         'import-root': { type: 'string', multiple: true },
         item: { type: 'string' },
         rehash: { type: 'boolean', default: false },
+        'repair-modes': { type: 'boolean', default: false },
         from: { type: 'string' },
         to: { type: 'string' },
         mode: { type: 'string' },
@@ -74,9 +75,9 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return runServe(global, { port: values.port, importRoots: values['import-root'] ?? [] });
     case 'log':
-      return runLog(global, { sub: rest[0], item: values.item });
+      return runLog(global, { sub: rest[0], item: values.item, id: rest[1] });
     case 'check':
-      return runCheck(global, { rehash: values.rehash });
+      return runCheck(global, { rehash: values.rehash, repairModes: values['repair-modes'] });
     case 'clip':
       return runClip(global, { item: rest[0], from: values.from, to: values.to, mode: values.mode });
     case 'still':

@@ -19,9 +19,13 @@ Commands:
                                     start the local web host on 127.0.0.1; prints a one-time
                                     address. The browser may import from removable volumes, your
                                     home, the admin's allowed folders and each --import-root
-  log show [--item ID] [--json]     show the custody log
-  log verify [--json]               verify the custody chain
-  check [--rehash] [--json]         check that store, database and custody log agree
+  log show [--item ID] [--json]     show the custody log (reads only; no sign-in)
+  log verify [--json]               verify the custody chain, its head and signed checkpoints
+                                    (reads only; no sign-in)
+  log acknowledge PROBLEM-ID        acknowledge a recorded chain problem (admin; it stays on record)
+  check [--rehash] [--json]         check that store, records, custody log and file modes agree
+                                    (reads only; no sign-in)
+  check --repair-modes              first close the data directory's files to other OS users (admin)
   clip <item> --from T --to T --mode lossless|exact [--json]
                                     cut a clip into a new evidence item (T in seconds, e.g. 5.5;
                                     the frame at --to is not in the clip; lossless starts on the

@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
 import {
   contract,
@@ -31,10 +31,11 @@ import { exportBag } from './package/exportBag';
 import { removeUnsealedPackages, packagesDir } from './seal/packageStore';
 import { renderReport } from './report/renderReport';
 import { keyHandlers } from './api/keyHandlers';
-import { readChainHead } from './custody/chainHead';
 import { ensureStationKey, PASSPHRASE_ENV } from './keys/stationKey';
-import { appendCustody, lastCustody } from './custody/custodyLog';
+import { appendCustody } from './custody/custodyLog';
+import { Checkpointer, type CheckpointReason } from './custody/checkpoints';
 import { ChainHeadWriter } from './custody/headWriter';
+import { custodyHandlers, checkpointVerdict } from './api/custodyHandlers';
 import { openDatabase, type WritableDB } from './db/database';
 import { migrate } from './db/migrate';
 import type { CallContext, Engine, EngineOptions, Logger, MediaFile } from './engineApi';
@@ -72,12 +73,34 @@ export interface StationEngine extends Engine {
   accountNamesForSignIn(): { name: string; role: string }[];
   /** Absolute path of the read-only stored copy of an original. */
   storedPathOf(sha256: string): string;
-  /** Store, database and custody chain agree (see checkStation). */
+  /** Store, database and custody chain agree (see checkStation); with progress, which the contract's `station.check` lacks. */
   check(opts: { rehash: boolean; onProgress?: (done: number, total: number) => void }): Promise<CheckReport>;
 }
 
 /** Output is re-validated outside production, so a handler that breaks the contract fails its tests. */
 const CHECK_OUTPUT = process.env.NODE_ENV !== 'production';
+
+/** Hosts trusted to call `auth: 'local'` methods without a session: run by the station's own OS user. */
+const LOCAL_HOSTS: ReadonlySet<CallContext['via']> = new Set(['cli', 'test']);
+
+/**
+ * Where a copy of the station's records leaves it, the chain head is signed first, so the copy
+ * carries a checkpoint that covers it; a sign-out closes a stretch of work with one.
+ */
+const CHECKPOINT_BEFORE: Partial<Record<MethodName, CheckpointReason>> = {
+  'cases.seal': 'seal',
+  'cases.export': 'export',
+};
+const CHECKPOINT_AFTER: Partial<Record<MethodName, CheckpointReason>> = { 'auth.signOut': 'signOut' };
+
+/** The database and its WAL files, created now, are for the station's OS user alone. */
+async function restrictDatabaseFiles(database: string): Promise<void> {
+  for (const file of [database, `${database}-wal`, `${database}-shm`]) {
+    await chmod(file, 0o600).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+}
 
 async function prepareDataDir(root: string): Promise<void> {
   const layout = stationLayout(root);
@@ -96,7 +119,12 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
   const layout = stationLayout(opts.dataDir);
   await prepareDataDir(layout.root);
   const log = teeToLogFile(hostLog, layout.logDir, now);
+  const databaseExisted = await stat(layout.database).then(
+    () => true,
+    () => false,
+  );
   const db: WritableDB = openDatabase(layout.database, { nativeBinding: opts.sqliteNativeBinding });
+  if (!databaseExisted) await restrictDatabaseFiles(layout.database);
   try {
     migrate(db);
   } catch (error) {
@@ -120,22 +148,31 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     throw error;
   }
   let settings: Settings = readSettings(db);
-  const head = new ChainHeadWriter(db, layout.chainHead, (error) =>
-    log.error('could not write the custody chain head', { error: String(error) }),
-  );
-  const headExists = await stat(layout.chainHead).then(
-    () => true,
-    () => false,
-  );
-  if (!headExists && !lastCustody(db)) await head.writeNow();
+  // Checkpoints are signed with the station key (tests may hand in another signer).
+  const chainSigner = opts.chainSigner ?? stationKey;
+  const checkpoints = new Checkpointer({
+    db,
+    file: layout.checkpoint,
+    stationId,
+    now,
+    log,
+    signer: () => chainSigner,
+  });
+  const head = new ChainHeadWriter({
+    db,
+    file: layout.chainHead,
+    log,
+    now,
+    onWritten: (written) => checkpoints.noteHead(written),
+  });
+  // Before anything appends (recovery may): the head file as found against the database.
+  await head.writeNow();
 
   await recoverDataDir({ db, layout, log, now, station: settings.stationName });
   // A package folder no sealed version names is what an interrupted seal left: not evidence.
   await mkdir(packagesDir(layout), { recursive: true, mode: 0o700 });
   await removeUnsealedPackages(db, layout, log);
-  const recoveredHead = await readChainHead(layout.chainHead);
-  const last = lastCustody(db);
-  if (recoveredHead && last && recoveredHead.seq < last.seq) await head.writeNow();
+  await head.writeNow();
   // A station starts with the default violation catalogue; a broken catalogue file stops the start.
   try {
     const installed = await installDefaultTaxonomy(db, {
@@ -212,6 +249,17 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     derived,
     head,
     stationKey,
+    checkpoints,
+    chainSigner: () => chainSigner,
+    async checkStation(checkOpts) {
+      await head.idle();
+      const hasher = new HashCopier();
+      try {
+        return await checkStation({ db, layout, hasher, ...checkOpts, checkpoints: await checkpointVerdict(services) });
+      } finally {
+        await hasher.close();
+      }
+    },
     settings: () => settings,
     saveSettings: (next) => {
       writeSettings(db, next);
@@ -219,6 +267,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     },
     emit,
     record: (entry) => {
+      head.checkBeforeAppend();
       const appended = appendCustody(db, { ...entry, at: stationTimestamp(now()), station: settings.stationName });
       head.schedule();
       return appended;
@@ -253,6 +302,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     ...sealHandlers(services, sealDesk),
     ...exportHandlers(services, exportDesk),
     ...keyHandlers(services),
+    ...custodyHandlers(services),
   };
 
   if (opts.runJobs !== false) derived.kick();
@@ -263,6 +313,9 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     const spec = contract[method];
     if (spec.auth === 'none') {
       return { account: null, sessionId: ctx.sessionId, via: ctx.via };
+    }
+    if (spec.auth === 'local' && ctx.sessionId === null && LOCAL_HOSTS.has(ctx.via)) {
+      return { account: null, sessionId: null };
     }
     const account = sessions.touch(ctx.sessionId);
     if ('role' in spec && spec.role === 'admin' && account.role !== 'admin') {
@@ -287,7 +340,15 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       }
       const call = resolveCall(method, ctx);
       const handler = handlers[method] as (input: unknown, call: HandlerCall) => unknown;
+      const before = CHECKPOINT_BEFORE[method];
+      if (before) await checkpoints.checkpoint(before);
       const output = await handler(parsed.data, call);
+      const after = CHECKPOINT_AFTER[method];
+      if (after) {
+        // The sign-out's own entry is committed; its head write comes first, then the signature.
+        await head.flush();
+        await checkpoints.checkpoint(after);
+      }
       if (CHECK_OUTPUT) {
         const checked = spec.output.safeParse(output);
         if (!checked.success) {
@@ -347,15 +408,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     waitForImport: (id) => imports.wait(id),
     storedPathOf: (sha256) => evidencePath(layout, sha256),
     accountNamesForSignIn: () => listAccounts(db).map((a) => ({ name: a.name, role: a.role })),
-    async check(checkOpts) {
-      await head.flush();
-      const hasher = new HashCopier();
-      try {
-        return await checkStation({ db, layout, hasher, ...checkOpts });
-      } finally {
-        await hasher.close();
-      }
-    },
+    check: (checkOpts) => services.checkStation(checkOpts),
     whenJobsIdle: () => derived.whenIdle(),
     async close() {
       if (closed) return;
@@ -368,6 +421,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       await derived.stop();
       abortAllProcesses();
       await head.flush();
+      await checkpoints.settled();
       bus.removeAllListeners();
       db.close();
       await log.close();

@@ -1,5 +1,6 @@
 import type { EventName, EventPayload, MediaVariant, MethodName, MethodOutput } from '../shared/contract';
 import type { Account } from '../shared/schemas';
+import type { ChainSigner } from './custody/checkpoints';
 
 /** Who is calling, as the host knows it. The host has already checked its own transport (token, sender). */
 export interface CallContext {
@@ -78,10 +79,14 @@ export interface EngineOptions {
    * `STATION_KEY_PASSPHRASE` environment variable. Needed at creation to set it, then for every signature.
    */
   keyPassphrase?: string;
+  /**
    * Folders the web host and the desktop app may import from and browse, besides removable
    * volumes, the OS user's home and the admin's `settings.importRoots`; set by whoever starts
    * the host (`serve --import-root DIR`), who is the OS user. The CLI is not limited to them.
+   */
   importRoots?: string[];
+  /** Signs custody checkpoints instead of the station key: for tests only. */
+  chainSigner?: ChainSigner;
   /** Seams for tests that prove failure handling with real files; never set by a host. */
   testHooks?: {
     /** Runs after a copy is stored and before it is re-read and compared. */

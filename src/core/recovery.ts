@@ -1,7 +1,6 @@
 import { chmod, readdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendCustody, lastCustody } from './custody/custodyLog';
-import { readChainHead } from './custody/chainHead';
+import { appendCustody } from './custody/custodyLog';
 import { inTransaction, type WritableDB } from './db/database';
 import type { Logger } from './engineApi';
 import { findInterruptedImports, finishImport } from './import/importRepo';
@@ -23,7 +22,7 @@ export async function recoverDataDir(opts: {
   log: Logger;
   now: () => Date;
   station: string;
-}): Promise<{ tempFilesRemoved: number; interruptedImports: number; orphansRemoved: number; headRepaired: boolean }> {
+}): Promise<{ tempFilesRemoved: number; interruptedImports: number; orphansRemoved: number }> {
   const { db, layout, log, now, station } = opts;
 
   const temps = await readdir(layout.tmpDir).catch(() => [] as string[]);
@@ -78,19 +77,10 @@ export async function recoverDataDir(opts: {
   const outdated = requeueOutdatedFilmstrips(db);
   if (outdated) log.info('filmstrips of the first format queued to be made again', { count: outdated });
 
-  const head = await readChainHead(layout.chainHead);
-  const last = lastCustody(db);
-  // The head is written just after each commit; a crash in between leaves it one step behind.
-  // A missing head file is not repaired: it is written when the data directory is created, so
-  // its absence is for `log verify` to report.
-  const headRepaired = Boolean(last && head && head.seq < last.seq);
-  if (headRepaired) log.warn('the custody chain head file was behind the database; brought up to date', { head, last });
-
   return {
     tempFilesRemoved: temps.length,
     interruptedImports: interrupted.length,
     orphansRemoved: orphansRemoved + madeRemoved,
-    headRepaired,
   };
 }
 

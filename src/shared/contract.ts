@@ -51,18 +51,22 @@ import {
   TrustedKey,
   VerifyReport,
 } from './sealSchemas';
+import { CheckReport, CustodyProblem } from './custodySchemas';
 
 /**
  * The one API of the station. Every host (Electron IPC, the web host, the CLI, tests) derives its
  * transport from this table and validates input against it before the engine sees it.
  *
  * `auth: 'none'` methods may be called without a session; all others need a signed-in, unlocked
- * session, and `role` narrows who may call them.
+ * session, and `role` narrows who may call them. `auth: 'local'` methods only read, and a trusted
+ * local host (the CLI, run by the station's OS user, who can read the data directory anyway; tests)
+ * may call them without a session, so that verifying appends nothing; through the web host or the
+ * desktop app they need a session like any other.
  */
 const method = <I extends z.ZodType, O extends z.ZodType>(spec: {
   input: I;
   output: O;
-  auth?: 'none' | 'session';
+  auth?: 'none' | 'session' | 'local';
   role?: 'admin';
 }) => ({ auth: 'session' as const, ...spec });
 
@@ -144,6 +148,7 @@ export const contract = {
     output: ItemDetail,
   }),
   'custody.list': method({
+    auth: 'local',
     input: z
       .object({
         subject: Id.optional(),
@@ -153,7 +158,31 @@ export const contract = {
       .strict(),
     output: z.object({ entries: z.array(CustodyEntry), total: z.number().int().nonnegative() }),
   }),
-  'custody.verify': method({ input: Empty, output: ChainVerdict }),
+  /** Reads only: the chain, its head file, recorded head problems, signed checkpoints, items. */
+  'custody.verify': method({ input: Empty, output: ChainVerdict, auth: 'local' }),
+  /** Problems found between the chain head and the database (`open`: unacknowledged problems only, for the banner). */
+  'custody.problems': method({
+    input: z.object({ open: z.boolean().default(false) }).strict(),
+    output: z.array(CustodyProblem),
+  }),
+  /** An admin has seen a problem; it stays on the record (and in `custody.verify`), the banner goes. A custody entry. */
+  'custody.acknowledge': method({
+    input: z.object({ id: z.number().int().positive() }).strict(),
+    output: CustodyProblem,
+    role: 'admin',
+  }),
+  /** Store, records, custody chain and file modes agree; reads only. */
+  'station.check': method({
+    input: z.object({ rehash: z.boolean().default(false) }).strict(),
+    output: CheckReport,
+    auth: 'local',
+  }),
+  /** Takes group and other permissions off the data directory's guarded files and folders. A custody entry. */
+  'station.repairModes': method({
+    input: Empty,
+    output: z.object({ repaired: z.array(z.string()) }),
+    role: 'admin',
+  }),
   'jobs.summary': method({
     input: Empty,
     output: z.object({ pending: z.number().int(), running: z.number().int(), failed: z.number().int() }),
@@ -229,11 +258,12 @@ export const contract = {
   'cases.exportCancel': method({ input: z.object({ jobId: JobId }).strict(), output: Ok }),
   /** Verifies a package (folder or zip) at an absolute path; reads only. */
   'package.verify': method({
+    auth: 'local',
     input: z.object({ path: z.string().min(1).max(4096), expectFingerprint: z.string().max(200).optional() }).strict(),
     output: VerifyReport,
   }),
   /** The station's public key and fingerprint (never the private key). */
-  'station.key': method({ input: Empty, output: StationKeyInfo }),
+  'station.key': method({ input: Empty, output: StationKeyInfo, auth: 'local' }),
   'keys.list': method({ input: Empty, output: z.array(TrustedKey) }),
   /** Trusts another station's public key (SPKI PEM), so `verify` recognises its packages. */
   'keys.import': method({

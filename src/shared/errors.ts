@@ -37,6 +37,7 @@ export const ERROR_CATALOGUE = {
   'clip.busy': 409,
   'still.failed': 422,
   'job.notFound': 404,
+  'custody.problemNotFound': 404,
   'store.insufficientSpace': 507,
   'taxonomy.unknownCode': 400,
   'taxonomy.versionNotFound': 404,

@@ -1,24 +1,31 @@
 import { CliStation, type GlobalOptions } from '../context';
 import { escapeForTerminal } from '../escapeForTerminal';
 
-/** `check [--rehash]`: exit 1 on any disagreement between store, database and custody chain. */
-export async function runCheck(opts: GlobalOptions, args: { rehash: boolean }): Promise<number> {
+/**
+ * `check [--rehash]`: exit 1 on any disagreement between store, records, custody chain and file
+ * modes. It only reads and needs no sign-in; `--repair-modes` (an admin, signed in) first takes
+ * group and other permissions off the data directory's files, on the custody record.
+ */
+export async function runCheck(opts: GlobalOptions, args: { rehash: boolean; repairModes: boolean }): Promise<number> {
   const station = await CliStation.open(opts, { runJobs: false });
   try {
-    await station.signIn(opts.user);
-    const report = await station.engine.check({
-      rehash: args.rehash,
-      onProgress: args.rehash ? (done, total) => process.stderr.write(`\rrehashing ${done + 1}/${total}`) : undefined,
-    });
-    if (args.rehash) process.stderr.write('\n');
+    if (args.repairModes) {
+      await station.signIn(opts.user);
+      const { repaired } = await station.call('station.repairModes', {});
+      for (const path of repaired) process.stderr.write(`repaired mode: ${path}\n`);
+    }
+    if (args.rehash) process.stderr.write('rehashing every stored file…\n');
+    const report = await station.call('station.check', { rehash: args.rehash });
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
       process.stdout.write(
         `${report.items} items, ${report.storedFiles} stored files${args.rehash ? `, ${report.rehashed} rehashed` : ''}; custody chain ${report.chain.ok ? 'intact' : `BROKEN at ${report.chain.firstBroken}: ${escapeForTerminal(String(report.chain.problem))}`}\n`,
       );
-      for (const p of report.problems)
-        process.stdout.write(`problem: ${p.kind} ${p.itemId ?? ''} ${p.sha256 ?? ''} ${escapeForTerminal(p.detail)}\n`);
+      for (const p of report.problems) {
+        const where = [p.itemId, p.sha256, p.seq === null ? null : `entry ${p.seq}`, p.path].filter((x) => x !== null);
+        process.stdout.write(`problem: ${p.kind} ${escapeForTerminal(where.join(' '))} ${escapeForTerminal(p.detail)}\n`);
+      }
       process.stdout.write(report.ok ? 'check: OK\n' : 'check: PROBLEMS FOUND\n');
     }
     return report.ok ? 0 : 1;

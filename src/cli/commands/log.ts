@@ -1,27 +1,68 @@
+import type { ChainVerdict } from '../../shared/schemas';
 import { CliStation, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
 import { escapeForTerminal } from '../escapeForTerminal';
 
 const PAGE = 500;
 
-/** `log show` prints the custody log (all of it, or one item's); `log verify` checks the chain. */
+/** The verdict for a person: the first break, then every recorded head problem and the checkpoints. */
+function describeVerdict(verdict: ChainVerdict): string {
+  const lines = [
+    verdict.ok
+      ? `custody chain intact: ${verdict.entries} entries`
+      : `custody chain BROKEN at entry ${verdict.firstBroken}: ${verdict.problem}`,
+  ];
+  for (const p of verdict.headProblems ?? []) {
+    const range =
+      p.firstSeq === null
+        ? ''
+        : p.lastSeq === p.firstSeq
+          ? ` entry ${p.firstSeq}`
+          : ` entries ${p.firstSeq}-${p.lastSeq}`;
+    const ack = p.acknowledgedAt ? `; acknowledged by ${p.acknowledgedBy} ${p.acknowledgedAt}` : '';
+    lines.push(`${p.severity} #${p.id} ${p.kind}${range} (found ${p.detectedAt}${ack})`);
+  }
+  for (const m of verdict.missingItems ?? []) lines.push(`entry ${m.seq} created item ${m.itemId}, which is gone`);
+  const c = verdict.checkpoints;
+  if (c) {
+    const signatures = c.keyAvailable
+      ? `${c.verified} signatures verified`
+      : 'signatures not checked (no station key at hand)';
+    lines.push(
+      `checkpoints: ${c.count}, ${signatures}${c.newestSeq === null ? '' : `, newest covers entries 1-${c.newestSeq}`}`,
+    );
+    for (const f of c.failures) lines.push(`checkpoint problem at entry ${f.seq}: ${f.problem}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `log show` prints the custody log (all of it, or one item's); `log verify` checks the chain. Both
+ * only read: they need no sign-in and append nothing. `log acknowledge ID` (an admin) acknowledges
+ * a recorded chain problem; it stays on the record.
+ */
 export async function runLog(
   opts: GlobalOptions,
-  args: { sub: string | undefined; item: string | undefined },
+  args: { sub: string | undefined; item: string | undefined; id: string | undefined },
 ): Promise<number> {
-  if (args.sub !== 'show' && args.sub !== 'verify') throw new UsageError('usage: log show [--item ID] | log verify');
+  if (args.sub !== 'show' && args.sub !== 'verify' && args.sub !== 'acknowledge') {
+    throw new UsageError('usage: log show [--item ID] | log verify | log acknowledge PROBLEM-ID');
+  }
+  const problemId = Number(args.id);
+  if (args.sub === 'acknowledge' && !(Number.isInteger(problemId) && problemId > 0)) {
+    throw new UsageError('usage: log acknowledge PROBLEM-ID (the number log verify shows after #)');
+  }
   const station = await CliStation.open(opts, { runJobs: false });
   try {
-    await station.signIn(opts.user);
+    if (args.sub === 'acknowledge') {
+      await station.signIn(opts.user);
+      const problem = await station.call('custody.acknowledge', { id: problemId });
+      process.stdout.write(opts.json ? `${JSON.stringify(problem)}\n` : `acknowledged problem #${problem.id}\n`);
+      return 0;
+    }
     if (args.sub === 'verify') {
       const verdict = await station.call('custody.verify', {});
-      if (opts.json) process.stdout.write(`${JSON.stringify(verdict)}\n`);
-      else
-        process.stdout.write(
-          verdict.ok
-            ? `custody chain intact: ${verdict.entries} entries\n`
-            : `custody chain BROKEN at entry ${verdict.firstBroken}: ${verdict.problem}\n`,
-        );
+      process.stdout.write(opts.json ? `${JSON.stringify(verdict)}\n` : describeVerdict(verdict));
       return verdict.ok ? 0 : 1;
     }
     const entries = [];

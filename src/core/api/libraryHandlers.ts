@@ -1,7 +1,5 @@
 import { AppError } from '../../shared/errors';
 import { listCustody } from '../custody/custodyLog';
-import { readChainHead } from '../custody/chainHead';
-import { verifyCustody } from '../custody/verifyCustody';
 import { inTransaction } from '../db/database';
 import { jobCounts } from '../jobs/derivedRepo';
 import { getItemDetail, insertTimeCorrection, updateRecordedAt } from '../library/itemsRepo';
@@ -11,13 +9,7 @@ import { actorOf, type Handlers, type Services } from './services';
 
 type LibraryHandlers = Pick<
   Handlers,
-  | 'library.query'
-  | 'library.facets'
-  | 'items.get'
-  | 'items.correctTime'
-  | 'custody.list'
-  | 'custody.verify'
-  | 'jobs.summary'
+  'library.query' | 'library.facets' | 'items.get' | 'items.correctTime' | 'custody.list' | 'jobs.summary'
 >;
 
 export function libraryHandlers(s: Services): LibraryHandlers {
@@ -57,10 +49,6 @@ export function libraryHandlers(s: Services): LibraryHandlers {
       return detail(input.id);
     },
     'custody.list': (input) => listCustody(s.db, input),
-    'custody.verify': async () => {
-      await s.head.flush();
-      return verifyCustody(s.db, await readChainHead(s.layout.chainHead));
-    },
     'jobs.summary': () => jobCounts(s.db),
   };
 }

@@ -2,6 +2,8 @@ import type { EventName, EventPayload, MethodName, MethodOutput, ParsedInput } f
 import type { Account, Settings } from '../../shared/schemas';
 import type { SessionRegistry } from '../accounts/sessions';
 import type { ChainHeadWriter } from '../custody/headWriter';
+import type { ChainSigner, Checkpointer } from '../custody/checkpoints';
+import type { CheckReport } from '../../shared/custodySchemas';
 import type { StationKey } from '../keys/stationKey';
 import type { WritableDB } from '../db/database';
 import type { CallContext, Logger } from '../engineApi';
@@ -25,12 +27,21 @@ export interface Services {
   hostImportRoots: readonly string[];
   derived: DerivedRunner;
   head: ChainHeadWriter;
+  /** Signs the chain head; call `checkpoints.checkpoint('seal' | 'export' | 'sync')` where a copy leaves the station. */
+  checkpoints: Checkpointer;
+  /** The station key as a signer, or null when none is at hand. */
+  chainSigner(): ChainSigner | null;
+  /** Store, records, chain and modes agree (see checkStation); reads only. */
+  checkStation(opts: { rehash: boolean; onProgress?: (done: number, total: number) => void }): Promise<CheckReport>;
   /** Signs seals and custody checkpoints; the private key unlocks on first use. */
   stationKey: StationKey;
   settings(): Settings;
   saveSettings(settings: Settings): void;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
-  /** Appends a custody entry inside the caller's transaction and schedules the head write. */
+  /**
+   * Appends a custody entry inside the caller's transaction and schedules the head write; first
+   * checks that the furthest head this engine knew is still in the chain (see ChainHeadWriter).
+   */
   record(entry: Omit<CustodyInput, 'at' | 'station'>): CustodyEntry;
 }
 

@@ -10,17 +10,44 @@ import { writeFileAtomic } from '../store/atomicWrite';
 export const ChainHead = z.object({ seq: z.number().int().nonnegative(), hash: z.string() });
 export type ChainHead = z.infer<typeof ChainHead>;
 
-export async function readChainHead(file: string): Promise<ChainHead | null> {
+/** The head file as found: absent, not a head (with what it held), or a head. */
+export type HeadFileState =
+  | { state: 'missing' }
+  | { state: 'unreadable'; text: string; reason: string }
+  | { state: 'ok'; head: ChainHead; text: string };
+
+/** Reads the head file without trusting it: a damaged file is a finding, not a crash. */
+export async function readHeadFile(file: string): Promise<HeadFileState> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { state: 'missing' };
+    return { state: 'unreadable', text: '', reason: String(code ?? error) };
   }
-  return ChainHead.parse(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { state: 'unreadable', text: text.slice(0, 1000), reason: 'not JSON' };
+  }
+  const parsed = ChainHead.safeParse(json);
+  if (!parsed.success) return { state: 'unreadable', text: text.slice(0, 1000), reason: 'not a chain head' };
+  return { state: 'ok', head: parsed.data, text };
+}
+
+/** The head, or null when the file is absent; throws when it is not a head. */
+export async function readChainHead(file: string): Promise<ChainHead | null> {
+  const found = await readHeadFile(file);
+  if (found.state === 'unreadable') throw new Error(`the chain head file is unreadable: ${found.reason}`);
+  return found.state === 'ok' ? found.head : null;
+}
+
+export function headFileText(head: ChainHead): string {
+  return `${JSON.stringify(head)}\n`;
 }
 
 export async function writeChainHead(file: string, head: ChainHead): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify(head)}\n`);
+  await writeFileAtomic(file, headFileText(head));
 }

@@ -1,20 +1,45 @@
-import type { ReadableDB } from '../db/database';
-import { writeChainHead } from './chainHead';
-import { lastCustody, GENESIS_HASH } from './custodyLog';
+import { rename } from 'node:fs/promises';
+import { inTransaction, type WritableDB } from '../db/database';
+import type { Logger } from '../engineApi';
+import { stationTimestamp } from '../util/time';
+import { headFileText, readHeadFile, writeChainHead, type ChainHead } from './chainHead';
+import { compareHead, lostHead } from './compareHead';
+import { GENESIS_HASH, lastCustody } from './custodyLog';
+import { describeProblem, recordProblem, type ProblemDraft } from './problemsRepo';
 
 /**
- * Keeps the chain head file in step with the database. Appends happen inside transactions, so the
- * writer never trusts the value it was told: after the transaction it reads the committed head
- * and writes that, coalescing bursts into one write and never writing two at once.
+ * Keeps the chain head file in step with the database, and never lets it be used to hide a loss.
+ *
+ * Appends happen inside transactions, so the writer never trusts the value it was told: after the
+ * transaction it reads the committed head and writes that, coalescing bursts into one write and
+ * never writing two at once. Before it writes, it compares:
+ * - the file with what this engine last wrote or examined: a file changed behind its back (edited,
+ *   deleted, unreadable) is compared with the database and any disagreement is recorded;
+ * - the database with the furthest head this engine has known (`mark`): entries removed or
+ *   replaced while it runs are recorded, and `checkBeforeAppend` makes the same check before an
+ *   append can reuse their seqs.
+ * The mark never moves back and the file is never written with a value behind it or beside it
+ * (same seq, other hash): after entries were removed, the file keeps naming the lost head until
+ * the chain has grown past it. Problems are stored in the database (`custody_problems`), so they
+ * stay visible after someone puts the file "right".
  */
 export class ChainHeadWriter {
   private scheduled = false;
   private writing: Promise<void> = Promise.resolve();
+  private mark: ChainHead | null = null;
+  /** The file's text as this engine last wrote or examined it (null: absent); undefined before the first look. */
+  private seenText: string | null | undefined = undefined;
+  private pending: ProblemDraft[] = [];
 
   constructor(
-    private readonly db: ReadableDB,
-    private readonly file: string,
-    private readonly onError: (error: unknown) => void,
+    private readonly opts: {
+      db: WritableDB;
+      file: string;
+      log: Logger;
+      now: () => Date;
+      /** After the file has been written with a new head (the checkpointer listens here). */
+      onWritten?: (head: ChainHead) => void;
+    },
   ) {}
 
   /** Call after any append; the write happens once the current transaction has committed. */
@@ -23,8 +48,17 @@ export class ChainHeadWriter {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.writing = this.writing.then(() => this.writeNow()).catch(this.onError);
+      void this.enqueue();
     });
+  }
+
+  /**
+   * Resolves when the passes already asked for are done, without asking for one: readers wait here
+   * so that they see what this engine has found, and never cause a write themselves.
+   */
+  async idle(): Promise<void> {
+    if (this.scheduled) await new Promise((resolve) => setImmediate(resolve));
+    await this.writing;
   }
 
   async flush(): Promise<void> {
@@ -33,8 +67,85 @@ export class ChainHeadWriter {
     await this.writing;
   }
 
-  async writeNow(): Promise<void> {
-    const last = lastCustody(this.db);
-    await writeChainHead(this.file, last ?? { seq: 0, hash: GENESIS_HASH });
+  /** One pass now (at start, before anything appends): compare, record, write if allowed. */
+  writeNow(): Promise<void> {
+    return this.enqueue();
+  }
+
+  /**
+   * Cheap, synchronous, for `services.record` before it appends: is the furthest head this engine
+   * knew still in the database? A loss is recorded now, while the removed seqs are still free.
+   */
+  checkBeforeAppend(): void {
+    if (!this.mark) return;
+    const lost = lostHead(this.opts.db, this.mark);
+    if (!lost) return;
+    // Stored now, inside the caller's transaction, so it commits with the append; kept for the
+    // next pass too, in case that transaction rolls back (the store ignores a known problem).
+    recordProblem(this.opts.db, lost, stationTimestamp(this.opts.now()));
+    this.pending.push(lost);
+    this.schedule();
+  }
+
+  private enqueue(): Promise<void> {
+    this.writing = this.writing
+      .then(() => this.pass())
+      .catch((error: unknown) =>
+        this.opts.log.error('could not write the custody chain head', { error: String(error) }),
+      );
+    return this.writing;
+  }
+
+  private async pass(): Promise<void> {
+    const { db, file } = this.opts;
+    const found = await readHeadFile(file);
+    const text = found.state === 'missing' ? null : found.text;
+    if (this.seenText === undefined || text !== this.seenText) {
+      const draft = compareHead(db, found);
+      if (draft) this.pending.push(draft);
+      if (found.state === 'ok') this.raiseMark(found.head);
+      if (found.state === 'unreadable') {
+        // Kept as found, beside the head that replaces it; its text is also in the problem record.
+        const aside = `${file}.unreadable-${Date.now()}`;
+        await rename(file, aside).catch(() => undefined);
+        this.seenText = null;
+      } else {
+        this.seenText = text;
+      }
+    }
+    if (this.mark) {
+      const lost = lostHead(db, this.mark);
+      if (lost) this.pending.push(lost);
+    }
+    this.storePending();
+
+    const last = lastCustody(db) ?? { seq: 0, hash: GENESIS_HASH };
+    const mayWrite =
+      !this.mark || last.seq > this.mark.seq || (last.seq === this.mark.seq && last.hash === this.mark.hash);
+    if (!mayWrite) return;
+    this.mark = last;
+    const next = headFileText(last);
+    if (next === this.seenText) return;
+    await writeChainHead(file, last);
+    this.seenText = next;
+    this.opts.onWritten?.(last);
+  }
+
+  private raiseMark(head: ChainHead): void {
+    if (!this.mark || head.seq > this.mark.seq) this.mark = head;
+  }
+
+  private storePending(): void {
+    if (this.pending.length === 0) return;
+    const drafts = this.pending;
+    this.pending = [];
+    const at = stationTimestamp(this.opts.now());
+    const stored = inTransaction(this.opts.db, () => drafts.map((d) => recordProblem(this.opts.db, d, at)));
+    for (const p of stored) {
+      if (!p) continue;
+      const fields = { custodyProblem: p.id, kind: p.kind, firstSeq: p.firstSeq, lastSeq: p.lastSeq };
+      if (p.severity === 'note') this.opts.log.warn(describeProblem(p), fields);
+      else this.opts.log.error(describeProblem(p), fields);
+    }
   }
 }

@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir, removeTree } from '../../../test/engine/harness';
+import { makeTempDir, quietLogger, removeTree } from '../../../test/engine/harness';
 import { openDatabase, type WritableDB } from '../db/database';
 import { migrate } from '../db/migrate';
-import { readChainHead, writeChainHead } from './chainHead';
+import { readChainHead, readHeadFile, writeChainHead } from './chainHead';
 import { appendCustody, hashCustodyEntry } from './custodyLog';
 import { ChainHeadWriter } from './headWriter';
 import { verifyCustody } from './verifyCustody';
@@ -21,9 +21,9 @@ beforeEach(async () => {
   headFile = join(dir, 'custody-head.json');
   db = openDatabase(dbFile);
   migrate(db);
-  head = new ChainHeadWriter(db, headFile, (error) => {
-    throw error;
-  });
+  head = new ChainHeadWriter({ db, file: headFile, log: quietLogger(), now: () => new Date() });
+  // As the engine does at start: the empty chain's head is written before the first append.
+  await head.writeNow();
   for (let n = 1; n <= 6; n++) {
     appendCustody(db, {
       at: '2026-03-01T09:30:00.000+08:00',
@@ -55,12 +55,12 @@ function tamper(sql: string, trigger: 'custody_no_update' | 'custody_no_delete')
   }
 }
 
-const verify = async () => verifyCustody(db, await readChainHead(headFile));
+const verify = async () => verifyCustody(db, await readHeadFile(headFile));
 
 describe('verifyCustody', () => {
   it('accepts an intact chain whose head file matches', async () => {
     expect(await readChainHead(headFile)).toMatchObject({ seq: 6 });
-    expect(await verify()).toEqual({ ok: true, entries: 6, firstBroken: null, problem: null });
+    expect(await verify()).toEqual({ ok: true, entries: 6, firstBroken: null, problem: null, headProblems: [] });
   });
 
   it('finds an entry whose details were edited by hand', async () => {
@@ -96,7 +96,7 @@ describe('verifyCustody', () => {
     tamper('DELETE FROM custody WHERE seq >= 5', 'custody_no_delete');
     // Without the head the shortened chain would pass: the head is what catches it.
     const seq4 = db.prepare('SELECT hash FROM custody WHERE seq = 4').get() as { hash: string };
-    expect(verifyCustody(db, { seq: 4, hash: seq4.hash })).toMatchObject({ ok: true });
+    expect(verifyCustody(db, { state: 'ok', head: { seq: 4, hash: seq4.hash }, text: '' })).toMatchObject({ ok: true });
     expect(await verify()).toMatchObject({ ok: false, firstBroken: 5, problem: expect.stringMatching(/removed/) });
   });
 
@@ -106,6 +106,6 @@ describe('verifyCustody', () => {
   });
 
   it('reports a missing head file for a non-empty chain', () => {
-    expect(verifyCustody(db, null)).toMatchObject({ ok: false, firstBroken: 1 });
+    expect(verifyCustody(db, { state: 'missing' })).toMatchObject({ ok: false, firstBroken: 1 });
   });
 });

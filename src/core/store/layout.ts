@@ -8,6 +8,8 @@ export interface StationLayout {
   root: string;
   database: string;
   chainHead: string;
+  /** The newest signed checkpoint of the chain head (the database keeps them all). */
+  checkpoint: string;
   evidenceDir: string;
   derivedDir: string;
   tmpDir: string;
@@ -19,6 +21,7 @@ export function stationLayout(root: string): StationLayout {
     root,
     database: join(root, 'station.db'),
     chainHead: join(root, 'custody-head.json'),
+    checkpoint: join(root, 'custody-checkpoint.json'),
     evidenceDir: join(root, 'evidence', 'sha256'),
     derivedDir: join(root, 'derived'),
     tmpDir: join(root, 'tmp'),

@@ -3,6 +3,7 @@ import { m0010Initial } from './m0010_initial';
 import { m0020LibraryIndexes } from './m0020_library_indexes';
 import { m0030Review } from './m0030_review';
 import { m0040Seal } from './m0040_seal';
+import { m0060CustodyGuard } from './m0060_custody_guard';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 20, update: m0020LibraryIndexes },
   { version: 30, update: m0030Review, rebuildsTables: true },
   { version: 40, update: m0040Seal },
+  { version: 60, update: m0060CustodyGuard },
 ];

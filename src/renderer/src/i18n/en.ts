@@ -2,6 +2,7 @@ import { ERROR_MESSAGES, REASON_MESSAGES, prefixKeys } from '../../../shared/i18
 import type { ErrorCode } from '../../../shared/errors';
 import type { ImportReasonCode } from '../../../shared/schemas';
 import { casesEn } from './cases';
+import { custodyEn } from './custody';
 import { reviewEn } from './review';
 import { sealEn } from './seal';
 
@@ -40,6 +41,7 @@ export const en = {
   ...reviewEn,
   ...casesEn,
   ...sealEn,
+  ...custodyEn,
   'locale.zh-CN': '中文',
   'locale.en': 'English',
 

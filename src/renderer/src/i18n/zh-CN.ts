@@ -1,5 +1,6 @@
 import { ERROR_MESSAGES, REASON_MESSAGES, prefixKeys } from '../../../shared/i18n/messages';
 import { casesZhCN } from './cases';
+import { custodyZhCN } from './custody';
 import type { Messages } from './en';
 import { reviewZhCN } from './review';
 import { sealZhCN } from './seal';
@@ -35,6 +36,7 @@ export const zhCN: Messages = {
   ...reviewZhCN,
   ...casesZhCN,
   ...sealZhCN,
+  ...custodyZhCN,
   'locale.zh-CN': '中文',
   'locale.en': 'English',
 

@@ -17,6 +17,7 @@ import { TaxonomyEditor } from '../taxonomy/TaxonomyEditor';
 import { VerifyView } from '../seal/VerifyView';
 import { useRoute } from '../../station/route';
 import { NavigationProvider } from '../../station/NavigationContext';
+import { CustodyProblemBanner } from './CustodyProblemBanner';
 import { TopBar } from './TopBar';
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -85,6 +86,7 @@ export function MainLayout() {
     <NavigationProvider route={route} navigate={navigate}>
       <div className="main-layout">
         <TopBar onImport={openImport} onAccounts={() => setOverlay({ kind: 'accounts' })} />
+        <CustodyProblemBanner />
         {route.view === 'library' ? (
           <div className="workspace">
             <FilterPanel filters={filters} onChange={setFilters} facetsKey={facetsKey} />
