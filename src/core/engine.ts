@@ -315,7 +315,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       return { account: null, sessionId: ctx.sessionId, via: ctx.via };
     }
     if (spec.auth === 'local' && ctx.sessionId === null && LOCAL_HOSTS.has(ctx.via)) {
-      return { account: null, sessionId: null };
+      return { account: null, sessionId: null, via: ctx.via };
     }
     const account = sessions.touch(ctx.sessionId);
     if ('role' in spec && spec.role === 'admin' && account.role !== 'admin') {
