@@ -12,7 +12,9 @@ import { AppError } from '../shared/errors';
 import type { ImportRecord, Settings } from '../shared/schemas';
 import packageJson from '../../package.json';
 import { SessionRegistry } from './accounts/sessions';
-import { listAccounts } from './accounts/accountsRepo';
+import { findAccount, listAccounts } from './accounts/accountsRepo';
+import { PasswordGate } from './accounts/passwordGate';
+import { accountHandlers } from './api/accountHandlers';
 import { authHandlers } from './api/authHandlers';
 import { importHandlers } from './api/importHandlers';
 import { libraryHandlers } from './api/libraryHandlers';
@@ -136,7 +138,12 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     bus.emit(event, payload);
   };
 
-  const sessions = new SessionRegistry(now, () => settings.lockAfterMinutes * 60_000);
+  const sessions = new SessionRegistry({
+    now,
+    lockAfterMs: () => settings.lockAfterMinutes * 60_000,
+    lifetimeMs: () => settings.sessionHours * 3_600_000,
+    readAccount: (name) => findAccount(db, name),
+  });
   const derived = new DerivedRunner({
     db,
     layout,
@@ -173,6 +180,12 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     ...(opts.testHooks?.beforeVerify ? { beforeVerify: opts.testHooks.beforeVerify } : {}),
   });
 
+  const record: Services['record'] = (entry) => {
+    const appended = appendCustody(db, { ...entry, at: stationTimestamp(now()), station: settings.stationName });
+    head.schedule();
+    return appended;
+  };
+
   const services: Services = {
     db,
     layout,
@@ -181,6 +194,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     version: packageJson.version,
     stationId,
     sessions,
+    gate: new PasswordGate({ db, now, log, record }),
     imports,
     derived,
     head,
@@ -190,11 +204,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       settings = next;
     },
     emit,
-    record: (entry) => {
-      const appended = appendCustody(db, { ...entry, at: stationTimestamp(now()), station: settings.stationName });
-      head.schedule();
-      return appended;
-    },
+    record,
   };
 
   const review = new ReviewDesk({
@@ -213,6 +223,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
   const handlers: Handlers = {
     ...stationHandlers(services),
     ...authHandlers(services),
+    ...accountHandlers(services),
     ...importHandlers(services),
     ...libraryHandlers(services),
     ...taxonomyHandlers(services),
@@ -228,14 +239,32 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
 
   const resolveCall = (method: MethodName, ctx: CallContext): HandlerCall => {
     const spec = contract[method];
+    const client = ctx.client ?? ctx.via;
     if (spec.auth === 'none') {
-      return { account: null, sessionId: ctx.sessionId };
+      return { account: null, sessionId: ctx.sessionId, client };
     }
+    // The account as the database has it now: a role changed or an account disabled since the
+    // session began counts from this call on.
     const account = sessions.touch(ctx.sessionId);
     if ('role' in spec && spec.role === 'admin' && account.role !== 'admin') {
       throw new AppError('auth.forbidden', { method });
     }
-    return { account, sessionId: ctx.sessionId };
+    return { account, sessionId: ctx.sessionId, client };
+  };
+
+  /** Items the caller's user opened in this session: the only ones it may stream as a view. */
+  const noteOpened = (method: MethodName, input: unknown, output: unknown, sessionId: string | null): void => {
+    const idOf = (value: unknown, key: string): string | null => {
+      const v = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : null;
+      return typeof v === 'string' ? v : null;
+    };
+    let itemId: string | null = null;
+    if (method === 'review.open') itemId = idOf(input, 'itemId');
+    else if (method === 'items.get') itemId = idOf(input, 'id');
+    else if (method === 'clips.create' || method === 'stills.create') {
+      itemId = idOf(typeof output === 'object' && output !== null ? (output as { item?: unknown }).item : null, 'id');
+    }
+    if (itemId) sessions.noteOpened(sessionId, itemId);
   };
 
   const engine: StationEngine = {
@@ -255,6 +284,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       const call = resolveCall(method, ctx);
       const handler = handlers[method] as (input: unknown, call: HandlerCall) => unknown;
       const output = await handler(parsed.data, call);
+      noteOpened(method, parsed.data, output, ctx.sessionId);
       if (CHECK_OUTPUT) {
         const checked = spec.output.safeParse(output);
         if (!checked.success) {
@@ -276,6 +306,9 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       if (part !== undefined && variant !== 'filmstrip') throw new AppError('media.notFound', { itemId, variant });
       // Streaming the evidence itself (or its proxy) is a view, wherever it is watched.
       const viewed = (file: MediaFile): MediaFile => {
+        // A screen left open from an earlier session (another user's review) must not stream the
+        // evidence, and log a view, under the account that signed in after it.
+        if (!sessions.hasOpened(ctx.sessionId, itemId)) throw new AppError('media.notOpened', { itemId });
         review.noteMediaOpened(itemId, variant, account.name, ctx.via);
         return file;
       };

@@ -1,6 +1,7 @@
 import type { EventName, EventPayload, MethodName, MethodOutput, ParsedInput } from '../../shared/contract';
 import type { Account, Settings } from '../../shared/schemas';
 import type { SessionRegistry } from '../accounts/sessions';
+import type { PasswordGate } from '../accounts/passwordGate';
 import type { ChainHeadWriter } from '../custody/headWriter';
 import type { WritableDB } from '../db/database';
 import type { Logger } from '../engineApi';
@@ -19,6 +20,8 @@ export interface Services {
   version: string;
   stationId: string;
   sessions: SessionRegistry;
+  /** Checks typed passwords, throttled per account and per client. */
+  gate: PasswordGate;
   imports: ImportManager;
   derived: DerivedRunner;
   head: ChainHeadWriter;
@@ -33,6 +36,8 @@ export interface Services {
 export interface HandlerCall {
   account: Account | null;
   sessionId: string | null;
+  /** Who is asking, as the host knows it (see `CallContext.client`): the throttle counts per client. */
+  client: string;
 }
 
 export type Handler<M extends MethodName> = (

@@ -31,6 +31,7 @@ export function defaultSettings(): Settings {
     fileNamePatterns: DEFAULT_FILE_NAME_PATTERNS,
     stationName: hostname().slice(0, 64) || 'station',
     caseNumberFormat: 'ZF-{YYYY}-{SEQ:5}',
+    sessionHours: 12,
   };
 }
 
