@@ -6,6 +6,7 @@ import { useNavigation } from '../../station/NavigationContext';
 import { useStation } from '../../station/StationContext';
 import { Icon } from '../common/Icon';
 import { LanguageSwitch } from '../common/LanguageSwitch';
+import { ChangePasswordButton } from '../accounts/ChangePasswordDialog';
 
 export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(): void }) {
   const { t } = useI18n();
@@ -88,6 +89,7 @@ export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(
           {t('top.accounts')}
         </button>
       ) : null}
+      <ChangePasswordButton />
       <button type="button" className="btn btn-ghost" onClick={() => void lock()} data-testid="lock">
         <Icon name="lock" />
         {t('top.lock')}
