@@ -5,7 +5,7 @@ import { useI18n } from '../../i18n';
 export function AccountStatus({ account }: { account: Account }) {
   const { t } = useI18n();
   return (
-    <span className="dot-list account-status">
+    <span className="account-status">
       <span className={account.disabled ? 'mark mark-warn' : 'mark mark-ok'}>
         {t(account.disabled ? 'accounts.disabled' : 'accounts.active')}
       </span>
