@@ -67,8 +67,19 @@ export function listAccounts(db: ReadableDB): Account[] {
   return (db.prepare('SELECT * FROM accounts ORDER BY name').all() as AccountRow[]).map(toAccount);
 }
 
+/**
+ * Every call of every session reads its account (see `SessionRegistry`): the statement is compiled
+ * once per connection, so the read is one primary-key lookup.
+ */
+const findStatements = new WeakMap<ReadableDB, ReturnType<ReadableDB['prepare']>>();
+
 export function findAccount(db: ReadableDB, name: string): AccountRecord | null {
-  const row = db.prepare('SELECT * FROM accounts WHERE name = ?').get(name) as AccountRow | undefined;
+  let stmt = findStatements.get(db);
+  if (!stmt) {
+    stmt = db.prepare('SELECT * FROM accounts WHERE name = ?');
+    findStatements.set(db, stmt);
+  }
+  const row = stmt.get(name) as AccountRow | undefined;
   return row ? toRecord(row) : null;
 }
 
