@@ -33,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
         help: { type: 'boolean', default: false },
         admin: { type: 'string' },
         role: { type: 'string' },
+        officer: { type: 'string' },
         wait: { type: 'boolean', default: false },
         'include-non-media': { type: 'boolean', default: false },
         port: { type: 'string' },
@@ -69,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
     case 'init':
       return runInit(global, { admin: values.admin });
     case 'user':
-      return runUser(global, { sub: rest[0], name: rest[1], role: values.role });
+      return runUser(global, { sub: rest[0], name: rest[1], role: values.role, officer: values.officer });
     case 'import':
       return runImport(global, { paths: rest, wait: values.wait, includeNonMedia: values['include-non-media'] });
     case 'serve':

@@ -12,7 +12,18 @@ Usage: evidence-station <command> [options]      (from a checkout: npm run -s cl
 
 Commands:
   init --admin NAME                 set up a data directory and its admin account
-  user add NAME --role ROLE         add an account (reviewer | supervisor | admin)
+  user add NAME --role ROLE [--officer NO]
+                                    add an account (reviewer | supervisor | admin), with its 警号
+  user list [--json]                the accounts and their state
+  user disable|enable NAME          stop or allow an account's sign-ins (disabling ends its sessions)
+  user role NAME --role ROLE        change an account's role (ends its sessions)
+  user reset NAME                   a temporary password (STATION_NEW_PASSWORD, else one is made and
+                                    printed) that must be changed at the next sign-in
+  user unlock NAME                  lift the lockout after too many failed sign-ins
+  user end-sessions NAME            sign the account out everywhere
+  user officer NAME --officer NO    set an account's officer number (警号)
+  user passwd                       change your own password (STATION_PASSWORD, then
+                                    STATION_NEW_PASSWORD, or prompts)
   import <paths…> [--json] [--wait] [--include-non-media]
                                     import files, folders or a camera volume
   serve [--port N] [--import-root DIR]…

@@ -12,7 +12,9 @@ import { AppError } from '../shared/errors';
 import type { ImportRecord, Settings } from '../shared/schemas';
 import packageJson from '../../package.json';
 import { SessionRegistry } from './accounts/sessions';
-import { listAccounts } from './accounts/accountsRepo';
+import { findAccount, listAccounts } from './accounts/accountsRepo';
+import { PasswordGate } from './accounts/passwordGate';
+import { accountHandlers } from './api/accountHandlers';
 import { authHandlers } from './api/authHandlers';
 import { importHandlers } from './api/importHandlers';
 import { libraryHandlers } from './api/libraryHandlers';
@@ -198,7 +200,12 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     bus.emit(event, payload);
   };
 
-  const sessions = new SessionRegistry(now, () => settings.lockAfterMinutes * 60_000);
+  const sessions = new SessionRegistry({
+    now,
+    lockAfterMs: () => settings.lockAfterMinutes * 60_000,
+    lifetimeMs: () => settings.sessionHours * 3_600_000,
+    readAccount: (name) => findAccount(db, name),
+  });
   const derived = new DerivedRunner({
     db,
     layout,
@@ -236,6 +243,13 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     ...(opts.testHooks?.afterScan ? { afterScan: opts.testHooks.afterScan } : {}),
   });
 
+  const record: Services['record'] = (entry) => {
+    head.checkBeforeAppend();
+    const appended = appendCustody(db, { ...entry, at: stationTimestamp(now()), station: settings.stationName });
+    head.schedule();
+    return appended;
+  };
+
   const services: Services = {
     db,
     layout,
@@ -244,6 +258,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     version: packageJson.version,
     stationId,
     sessions,
+    gate: new PasswordGate({ db, now, log, record }),
     imports,
     hostImportRoots: opts.importRoots ?? [],
     derived,
@@ -266,12 +281,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       settings = next;
     },
     emit,
-    record: (entry) => {
-      head.checkBeforeAppend();
-      const appended = appendCustody(db, { ...entry, at: stationTimestamp(now()), station: settings.stationName });
-      head.schedule();
-      return appended;
-    },
+    record,
   };
 
   const review = new ReviewDesk({
@@ -293,6 +303,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
   const handlers: Handlers = {
     ...stationHandlers(services),
     ...authHandlers(services),
+    ...accountHandlers(services),
     ...importHandlers(services),
     ...libraryHandlers(services),
     ...taxonomyHandlers(services),
@@ -311,17 +322,35 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
 
   const resolveCall = (method: MethodName, ctx: CallContext): HandlerCall => {
     const spec = contract[method];
+    const client = ctx.client ?? ctx.via;
     if (spec.auth === 'none') {
-      return { account: null, sessionId: ctx.sessionId, via: ctx.via };
+      return { account: null, sessionId: ctx.sessionId, via: ctx.via, client };
     }
     if (spec.auth === 'local' && ctx.sessionId === null && LOCAL_HOSTS.has(ctx.via)) {
-      return { account: null, sessionId: null, via: ctx.via };
+      return { account: null, sessionId: null, via: ctx.via, client };
     }
+    // The account as the database has it now: a role changed or an account disabled since the
+    // session began counts from this call on.
     const account = sessions.touch(ctx.sessionId);
     if ('role' in spec && spec.role === 'admin' && account.role !== 'admin') {
       throw new AppError('auth.forbidden', { method });
     }
-    return { account, sessionId: ctx.sessionId, via: ctx.via };
+    return { account, sessionId: ctx.sessionId, via: ctx.via, client };
+  };
+
+  /** Items the caller's user opened in this session: the only ones it may stream as a view. */
+  const noteOpened = (method: MethodName, input: unknown, output: unknown, sessionId: string | null): void => {
+    const idOf = (value: unknown, key: string): string | null => {
+      const v = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : null;
+      return typeof v === 'string' ? v : null;
+    };
+    let itemId: string | null = null;
+    if (method === 'review.open') itemId = idOf(input, 'itemId');
+    else if (method === 'items.get') itemId = idOf(input, 'id');
+    else if (method === 'clips.create' || method === 'stills.create') {
+      itemId = idOf(typeof output === 'object' && output !== null ? (output as { item?: unknown }).item : null, 'id');
+    }
+    if (itemId) sessions.noteOpened(sessionId, itemId);
   };
 
   const engine: StationEngine = {
@@ -349,6 +378,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
         await head.flush();
         await checkpoints.checkpoint(after);
       }
+      noteOpened(method, parsed.data, output, ctx.sessionId);
       if (CHECK_OUTPUT) {
         const checked = spec.output.safeParse(output);
         if (!checked.success) {
@@ -370,6 +400,9 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       if (part !== undefined && variant !== 'filmstrip') throw new AppError('media.notFound', { itemId, variant });
       // Streaming the evidence itself (or its proxy) is a view, wherever it is watched.
       const viewed = (file: MediaFile): MediaFile => {
+        // A screen left open from an earlier session (another user's review) must not stream the
+        // evidence, and log a view, under the account that signed in after it.
+        if (!sessions.hasOpened(ctx.sessionId, itemId)) throw new AppError('media.notOpened', { itemId });
         review.noteMediaOpened(itemId, variant, account.name, ctx.via);
         return file;
       };

@@ -8,6 +8,11 @@ export interface CallContext {
   sessionId: string | null;
   /** Which host relayed the call: recorded in the custody log as where the action came from. */
   via: 'ipc' | 'http' | 'cli' | 'test';
+  /**
+   * Who is asking, as the host knows it (the web host: the remote address; the desktop app: its
+   * window; the CLI: `cli`). Failed sign-ins are throttled per client; default: `via`.
+   */
+  client?: string;
 }
 
 export interface MediaFile {

@@ -14,6 +14,7 @@ import {
   ItemSummary,
   LibraryQuery,
   Locale,
+  OfficerNumber,
   Password,
   Role,
   Session,
@@ -90,8 +91,15 @@ export const contract = {
     output: Session,
     auth: 'none',
   }),
+  /**
+   * `newPassword` sets a new password in the same step; it is required (`auth.passwordChangeRequired`)
+   * when an admin reset the password. Failures are throttled per account and per client
+   * (`auth.throttled`), and too many lock the account out (`account.lockedOut`).
+   */
   'auth.signIn': method({
-    input: z.object({ name: AccountName, password: z.string().min(1).max(1024) }).strict(),
+    input: z
+      .object({ name: AccountName, password: z.string().min(1).max(1024), newPassword: Password.optional() })
+      .strict(),
     output: Session,
     auth: 'none',
   }),
@@ -103,17 +111,63 @@ export const contract = {
   'auth.signOut': method({ input: Empty, output: Ok }),
   'auth.lock': method({ input: Empty, output: Ok }),
   'auth.whoami': method({ input: Empty, output: Session }),
+  /** Everyone changes their own password; the old one is required (and throttled like a sign-in). */
+  'auth.changePassword': method({
+    input: z.object({ oldPassword: z.string().min(1).max(1024), newPassword: Password }).strict(),
+    output: Ok,
+  }),
   'accounts.list': method({ input: Empty, output: z.array(Account), role: 'admin' }),
+  /** `mustChangePassword`: the password is a temporary one the user replaces at first sign-in. */
   'accounts.create': method({
     input: z
-      .object({ name: AccountName, displayName: z.string().max(128).optional(), password: Password, role: Role })
+      .object({
+        name: AccountName,
+        displayName: z.string().max(128).optional(),
+        password: Password,
+        role: Role,
+        officerNumber: OfficerNumber.optional(),
+        mustChangePassword: z.boolean().default(false),
+      })
       .strict(),
+    output: Account,
+    role: 'admin',
+  }),
+  /** Disabling ends the account's sessions at once; the last enabled admin cannot be disabled. */
+  'accounts.setDisabled': method({
+    input: z.object({ name: AccountName, disabled: z.boolean() }).strict(),
+    output: Account,
+    role: 'admin',
+  }),
+  /** Ends the account's sessions; the last enabled admin cannot be demoted. */
+  'accounts.setRole': method({
+    input: z.object({ name: AccountName, role: Role }).strict(),
+    output: Account,
+    role: 'admin',
+  }),
+  /**
+   * A temporary password the user must change at the next sign-in; without `password` the engine
+   * makes one and returns it. Ends the account's sessions and lifts a lockout.
+   */
+  'accounts.resetPassword': method({
+    input: z.object({ name: AccountName, password: Password.optional() }).strict(),
+    output: z.object({ account: Account, temporaryPassword: z.string().nullable() }),
+    role: 'admin',
+  }),
+  'accounts.liftLockout': method({ input: z.object({ name: AccountName }).strict(), output: Account, role: 'admin' }),
+  'accounts.endSessions': method({
+    input: z.object({ name: AccountName }).strict(),
+    output: z.object({ ended: z.number().int().nonnegative() }),
+    role: 'admin',
+  }),
+  'accounts.setOfficerNumber': method({
+    input: z.object({ name: AccountName, officerNumber: OfficerNumber.nullable() }).strict(),
     output: Account,
     role: 'admin',
   }),
   'settings.get': method({ input: Empty, output: Settings }),
   'settings.update': method({ input: Settings.partial().strict(), output: Settings, role: 'admin' }),
-  'settings.setLocale': method({ input: z.object({ locale: Locale }).strict(), output: Settings }),
+  /** The caller's own display language (a preference, not logged); the station default is `settings.update`. */
+  'settings.setLocale': method({ input: z.object({ locale: Locale }).strict(), output: Account }),
   'import.start': method({
     input: z
       .object({

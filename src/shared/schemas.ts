@@ -18,12 +18,31 @@ export const AccountName = z
   .regex(/^[\p{L}\p{N}._-]+$/u, 'letters, digits, dot, dash or underscore');
 export const Password = z.string().min(8).max(1024);
 
+export const Locale = z.enum(['zh-CN', 'en']);
+export type Locale = z.infer<typeof Locale>;
+
+/** An officer's badge number (警号): digits and letters, as the force issues them. */
+export const OfficerNumber = z
+  .string()
+  .trim()
+  .min(1)
+  .max(32)
+  .regex(/^[\p{L}\p{N}-]+$/u, 'letters, digits or dash');
+
 export const Account = z.object({
   name: AccountName,
   displayName: z.string().max(128),
   role: Role,
   createdAt: IsoInstant,
   disabled: z.boolean(),
+  /** 警号, shown beside the name in custody entries and reports; null when the account has none. */
+  officerNumber: z.string().nullable(),
+  /** The account's display language; null follows the station default. */
+  locale: Locale.nullable(),
+  /** Set by an admin's password reset: the next sign-in must choose a new password. */
+  mustChangePassword: z.boolean(),
+  /** Too many failed sign-ins or unlocks: refused until an admin lifts the lockout. */
+  lockedOut: z.boolean(),
 });
 export type Account = z.infer<typeof Account>;
 
@@ -262,9 +281,6 @@ export const DirEntry = z.object({
   size: z.number().nullable(),
 });
 
-export const Locale = z.enum(['zh-CN', 'en']);
-export type Locale = z.infer<typeof Locale>;
-
 export const FileNamePattern = z.object({
   name: z.string().min(1).max(64),
   /** A JavaScript regular expression with named groups `device`, `officer`, `time` (YYYYMMDDhhmmss). */
@@ -283,6 +299,8 @@ export const Settings = z.object({
   stationName: z.string().min(1).max(64),
   /** The office named as `Source-Organization` in every sealed package; the station name until an admin sets it. */
   officeName: z.string().trim().min(1).max(200),
+  /** A session ends this many hours after sign-in, however active it is. */
+  sessionHours: z.number().int().min(1).max(72),
   /**
    * How new case numbers are made: `{YYYY}`, `{MM}`, `{DD}` (station local date), `{STATION}` and
    * `{SEQ}` or `{SEQ:n}` (the year's running number, zero-padded to n digits), e.g. `ZF-{YYYY}-{SEQ:5}`.

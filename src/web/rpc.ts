@@ -89,7 +89,12 @@ export async function handleCall(
     return;
   }
 
-  const ctx: CallContext = { sessionId: readSessionId(req), via: 'http' };
+  // Failed sign-ins are throttled per client; the web host knows a client by its address.
+  const ctx: CallContext = {
+    sessionId: readSessionId(req),
+    via: 'http',
+    client: `http:${req.socket.remoteAddress ?? 'unknown'}`,
+  };
   try {
     const value = await engine.call(methodSegment, input, ctx);
     sendJson(res, 200, { ok: true, value });

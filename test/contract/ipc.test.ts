@@ -116,6 +116,8 @@ describe('events and media over IPC', () => {
     const record = await client.call('import.get', { importId });
     expect(record.files[0]?.status).toBe('imported');
     itemId = record.files[0]!.itemId!;
+    // The page opens an item (its detail) before it plays it: only then is streaming a view.
+    await client.call('items.get', { id: itemId });
   });
 
   it('delivers the import events to the page', () => {

@@ -309,6 +309,8 @@ describe('media over HTTP', () => {
     );
     expect(record.files[0]?.status).toBe('imported');
     itemId = record.files[0]!.itemId!;
+    // The page opens an item (its detail) before it plays it: only then is streaming a view.
+    valueOf(await call('items.get', { id: itemId }, { sessionId }));
   });
 
   const media = (range?: string, init: RawRequest = {}) =>

@@ -143,6 +143,8 @@ describe('views on the custody record', () => {
     });
     expect(await viewsOf(item.id)).toHaveLength(before);
 
+    // Streaming counts as a view only once this session opened the item (here, its detail).
+    await station.call('items.get', { id: item.id });
     await station.engine.openMedia(item.id, 'play', station.ctx);
     await station.engine.openMedia(item.id, 'original', station.ctx);
     const views = (await viewsOf(item.id)).slice(before);

@@ -1,6 +1,7 @@
 import type { EventName, EventPayload, MethodName, MethodOutput, ParsedInput } from '../../shared/contract';
 import type { Account, Settings } from '../../shared/schemas';
 import type { SessionRegistry } from '../accounts/sessions';
+import type { PasswordGate } from '../accounts/passwordGate';
 import type { ChainHeadWriter } from '../custody/headWriter';
 import type { ChainSigner, Checkpointer } from '../custody/checkpoints';
 import type { CheckReport } from '../../shared/custodySchemas';
@@ -22,6 +23,8 @@ export interface Services {
   version: string;
   stationId: string;
   sessions: SessionRegistry;
+  /** Checks typed passwords, throttled per account and per client. */
+  gate: PasswordGate;
   imports: ImportManager;
   /** Folders the host (not the settings) lets the UI hosts import from: `serve --import-root`. */
   hostImportRoots: readonly string[];
@@ -51,6 +54,8 @@ export interface HandlerCall {
   sessionId: string | null;
   /** The host that relayed the call: what a source path may reach depends on it. */
   via: CallContext['via'];
+  /** Who is asking, as the host knows it (see `CallContext.client`): the throttle counts per client. */
+  client: string;
 }
 
 export type Handler<M extends MethodName> = (

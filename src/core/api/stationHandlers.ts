@@ -6,7 +6,7 @@ import { AppError } from '../../shared/errors';
 import { validateImportRoots } from '../import/sourcePolicy';
 import { actorOf, type Handlers, type Services } from './services';
 
-type StationHandlers = Pick<Handlers, 'station.status' | 'settings.get' | 'settings.update' | 'settings.setLocale'>;
+type StationHandlers = Pick<Handlers, 'station.status' | 'settings.get' | 'settings.update'>;
 
 export function stationHandlers(s: Services): StationHandlers {
   return {
@@ -38,12 +38,6 @@ export function stationHandlers(s: Services): StationHandlers {
           details: { changed: Object.keys(input) },
         });
       });
-      return next;
-    },
-    // The display language is a preference, not an action on evidence: it is not logged.
-    'settings.setLocale': (input) => {
-      const next = { ...s.settings(), locale: input.locale };
-      s.saveSettings(next);
       return next;
     },
   };

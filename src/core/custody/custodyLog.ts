@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CustodyEntry } from '../../shared/schemas';
 import { canonicalJson } from '../util/canonicalJson';
 import type { ReadableDB, WritableDB } from '../db/database';
+import { officerNumberOf } from '../accounts/accountsRepo';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -43,14 +44,20 @@ function rowToEntry(row: CustodyRow): CustodyEntry {
 /**
  * Appends one entry. Call it inside the transaction that makes the change it records, so that the
  * change and its record are committed together or not at all.
+ *
+ * An actor with an officer number (警号) has it written into the entry's details as
+ * `actorOfficerNumber`, as it stood at that moment: the entry is hashed, so later changes to the
+ * account never alter what older entries say.
  */
 export function appendCustody(db: WritableDB, input: CustodyInput): CustodyEntry {
   const last = db.prepare('SELECT seq, hash FROM custody ORDER BY seq DESC LIMIT 1').get() as
     { seq: number; hash: string } | undefined;
+  const officer = officerNumberOf(db, input.actor);
   const unhashed: Omit<CustodyEntry, 'hash'> = {
     seq: (last?.seq ?? 0) + 1,
     prev: last?.hash ?? GENESIS_HASH,
     ...input,
+    details: officer ? { ...input.details, actorOfficerNumber: officer } : input.details,
   };
   const entry: CustodyEntry = { ...unhashed, hash: hashCustodyEntry(unhashed) };
   db.prepare(

@@ -34,6 +34,7 @@ export function defaultSettings(): Settings {
     officeName: stationName,
     caseNumberFormat: 'ZF-{YYYY}-{SEQ:5}',
     importRoots: [],
+    sessionHours: 12,
   };
 }
 

@@ -10,6 +10,7 @@ import { MainLayout } from './components/layout/MainLayout';
 import { useIdle } from './hooks/useIdle';
 import { I18nProvider, useI18n } from './i18n';
 import { guardClient } from './station/guardClient';
+import { startAtLibrary } from './station/route';
 import { StationProvider, type StationStatus, type StationValue } from './station/StationContext';
 
 type Screen = 'setup' | 'restoring' | 'signIn' | 'main';
@@ -53,37 +54,48 @@ function Station({ client, status }: { client: StationClient; status: StationSta
   const [session, setSession] = useState<Session | null>(null);
   const [locked, setLocked] = useState(false);
 
-  const onSignedIn = useCallback(
+  const enterSession = useCallback(
     (next: Session) => {
       setSession(next);
       setLocked(false);
       setScreen('main');
-      // The account's saved language wins over the pre-sign-in default.
-      client.call('settings.get', {}).then(
-        (settings) => setLocale(settings.locale),
-        () => undefined,
-      );
+      // The account's own language, else the station's default.
+      setLocale(next.account.locale ?? status.locale);
     },
-    [client, setLocale],
+    [setLocale, status.locale],
   );
 
-  // A reloaded tab may still hold a live session in the client: resume it instead of asking again.
+  // A new session starts at the library, whatever the window showed before.
+  const onSignedIn = useCallback(
+    (next: Session) => {
+      startAtLibrary();
+      enterSession(next);
+    },
+    [enterSession],
+  );
+
+  /** Back to the sign-in screen, in the station's language, with nothing of the last session left open. */
+  const leaveSession = useCallback(() => {
+    startAtLibrary();
+    setSession(null);
+    setLocked(false);
+    setScreen('signIn');
+    setLocale(status.locale);
+  }, [setLocale, status.locale]);
+
+  // A reloaded tab may still hold a live session in the client: resume it, where it was.
   useEffect(() => {
     if (screen !== 'restoring') return;
-    client.call('auth.whoami', {}).then(onSignedIn, () => setScreen('signIn'));
-  }, [client, screen, onSignedIn]);
+    client.call('auth.whoami', {}).then(enterSession, () => setScreen('signIn'));
+  }, [client, screen, enterSession]);
 
   const guarded = useMemo(
     () =>
       guardClient(client, {
         onLocked: () => setLocked(true),
-        onSignedOut: () => {
-          setSession(null);
-          setLocked(false);
-          setScreen('signIn');
-        },
+        onSignedOut: leaveSession,
       }),
-    [client],
+    [client, leaveSession],
   );
 
   const lock = useCallback(async () => {
@@ -93,10 +105,8 @@ function Station({ client, status }: { client: StationClient; status: StationSta
 
   const signOut = useCallback(async () => {
     await client.call('auth.signOut', {}).catch(() => undefined);
-    setSession(null);
-    setLocked(false);
-    setScreen('signIn');
-  }, [client]);
+    leaveSession();
+  }, [client, leaveSession]);
 
   useIdle(session?.lockAfterMinutes ?? 15, screen === 'main' && !locked, () => void lock());
 

@@ -3,6 +3,7 @@ import { m0010Initial } from './m0010_initial';
 import { m0020LibraryIndexes } from './m0020_library_indexes';
 import { m0030Review } from './m0030_review';
 import { m0040Seal } from './m0040_seal';
+import { m0050Accounts } from './m0050_accounts';
 import { m0060CustodyGuard } from './m0060_custody_guard';
 
 export interface Migration {
@@ -18,5 +19,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 20, update: m0020LibraryIndexes },
   { version: 30, update: m0030Review, rebuildsTables: true },
   { version: 40, update: m0040Seal },
+  { version: 50, update: m0050Accounts },
   { version: 60, update: m0060CustodyGuard },
 ];

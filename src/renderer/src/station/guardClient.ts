@@ -18,7 +18,10 @@ export function guardClient(client: StationClient, guards: SessionGuards): Stati
       } catch (error) {
         const code = toAppError(error).code;
         if (code === 'auth.locked') guards.onLocked();
-        else if (code === 'auth.required') guards.onSignedOut();
+        // Ended by an admin, disabled, or past its lifetime: the session is gone either way.
+        else if (code === 'auth.required' || code === 'auth.expired' || code === 'account.disabled') {
+          guards.onSignedOut();
+        }
         throw error;
       }
     },

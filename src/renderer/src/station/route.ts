@@ -57,6 +57,16 @@ function safeDecode(part: string): string {
   }
 }
 
+/**
+ * Puts the window back at the library without adding a history entry: a session starts there,
+ * never inside whatever the previous user left open (their review would stream, and log a view,
+ * under the next account).
+ */
+export function startAtLibrary(): void {
+  const hash = formatRoute({ view: 'library' });
+  if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+}
+
 /** The current route and a way to move; follows Back/Forward through `hashchange`. */
 export function useRoute(): [Route, (next: Route) => void] {
   const [route, setRoute] = useState<Route>(() => parseRoute(window.location.hash));

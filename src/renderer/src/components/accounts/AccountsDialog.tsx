@@ -9,10 +9,12 @@ import { Dialog } from '../common/Dialog';
 import { ErrorBanner } from '../common/ErrorBanner';
 import { FormField, TextField } from '../common/FormField';
 import { Select } from '../common/Select';
+import { AccountManager } from './AccountManager';
+import { AccountStatus } from './AccountStatus';
 
 const MIN_PASSWORD = 8;
 
-/** Admin only: who may use this station, and adding reviewers and supervisors. */
+/** Admin only: who may use this station; adding accounts and managing each (pick a row). */
 export function AccountsDialog({ onClose }: { onClose(): void }) {
   const { t } = useI18n();
   const client = useClient();
@@ -23,7 +25,12 @@ export function AccountsDialog({ onClose }: { onClose(): void }) {
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('reviewer');
+  const [officer, setOfficer] = useState('');
+  // A password typed here by the admin is a temporary one unless the admin says otherwise.
+  const [mustChange, setMustChange] = useState(true);
   const [created, setCreated] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const selectedAccount = (accounts.data ?? []).find((a) => a.name === selected) ?? null;
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
@@ -34,6 +41,8 @@ export function AccountsDialog({ onClose }: { onClose(): void }) {
         displayName: displayName.trim() || undefined,
         password,
         role,
+        ...(officer.trim() ? { officerNumber: officer.trim() } : {}),
+        mustChangePassword: mustChange,
       }),
     );
     if (!account) return;
@@ -41,6 +50,7 @@ export function AccountsDialog({ onClose }: { onClose(): void }) {
     setName('');
     setDisplayName('');
     setPassword('');
+    setOfficer('');
     setRevision((r) => r + 1);
   };
 
@@ -52,6 +62,7 @@ export function AccountsDialog({ onClose }: { onClose(): void }) {
           <tr>
             <th>{t('accounts.name')}</th>
             <th>{t('accounts.displayName')}</th>
+            <th>{t('accounts.officerNumber')}</th>
             <th>{t('accounts.role')}</th>
             <th>{t('accounts.createdAt')}</th>
             <th>{t('accounts.status')}</th>
@@ -59,20 +70,38 @@ export function AccountsDialog({ onClose }: { onClose(): void }) {
         </thead>
         <tbody>
           {(accounts.data ?? []).map((account) => (
-            <tr key={account.name}>
-              <td className="mono">{account.name}</td>
+            <tr
+              key={account.name}
+              className={account.name === selected ? 'selected' : undefined}
+              aria-selected={account.name === selected}
+              onClick={() => setSelected(account.name)}
+              data-testid={`account-row-${account.name}`}
+            >
+              <td className="mono">
+                <button type="button" className="btn-link" onClick={() => setSelected(account.name)}>
+                  {account.name}
+                </button>
+              </td>
               <td>{account.displayName}</td>
+              <td className="mono">{account.officerNumber ?? ''}</td>
               <td>{t(`role.${account.role}`)}</td>
               <td className="mono small">{formatInstant(account.createdAt)}</td>
               <td>
-                <span className={account.disabled ? 'mark mark-warn' : 'mark mark-ok'}>
-                  {t(account.disabled ? 'accounts.disabled' : 'accounts.active')}
-                </span>
+                <AccountStatus account={account} />
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {selectedAccount ? (
+        <AccountManager
+          key={`${selectedAccount.name}:${revision}`}
+          account={selectedAccount}
+          onChanged={() => setRevision((r) => r + 1)}
+        />
+      ) : (
+        <p className="muted">{t('accounts.pickToManage')}</p>
+      )}
       <form className="form account-form" onSubmit={(e) => void create(e)}>
         <h3>{t('accounts.createTitle')}</h3>
         <div className="form-row">
@@ -113,7 +142,24 @@ export function AccountsDialog({ onClose }: { onClose(): void }) {
               onValueChange={setRole}
             />
           </FormField>
+          <TextField
+            label={t('accounts.officerNumber')}
+            hint={t('accounts.officerHint')}
+            value={officer}
+            onValueChange={setOfficer}
+            maxLength={32}
+            testId="new-account-officer"
+          />
         </div>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={mustChange}
+            onChange={(e) => setMustChange(e.target.checked)}
+            data-testid="new-account-must-change"
+          />
+          <span>{t('accounts.mustChangeOnFirst')}</span>
+        </label>
         <ErrorBanner error={action.error} />
         {created ? (
           <div className="banner banner-ok" role="status">

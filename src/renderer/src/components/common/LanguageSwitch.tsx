@@ -2,7 +2,7 @@ import { Locale } from '../../../../shared/schemas';
 import { useI18n } from '../../i18n';
 
 /**
- * zh-CN / English toggle. `persist` stores the choice for the station (settings.setLocale); before
+ * zh-CN / English toggle. `persist` stores the choice for the account (settings.setLocale); before
  * sign-in there is no session, so the choice only applies to this window.
  */
 export function LanguageSwitch({ persist }: { persist?: (locale: Locale) => Promise<unknown> }) {

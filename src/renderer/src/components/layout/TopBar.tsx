@@ -7,6 +7,7 @@ import { useStation } from '../../station/StationContext';
 import { Icon } from '../common/Icon';
 import { LanguageSwitch } from '../common/LanguageSwitch';
 import { StationKeysDialog } from '../seal/StationKeysDialog';
+import { ChangePasswordButton } from '../accounts/ChangePasswordDialog';
 
 export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(): void }) {
   const { t } = useI18n();
@@ -111,6 +112,7 @@ export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(
         </button>
       ) : null}
       {keysOpen ? <StationKeysDialog onClose={() => setKeysOpen(false)} /> : null}
+      <ChangePasswordButton />
       <button type="button" className="btn btn-ghost" onClick={() => void lock()} data-testid="lock">
         <Icon name="lock" />
         {t('top.lock')}
