@@ -30,15 +30,20 @@ describe('migrate', () => {
     const d = fresh();
     expect(schemaVersion(d)).toBe(0);
     expect(migrate(d)).toBe(NEWEST);
-    expect(NEWEST).toBe(50);
-    expect(d.pragma('user_version', { simple: true })).toBe(50);
+    expect(NEWEST).toBe(60);
+    expect(d.pragma('user_version', { simple: true })).toBe(60);
     expect(getTableNames(d)).toEqual([
       'accounts',
       // Cases (migration 30).
       'case_items',
       'case_numbers',
+      // Sealed versions (migration 40).
+      'case_versions',
       'cases',
       'custody',
+      // Checkpoints and recorded chain problems (migration 60).
+      'custody_checkpoints',
+      'custody_problems',
       'derivations',
       'derived',
       'import_files',
@@ -55,11 +60,19 @@ describe('migrate', () => {
       'tags',
       'taxonomy_versions',
       'time_corrections',
+      // Other stations' public keys (migration 40).
+      'trusted_keys',
       'violation_types',
     ]);
     expect(getSchemaNames(d, 'trigger')).toEqual([
+      'case_versions_frozen_update',
+      'case_versions_no_delete',
+      'custody_checkpoints_no_delete',
+      'custody_checkpoints_no_update',
       'custody_no_delete',
       'custody_no_update',
+      'custody_problems_ack_only',
+      'custody_problems_no_delete',
       'derivations_no_delete',
       'derivations_no_update',
       'items_fts_delete',
