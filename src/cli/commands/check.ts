@@ -24,7 +24,9 @@ export async function runCheck(opts: GlobalOptions, args: { rehash: boolean; rep
       );
       for (const p of report.problems) {
         const where = [p.itemId, p.sha256, p.seq === null ? null : `entry ${p.seq}`, p.path].filter((x) => x !== null);
-        process.stdout.write(`problem: ${p.kind} ${escapeForTerminal(where.join(' '))} ${escapeForTerminal(p.detail)}\n`);
+        process.stdout.write(
+          `problem: ${p.kind} ${escapeForTerminal(where.join(' '))} ${escapeForTerminal(p.detail)}\n`,
+        );
       }
       process.stdout.write(report.ok ? 'check: OK\n' : 'check: PROBLEMS FOUND\n');
     }

@@ -50,7 +50,9 @@ export async function runExport(opts: GlobalOptions, args: ExportArgs): Promise<
     });
     if (showProgress) process.stderr.write('\n');
     process.stdout.write(
-      opts.json ? `${JSON.stringify({ path: result.path })}\n` : `exported and verified: ${escapeForTerminal(result.path)}\n`,
+      opts.json
+        ? `${JSON.stringify({ path: result.path })}\n`
+        : `exported and verified: ${escapeForTerminal(result.path)}\n`,
     );
     return 0;
   } finally {

@@ -48,7 +48,9 @@ export async function runKey(opts: GlobalOptions, args: KeyArgs): Promise<number
     else if (keys.length === 0) process.stdout.write('no keys of other stations imported\n');
     else {
       for (const k of keys) {
-        process.stdout.write(`${groupFingerprint(k.fingerprint)}  ${escapeForTerminal(k.label)}  (${escapeForTerminal(k.importedBy)}, ${k.importedAt})\n`);
+        process.stdout.write(
+          `${groupFingerprint(k.fingerprint)}  ${escapeForTerminal(k.label)}  (${escapeForTerminal(k.importedBy)}, ${k.importedAt})\n`,
+        );
       }
     }
     return 0;
