@@ -49,9 +49,10 @@ describe('report.pdf', () => {
   const fingerprint = groupFingerprint(input.caseJson.seal.keyFingerprint);
   let file: string;
   let pdf: Buffer;
+  let html: string;
 
   beforeAll(async () => {
-    pdf = (await renderReport(input)).pdf;
+    ({ pdf, html } = await renderReport(input));
     file = await savePdf('report.pdf', pdf);
   });
 
@@ -141,9 +142,17 @@ describe('report.pdf', () => {
       cwd: ROOT,
       env: { ...process.env, TZ: 'America/Los_Angeles', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' },
     });
-    const { html } = await renderReport(sampleCaseJson());
     const sha = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
     expect(stdout.trim()).toBe(`${sha(pdf)} ${sha(html)}`);
+  });
+
+  it('is semantic HTML: Chinese document, English marked, header cells scoped', () => {
+    expect(html.startsWith('<!DOCTYPE html>\n<html lang="zh-CN">')).toBe(true);
+    expect(html).toContain('<span lang="en">Evidence items</span>');
+    expect(html.match(/<th scope="col">/g)?.length).toBeGreaterThanOrEqual(24);
+    expect(html).toContain('<th scope="row">');
+    expect(html).toContain(SIGNATURE_CHECK);
+    expect(html).toContain(fingerprint);
   });
 
   it('renders its first and last page for review', async () => {
@@ -195,8 +204,14 @@ describe('hostile names', () => {
     return input;
   }
 
-  it('escapes every string in report.html, which has no script and loads nothing', async () => {
-    const { html } = await renderReport(hostileCase());
+  let hostilePdf: Buffer;
+  let hostileHtml: string;
+  beforeAll(async () => {
+    ({ pdf: hostilePdf, html: hostileHtml } = await renderReport(hostileCase()));
+  });
+
+  it('escapes every string in report.html, which has no script and loads nothing', () => {
+    const html = hostileHtml;
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<img/i);
     // Every `<` of a name is escaped, so any tag left is our own: none may load or run anything.
@@ -209,18 +224,8 @@ describe('hostile names', () => {
     expect(html).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u202A-\u202E\u2066-\u2069]/);
   });
 
-  it('is semantic HTML: Chinese document, English marked, header cells scoped', async () => {
-    const { html } = await renderReport(sampleCaseJson());
-    expect(html.startsWith('<!DOCTYPE html>\n<html lang="zh-CN">')).toBe(true);
-    expect(html).toContain('<span lang="en">Evidence items</span>');
-    expect(html.match(/<th scope="col">/g)?.length).toBeGreaterThanOrEqual(24);
-    expect(html).toContain('<th scope="row">');
-    expect(html).toContain(SIGNATURE_CHECK);
-    expect(html).toContain(groupFingerprint(sampleCaseJson().caseJson.seal.keyFingerprint));
-  });
-
   it('prints control and bidi characters of a name visibly in the PDF too', async () => {
-    const { pdf } = await renderReport(hostileCase());
+    const pdf = hostilePdf;
     // -raw: in drawing order, so a cell's wrapped lines stay together.
     const text = (await run('pdftotext', ['-raw', await savePdf('hostile.pdf', pdf), '-'])).stdout;
     expect(text.replace(/\s/g, '')).toContain(`<script>alert("x")</script>'&[U+0007][U+202E]gpj.exe`);
