@@ -144,7 +144,7 @@ describe('verify: the tamper matrix', { timeout: 240_000 }, () => {
 
   it('a file renamed → missing and extra', async () => {
     const bag = await freshBag();
-    const renamed = bag.paths.still.replace('still', 'renamed');
+    const renamed = 'data/stills/0001_renamed.jpg';
     await rename(join(bag.dir, bag.paths.still), join(bag.dir, renamed));
     const v = await verifyCli(bag.dir);
     expect(v.code).toBe(1);
@@ -165,7 +165,7 @@ describe('verify: the tamper matrix', { timeout: 240_000 }, () => {
   it('a custody entry edited with everything recomputed and re-signed → custody', async () => {
     const bag = await freshBag();
     const file = join(bag.dir, 'data/custody.jsonl');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('"actor":"reviewer1"', '"actor":"someone"'));
+    await writeFile(file, (await readFile(file, 'utf8')).replace('"actor":"reviewer1"', '"actor":"reviewer2"'));
     await rehashManifestLine(bag.dir, 'manifest-sha256.txt', 'data/custody.jsonl');
     await resign(bag.dir, bag.key);
     const v = await verifyCli(bag.dir);
@@ -178,7 +178,8 @@ describe('verify: the tamper matrix', { timeout: 240_000 }, () => {
     const file = join(bag.dir, 'data/case.json');
     const caseJson = JSON.parse(await readFile(file, 'utf8')) as TestBag['caseJson'];
     caseJson.items[0]!.sha256 = 'f'.repeat(64);
-    await writeFile(file, JSON.stringify(caseJson));
+    // Same length, so Payload-Oxum still holds: only case.json's own check can catch it.
+    await writeFile(file, `${JSON.stringify(caseJson, null, 2)}\n`);
     await rehashManifestLine(bag.dir, 'manifest-sha256.txt', 'data/case.json');
     await resign(bag.dir, bag.key);
     const v = await verifyCli(bag.dir);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { keyFingerprint } from './fingerprint';
@@ -32,18 +32,41 @@ async function readStationKey(dataDir: string): Promise<string | null> {
   return keyFingerprint(pem);
 }
 
-function readImported(dataDir: string, nativeBinding: string | undefined): string[] {
-  let db: Database.Database;
+/** Above this a closed database is opened in place rather than copied into memory. */
+const MAX_IN_MEMORY_DB_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Opens the station database without leaving a trace. A read-only connection to a WAL database
+ * creates `-wal` and `-shm` files when none exist (the station is not running), so a closed
+ * database is read into memory and opened from there; while the station runs those files exist
+ * already and a read-only connection sees its latest commits.
+ */
+async function openQuietly(file: string, nativeBinding: string | undefined): Promise<Database.Database | null> {
+  const binding = nativeBinding ? { nativeBinding } : {};
+  const info = await stat(file).catch(() => null);
+  if (!info) return null;
+  const live = await stat(`${file}-wal`).then(
+    () => true,
+    () => false,
+  );
+  if (!live && info.size <= MAX_IN_MEMORY_DB_BYTES) {
+    const bytes = await readFile(file);
+    // The header marks a WAL database (bytes 18 and 19 = 2), which an in-memory copy cannot be;
+    // as a rollback-journal database (1) the same pages read the same.
+    if (bytes.length >= 100 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
+    return new Database(bytes, binding);
+  }
   try {
-    db = new Database(join(dataDir, STATION_DB_FILE), {
-      readonly: true,
-      fileMustExist: true,
-      ...(nativeBinding ? { nativeBinding } : {}),
-    });
+    return new Database(file, { readonly: true, fileMustExist: true, ...binding });
   } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_CANTOPEN') return [];
+    if ((error as { code?: string }).code === 'SQLITE_CANTOPEN') return null;
     throw error;
   }
+}
+
+async function readImported(dataDir: string, nativeBinding: string | undefined): Promise<string[]> {
+  const db = await openQuietly(join(dataDir, STATION_DB_FILE), nativeBinding);
+  if (!db) return [];
   try {
     const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trusted_keys'").get();
     if (!table) return [];
@@ -64,5 +87,5 @@ function readImported(dataDir: string, nativeBinding: string | undefined): strin
 }
 
 export async function readKnownKeys(dataDir: string, opts: { nativeBinding?: string } = {}): Promise<KnownKeySet> {
-  return { station: await readStationKey(dataDir), imported: readImported(dataDir, opts.nativeBinding) };
+  return { station: await readStationKey(dataDir), imported: await readImported(dataDir, opts.nativeBinding) };
 }

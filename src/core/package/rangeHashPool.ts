@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../workers/startWorker';
+import { Worker } from 'node:worker_threads';
+import { rangeHashWorkerSource } from './rangeHashWorkerMain';
 import type { RangeHashRequest, RangeHashResponse } from './rangeHashProtocol';
 
 /** A range that could not be read (missing, unreadable, shorter than expected). */
@@ -54,9 +54,9 @@ export class RangeHashPool {
 
   constructor(private readonly opts: { direct: boolean; workers?: number; signal?: AbortSignal }) {
     const count = Math.max(1, opts.workers ?? Math.min(4, availableParallelism()));
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    const source = rangeHashWorkerSource();
     for (let i = 0; i < count; i++) {
-      const worker = startWorker(new URL(`./rangeHashWorker${ext}`, import.meta.url));
+      const worker = new Worker(source, { eval: true });
       worker.on('message', (msg: RangeHashResponse) => this.onMessage(worker, msg));
       worker.on('error', (error) => {
         this.failAll(error);
