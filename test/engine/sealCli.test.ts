@@ -108,7 +108,7 @@ describe('seal, export, reopen, versions', () => {
     // The folder and the zip took `-v1` and `-v1_2`: an export never overwrites.
     expect(v1.path).toBe(join(medium, `${caseNumber}-v1_3`));
     expect((await cli(['export', caseNumber, '--version', '0', '--to', medium])).code).toBe(2);
-  }, 400_000);
+  }, 900_000);
 });
 
 describe('key import and list', () => {
