@@ -10,6 +10,7 @@ import { MEMORY_TITLE, memoryNeedBytes, runMemory } from './figures/memory';
 import { SEEK_TITLE, runSeek, seekNeedBytes } from './figures/seek';
 import { FILMSTRIP_TITLE, filmstripNeedBytes, runFilmstrip } from './figures/filmstrip';
 import { CLIPS_TITLE, clipsNeedBytes, runClips } from './figures/clips';
+import { SEAL_TITLE, runSeal, sealNeedBytes } from './figures/seal';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type FigureId } from './lib/args';
 import type { FigureContext } from './lib/context';
 import { freeBytes, removeTree } from './lib/files';
@@ -36,6 +37,7 @@ const FIGURES: Record<FigureId, FigureSpec> = {
   seek: { title: SEEK_TITLE, needBytes: seekNeedBytes, run: runSeek },
   filmstrip: { title: FILMSTRIP_TITLE, needBytes: filmstripNeedBytes, run: runFilmstrip },
   clips: { title: CLIPS_TITLE, needBytes: clipsNeedBytes, run: runClips },
+  seal: { title: SEAL_TITLE, needBytes: sealNeedBytes, run: runSeal },
 };
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));

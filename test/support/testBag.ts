@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashCustodyEntry } from '../../src/core/custody/custodyLog';
 import { keyFingerprint } from '../../src/core/keys/fingerprint';
@@ -207,4 +207,44 @@ export async function makeTestBag(dir: string, opts: TestBagOptions = {}): Promi
     signer: key.signer,
   });
   return { ...result, dir, key, caseJson, custody, paths: { originals: [o1!, o2!], clip: clipPath, still: stillPath } };
+}
+
+/* ---------- tampering, for the verify tests ---------- */
+
+/** Flips one bit of one byte of a file in the bag (by default in its middle). */
+export async function flipByte(bagDir: string, path: string, offset?: number): Promise<void> {
+  const file = join(bagDir, path);
+  const data = await readFile(file);
+  const at = offset ?? Math.floor(data.length / 2);
+  data[at] = data[at]! ^ 0x01;
+  await writeFile(file, data);
+}
+
+/** Rewrites the manifest line of `path` (in `manifest`) to the file's present hash, as a forger would. */
+export async function rehashManifestLine(bagDir: string, manifest: string, path: string): Promise<void> {
+  const file = join(bagDir, manifest);
+  const hash = sha256(await readFile(join(bagDir, path)));
+  const lines = (await readFile(file, 'utf8')).split('\n');
+  const i = lines.findIndex((l) => l.slice(66) === path);
+  if (i < 0) throw new Error(`${path} is not in ${manifest}`);
+  lines[i] = `${hash}  ${path}`;
+  await writeFile(file, lines.join('\n'));
+}
+
+/**
+ * Recomputes the tag manifest from the files it lists and signs it again with `key`, writing
+ * `key`'s public key into the bag: what someone holding another key would do to pass a forged
+ * package off as sealed.
+ */
+export async function resign(bagDir: string, key: TestKey): Promise<void> {
+  await writeFile(join(bagDir, 'seal/station.pub.pem'), key.publicKeyPem);
+  const lines = (await readFile(join(bagDir, 'tagmanifest-sha256.txt'), 'utf8')).trim().split('\n');
+  const rebuilt: string[] = [];
+  for (const line of lines) {
+    const path = line.slice(66);
+    rebuilt.push(`${sha256(await readFile(join(bagDir, path)))}  ${path}\n`);
+  }
+  const tagManifest = Buffer.from(rebuilt.join(''));
+  await writeFile(join(bagDir, 'tagmanifest-sha256.txt'), tagManifest);
+  await writeFile(join(bagDir, 'seal/tagmanifest-sha256.txt.sig'), sign(null, tagManifest, key.privateKey));
 }

@@ -1,6 +1,6 @@
 import { open, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { compareUtf8 } from './bagFormat';
@@ -72,9 +72,15 @@ export async function zipBag(bagDir: string, zipPath: string, opts: ZipBagOption
     // yazl reports a source that cannot be read on the ZipFile, not on its output stream.
     const failed = new Promise<never>((_, reject) => zip.on('error', reject));
     failed.catch(() => undefined);
-    const piping = pipeline(zip.outputStream, counter, handle.createWriteStream({ autoClose: false }), {
-      signal: opts.signal,
+    // Our own sink rather than handle.createWriteStream: the file must stay open for the fsync,
+    // and a write stream that does not close itself never tells the pipeline it is done.
+    const sink = new Writable({
+      highWaterMark: 1024 * 1024,
+      write(chunk: Buffer, _enc, callback) {
+        handle.write(chunk).then(() => callback(), callback);
+      },
     });
+    const piping = pipeline(zip.outputStream, counter, sink, { signal: opts.signal });
     piping.catch(() => undefined);
     try {
       await Promise.race([piping, failed]);

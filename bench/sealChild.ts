@@ -1,0 +1,62 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openBenchStation } from './lib/station';
+
+/**
+ * Child process of the seal figure: imports the source files into a fresh station (untimed), puts
+ * them in one case, then times the seal and a folder export (written, fsynced, read back with
+ * direct I/O and verified). Reports JSON lines on stdout, ending with its peak RSS (getrusage
+ * maxRSS), which covers the untimed import as well: an upper bound for the seal and export.
+ */
+
+function emit(line: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { data: { type: 'string' }, source: { type: 'string' }, to: { type: 'string' } },
+  });
+  if (!values.data || !values.source || !values.to)
+    throw new Error('usage: sealChild --data DIR --source DIR --to DIR');
+  const { engine, ctx } = await openBenchStation(values.data);
+  try {
+    const paths = (await readdir(values.source)).map((n) => join(values.source!, n));
+    const { importId } = await engine.call('import.start', { paths, includeNonMedia: true }, ctx);
+    const record = await engine.waitForImport(importId);
+    const itemIds = record.files.flatMap((f) => (f.itemId ? [f.itemId] : []));
+    if (itemIds.length !== paths.length) throw new Error(`imported ${itemIds.length} of ${paths.length} files`);
+    const c = await engine.call('cases.create', { title: 'Bench case 夜市' }, ctx);
+    await engine.call('cases.addItems', { caseId: c.id, itemIds }, ctx);
+    emit({ event: 'ready', rssBytes: process.memoryUsage().rss });
+
+    const start = performance.now();
+    const sealed = await engine.call('cases.seal', { caseId: c.id }, ctx);
+    const sealedAt = performance.now();
+    const exported = await engine.call(
+      'cases.export',
+      { caseId: c.id, to: values.to, zip: false, jobId: 'bench-export-1' },
+      ctx,
+    );
+    const end = performance.now();
+    emit({
+      event: 'done',
+      ms: end - start,
+      sealMs: sealedAt - start,
+      exportMs: end - sealedAt,
+      packagePath: sealed.path,
+      exportPath: exported.path,
+      bytes: exported.bytes,
+      // Linux reports maxRSS in KiB.
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    });
+  } finally {
+    await engine.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});
