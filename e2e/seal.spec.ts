@@ -43,6 +43,8 @@ const CJK_FONT_URL = '/__e2e__/noto-sans-sc.ttf';
 let root: string;
 let cameraDir: string;
 let medium: string;
+/** A second medium for the zip: the folder export already took the package's name on the first. */
+let mediumZip: string;
 
 test.describe.configure({ mode: 'serial' });
 
@@ -52,8 +54,10 @@ test.beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'station-e2e-seal-'));
   cameraDir = join(root, 'DCIM', '100MEDIA');
   medium = join(root, 'usb');
+  mediumZip = join(root, 'usb2');
   await mkdir(cameraDir, { recursive: true });
   await mkdir(medium);
+  await mkdir(mediumZip);
   await copyFile(fixtures.h264, join(cameraDir, RECORDING));
 });
 
@@ -261,14 +265,16 @@ test('seal, export to a folder, verify, tamper, reopen', async ({ page, webHost 
   // Version 1 is still exported exactly as sealed, now as one zip, and the zip verifies.
   await v1.getByTestId('version-export').click();
   await exporter.getByTestId('export-zip').click();
+  // The dialog remembers the last target; this export goes elsewhere.
   await expect(exporter.getByTestId('export-target')).toHaveValue(medium);
+  await exporter.getByTestId('export-target').fill(mediumZip);
   await exporter.getByTestId('export-start').click();
   await expect(exporter.getByTestId('export-done').or(exporter.getByTestId('error-banner'))).toBeVisible({
     timeout: 120_000,
   });
   await expect(exporter.getByTestId('error-banner')).toHaveCount(0);
   const zip = (await exporter.getByTestId('export-path').textContent())!;
-  expect(zip).toBe(join(medium, `${number}-v1.zip`));
+  expect(zip).toBe(join(mediumZip, `${number}-v1.zip`));
   await exporter.getByTestId('export-close').click();
   await verifyOnScreen(page, zip);
   await expect(result).toHaveAttribute('data-ok', 'true', { timeout: 60_000 });
