@@ -21,6 +21,7 @@ const ADMIN = { name: 'admin', displayName: '李队长', password: 'correct hors
 const MEDIA_CACHE = join(tmpdir(), 'station-e2e-media');
 const RECORDING = 'FILE0001.MP4';
 const TITLE = '淮海中路 18 号门前占道经营';
+const OFFICE = '上海市黄浦区城市管理行政执法局';
 const REOPEN_REASON = '法制审核要求补充第二段录像的片段';
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 /**
@@ -42,6 +43,8 @@ const CJK_FONT_URL = '/__e2e__/noto-sans-sc.ttf';
 let root: string;
 let cameraDir: string;
 let medium: string;
+/** A second medium for the zip: the folder export already took the package's name on the first. */
+let mediumZip: string;
 
 test.describe.configure({ mode: 'serial' });
 
@@ -51,8 +54,10 @@ test.beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'station-e2e-seal-'));
   cameraDir = join(root, 'DCIM', '100MEDIA');
   medium = join(root, 'usb');
+  mediumZip = join(root, 'usb2');
   await mkdir(cameraDir, { recursive: true });
   await mkdir(medium);
+  await mkdir(mediumZip);
   await copyFile(fixtures.h264, join(cameraDir, RECORDING));
 });
 
@@ -123,6 +128,18 @@ test('seal, export to a folder, verify, tamper, reopen', async ({ page, webHost 
   await setUpFirstAdmin(page, ADMIN);
   await importThroughDialog(page, join(root, 'DCIM'), 1);
 
+  // The admin names the office every package will carry, beside this station's key.
+  await page.getByTestId('open-station-keys').click();
+  const settings = page.getByTestId('station-keys-dialog');
+  await expect(settings.getByTestId('station-fingerprint')).toHaveText(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
+  await expect(settings.getByTestId('station-public-key')).toContainText('BEGIN PUBLIC KEY');
+  await settings.getByTestId('office-name-input').fill(OFFICE);
+  await settings.getByTestId('office-name-save').click();
+  await expect(settings.getByTestId('office-name-saved')).toBeVisible();
+  await saveScreenshot(page, 'seal-00-station-settings');
+  await page.keyboard.press('Escape');
+  await expect(settings).toBeHidden();
+
   // A case with a title, and the recording added from the library's detail pane.
   await page.getByTestId('nav-cases').click();
   await page.getByTestId('new-case').click();
@@ -180,6 +197,8 @@ test('seal, export to a folder, verify, tamper, reopen', async ({ page, webHost 
   await expect(exporter.getByTestId('export-target')).toBeFocused();
   await exporter.getByTestId('export-folder').click();
   await exporter.getByTestId('export-target').fill(medium);
+  await expect(exporter.getByTestId('export-size')).toContainText('KB');
+  await saveScreenshot(page, 'seal-03-export-dialog');
   await exporter.getByTestId('export-start').click();
   await expect(exporter.getByTestId('export-done').or(exporter.getByTestId('error-banner'))).toBeVisible({
     timeout: 120_000,
@@ -189,7 +208,7 @@ test('seal, export to a folder, verify, tamper, reopen', async ({ page, webHost 
   const bag = (await exporter.getByTestId('export-path').textContent())!;
   expect(bag).toBe(join(medium, `${number}-v1`));
   expect((await readdir(medium)).sort()).toEqual([`${number}-v1`]);
-  await saveScreenshot(page, 'seal-03-export-done');
+  await saveScreenshot(page, 'seal-03-export-result');
   await exporter.getByTestId('export-close').click();
   await expect(exporter).toBeHidden();
 
@@ -197,6 +216,8 @@ test('seal, export to a folder, verify, tamper, reopen', async ({ page, webHost 
   const pdf = join(bag, 'data', 'report.pdf');
   await renderPdfPage(pdf, 1, 'report-first');
   await renderPdfPage(pdf, await pdfPageCount(pdf), 'report-last');
+  const { stdout: cover } = await promisify(execFile)('pdftotext', ['-f', '1', '-l', '1', pdf, '-']);
+  expect(cover).toContain(OFFICE);
 
   // Verify the exported copy: intact, every check passed, signed by this station's key.
   await verifyOnScreen(page, bag);
@@ -240,6 +261,25 @@ test('seal, export to a folder, verify, tamper, reopen', async ({ page, webHost 
   await expect(v1.getByTestId('version-reopened')).toContainText(REOPEN_REASON);
   await expect(v1.getByTestId('version-export')).toBeEnabled();
   await saveScreenshot(page, 'seal-06-reopened-en');
+
+  // Version 1 is still exported exactly as sealed, now as one zip, and the zip verifies.
+  await v1.getByTestId('version-export').click();
+  await exporter.getByTestId('export-zip').click();
+  // The dialog remembers the last target; this export goes elsewhere.
+  await expect(exporter.getByTestId('export-target')).toHaveValue(medium);
+  await exporter.getByTestId('export-target').fill(mediumZip);
+  await exporter.getByTestId('export-start').click();
+  await expect(exporter.getByTestId('export-done').or(exporter.getByTestId('error-banner'))).toBeVisible({
+    timeout: 120_000,
+  });
+  await expect(exporter.getByTestId('error-banner')).toHaveCount(0);
+  const zip = (await exporter.getByTestId('export-path').textContent())!;
+  expect(zip).toBe(join(mediumZip, `${number}-v1.zip`));
+  await exporter.getByTestId('export-close').click();
+  await verifyOnScreen(page, zip);
+  await expect(result).toHaveAttribute('data-ok', 'true', { timeout: 60_000 });
+  await expect(result.getByTestId('verify-case')).toContainText(`${number}, version 1`);
+  await saveScreenshot(page, 'seal-07-verify-zip-en');
 
   // The list shows the version beside the state.
   await page.getByTestId('nav-cases').click();

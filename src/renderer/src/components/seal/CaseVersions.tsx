@@ -33,9 +33,6 @@ export function CaseVersions({
           <li key={v.version} className="seal-version" data-testid="case-version" data-version={v.version}>
             <div className="seal-version-head">
               <SealBadge version={v.version} />
-              <code className="mono small ellipsis" title={v.packageName}>
-                {v.packageName}
-              </code>
               <span className="spacer" />
               <button
                 type="button"
@@ -58,21 +55,30 @@ export function CaseVersions({
                 <dd className="mono">{formatInstant(v.sealedAt)}</dd>
               </div>
               <div className="field-row">
-                <dt>{t('versions.items')}</dt>
-                <dd>
-                  {v.itemCount.toLocaleString(locale)} · {formatSize(v.payloadBytes, t)}
+                <dt>{t('versions.package')}</dt>
+                <dd className="mono" data-testid="version-package">
+                  {v.packageName}
                 </dd>
               </div>
               <div className="field-row">
-                <dt>{t('versions.tagManifest')}</dt>
-                <dd className="seal-hash">
-                  <code className="mono hash-full break" data-testid="version-tag-manifest">
-                    {v.tagManifestSha256}
-                  </code>
-                  <CopyButton text={v.tagManifestSha256} label={t('versions.copyTagManifest')} />
+                <dt>{t('versions.contents')}</dt>
+                <dd>
+                  {t(v.itemCount === 1 ? 'versions.contentsOne' : 'versions.contentsValue', {
+                    count: v.itemCount.toLocaleString(locale),
+                    size: formatSize(v.payloadBytes, t),
+                  })}
                 </dd>
               </div>
             </dl>
+            <div className="seal-hash">
+              <div className="seal-hash-head">
+                <span className="muted small">{t('versions.tagManifest')}</span>
+                <CopyButton text={v.tagManifestSha256} label={t('versions.copyTagManifest')} />
+              </div>
+              <code className="mono hash-full break" data-testid="version-tag-manifest">
+                {v.tagManifestSha256}
+              </code>
+            </div>
             {v.reopenedBy ? (
               <div className="seal-reopened small" data-testid="version-reopened">
                 <span>{t('versions.reopened', { by: v.reopenedBy, at: formatInstant(v.reopenedAt) ?? '' })}</span>

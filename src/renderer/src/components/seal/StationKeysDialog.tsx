@@ -170,7 +170,7 @@ function OfficeNameSection() {
     <section className="keys-section" data-testid="office-name">
       <h3>{t('keys.office')}</h3>
       <ErrorBanner error={settings.error} />
-      {stored !== undefined ? <OfficeNameForm key={stored} stored={stored} onSaved={settings.reload} /> : null}
+      {stored !== undefined ? <OfficeNameForm stored={stored} onSaved={settings.reload} /> : null}
     </section>
   );
 }

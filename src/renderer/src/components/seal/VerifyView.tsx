@@ -1,5 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
-import type { VerifyReport } from '../../../../shared/sealSchemas';
+import type { BagProblem, VerifyReport } from '../../../../shared/sealSchemas';
 import { useAction } from '../../hooks/useAction';
 import { useLoad } from '../../hooks/useLoad';
 import { useI18n } from '../../i18n';
@@ -212,6 +212,8 @@ function VerifyResult({ path, report }: { path: string; report: VerifyReport }) 
           </dd>
         </div>
       </dl>
+      {/* A failed package leads with its problems: they are what the reader has to act on. */}
+      {report.ok ? null : <ProblemList problems={report.problems} />}
       <h3>{t('verify.checks')}</h3>
       <ul className="verify-checks" data-testid="verify-checks">
         {report.checks.map((check) => (
@@ -227,8 +229,17 @@ function VerifyResult({ path, report }: { path: string; report: VerifyReport }) 
           </li>
         ))}
       </ul>
+      {report.ok ? <ProblemList problems={report.problems} /> : null}
+    </section>
+  );
+}
+
+function ProblemList({ problems }: { problems: BagProblem[] }) {
+  const { t } = useI18n();
+  return (
+    <>
       <h3>{t('verify.problems')}</h3>
-      {count === 0 ? (
+      {problems.length === 0 ? (
         <p className="muted small" data-testid="verify-no-problems">
           {t('verify.problemsNone')}
         </p>
@@ -242,7 +253,7 @@ function VerifyResult({ path, report }: { path: string; report: VerifyReport }) 
             </tr>
           </thead>
           <tbody>
-            {report.problems.map((problem, index) => (
+            {problems.map((problem, index) => (
               <tr key={index} data-testid="verify-problem" data-kind={problem.kind} data-path={problem.path}>
                 <td className="mono break">{problem.path || <span className="muted">{t('verify.wholeBag')}</span>}</td>
                 <td className="nowrap">
@@ -257,6 +268,6 @@ function VerifyResult({ path, report }: { path: string; report: VerifyReport }) 
           </tbody>
         </table>
       )}
-    </section>
+    </>
   );
 }
