@@ -58,7 +58,8 @@ async function actions(s: TestStation): Promise<[string, string, string | null, 
   return entries.map((e) => [e.action, e.actor, e.subject, e.details]);
 }
 
-describe('throttled password guesses', () => {
+// Every attempt hashes a password (scrypt): many in a row take a while on a busy machine.
+describe('throttled password guesses', { timeout: 180_000 }, () => {
   it('makes each guess wait longer, per account and per client, and treats unknown names alike', async () => {
     const { s, advance } = await openWithClock();
     await s.call('accounts.create', REVIEWER);
@@ -134,7 +135,8 @@ describe('throttled password guesses', () => {
   });
 });
 
-describe('lockout', () => {
+// Every attempt hashes a password (scrypt): many in a row take a while on a busy machine.
+describe('lockout', { timeout: 180_000 }, () => {
   it('locks an account out after ten failures until an admin lifts it, on the custody log', async () => {
     const { s, advance } = await openWithClock();
     await s.call('accounts.create', REVIEWER);

@@ -33,7 +33,8 @@ async function account(name: string): Promise<Account> {
   return (JSON.parse(r.stdout) as Account[]).find((a) => a.name === name)!;
 }
 
-describe('user commands', () => {
+// Each step starts a CLI process (several seconds each on a busy machine).
+describe('user commands', { timeout: 300_000 }, () => {
   it('adds an account with its officer number; a password given here need not be changed', async () => {
     const r = await cli(['user', 'add', 'li.wei', '--role', 'reviewer', '--officer', '010245', '--user', 'admin'], {
       STATION_NEW_PASSWORD: REVIEWER_PASSWORD,
