@@ -47,6 +47,8 @@ import { checkStation, type CheckReport } from './check/checkStation';
 import { HashCopier } from './store/hashCopy';
 import { teeToLogFile } from './log/fileLogger';
 import { defaultResourcesDir, installDefaultTaxonomy } from './taxonomy/installDefault';
+import { acquireEngineLock, type EngineLock, type OwnerRecord } from './station/engineLock';
+import { engineSocketPath } from './daemon/socketPath';
 
 export const consoleLogger: Logger = {
   info: (message, fields) => console.error(JSON.stringify({ level: 'info', message, ...fields })),
@@ -56,6 +58,8 @@ export const consoleLogger: Logger = {
 
 /** What trusted in-process hosts (the CLI, tests) get on top of the contract. */
 export interface StationEngine extends Engine {
+  /** Who holds the data directory's lock: this engine (see station/engineLock). */
+  readonly owner: OwnerRecord;
   /** Resolves with the final import record once the import has ended. */
   waitForImport(importId: string): Promise<ImportRecord>;
   /** Resolves when no derived-media job is pending or running. */
@@ -83,10 +87,27 @@ async function prepareDataDir(root: string): Promise<void> {
  * Recovery after a crash runs before the engine answers its first call.
  */
 export async function createEngine(opts: EngineOptions): Promise<StationEngine> {
-  const hostLog = opts.log ?? consoleLogger;
   const now = opts.now ?? (() => new Date());
   const layout = stationLayout(opts.dataDir);
   await prepareDataDir(layout.root);
+  // Before anything reads or repairs the directory: recovery must never run beside another owner.
+  const lock: EngineLock = await acquireEngineLock(
+    layout.root,
+    { since: stationTimestamp(now()), socketPath: engineSocketPath(layout.root), version: packageJson.version },
+    opts.sqliteNativeBinding ? { nativeBinding: opts.sqliteNativeBinding } : {},
+  );
+  try {
+    return await openLockedEngine(opts, lock);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<StationEngine> {
+  const hostLog = opts.log ?? consoleLogger;
+  const now = opts.now ?? (() => new Date());
+  const layout = stationLayout(opts.dataDir);
   const log = teeToLogFile(hostLog, layout.logDir, now);
   const db: WritableDB = openDatabase(layout.database, { nativeBinding: opts.sqliteNativeBinding });
   try {
@@ -240,6 +261,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
 
   const engine: StationEngine = {
     dataDir: layout.root,
+    owner: lock.owner,
     async call<M extends MethodName>(method: M, rawInput: unknown, ctx: CallContext): Promise<MethodOutput<M>> {
       if (closed) throw new AppError('internal');
       if (!isMethodName(method)) throw new AppError('method.unknown', { method: String(method) });
@@ -337,6 +359,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       bus.removeAllListeners();
       db.close();
       await log.close();
+      await lock.release();
     },
   };
   return engine;
