@@ -2,7 +2,8 @@ import type { MethodInput, MethodName, MethodOutput } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import { ERROR_MESSAGES } from '../shared/i18n/messages';
 import type { Account } from '../shared/schemas';
-import { createEngine, type StationEngine } from '../core/engine';
+import type { StationEngine } from '../core/engine';
+import { openStationEngine } from '../core/daemon/openStation';
 import type { Logger } from '../core/engineApi';
 import { resolveDataDir } from '../core/station/dataDir';
 import { readPassword } from './password';
@@ -28,8 +29,21 @@ export class CliStation {
 
   private constructor(readonly engine: StationEngine) {}
 
-  static async open(opts: GlobalOptions, extra: { runJobs?: boolean } = {}): Promise<CliStation> {
-    const engine = await createEngine({ dataDir: resolveDataDir(opts.data), log: stderrLogger, ...extra });
+  /**
+   * Works through the engine that owns the station when one runs (the app, `serve`, another
+   * command); otherwise opens one in this process for the command, serving it to other processes
+   * meanwhile; with `inProcess: false` (`serve`) in a child process, off this process's event
+   * loop. `runJobs` applies only to an engine this command opens.
+   */
+  static async open(opts: GlobalOptions, extra: { runJobs?: boolean; inProcess?: boolean } = {}): Promise<CliStation> {
+    const { inProcess = true, ...engineExtra } = extra;
+    const engine = await openStationEngine({
+      dataDir: resolveDataDir(opts.data),
+      log: stderrLogger,
+      via: 'cli',
+      inProcess,
+      ...engineExtra,
+    });
     return new CliStation(engine);
   }
 
@@ -60,7 +74,7 @@ export class CliStation {
 
   private async defaultUser(): Promise<string> {
     // The account list needs a session; the names are read straight from the engine's database.
-    const names = this.engine.accountNamesForSignIn();
+    const names = await this.engine.accountNamesForSignIn();
     if (names.length === 1 && names[0]) return names[0].name;
     const admins = names.filter((a) => a.role === 'admin');
     if (admins.length === 1 && admins[0]) return admins[0].name;

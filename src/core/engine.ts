@@ -9,7 +9,7 @@ import {
   type MethodOutput,
 } from '../shared/contract';
 import { AppError } from '../shared/errors';
-import type { ImportRecord, Settings } from '../shared/schemas';
+import type { Account, ImportRecord, Settings } from '../shared/schemas';
 import packageJson from '../../package.json';
 import { SessionRegistry } from './accounts/sessions';
 import { listAccounts } from './accounts/accountsRepo';
@@ -65,7 +65,7 @@ export interface StationEngine extends Engine {
   /** Resolves when no derived-media job is pending or running. */
   whenJobsIdle(): Promise<void>;
   /** Account names and roles, for a trusted host choosing whom to sign in as. */
-  accountNamesForSignIn(): { name: string; role: string }[];
+  accountNamesForSignIn(): Promise<{ name: string; role: Account['role'] }[]>;
   /** Absolute path of the read-only stored copy of an original. */
   storedPathOf(sha256: string): string;
   /** Store, database and custody chain agree (see checkStation). */
@@ -335,7 +335,7 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     activeAccount: (sessionId) => sessions.active(sessionId),
     waitForImport: (id) => imports.wait(id),
     storedPathOf: (sha256) => evidencePath(layout, sha256),
-    accountNamesForSignIn: () => listAccounts(db).map((a) => ({ name: a.name, role: a.role })),
+    accountNamesForSignIn: async () => listAccounts(db).map((a) => ({ name: a.name, role: a.role })),
     async check(checkOpts) {
       await head.flush();
       const hasher = new HashCopier();

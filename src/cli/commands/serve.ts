@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startWebHost } from '../../web/server';
+import { RemoteEngine } from '../../core/daemon/remoteEngine';
 import { CliStation, stderrLogger, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
 
@@ -14,7 +15,9 @@ export async function runServe(opts: GlobalOptions, args: { port: string | undef
   const port = args.port === undefined ? 0 : Number(args.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError('--port must be a number from 0 to 65535');
-  const station = await CliStation.open(opts);
+  // The engine runs in its own process (or is the one already open on this station), so SQLite
+  // and every synchronous commit stay off the event loop that answers the browser.
+  const station = await CliStation.open(opts, { inProcess: false });
   const host = await startWebHost({
     engine: station.engine,
     port,
@@ -27,6 +30,13 @@ export async function runServe(opts: GlobalOptions, args: { port: string | undef
     const stop = (): void => resolveStop();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // An engine that dies under the web host leaves nothing to serve: stop, and say why.
+    if (station.engine instanceof RemoteEngine)
+      station.engine.onLost((error) => {
+        stderrLogger.error('the station engine went away', { reason: String(error.params.reason ?? '') });
+        process.exitCode = 1;
+        stop();
+      });
   });
   await host.close();
   await station.close();
