@@ -44,14 +44,36 @@ const PROGRESS_INTERVAL_MS = 150;
  */
 export class ImportManager {
   private readonly running = new Map<string, Running>();
-  private readonly copier = new HashCopier();
+  /**
+   * Set, before the first await, by the call that is starting an import: the busy check and the
+   * reservation are one synchronous step, so two concurrent calls cannot both pass it.
+   */
+  private starting = false;
+  /** Warmed for the next import; each import takes its own, so cancelling one ends only its worker. */
+  private spareCopier: HashCopier | null = null;
 
   constructor(private readonly deps: ImportManagerDeps) {
-    this.copier.prestart();
+    this.spareCopier = new HashCopier();
+    this.spareCopier.prestart();
   }
 
   async start(input: { paths: string[]; includeNonMedia: boolean; actor: string }): Promise<string> {
-    if (this.running.size > 0) throw new AppError('import.busy');
+    if (this.starting || this.running.size > 0) throw new AppError('import.busy');
+    this.starting = true;
+    try {
+      return await this.startReserved(input);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private takeCopier(): HashCopier {
+    const copier = this.spareCopier ?? new HashCopier();
+    this.spareCopier = null;
+    return copier;
+  }
+
+  private async startReserved(input: { paths: string[]; includeNonMedia: boolean; actor: string }): Promise<string> {
     const { db, now } = this.deps;
     const files = await scanSources(input.paths);
     const candidates = files.filter((f) => f.entry === 'file');
@@ -89,7 +111,10 @@ export class ImportManager {
       this.deps.onCustody(entry.seq, entry.hash);
     });
     const controller = new AbortController();
-    const done = this.run(id, files, { ...input, sourceDevice }, controller.signal);
+    const copier = this.takeCopier();
+    const done = this.run(id, files, { ...input, sourceDevice }, controller.signal, copier).finally(() =>
+      copier.close(),
+    );
     this.running.set(id, { controller, done });
     // A run that cannot write its record (the database's disk is full) rejects `wait()`; it must
     // not also surface as an unhandled rejection. Recovery closes the import on the next start.
@@ -122,7 +147,8 @@ export class ImportManager {
   async close(): Promise<void> {
     for (const r of this.running.values()) r.controller.abort();
     await Promise.all([...this.running.values()].map((r) => r.done.catch(() => undefined)));
-    await this.copier.close();
+    await this.spareCopier?.close();
+    this.spareCopier = null;
   }
 
   private async run(
@@ -130,6 +156,7 @@ export class ImportManager {
     files: SourceFile[],
     input: { includeNonMedia: boolean; actor: string; sourceDevice: string | null },
     signal: AbortSignal,
+    copier: HashCopier,
   ): Promise<ImportRecord> {
     const { db, now, log } = this.deps;
     const bytesTotal = files.reduce((s, f) => s + f.size, 0);
@@ -170,7 +197,7 @@ export class ImportManager {
         result = await importOneFile(file, {
           db,
           layout: this.deps.layout,
-          copier: this.copier,
+          copier,
           tools: this.deps.tools,
           importId: id,
           ordinal,
