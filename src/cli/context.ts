@@ -4,6 +4,7 @@ import { ERROR_MESSAGES } from '../shared/i18n/messages';
 import type { Account } from '../shared/schemas';
 import type { StationEngine } from '../core/engine';
 import { openStationEngine } from '../core/daemon/openStation';
+import { RemoteEngine } from '../core/daemon/remoteEngine';
 import type { Logger } from '../core/engineApi';
 import { resolveDataDir } from '../core/station/dataDir';
 import { readPassword } from './password';
@@ -44,6 +45,14 @@ export class CliStation {
       inProcess,
       ...engineExtra,
     });
+    if (engine instanceof RemoteEngine) {
+      // The engine this command works through went away (killed, or its app closed): say so and
+      // fail, rather than end quietly with whatever was waiting for it.
+      engine.onLost((error) => {
+        process.stderr.write(`the station engine went away: ${describeError(error)}\n`);
+        process.exitCode = 1;
+      });
+    }
     return new CliStation(engine);
   }
 

@@ -45,6 +45,7 @@ import { stationTimestamp } from './util/time';
 import { mimeTypeOf } from './library/mimeType';
 import { checkStation, type CheckReport } from './check/checkStation';
 import { HashCopier } from './store/hashCopy';
+import { inFlightWork } from './store/inFlight';
 import { teeToLogFile } from './log/fileLogger';
 import { defaultResourcesDir, installDefaultTaxonomy } from './taxonomy/installDefault';
 import { acquireEngineLock, type EngineLock, type OwnerRecord } from './station/engineLock';
@@ -340,7 +341,7 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
       await head.flush();
       const hasher = new HashCopier();
       try {
-        return await checkStation({ db, layout, hasher, ...checkOpts });
+        return await checkStation({ db, layout, hasher, ...checkOpts, inFlight: inFlightWork(db, layout) });
       } finally {
         await hasher.close();
       }

@@ -157,6 +157,8 @@ export const ImportReasonCode = z.enum([
   'copyMismatch',
   'cancelled',
   'storeError',
+  /** The station stopped (killed, crashed, power cut) before it reached this file. */
+  'interrupted',
 ]);
 export type ImportReasonCode = z.infer<typeof ImportReasonCode>;
 

@@ -59,17 +59,23 @@ function humanLine(r: ImportFileResult, index: number, total: number): string {
  * Starts the import, or waits while another one runs on this station (an engine runs one import
  * at a time; a second command against the same station queues behind the first).
  */
+const BUSY_RETRY_MS = 1000;
+
 async function startWhenFree(
   station: CliStation,
   input: { paths: string[]; includeNonMedia: boolean },
 ): Promise<string> {
   let said = false;
   for (;;) {
+    // The running import's end, or a second later: a start refused just as it ended tries again.
     const finished = new Promise<void>((resolve) => {
-      const off = station.engine.on('import.finished', () => {
+      const timer = setTimeout(() => done(), BUSY_RETRY_MS);
+      const off = station.engine.on('import.finished', () => done());
+      const done = (): void => {
+        clearTimeout(timer);
         off();
         resolve();
-      });
+      };
     });
     try {
       return (await station.call('import.start', input)).importId;

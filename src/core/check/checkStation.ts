@@ -6,9 +6,20 @@ import type { ReadableDB } from '../db/database';
 import { listStoredFiles } from '../recovery';
 import type { HashCopier } from '../store/hashCopy';
 import { evidencePath, type StationLayout } from '../store/layout';
+import { unresolvedQuarantine } from '../store/quarantine';
+import type { OpenIntents } from '../store/storeIntents';
 
 export interface CheckProblem {
-  kind: 'missing' | 'sizeMismatch' | 'writable' | 'hashMismatch' | 'orphan' | 'tempFile' | 'unreadable';
+  kind:
+    | 'missing'
+    | 'sizeMismatch'
+    | 'writable'
+    | 'hashMismatch'
+    | 'orphan'
+    | 'tempFile'
+    | 'unreadable'
+    /** Moved out of the store by recovery; listed until an admin resolves it (`check --resolve-quarantine`). */
+    | 'quarantined';
   sha256: string | null;
   itemId: string | null;
   detail: string;
@@ -34,6 +45,11 @@ export async function checkStation(opts: {
   hasher: HashCopier;
   rehash: boolean;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Work the running engine is doing now (its import's temp file and stored copy, a clip being
+   * stored): not a leftover, so not a problem. Absent when no engine runs beside the check.
+   */
+  inFlight?: OpenIntents;
 }): Promise<CheckReport> {
   const { db, layout } = opts;
   const problems: CheckProblem[] = [];
@@ -82,12 +98,21 @@ export async function checkStation(opts: {
   const stored = await listStoredFiles(layout.evidenceDir);
   const known = new Set(items.map((i) => i.sha256));
   for (const file of stored) {
-    if (!known.has(file.sha256)) {
+    if (!known.has(file.sha256) && !opts.inFlight?.sha256s.has(file.sha256)) {
       problems.push({ kind: 'orphan', sha256: file.sha256, itemId: null, detail: 'a stored file with no item' });
     }
   }
   for (const name of await readdir(layout.tmpDir).catch(() => [] as string[])) {
+    if (opts.inFlight?.tempNames.has(name)) continue;
     problems.push({ kind: 'tempFile', sha256: null, itemId: null, detail: `temporary file ${name}` });
+  }
+  for (const q of unresolvedQuarantine(db)) {
+    problems.push({
+      kind: 'quarantined',
+      sha256: q.sha256,
+      itemId: null,
+      detail: `#${q.id} ${q.file} (${q.size} bytes, ${q.foundAt}): ${q.reason}`,
+    });
   }
   const chain = verifyCustody(db, await readChainHead(layout.chainHead));
   return {

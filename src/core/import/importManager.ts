@@ -14,6 +14,7 @@ import { ImportCancelledError, fileResultOf, importOneFile } from './importFile'
 import { finishImport, getImportRecord, insertImport, insertImportFile } from './importRepo';
 import { scanSources, type SourceFile } from './scanSources';
 import { describeSourceDevice } from './sourceDevice';
+import { clearImportIntents, insertImportPlan } from '../store/storeIntents';
 
 export interface ImportManagerDeps {
   db: WritableDB;
@@ -94,6 +95,7 @@ export class ImportManager {
         sourceDevice,
         includeNonMedia: input.includeNonMedia,
       });
+      insertImportPlan(db, id, files);
       const entry = appendCustody(db, {
         at: startedAt,
         actor: input.actor,
@@ -112,17 +114,18 @@ export class ImportManager {
     });
     const controller = new AbortController();
     const copier = this.takeCopier();
-    const done = this.run(id, files, { ...input, sourceDevice }, controller.signal, copier).finally(() =>
-      copier.close(),
-    );
+    // The slot frees in the same turn as `import.finished` is emitted (no await in between), so
+    // whoever reacts to that event can start the next import; the worker ends after.
+    const done = this.run(id, files, { ...input, sourceDevice }, controller.signal, copier).finally(() => {
+      this.running.delete(id);
+      void copier.close();
+    });
     this.running.set(id, { controller, done });
     // A run that cannot write its record (the database's disk is full) rejects `wait()`; it must
     // not also surface as an unhandled rejection. Recovery closes the import on the next start.
-    done
-      .finally(() => this.running.delete(id))
-      .catch((error: unknown) =>
-        this.deps.log.error('an import ended without its record', { importId: id, error: String(error) }),
-      );
+    done.catch((error: unknown) =>
+      this.deps.log.error('an import ended without its record', { importId: id, error: String(error) }),
+    );
     return id;
   }
 
@@ -238,6 +241,7 @@ export class ImportManager {
     const finishedAt = stationTimestamp(now());
     inTransaction(db, () => {
       finishImport(db, id, state, finishedAt);
+      clearImportIntents(db, id);
       const record = getImportRecord(db, id);
       const entry = appendCustody(db, {
         at: finishedAt,

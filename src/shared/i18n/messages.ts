@@ -173,6 +173,7 @@ export const REASON_MESSAGES: Record<Locale, Record<ImportReasonCode, string>> =
     diskFull: 'The station disk is full.',
     copyMismatch: 'The stored copy did not match the source hash.',
     cancelled: 'The import was cancelled before this file.',
+    interrupted: 'The station stopped before it reached this file; it was not imported and is still on the source.',
     storeError: 'The evidence store could not save the file.',
   },
   'zh-CN': {
@@ -186,6 +187,7 @@ export const REASON_MESSAGES: Record<Locale, Record<ImportReasonCode, string>> =
     diskFull: '工作站磁盘已满。',
     copyMismatch: '存储副本与来源哈希不一致。',
     cancelled: '导入在处理此文件前已取消。',
+    interrupted: '工作站在处理此文件前已停止；此文件未导入，仍在源设备上。',
     storeError: '证据存储无法保存该文件。',
   },
 };

@@ -2,6 +2,7 @@ import type { WritableDB } from '../database';
 import { m0010Initial } from './m0010_initial';
 import { m0020LibraryIndexes } from './m0020_library_indexes';
 import { m0030Review } from './m0030_review';
+import { m0070StoreIntents } from './m0070_store_intents';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, update: m0010Initial },
   { version: 20, update: m0020LibraryIndexes },
   { version: 30, update: m0030Review, rebuildsTables: true },
+  { version: 70, update: m0070StoreIntents },
 ];
