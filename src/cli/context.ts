@@ -76,6 +76,10 @@ export class CliStation {
     return session.account;
   }
 
+  resolveQuarantine(id: number, resolution: string): Promise<{ resolved: boolean }> {
+    return this.engine.resolveQuarantine(id, resolution, { sessionId: this.sessionId, via: 'cli' });
+  }
+
   adoptSession(sessionId: string, account: Account): void {
     this.sessionId = sessionId;
     this.account = account;

@@ -34,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
         port: { type: 'string' },
         item: { type: 'string' },
         rehash: { type: 'boolean', default: false },
+        'resolve-quarantine': { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
         mode: { type: 'string' },
@@ -66,7 +67,11 @@ async function main(argv: string[]): Promise<number> {
     case 'log':
       return runLog(global, { sub: rest[0], item: values.item });
     case 'check':
-      return runCheck(global, { rehash: values.rehash });
+      return runCheck(global, {
+        rehash: values.rehash,
+        resolveQuarantine: values['resolve-quarantine'],
+        note: values.note,
+      });
     case 'clip':
       return runClip(global, { item: rest[0], from: values.from, to: values.to, mode: values.mode });
     case 'still':

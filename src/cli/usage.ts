@@ -19,6 +19,8 @@ Commands:
   log show [--item ID] [--json]     show the custody log
   log verify [--json]               verify the custody chain
   check [--rehash] [--json]         check that store, database and custody log agree
+  check --resolve-quarantine N --note TEXT
+                                    (admin) record a decision on quarantined file #N (listed by check)
   clip <item> --from T --to T --mode lossless|exact [--json]
                                     cut a clip into a new evidence item (T in seconds, e.g. 5.5;
                                     the frame at --to is not in the clip; lossless starts on the

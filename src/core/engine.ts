@@ -46,6 +46,7 @@ import { mimeTypeOf } from './library/mimeType';
 import { checkStation, type CheckReport } from './check/checkStation';
 import { HashCopier } from './store/hashCopy';
 import { inFlightWork } from './store/inFlight';
+import { resolveQuarantine } from './store/quarantine';
 import { teeToLogFile } from './log/fileLogger';
 import { defaultResourcesDir, installDefaultTaxonomy } from './taxonomy/installDefault';
 import { acquireEngineLock, type EngineLock, type OwnerRecord } from './station/engineLock';
@@ -71,6 +72,8 @@ export interface StationEngine extends Engine {
   storedPathOf(sha256: string): string;
   /** Store, database and custody chain agree (see checkStation). */
   check(opts: { rehash: boolean; onProgress?: (done: number, total: number) => void }): Promise<CheckReport>;
+  /** An admin's decision on a file recovery moved to quarantine (listed by `check`). */
+  resolveQuarantine(id: number, resolution: string, ctx: CallContext): Promise<{ resolved: boolean }>;
 }
 
 /** Output is re-validated outside production, so a handler that breaks the contract fails its tests. */
@@ -347,6 +350,19 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
       }
     },
     whenJobsIdle: () => derived.whenIdle(),
+    async resolveQuarantine(id, resolution, ctx) {
+      const account = sessions.touch(ctx.sessionId);
+      if (account.role !== 'admin') throw new AppError('auth.forbidden', { method: 'resolveQuarantine' });
+      const resolved = resolveQuarantine(db, {
+        id,
+        resolution,
+        actor: account.name,
+        at: stationTimestamp(now()),
+        station: settings.stationName,
+      });
+      if (resolved) head.schedule();
+      return { resolved };
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -73,6 +73,11 @@ export const trustedMethods = {
     input: z.object({}).strict(),
     output: z.object({ accounts: z.array(z.object({ name: z.string(), role: Role })) }),
   },
+  /** An admin's decision on a quarantined file; the session must be an admin's. */
+  'engine.resolveQuarantine': {
+    input: z.object({ id: z.number().int().positive(), resolution: z.string().trim().min(1).max(2000) }).strict(),
+    output: z.object({ resolved: z.boolean() }),
+  },
   /** Store, database and chain agree; progress comes as `progress` frames with the request's id. */
   'engine.check': {
     input: z.object({ rehash: z.boolean() }).strict(),

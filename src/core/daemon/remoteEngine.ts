@@ -251,6 +251,10 @@ export class RemoteEngine implements StationEngine {
     return this.trusted('engine.check', { rehash: opts.rehash }, undefined, opts.onProgress);
   }
 
+  resolveQuarantine(id: number, resolution: string, ctx: CallContext): Promise<{ resolved: boolean }> {
+    return this.trusted('engine.resolveQuarantine', { id, resolution }, ctx);
+  }
+
   /** Leaves the engine running (unless this host started it: then `onClose` stops it). */
   close(): Promise<void> {
     this.closing ??= (async () => {

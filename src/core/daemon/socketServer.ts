@@ -170,6 +170,8 @@ function handleConnection(engine: StationEngine, socket: Socket, log: Logger): v
         return {};
       case 'engine.accountNamesForSignIn':
         return { accounts: await engine.accountNamesForSignIn() };
+      case 'engine.resolveQuarantine':
+        return engine.resolveQuarantine(data.id as number, data.resolution as string, ctx);
       case 'engine.check':
         return engine.check({
           rehash: data.rehash as boolean,
