@@ -344,7 +344,7 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
       await head.flush();
       const hasher = new HashCopier();
       try {
-        return await checkStation({ db, layout, hasher, ...checkOpts, inFlight: inFlightWork(db, layout) });
+        return await checkStation({ db, layout, hasher, ...checkOpts, inFlight: () => inFlightWork(db, layout) });
       } finally {
         await hasher.close();
       }

@@ -26,6 +26,7 @@ export async function runServe(opts: GlobalOptions, args: { port: string | undef
   });
   process.stdout.write(`${host.url}\n`);
   stderrLogger.info('web host ready', { dataDir: station.engine.dataDir, port: host.port });
+  let lost = false;
   await new Promise<void>((resolveStop) => {
     const stop = (): void => resolveStop();
     process.once('SIGINT', stop);
@@ -34,11 +35,11 @@ export async function runServe(opts: GlobalOptions, args: { port: string | undef
     if (station.engine instanceof RemoteEngine)
       station.engine.onLost((error) => {
         stderrLogger.error('the station engine went away', { reason: String(error.params.reason ?? '') });
-        process.exitCode = 1;
+        lost = true;
         stop();
       });
   });
   await host.close();
   await station.close();
-  return 0;
+  return lost ? 1 : 0;
 }
