@@ -10,6 +10,7 @@ import { MEMORY_TITLE, memoryNeedBytes, runMemory } from './figures/memory';
 import { SEEK_TITLE, runSeek, seekNeedBytes } from './figures/seek';
 import { FILMSTRIP_TITLE, filmstripNeedBytes, runFilmstrip } from './figures/filmstrip';
 import { CLIPS_TITLE, clipsNeedBytes, runClips } from './figures/clips';
+import { HOST_LOOP_TITLE, hostLoopNeedBytes, runHostLoop } from './figures/hostLoop';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type FigureId } from './lib/args';
 import type { FigureContext } from './lib/context';
 import { freeBytes, removeTree } from './lib/files';
@@ -36,6 +37,7 @@ const FIGURES: Record<FigureId, FigureSpec> = {
   seek: { title: SEEK_TITLE, needBytes: seekNeedBytes, run: runSeek },
   filmstrip: { title: FILMSTRIP_TITLE, needBytes: filmstripNeedBytes, run: runFilmstrip },
   clips: { title: CLIPS_TITLE, needBytes: clipsNeedBytes, run: runClips },
+  hostLoop: { title: HOST_LOOP_TITLE, needBytes: hostLoopNeedBytes, run: runHostLoop },
 };
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -1,6 +1,15 @@
 import { parseArgs } from 'node:util';
 
-export const FIGURE_IDS = ['import1g', 'folder', 'memory', 'library', 'seek', 'filmstrip', 'clips'] as const;
+export const FIGURE_IDS = [
+  'import1g',
+  'folder',
+  'memory',
+  'library',
+  'seek',
+  'filmstrip',
+  'clips',
+  'hostLoop',
+] as const;
 export type FigureId = (typeof FIGURE_IDS)[number];
 
 export interface BenchOptions {
