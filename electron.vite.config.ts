@@ -47,7 +47,12 @@ export default defineConfig({
       externalizeDeps: true,
       sourcemap: true,
       lib: {
-        entry: { index: fromRoot('./src/main/index.ts'), ...findWorkerEntries() },
+        // `engine`: the engine process the app forks with `utilityProcess.fork` (src/main/engineProcess.ts).
+        entry: {
+          index: fromRoot('./src/main/index.ts'),
+          engine: fromRoot('./src/core/daemon/engineMain.ts'),
+          ...findWorkerEntries(),
+        },
         formats: ['es'],
         fileName: (_format, entryName) => `${entryName}.js`,
       },

@@ -12,6 +12,7 @@ import { FILMSTRIP_TITLE, filmstripNeedBytes, runFilmstrip } from './figures/fil
 import { CLIPS_TITLE, clipsNeedBytes, runClips } from './figures/clips';
 import { VERIFY_TITLE, runVerify, verifyNeedBytes } from './figures/verify';
 import { SEAL_TITLE, runSeal, sealNeedBytes } from './figures/seal';
+import { HOST_LOOP_TITLE, hostLoopNeedBytes, runHostLoop } from './figures/hostLoop';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type FigureId } from './lib/args';
 import type { FigureContext } from './lib/context';
 import { freeBytes, removeTree } from './lib/files';
@@ -40,6 +41,7 @@ const FIGURES: Record<FigureId, FigureSpec> = {
   clips: { title: CLIPS_TITLE, needBytes: clipsNeedBytes, run: runClips },
   verify: { title: VERIFY_TITLE, needBytes: verifyNeedBytes, run: runVerify },
   seal: { title: SEAL_TITLE, needBytes: sealNeedBytes, run: runSeal },
+  hostLoop: { title: HOST_LOOP_TITLE, needBytes: hostLoopNeedBytes, run: runHostLoop },
 };
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));

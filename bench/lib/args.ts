@@ -10,6 +10,7 @@ export const FIGURE_IDS = [
   'clips',
   'verify',
   'seal',
+  'hostLoop',
 ] as const;
 export type FigureId = (typeof FIGURE_IDS)[number];
 

@@ -2,7 +2,9 @@ import type { MethodInput, MethodName, MethodOutput } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import { ERROR_MESSAGES } from '../shared/i18n/messages';
 import type { Account } from '../shared/schemas';
-import { createEngine, type StationEngine } from '../core/engine';
+import type { StationEngine } from '../core/engine';
+import { openStationEngine } from '../core/daemon/openStation';
+import { RemoteEngine } from '../core/daemon/remoteEngine';
 import type { Logger } from '../core/engineApi';
 import { resolveDataDir } from '../core/station/dataDir';
 import { readPassword } from './password';
@@ -29,11 +31,32 @@ export class CliStation {
 
   private constructor(readonly engine: StationEngine) {}
 
+  /**
+   * Works through the engine that owns the station when one runs (the app, `serve`, another
+   * command); otherwise opens one in this process for the command, serving it to other processes
+   * meanwhile; with `inProcess: false` (`serve`) in a child process, off this process's event
+   * loop. `runJobs` and `importRoots` apply only to an engine this command opens.
+   */
   static async open(
     opts: GlobalOptions,
-    extra: { runJobs?: boolean; importRoots?: string[] } = {},
+    extra: { runJobs?: boolean; inProcess?: boolean; importRoots?: string[] } = {},
   ): Promise<CliStation> {
-    const engine = await createEngine({ dataDir: resolveDataDir(opts.data), log: stderrLogger, ...extra });
+    const { inProcess = true, ...engineExtra } = extra;
+    const engine = await openStationEngine({
+      dataDir: resolveDataDir(opts.data),
+      log: stderrLogger,
+      via: 'cli',
+      inProcess,
+      ...engineExtra,
+    });
+    if (engine instanceof RemoteEngine) {
+      // The engine this command works through went away (killed, or its app closed): say so and
+      // fail, rather than end quietly with whatever was waiting for it.
+      engine.onLost((error) => {
+        process.stderr.write(`the station engine went away: ${describeError(error)}\n`);
+        process.exitCode = 1;
+      });
+    }
     return new CliStation(engine);
   }
 
@@ -57,6 +80,10 @@ export class CliStation {
     return session.account;
   }
 
+  resolveQuarantine(id: number, resolution: string): Promise<{ resolved: boolean }> {
+    return this.engine.resolveQuarantine(id, resolution, { sessionId: this.sessionId, via: 'cli' });
+  }
+
   adoptSession(sessionId: string, account: Account): void {
     this.sessionId = sessionId;
     this.account = account;
@@ -64,7 +91,7 @@ export class CliStation {
 
   private async defaultUser(): Promise<string> {
     // The account list needs a session; the names are read straight from the engine's database.
-    const names = this.engine.accountNamesForSignIn();
+    const names = await this.engine.accountNamesForSignIn();
     if (names.length === 1 && names[0]) return names[0].name;
     const admins = names.filter((a) => a.role === 'admin');
     if (admins.length === 1 && admins[0]) return admins[0].name;

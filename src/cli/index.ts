@@ -41,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
         item: { type: 'string' },
         rehash: { type: 'boolean', default: false },
         'repair-modes': { type: 'boolean', default: false },
+        'resolve-quarantine': { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
         mode: { type: 'string' },
@@ -78,7 +79,12 @@ async function main(argv: string[]): Promise<number> {
     case 'log':
       return runLog(global, { sub: rest[0], item: values.item, id: rest[1] });
     case 'check':
-      return runCheck(global, { rehash: values.rehash, repairModes: values['repair-modes'] });
+      return runCheck(global, {
+        rehash: values.rehash,
+        repairModes: values['repair-modes'],
+        resolveQuarantine: values['resolve-quarantine'],
+        note: values.note,
+      });
     case 'clip':
       return runClip(global, { item: rest[0], from: values.from, to: values.to, mode: values.mode });
     case 'still':

@@ -9,7 +9,7 @@ import {
   type MethodOutput,
 } from '../shared/contract';
 import { AppError } from '../shared/errors';
-import type { ImportRecord, Settings } from '../shared/schemas';
+import type { Account, ImportRecord, Settings } from '../shared/schemas';
 import packageJson from '../../package.json';
 import { SessionRegistry } from './accounts/sessions';
 import { findAccount, listAccounts } from './accounts/accountsRepo';
@@ -56,8 +56,12 @@ import { stationTimestamp } from './util/time';
 import { mimeTypeOf } from './library/mimeType';
 import { checkStation, type CheckReport } from './check/checkStation';
 import { HashCopier } from './store/hashCopy';
+import { inFlightWork } from './store/inFlight';
+import { resolveQuarantine } from './store/quarantine';
 import { teeToLogFile } from './log/fileLogger';
 import { defaultResourcesDir, installDefaultTaxonomy } from './taxonomy/installDefault';
+import { acquireEngineLock, type EngineLock, type OwnerRecord } from './station/engineLock';
+import { engineSocketPath } from './daemon/socketPath';
 
 export const consoleLogger: Logger = {
   info: (message, fields) => console.error(JSON.stringify({ level: 'info', message, ...fields })),
@@ -67,16 +71,20 @@ export const consoleLogger: Logger = {
 
 /** What trusted in-process hosts (the CLI, tests) get on top of the contract. */
 export interface StationEngine extends Engine {
+  /** Who holds the data directory's lock: this engine (see station/engineLock). */
+  readonly owner: OwnerRecord;
   /** Resolves with the final import record once the import has ended. */
   waitForImport(importId: string): Promise<ImportRecord>;
   /** Resolves when no derived-media job is pending or running. */
   whenJobsIdle(): Promise<void>;
   /** Account names and roles, for a trusted host choosing whom to sign in as. */
-  accountNamesForSignIn(): { name: string; role: string }[];
+  accountNamesForSignIn(): Promise<{ name: string; role: Account['role'] }[]>;
   /** Absolute path of the read-only stored copy of an original. */
   storedPathOf(sha256: string): string;
   /** Store, database and custody chain agree (see checkStation); with progress, which the contract's `station.check` lacks. */
   check(opts: { rehash: boolean; onProgress?: (done: number, total: number) => void }): Promise<CheckReport>;
+  /** An admin's decision on a file recovery moved to quarantine (listed by `check`). */
+  resolveQuarantine(id: number, resolution: string, ctx: CallContext): Promise<{ resolved: boolean }>;
 }
 
 /** Output is re-validated outside production, so a handler that breaks the contract fails its tests. */
@@ -116,10 +124,27 @@ async function prepareDataDir(root: string): Promise<void> {
  * Recovery after a crash runs before the engine answers its first call.
  */
 export async function createEngine(opts: EngineOptions): Promise<StationEngine> {
-  const hostLog = opts.log ?? consoleLogger;
   const now = opts.now ?? (() => new Date());
   const layout = stationLayout(opts.dataDir);
   await prepareDataDir(layout.root);
+  // Before anything reads or repairs the directory: recovery must never run beside another owner.
+  const lock: EngineLock = await acquireEngineLock(
+    layout.root,
+    { since: stationTimestamp(now()), socketPath: engineSocketPath(layout.root), version: packageJson.version },
+    opts.sqliteNativeBinding ? { nativeBinding: opts.sqliteNativeBinding } : {},
+  );
+  try {
+    return await openLockedEngine(opts, lock);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<StationEngine> {
+  const hostLog = opts.log ?? consoleLogger;
+  const now = opts.now ?? (() => new Date());
+  const layout = stationLayout(opts.dataDir);
   const log = teeToLogFile(hostLog, layout.logDir, now);
   const databaseExisted = await stat(layout.database).then(
     () => true,
@@ -270,7 +295,14 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       await head.idle();
       const hasher = new HashCopier();
       try {
-        return await checkStation({ db, layout, hasher, ...checkOpts, checkpoints: await checkpointVerdict(services) });
+        return await checkStation({
+          db,
+          layout,
+          hasher,
+          ...checkOpts,
+          checkpoints: await checkpointVerdict(services),
+          inFlight: () => inFlightWork(db, layout),
+        });
       } finally {
         await hasher.close();
       }
@@ -355,6 +387,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
 
   const engine: StationEngine = {
     dataDir: layout.root,
+    owner: lock.owner,
     async call<M extends MethodName>(method: M, rawInput: unknown, ctx: CallContext): Promise<MethodOutput<M>> {
       if (closed) throw new AppError('internal');
       if (!isMethodName(method)) throw new AppError('method.unknown', { method: String(method) });
@@ -440,9 +473,22 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
     activeAccount: (sessionId) => sessions.active(sessionId),
     waitForImport: (id) => imports.wait(id),
     storedPathOf: (sha256) => evidencePath(layout, sha256),
-    accountNamesForSignIn: () => listAccounts(db).map((a) => ({ name: a.name, role: a.role })),
+    accountNamesForSignIn: async () => listAccounts(db).map((a) => ({ name: a.name, role: a.role })),
     check: (checkOpts) => services.checkStation(checkOpts),
     whenJobsIdle: () => derived.whenIdle(),
+    async resolveQuarantine(id, resolution, ctx) {
+      const account = sessions.touch(ctx.sessionId);
+      if (account.role !== 'admin') throw new AppError('auth.forbidden', { method: 'resolveQuarantine' });
+      const resolved = resolveQuarantine(db, {
+        id,
+        resolution,
+        actor: account.name,
+        at: stationTimestamp(now()),
+        station: settings.stationName,
+      });
+      if (resolved) head.schedule();
+      return { resolved };
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -458,6 +504,7 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
       bus.removeAllListeners();
       db.close();
       await log.close();
+      await lock.release();
     },
   };
   return engine;

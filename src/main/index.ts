@@ -1,7 +1,8 @@
 /**
  * Electron main process: lifecycle and wiring only. All station logic lives in the engine
- * (`src/core`), which this process creates once and reaches through exactly two doors: the IPC
- * channel (`ipc.ts`) and the media protocol (`mediaResponse.ts`).
+ * (`src/core`), which runs in its own utility process (`engineProcess.ts`) and which this process
+ * reaches over the station's socket through exactly two doors: the IPC channel (`ipc.ts`) and the
+ * media protocol (`mediaResponse.ts`).
  *
  * Packaged builds flip these Electron fuses at package time (`@electron/fuses`, not a dependency
  * yet), because a signed evidence app must not be turned into a general-purpose Node runtime:
@@ -15,8 +16,7 @@
 import path from 'node:path';
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import type { Engine } from '../core/engineApi';
-import { createEngine } from '../core/engine';
-import { safeStorageKeyProtector } from './keyProtector';
+import { startDesktopEngine } from './engineProcess';
 import { APP_ENTRY_URL, APP_ORIGIN, originOf } from './appOrigin';
 import { buildContentSecurityPolicy } from './csp';
 import { resolveDesktopDataDir } from './dataDir';
@@ -72,9 +72,17 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   log.info('starting', { dataDir, version: app.getVersion(), electron: process.versions.electron });
   const runtime = { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, env: process.env };
-  const current = await createEngine({
-    ...buildDesktopEngineOptions(dataDir, runtime, createConsoleLogger('engine')),
-    keyProtector: safeStorageKeyProtector,
+  // The engine runs in its own (utility) process, or is the one already open on this station.
+  // safeStorage lives in this (main) process only; until the key protector crosses to the engine
+  // process, the desktop station key is protected by STATION_KEY_PASSPHRASE or its file mode.
+  const current = await startDesktopEngine(
+    buildDesktopEngineOptions(dataDir, runtime, createConsoleLogger('engine')),
+    log,
+  );
+  current.onLost((error) => {
+    log.error('the station engine went away', { reason: String(error.params.reason ?? '') });
+    dialog.showErrorBox('Evidence Station', 'The station engine stopped. The app will close; start it again.');
+    app.exit(1);
   });
   engine = current;
 

@@ -91,6 +91,8 @@ export const CheckProblemKind = z.enum([
   'membershipWithoutEntry',
   /** A file or folder of the data directory that others than the station's OS user may open. */
   'looseMode',
+  /** Moved out of the store by recovery; listed until an admin resolves it (`check --resolve-quarantine`). */
+  'quarantined',
 ]);
 export type CheckProblemKind = z.infer<typeof CheckProblemKind>;
 

@@ -82,6 +82,8 @@ export const ERROR_CATALOGUE = {
   'export.verifyFailed': 500,
   'export.busy': 409,
   'package.unreadable': 400,
+  'station.inUse': 409,
+  'engine.unreachable': 503,
   'method.unknown': 404,
   internal: 500,
 } as const satisfies Record<string, number>;

@@ -182,6 +182,8 @@ export const ImportReasonCode = z.enum([
   'folderUnreadable',
   'inStation',
   'systemFolder',
+  /** The station stopped (killed, crashed, power cut) before it reached this file. */
+  'interrupted',
 ]);
 export type ImportReasonCode = z.infer<typeof ImportReasonCode>;
 

@@ -1,12 +1,39 @@
 import { CliStation, type GlobalOptions } from '../context';
 import { escapeForTerminal } from '../escapeForTerminal';
+import { UsageError } from '../usage';
+
+/**
+ * `check --resolve-quarantine N --note TEXT`: an admin's decision on a file recovery moved to
+ * `quarantine/` (the file stays there; the decision and who made it go on the custody log).
+ */
+async function resolveQuarantined(opts: GlobalOptions, id: string, note: string | undefined): Promise<number> {
+  const number = Number(id);
+  if (!Number.isInteger(number) || number <= 0)
+    throw new UsageError('--resolve-quarantine needs the number check lists');
+  if (!note?.trim()) throw new UsageError('--resolve-quarantine needs --note saying what was decided');
+  const station = await CliStation.open(opts, { runJobs: false });
+  try {
+    await station.signIn(opts.user);
+    const { resolved } = await station.resolveQuarantine(number, note.trim());
+    process.stdout.write(
+      resolved ? `quarantined file #${number} resolved\n` : `no unresolved quarantined file #${number}\n`,
+    );
+    return resolved ? 0 : 1;
+  } finally {
+    await station.close();
+  }
+}
 
 /**
  * `check [--rehash]`: exit 1 on any disagreement between store, records, custody chain and file
  * modes. It only reads and needs no sign-in; `--repair-modes` (an admin, signed in) first takes
  * group and other permissions off the data directory's files, on the custody record.
  */
-export async function runCheck(opts: GlobalOptions, args: { rehash: boolean; repairModes: boolean }): Promise<number> {
+export async function runCheck(
+  opts: GlobalOptions,
+  args: { rehash: boolean; repairModes: boolean; resolveQuarantine?: string | undefined; note?: string | undefined },
+): Promise<number> {
+  if (args.resolveQuarantine !== undefined) return resolveQuarantined(opts, args.resolveQuarantine, args.note);
   const station = await CliStation.open(opts, { runJobs: false });
   try {
     if (args.repairModes) {

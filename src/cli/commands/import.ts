@@ -1,3 +1,4 @@
+import { AppError } from '../../shared/errors';
 import { REASON_MESSAGES } from '../../shared/i18n/messages';
 import type { ImportFileResult, ItemDetail } from '../../shared/schemas';
 import { CliStation, type GlobalOptions } from '../context';
@@ -55,6 +56,39 @@ function humanLine(r: ImportFileResult, index: number, total: number): string {
  * `import <paths…>`: exit 0 when no source failed, 1 when any failed or the import was cancelled
  * (Ctrl-C cancels cleanly: the file in progress is discarded, finished ones stay).
  */
+/**
+ * Starts the import, or waits while another one runs on this station (an engine runs one import
+ * at a time; a second command against the same station queues behind the first).
+ */
+const BUSY_RETRY_MS = 1000;
+
+async function startWhenFree(
+  station: CliStation,
+  input: { paths: string[]; includeNonMedia: boolean },
+): Promise<string> {
+  let said = false;
+  for (;;) {
+    // The running import's end, or a second later: a start refused just as it ended tries again.
+    const finished = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => done(), BUSY_RETRY_MS);
+      const off = station.engine.on('import.finished', () => done());
+      const done = (): void => {
+        clearTimeout(timer);
+        off();
+        resolve();
+      };
+    });
+    try {
+      return (await station.call('import.start', input)).importId;
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'import.busy')) throw error;
+    }
+    if (!said) process.stderr.write('another import is running on this station; waiting for it to finish…\n');
+    said = true;
+    await finished;
+  }
+}
+
 export async function runImport(opts: GlobalOptions, args: ImportArgs): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('import needs at least one path');
   const station = await CliStation.open(opts, { runJobs: args.wait });
@@ -63,16 +97,27 @@ export async function runImport(opts: GlobalOptions, args: ImportArgs): Promise<
     const absolute = args.paths.map((p) => (p.startsWith('/') ? p : `${process.cwd()}/${p}`));
     let total = 0;
     let done = 0;
+    // Events of every import on this station arrive here (another process may import too): only
+    // this import's are shown. Those that come before its id is known wait in `early`.
+    let importId: string | null = null;
+    const early: (() => void)[] = [];
+    const mine = (id: string, show: () => void): void => {
+      if (importId === null) early.push(() => id === importId && show());
+      else if (id === importId) show();
+    };
     const off = [
       station.engine.on('import.progress', (p) => {
-        total = p.filesTotal;
+        mine(p.importId, () => (total = p.filesTotal));
       }),
-      station.engine.on('import.fileDone', ({ result }) => {
-        done++;
-        process.stderr.write(humanLine(result, done, total));
+      station.engine.on('import.fileDone', ({ importId: id, result }) => {
+        mine(id, () => {
+          done++;
+          process.stderr.write(humanLine(result, done, total));
+        });
       }),
     ];
-    const { importId } = await station.call('import.start', { paths: absolute, includeNonMedia: args.includeNonMedia });
+    importId = await startWhenFree(station, { paths: absolute, includeNonMedia: args.includeNonMedia });
+    for (const show of early.splice(0)) show();
     const onSignal = (): void => {
       process.stderr.write('cancelling the import…\n');
       void station.call('import.cancel', { importId });

@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startWebHost } from '../../web/server';
+import { RemoteEngine } from '../../core/daemon/remoteEngine';
 import { CliStation, stderrLogger, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
 
@@ -24,7 +25,9 @@ export async function runServe(
     throw new UsageError('--port must be a number from 0 to 65535');
   const notAbsolute = args.importRoots.find((p) => !isAbsolute(p));
   if (notAbsolute !== undefined) throw new UsageError(`--import-root must be an absolute path: ${notAbsolute}`);
-  const station = await CliStation.open(opts, { importRoots: args.importRoots });
+  // The engine runs in its own process (or is the one already open on this station), so SQLite
+  // and every synchronous commit stay off the event loop that answers the browser.
+  const station = await CliStation.open(opts, { importRoots: args.importRoots, inProcess: false });
   const host = await startWebHost({
     engine: station.engine,
     port,
@@ -37,14 +40,22 @@ export async function runServe(
   // browser or after the first one lost its cookie.
   const lines = createInterface({ input: process.stdin, terminal: false });
   lines.on('line', () => process.stdout.write(`${host.newLink()}\n`));
+  let lost = false;
   await new Promise<void>((resolveStop) => {
     const stop = (): void => resolveStop();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // An engine that dies under the web host leaves nothing to serve: stop, and say why.
+    if (station.engine instanceof RemoteEngine)
+      station.engine.onLost((error) => {
+        stderrLogger.error('the station engine went away', { reason: String(error.params.reason ?? '') });
+        lost = true;
+        stop();
+      });
   });
   lines.close();
   process.stdin.destroy();
   await host.close();
   await station.close();
-  return 0;
+  return lost ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { CheckpointVerdict, CheckProblem, CheckReport } from '../../shared/custodySchemas';
 import { readHeadFile } from '../custody/chainHead';
 import { verifyCustody } from '../custody/verifyCustody';
@@ -8,6 +9,8 @@ import type { HashCopier } from '../store/hashCopy';
 import { evidencePath, type StationLayout } from '../store/layout';
 import { crossCheckRecords } from './crossCheck';
 import { looseModes } from './fileModes';
+import { unresolvedQuarantine } from '../store/quarantine';
+import type { OpenIntents } from '../store/storeIntents';
 
 export type { CheckProblem, CheckReport };
 
@@ -25,6 +28,11 @@ export async function checkStation(opts: {
   rehash: boolean;
   checkpoints: CheckpointVerdict;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Work the running engine is doing now (its import's temp file and stored copy, a clip being
+   * stored): not a leftover, so not a problem. Absent when no engine runs beside the check.
+   */
+  inFlight?: () => OpenIntents;
 }): Promise<CheckReport> {
   const { db, layout } = opts;
   const problems: CheckProblem[] = [];
@@ -73,15 +81,35 @@ export async function checkStation(opts: {
       }
     }
   }
+  // Listed first, then compared with the records as they are now: an import running beside the
+  // check records its file (and drops its intent) in one transaction, so a copy listed here is
+  // either recorded or still in flight by the time of the query below, never both or neither.
   const stored = await listStoredFiles(layout.evidenceDir);
-  const known = new Set(items.map((i) => i.sha256));
+  const temps = await readdir(layout.tmpDir).catch(() => [] as string[]);
+  const known = new Set((db.prepare('SELECT sha256 FROM items').all() as { sha256: string }[]).map((r) => r.sha256));
+  const inFlight = opts.inFlight?.();
+  // A file that went away since the listing (a cancelled copy removed) was in flight after all.
+  const stillThere = async (path: string): Promise<boolean> =>
+    stat(path).then(
+      () => true,
+      () => false,
+    );
   for (const file of stored) {
-    if (!known.has(file.sha256)) {
+    if (!known.has(file.sha256) && !inFlight?.sha256s.has(file.sha256) && (await stillThere(file.path))) {
       found({ kind: 'orphan', sha256: file.sha256, itemId: null, detail: 'a stored file with no item' });
     }
   }
-  for (const name of await readdir(layout.tmpDir).catch(() => [] as string[])) {
+  for (const name of temps) {
+    if (inFlight?.tempNames.has(name) || !(await stillThere(join(layout.tmpDir, name)))) continue;
     found({ kind: 'tempFile', sha256: null, itemId: null, detail: `temporary file ${name}` });
+  }
+  for (const q of unresolvedQuarantine(db)) {
+    found({
+      kind: 'quarantined',
+      sha256: q.sha256,
+      itemId: null,
+      detail: `#${q.id} ${q.file} (${q.size} bytes, ${q.foundAt}): ${q.reason}`,
+    });
   }
   problems.push(...crossCheckRecords(db), ...(await looseModes(layout)));
   const chain = verifyCustody(db, await readHeadFile(layout.chainHead), opts.checkpoints);

@@ -30,8 +30,8 @@ describe('migrate', () => {
     const d = fresh();
     expect(schemaVersion(d)).toBe(0);
     expect(migrate(d)).toBe(NEWEST);
-    expect(NEWEST).toBe(60);
-    expect(d.pragma('user_version', { simple: true })).toBe(60);
+    expect(NEWEST).toBe(70);
+    expect(d.pragma('user_version', { simple: true })).toBe(70);
     expect(getTableNames(d)).toEqual([
       'accounts',
       // Cases (migration 30).

@@ -18,6 +18,7 @@ import { probeMedia } from '../media/probeMedia';
 import type { MediaTools } from '../media/binaries';
 import type { FileNamePattern } from '../../shared/schemas';
 import { stationTimestamp, localOffsetMinutes } from '../util/time';
+import { recordStoreIntent, setStoreIntentHash } from '../store/storeIntents';
 
 export interface ImportFileContext {
   db: WritableDB;
@@ -141,7 +142,12 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
   }
 
   await mkdir(ctx.layout.tmpDir, { recursive: true });
-  const temp = join(ctx.layout.tmpDir, `${randomBytes(12).toString('hex')}.part`);
+  const tempName = `${randomBytes(12).toString('hex')}.part`;
+  const temp = join(ctx.layout.tmpDir, tempName);
+  // Committed before the first byte is copied: whatever this copy leaves behind, recovery knows it.
+  inTransaction(ctx.db, () =>
+    recordStoreIntent(ctx.db, ctx.importId, ctx.ordinal, tempName, stationTimestamp(ctx.now())),
+  );
   let sha256: string;
   try {
     ctx.onPhase('copying', 0);
@@ -158,6 +164,7 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
     throw error;
   }
   base.sha256 = sha256;
+  inTransaction(ctx.db, () => setStoreIntentHash(ctx.db, ctx.importId, ctx.ordinal, sha256));
 
   const existing = findItemIdBySha(ctx.db, sha256);
   if (existing) {
@@ -273,7 +280,15 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
   } catch (error) {
     // The transaction rolled back: the stored copy has no record and must not stay.
     await removeOwnFile(stored);
-    throw error;
+    // A full disk (or any failed commit) is a failure of this file like any other: it gets its
+    // `import.failed` entry when the database can take one (the copy's removal freed space).
+    const code = (error as { code?: unknown }).code;
+    const diskFull = code === 'SQLITE_FULL' || code === 'ENOSPC';
+    try {
+      return outcome('failed', diskFull ? 'diskFull' : 'storeError', (error as Error).message);
+    } catch {
+      throw error;
+    }
   }
 }
 

@@ -15,6 +15,7 @@ import { finishImport, getImportRecord, insertImport, insertImportFile } from '.
 import { scanSources, type SourceFile } from './scanSources';
 import type { SourceGate } from './sourcePolicy';
 import { describeSourceDevice } from './sourceDevice';
+import { clearImportIntents, insertImportPlan } from '../store/storeIntents';
 
 export interface ImportManagerDeps {
   db: WritableDB;
@@ -47,15 +48,37 @@ const PROGRESS_INTERVAL_MS = 150;
  */
 export class ImportManager {
   private readonly running = new Map<string, Running>();
-  private readonly copier = new HashCopier();
+  /**
+   * Set, before the first await, by the call that is starting an import: the busy check and the
+   * reservation are one synchronous step, so two concurrent calls cannot both pass it.
+   */
+  private starting = false;
+  /** Warmed for the next import; each import takes its own, so cancelling one ends only its worker. */
+  private spareCopier: HashCopier | null = null;
 
   constructor(private readonly deps: ImportManagerDeps) {
-    this.copier.prestart();
+    this.spareCopier = new HashCopier();
+    this.spareCopier.prestart();
   }
 
   /** `gate` says which paths the calling host may read (see `sourcePolicy.ts`). */
   async start(input: { paths: string[]; includeNonMedia: boolean; actor: string; gate: SourceGate }): Promise<string> {
-    if (this.running.size > 0) throw new AppError('import.busy');
+    if (this.starting || this.running.size > 0) throw new AppError('import.busy');
+    this.starting = true;
+    try {
+      return await this.startReserved(input);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private takeCopier(): HashCopier {
+    const copier = this.spareCopier ?? new HashCopier();
+    this.spareCopier = null;
+    return copier;
+  }
+
+  private async startReserved(input: { paths: string[]; includeNonMedia: boolean; actor: string; gate: SourceGate }): Promise<string> {
     const { db, now } = this.deps;
     const files = await scanSources(input.paths, input.gate);
     const candidates = files.filter((f) => f.entry === 'file');
@@ -76,6 +99,7 @@ export class ImportManager {
         sourceDevice,
         includeNonMedia: input.includeNonMedia,
       });
+      insertImportPlan(db, id, files);
       const entry = appendCustody(db, {
         at: startedAt,
         actor: input.actor,
@@ -96,15 +120,19 @@ export class ImportManager {
     });
     const controller = new AbortController();
     await this.deps.afterScan?.(files);
-    const done = this.run(id, files, { ...input, sourceDevice }, controller.signal);
+    const copier = this.takeCopier();
+    // The slot frees in the same turn as `import.finished` is emitted (no await in between), so
+    // whoever reacts to that event can start the next import; the worker ends after.
+    const done = this.run(id, files, { ...input, sourceDevice }, controller.signal, copier).finally(() => {
+      this.running.delete(id);
+      void copier.close();
+    });
     this.running.set(id, { controller, done });
     // A run that cannot write its record (the database's disk is full) rejects `wait()`; it must
     // not also surface as an unhandled rejection. Recovery closes the import on the next start.
-    done
-      .finally(() => this.running.delete(id))
-      .catch((error: unknown) =>
-        this.deps.log.error('an import ended without its record', { importId: id, error: String(error) }),
-      );
+    done.catch((error: unknown) =>
+      this.deps.log.error('an import ended without its record', { importId: id, error: String(error) }),
+    );
     return id;
   }
 
@@ -129,7 +157,8 @@ export class ImportManager {
   async close(): Promise<void> {
     for (const r of this.running.values()) r.controller.abort();
     await Promise.all([...this.running.values()].map((r) => r.done.catch(() => undefined)));
-    await this.copier.close();
+    await this.spareCopier?.close();
+    this.spareCopier = null;
   }
 
   private async run(
@@ -137,6 +166,7 @@ export class ImportManager {
     files: SourceFile[],
     input: { includeNonMedia: boolean; actor: string; sourceDevice: string | null },
     signal: AbortSignal,
+    copier: HashCopier,
   ): Promise<ImportRecord> {
     const { db, now, log } = this.deps;
     const bytesTotal = files.reduce((s, f) => s + f.size, 0);
@@ -177,7 +207,7 @@ export class ImportManager {
         result = await importOneFile(file, {
           db,
           layout: this.deps.layout,
-          copier: this.copier,
+          copier,
           tools: this.deps.tools,
           importId: id,
           ordinal,
@@ -218,6 +248,7 @@ export class ImportManager {
     const finishedAt = stationTimestamp(now());
     inTransaction(db, () => {
       finishImport(db, id, state, finishedAt);
+      clearImportIntents(db, id);
       const record = getImportRecord(db, id);
       const entry = appendCustody(db, {
         at: finishedAt,

@@ -1,3 +1,4 @@
+import { clearStoreIntent } from '../store/storeIntents';
 import type { ImportFileResult, ImportOutcome, ImportRecord } from '../../shared/schemas';
 import type { ReadableDB, WritableDB } from '../db/database';
 
@@ -52,6 +53,8 @@ export function insertImportFile(db: WritableDB, importId: string, ordinal: numb
      VALUES (@importId, @ordinal, @path, @relativePath, @originalName, @size, @modifiedAt, @sha256,
        @status, @itemId, @duplicateOf, @reasonCode, @reasonDetail)`,
   ).run({ ...f, importId, ordinal });
+  // The outcome is on record: the copy's intent (migration 70) has nothing left to say.
+  clearStoreIntent(db, importId, ordinal);
 }
 
 export function finishImport(db: WritableDB, id: string, state: ImportRecord['state'], finishedAt: string): void {

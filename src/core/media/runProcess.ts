@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Logger } from '../engineApi';
 
@@ -166,6 +168,28 @@ export function mediaToolEnv(
   return { ...base, GCONV_PATH: NO_GCONV_DIR };
 }
 
+const SETPRIV_CANDIDATES = ['/usr/bin/setpriv', '/bin/setpriv'];
+let setprivPath: string | null | undefined;
+
+/**
+ * How a media tool is started so that it dies with the engine. A SIGKILLed engine runs no exit
+ * handler, and an ffmpeg it started would go on writing (a cut once outlived its parent by 40 s,
+ * into a file recovery then removed). On Linux, util-linux's `setpriv --pdeathsig SIGKILL` asks
+ * the kernel to kill the tool when the engine dies; where setpriv is absent the tool runs as is
+ * (and `abortAllProcesses` still ends it on every orderly shutdown). A tool that does not exist
+ * is started directly, so its absence reads as a failed start, not as setpriv's exit code.
+ */
+export function deathBoundCommand(
+  bin: string,
+  args: readonly string[],
+  platform: NodeJS.Platform = process.platform,
+): { file: string; argv: string[] } {
+  if (platform !== 'linux' || !isAbsolute(bin) || !existsSync(bin)) return { file: bin, argv: [...args] };
+  setprivPath ??= SETPRIV_CANDIDATES.find((p) => existsSync(p)) ?? null;
+  if (!setprivPath) return { file: bin, argv: [...args] };
+  return { file: setprivPath, argv: ['--pdeathsig', 'SIGKILL', '--', bin, ...args] };
+}
+
 /**
  * Runs `bin args` to completion. Resolves when it exits with code 0; otherwise rejects with one of
  * the `ProcessError` subclasses above. The process never outlives an aborted signal or the timeout.
@@ -180,7 +204,12 @@ export function runProcess(bin: string, args: readonly string[], opts: RunProces
   return new Promise<ProcessResult>((resolve, reject) => {
     let child: ChildProcess;
     try {
-      child = spawn(bin, [...args], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, env: mediaToolEnv() });
+      const command = deathBoundCommand(bin, args);
+      child = spawn(command.file, command.argv, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        windowsHide: true,
+        env: mediaToolEnv(),
+      });
     } catch (error) {
       // spawn throws synchronously for malformed arguments (e.g. a NUL byte in a path).
       reject(

@@ -94,6 +94,10 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'export.verifyFailed': 'The written copy did not verify; it was removed. Try another medium.',
     'export.busy': 'Another export is running. Wait for it to finish.',
     'package.unreadable': 'The package cannot be read: it is not a folder or zip, or it is damaged.',
+    'station.inUse':
+      'This station is in use by process {pid} on host {host} since {since}, and that process does not answer. Close it (or wait for it) and try again.',
+    'engine.unreachable':
+      'The station engine stopped answering ({reason}). Nothing more was sent to it; start it again.',
     'method.unknown': 'The station does not support this action (version mismatch).',
     internal: 'An internal error occurred. The action was not completed; please try again or report it.',
   },
@@ -180,6 +184,9 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'export.verifyFailed': '写入的副本校验未通过，已删除。请换一个存储介质。',
     'export.busy': '另一个导出正在进行，请等待其完成。',
     'package.unreadable': '无法读取证据包：它不是文件夹或 zip 文件，或已损坏。',
+    'station.inUse':
+      '此工作站正由主机 {host} 上的进程 {pid} 使用（自 {since} 起），且该进程无响应。请关闭该进程（或等待其结束）后重试。',
+    'engine.unreachable': '工作站引擎已停止响应（{reason}）。未再向其发送任何内容；请重新启动。',
     'method.unknown': '工作站不支持此操作（版本不一致）。',
     internal: '发生内部错误，操作未完成。请重试或上报此问题。',
   },
@@ -197,6 +204,7 @@ export const REASON_MESSAGES: Record<Locale, Record<ImportReasonCode, string>> =
     diskFull: 'The station disk is full.',
     copyMismatch: 'The stored copy did not match the source hash.',
     cancelled: 'The import was cancelled before this file.',
+    interrupted: 'The station stopped before it reached this file; it was not imported and is still on the source.',
     storeError: 'The evidence store could not save the file.',
     notRegularFile: 'Not a regular file when it was opened (a pipe, device or folder put in its place); not read.',
     symlinkRefused: 'A symbolic link was put in place of the file after the scan; links are not followed.',
@@ -216,6 +224,7 @@ export const REASON_MESSAGES: Record<Locale, Record<ImportReasonCode, string>> =
     diskFull: '工作站磁盘已满。',
     copyMismatch: '存储副本与来源哈希不一致。',
     cancelled: '导入在处理此文件前已取消。',
+    interrupted: '工作站在处理此文件前已停止；此文件未导入，仍在源设备上。',
     storeError: '证据存储无法保存该文件。',
     notRegularFile: '打开时已不是普通文件（被替换为管道、设备或文件夹），未读取。',
     symlinkRefused: '扫描后该文件被替换为符号链接；不跟随链接。',

@@ -5,6 +5,7 @@ import { m0030Review } from './m0030_review';
 import { m0040Seal } from './m0040_seal';
 import { m0050Accounts } from './m0050_accounts';
 import { m0060CustodyGuard } from './m0060_custody_guard';
+import { m0070StoreIntents } from './m0070_store_intents';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 40, update: m0040Seal },
   { version: 50, update: m0050Accounts },
   { version: 60, update: m0060CustodyGuard },
+  { version: 70, update: m0070StoreIntents },
 ];
