@@ -128,7 +128,7 @@ async function changeOwnPassword(
   opts: GlobalOptions,
   print: (text: string, json: unknown) => void,
 ): Promise<number> {
-  const names = station.engine.accountNamesForSignIn();
+  const names = await station.engine.accountNamesForSignIn();
   const admins = names.filter((a) => a.role === 'admin');
   const name = opts.user ?? (names.length === 1 ? names[0]?.name : admins.length === 1 ? admins[0]?.name : undefined);
   if (!name) throw new UsageError('several accounts exist: say which with --user NAME');
