@@ -91,7 +91,13 @@ describe('init', () => {
   it('sets up the data directory and prints JSON with --json', async () => {
     const r = await cli('init', '--admin', 'admin', '--json');
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ dataDir: data, admin: 'admin' });
+    expect(JSON.parse(r.stdout)).toEqual({
+      dataDir: data,
+      admin: 'admin',
+      keyFingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+      // The test process sets no STATION_KEY_PASSPHRASE.
+      keyProtection: process.env.STATION_KEY_PASSPHRASE ? 'passphrase' : 'fileMode',
+    });
   });
 
   it('refuses a second setup with exit 1', async () => {
