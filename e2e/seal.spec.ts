@@ -211,6 +211,7 @@ test('seal, export to a folder, verify, tamper, reopen', async ({ page, webHost 
   await saveScreenshot(page, 'seal-03-export-result');
   await exporter.getByTestId('export-close').click();
   await expect(exporter).toBeHidden();
+  await expect(caseView.locator('[data-testid="case-record-entry"][data-action="case.export"]')).toHaveCount(1);
 
   // The court report: its first and last page as images, for a human to look at.
   const pdf = join(bag, 'data', 'report.pdf');

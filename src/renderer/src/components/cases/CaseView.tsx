@@ -35,6 +35,8 @@ export function CaseView({ caseRef }: { caseRef: string }) {
   const versions = useCaseVersions(detail);
   const [sealOverlay, setSealOverlay] = useState<SealOverlay>({ kind: 'none' });
   const [sealedNotice, setSealedNotice] = useState<number | null>(null);
+  // An export changes no case field but adds to the record: closing its dialog refreshes the record.
+  const [exportsClosed, setExportsClosed] = useState(0);
 
   useStationEvent('cases.changed', ({ caseId }) => {
     if (detail?.id === caseId) reload();
@@ -132,7 +134,7 @@ export function CaseView({ caseRef }: { caseRef: string }) {
           <CaseDetailsPanel detail={detail} onSaved={reload} />
           <CaseRecord
             caseId={detail.id}
-            refreshKey={`${detail.updatedAt}:${count}`}
+            refreshKey={`${detail.updatedAt}:${count}:${exportsClosed}`}
             itemNames={new Map(detail.items.map((entry) => [entry.item.id, entry.item.originalName]))}
           />
         </aside>
@@ -152,7 +154,10 @@ export function CaseView({ caseRef }: { caseRef: string }) {
         overlay={sealOverlay}
         detail={detail}
         draftVersion={detail.version}
-        onClose={() => setSealOverlay({ kind: 'none' })}
+        onClose={() => {
+          if (sealOverlay.kind === 'export') setExportsClosed((n) => n + 1);
+          setSealOverlay({ kind: 'none' });
+        }}
         onSealed={(version) => {
           setSealOverlay({ kind: 'none' });
           setSealedNotice(version);
