@@ -78,7 +78,12 @@ export class ImportManager {
     return copier;
   }
 
-  private async startReserved(input: { paths: string[]; includeNonMedia: boolean; actor: string; gate: SourceGate }): Promise<string> {
+  private async startReserved(input: {
+    paths: string[];
+    includeNonMedia: boolean;
+    actor: string;
+    gate: SourceGate;
+  }): Promise<string> {
     const { db, now } = this.deps;
     const files = await scanSources(input.paths, input.gate);
     const candidates = files.filter((f) => f.entry === 'file');
