@@ -153,7 +153,7 @@ describe('case', () => {
     });
     expect(shown.items[1]!.tags.map((t) => t.code)).toEqual(['street-vending', 'graffiti']);
     const human = await cli('case', 'show', created.number);
-    expect(human.stdout).toMatch(new RegExp(`^case +${created.number} +\\(draft\\)`, 'm'));
+    expect(human.stdout).toMatch(new RegExp(`^case +${created.number} +version 1 \\(draft; 0 sealed\\)`, 'm'));
     expect((await cli('case', 'show', 'ZF-1999-00001')).code).toBe(1);
   });
 

@@ -106,17 +106,20 @@ describe('one engine owns a data directory', { timeout: 300_000 }, () => {
     const dataDir = await initStation('serve');
     const big = await makeCard('big', 1, 300 * MiB);
     const small = await makeCard('small', 2, 8 * MiB);
-    const serve = spawnCli(['serve', '--data', dataDir]);
+    const serve = spawnCli(['serve', '--data', dataDir, '--import-root', root]);
     try {
       await whenCli(serve, () => serve.stdout().includes('token='));
       const url = new URL(serve.stdout().trim().split('\n')[0]!);
-      const token = url.searchParams.get('token')!;
+      // The printed address works once: visiting it trades its token for this client's cookie.
+      const visit = await fetch(url, { redirect: 'manual' });
+      const cookie = (visit.headers.get('set-cookie') ?? '').split(';')[0]!;
+      expect(cookie).toMatch(/^station_/);
       let sessionId = '';
       const api = async (method: string, input: object): Promise<unknown> => {
         const res = await fetch(`${url.origin}/api/call/${method}`, {
           method: 'POST',
           headers: {
-            authorization: `Bearer ${token}`,
+            cookie,
             'content-type': 'application/json',
             ...(sessionId ? { 'x-station-session': sessionId } : {}),
           },

@@ -170,6 +170,8 @@ describe('a source swapped after the scan', () => {
     // Sign-in, media and shutdown still work: no thread is left waiting on a FIFO.
     const again = await s.call('auth.signIn', ADMIN, null);
     const item = record.files[0]!.itemId!;
+    // A session streams only what it opened (a view is logged under its account).
+    await s.call('items.get', { id: item }, again.sessionId);
     const media = await s.engine.openMedia(item, 'original', { sessionId: again.sessionId, via: 'test' });
     expect(media.size).toBe(record.files[0]!.size);
     await s.reopen();

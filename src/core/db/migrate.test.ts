@@ -47,6 +47,8 @@ describe('migrate', () => {
       'derivations',
       'derived',
       'import_files',
+      // What an import planned to read, its store intents and quarantined copies (migration 70).
+      'import_plan',
       'imports',
       'items',
       // The full-text index (migration 20) and FTS5's shadow tables.
@@ -55,7 +57,9 @@ describe('migrate', () => {
       'items_fts_data',
       'items_fts_idx',
       'markers',
+      'quarantine',
       'station',
+      'store_intents',
       'tag_revisions',
       'tags',
       'taxonomy_versions',
