@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BagWriteError, writeBag } from '../../src/core/package/bagWriter';
+import { verifyPackage } from '../../src/core/package/verifyPackage';
 import { makeTempDir, removeTree } from '../engine/harness';
 import { makeTestBag, makeTestKey } from '../support/testBag';
 
@@ -151,6 +152,55 @@ describe('writeBag', () => {
     }).catch((e: unknown) => e);
     expect((error as BagWriteError).kind).toBe('cancelled');
     expect((await readdir(root)).filter((n) => n.startsWith('aborted'))).toEqual([]);
+  });
+
+  it('links the sources in with linkSources: the package verifies and the source keeps its mode', async () => {
+    const src = join(root, 'link-src');
+    await mkdir(src);
+    const sources = await Promise.all(
+      [3 * 1024 * 1024 + 17, 70_001].map(async (size, i) => {
+        const file = join(src, `o${i}`);
+        const content = Buffer.alloc(size, i + 5);
+        await writeFile(file, content);
+        await chmod(file, 0o444);
+        return { file, size, sha256: createHash('sha256').update(content).digest('hex') };
+      }),
+    );
+    const bag = await makeTestBag(join(root, 'linked', 'ZF-2026-00013-v1'), {
+      caseNumber: 'ZF-2026-00013',
+      originalFiles: [sources[0]!, sources[1]!],
+      linkSources: true,
+    });
+    for (const [i, path] of bag.paths.originals.entries()) {
+      const [source, linked] = await Promise.all([stat(sources[i]!.file), stat(join(bag.dir, path))]);
+      expect(linked.ino).toBe(source.ino);
+      expect(source.nlink).toBe(2);
+      expect(source.mode & 0o777).toBe(0o444);
+    }
+    const verdict = await verifyPackage(bag.dir, { expectFingerprint: bag.key.fingerprint });
+    expect(verdict.problems).toEqual([]);
+    expect(verdict.ok).toBe(true);
+    const sums = await run('sha256sum', ['-c', '--strict', 'manifest-sha256.txt'], { cwd: bag.dir });
+    expect(sums.stdout).not.toMatch(/FAILED/);
+  });
+
+  it('with linkSources, still refuses a source whose bytes changed, and leaves the source in place', async () => {
+    const key = makeTestKey();
+    const src = join(root, 'link-bad-src');
+    await writeFile(src, 'recorded bytes, then changed');
+    const recorded = createHash('sha256').update('recorded bytes').digest('hex');
+    const error = await writeBag({
+      dir: join(root, 'link-bad'),
+      payload: [{ bagPath: 'data/originals/0001_x.mp4', file: src, sha256: recorded }],
+      bagInfo: [],
+      signer: key.signer,
+      linkSources: true,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BagWriteError);
+    expect((error as BagWriteError).kind).toBe('hashMismatch');
+    expect((error as BagWriteError).message).toContain('data/originals/0001_x.mp4');
+    expect((await readdir(root)).filter((n) => n.startsWith('link-bad'))).toEqual(['link-bad-src']);
+    expect((await stat(src)).nlink).toBe(1);
   });
 
   it('refuses an existing folder, paths outside data/ and paths that meet when case is folded', async () => {

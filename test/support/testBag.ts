@@ -43,6 +43,8 @@ export interface TestBagOptions {
   version?: number;
   /** Use these files as the two originals instead of generated ones (large files for the bench). */
   originalFiles?: [SourceFile, SourceFile];
+  /** Hard-link the originals into the bag (writeBag's `linkSources`, as the seal does). */
+  linkSources?: boolean;
 }
 
 export interface SourceFile {
@@ -224,6 +226,7 @@ export async function makeTestBag(dir: string, opts: TestBagOptions = {}): Promi
       [BAG_INFO.chainHead, `${head.seq} ${head.hash}`],
     ],
     signer: key.signer,
+    linkSources: opts.linkSources,
   });
   return { ...result, dir, key, caseJson, custody, paths: { originals: [o1!, o2!], clip: clipPath, still: stillPath } };
 }

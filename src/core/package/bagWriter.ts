@@ -1,9 +1,10 @@
 import { createHash, createPublicKey, randomBytes, verify as verifySignature } from 'node:crypto';
-import { chmod, lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { keyFingerprint } from '../keys/fingerprint';
 import { fsyncDir } from '../store/atomicWrite';
 import { HashCopier, HashCopyAbortedError, HashCopyError } from '../store/hashCopy';
+import { RangeHashAbortedError, RangeHashError, RangeHashPool } from './rangeHashPool';
 import {
   BAG_INFO,
   BAG_INFO_NAME,
@@ -54,6 +55,13 @@ export interface WriteBagOptions {
   /** bag-info.txt fields in order; `Payload-Oxum` and `Bag-Size` are added by writeBag. */
   bagInfo: Array<[label: string, value: string]>;
   signer: BagSigner;
+  /**
+   * Hard-link the `file` sources into the bag instead of copying them, and hash each where it
+   * lies (that read is the check against its `sha256`). Only for sources that are never written
+   * again, such as the store's 0444 copies: a link shares the file, it does not freeze it. Where
+   * the file system refuses a link (another device, no hard links) the file is copied.
+   */
+  linkSources?: boolean;
   signal?: AbortSignal;
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
 }
@@ -113,7 +121,12 @@ function validate(opts: WriteBagOptions): void {
 
 function failureOf(error: unknown, bagPath: string | null): BagWriteError {
   if (error instanceof BagWriteError) return error;
-  if (error instanceof HashCopyAbortedError) return new BagWriteError('cancelled', bagPath, 'cancelled');
+  if (error instanceof HashCopyAbortedError || error instanceof RangeHashAbortedError)
+    return new BagWriteError('cancelled', bagPath, 'cancelled');
+  if (error instanceof RangeHashError)
+    return new BagWriteError('sourceUnreadable', bagPath, `${bagPath ?? 'bag'}: ${error.message}`, error.code, {
+      cause: error,
+    });
   if (error instanceof HashCopyError) {
     const kind: BagWriteFailure =
       error.kind === 'diskFull' ? 'diskFull' : error.kind === 'storeError' ? 'writeFailed' : 'sourceUnreadable';
@@ -165,9 +178,11 @@ export async function writeBag(opts: WriteBagOptions): Promise<WriteBagResult> {
 
   const tmp = join(dirname(dir), `${basename(dir)}.partial-${randomBytes(6).toString('hex')}`);
   const copiers = Array.from({ length: COPIERS }, () => new HashCopier());
+  const linking = opts.linkSources === true && opts.payload.some((p) => p.file !== undefined);
+  const hashers = linking ? new RangeHashPool({ direct: false, workers: COPIERS, signal }) : null;
   try {
     await mkdir(tmp);
-    const result = await buildBag(opts, tmp, copiers);
+    const result = await buildBag(opts, tmp, copiers, hashers);
     if (signal?.aborted) throw new BagWriteError('cancelled', null, 'cancelled');
     await rename(tmp, dir);
     await fsyncDir(dirname(dir));
@@ -176,11 +191,44 @@ export async function writeBag(opts: WriteBagOptions): Promise<WriteBagResult> {
     await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     throw failureOf(error, null);
   } finally {
-    await Promise.all(copiers.map((c) => c.close()));
+    await Promise.all([...copiers.map((c) => c.close()), hashers?.close()]);
   }
 }
 
-async function buildBag(opts: WriteBagOptions, root: string, copiers: HashCopier[]): Promise<WriteBagResult> {
+/** Errors of `link` that mean "this file system will not link here": the file is copied instead. */
+const LINK_REFUSED = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);
+
+/**
+ * Links `source` in as `dest` and hashes it in place; null when the link is refused. The linked
+ * file is the source itself: its mode is left as it is (the store's 0444), never widened.
+ */
+async function linkAndHash(
+  hashers: RangeHashPool,
+  source: string,
+  dest: string,
+  size: number,
+  onProgress: (bytes: number) => void,
+): Promise<{ sha256: string; bytes: number } | null> {
+  try {
+    await link(source, dest);
+  } catch (error) {
+    if (LINK_REFUSED.has((error as NodeJS.ErrnoException).code ?? '')) return null;
+    throw error;
+  }
+  const info = await lstat(dest);
+  if (!info.isFile()) throw new BagWriteError('sourceUnreadable', null, `${source} is not a regular file`);
+  const sha256 = await hashers.hash({ path: dest, start: 0, length: size }, onProgress);
+  // The range ends where the size said; a file that grew since would hash the same and be wrong.
+  const after = await lstat(dest);
+  return { sha256, bytes: after.size };
+}
+
+async function buildBag(
+  opts: WriteBagOptions,
+  root: string,
+  copiers: HashCopier[],
+  hashers: RangeHashPool | null,
+): Promise<WriteBagResult> {
   const { payload, signal } = opts;
   const sizes = await Promise.all(
     payload.map(async (p) => {
@@ -234,14 +282,13 @@ async function buildBag(opts: WriteBagOptions, root: string, copiers: HashCopier
           await writeNewFile(dest, p.bytes);
           hash = sha256(p.bytes);
         } else {
-          const r = await copier.copy(p.file!, dest, {
-            signal,
-            onProgress: (bytes) => {
-              done[i] = bytes;
-              report();
-            },
-          });
-          await chmod(dest, FILE_MODE);
+          const onProgress = (bytes: number): void => {
+            done[i] = bytes;
+            report();
+          };
+          const linked = hashers ? await linkAndHash(hashers, p.file!, dest, sizes[i]!, onProgress) : null;
+          const r = linked ?? (await copier.copy(p.file!, dest, { signal, onProgress }));
+          if (!linked) await chmod(dest, FILE_MODE);
           hash = r.sha256;
           if (r.bytes !== sizes[i])
             throw new BagWriteError(

@@ -21,8 +21,9 @@ import type { ReportRenderer } from './reportRenderer';
  * 2. Snapshot in one synchronous run of reads: `case.json`, the custody lines and the chain head
  *    (the newest entry) are one consistent state.
  * 3. Render the report and write the bag into `packages/<number>-v<n>/` (writeBag builds it in a
- *    temp folder and renames it). Every stored file is re-read and hashed as it is copied into the
- *    bag: a file that no longer matches its recorded hash stops the seal, and then every file is
+ *    temp folder and renames it). Every stored file is hard-linked into the bag (copied where the
+ *    file system refuses a link) and re-read and hashed there, on both cores: a file that no
+ *    longer matches its recorded hash stops the seal, and then every file is
  *    re-hashed from the disk on both cores so the refusal (and its `seal.hashMismatch` custody
  *    entry) names each one that differs.
  * 4. Make the package read-only, then ONE transaction: check the chain head is still the one in
@@ -157,6 +158,9 @@ export class SealDesk {
           [BAG_INFO.chainHead, `${seal.chainHead.seq} ${seal.chainHead.hash}`],
         ],
         signer: s.stationKey,
+        // The store's copies are 0444 and named by their hash: the package shares them (hard
+        // links) and hashes them where they lie, instead of writing a second gigabyte.
+        linkSources: true,
         signal: this.abort.signal,
       });
     } catch (error) {
