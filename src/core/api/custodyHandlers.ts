@@ -13,7 +13,10 @@ type CustodyHandlers = Pick<
 >;
 
 /** The checkpoints as `custody.verify` and `check` see them: signatures checked with the station key when it is at hand. */
-export function checkpointVerdict(s: Services) {
+export async function checkpointVerdict(s: Services): ReturnType<typeof verifyCheckpoints> {
+  // A checkpoint under way has its row committed before its file is renamed into place: let it
+  // finish, or its file would read as missing.
+  await s.checkpoints.settled();
   return verifyCheckpoints(s.db, { publicKeyPem: s.chainSigner()?.publicKeyPem ?? null, file: s.layout.checkpoint });
 }
 
