@@ -70,7 +70,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'case.notFound': 'The case does not exist.',
     'case.notDraft': 'The case is {state}; only draft cases can be changed.',
     'case.itemNotInCase': 'The item is not part of this case.',
-    'case.numberFormat': 'The case number format must contain {SEQ} (optionally with a width, like {SEQ:5}).',
+    'case.numberFormat':
+      'The case number format must contain {SEQ} (optionally with a width, like {SEQ:5}), only the placeholders {YYYY}, {MM}, {DD}, {STATION} and {SEQ}, and no control or invisible characters.',
     'case.empty': 'The case holds no evidence yet. Add at least one item before sealing.',
     'case.untitled': 'The case has no title. Give it a title before sealing.',
     'case.sealed':
@@ -162,7 +163,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'case.notFound': '案件不存在。',
     'case.notDraft': '案件状态为{state}，只有草稿案件可以修改。',
     'case.itemNotInCase': '该项目不属于此案件。',
-    'case.numberFormat': '案件编号格式必须包含 {SEQ}（可指定位数，例如 {SEQ:5}）。',
+    'case.numberFormat':
+      '案件编号格式必须包含 {SEQ}（可指定位数，例如 {SEQ:5}），只能使用 {YYYY}、{MM}、{DD}、{STATION} 和 {SEQ} 占位符，且不得含控制字符或不可见字符。',
     'case.empty': '案件中还没有证据。请至少添加一项后再封存。',
     'case.untitled': '案件没有标题。请先填写标题再封存。',
     'case.sealed': '此案件版本已封存，不能修改。如需修改，请填写理由重新打开案件，开始新版本。',
