@@ -88,6 +88,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'key.unavailable':
       "The station key is protected by the desktop app's system keychain, which is not available here. Sign from the desktop app.",
     'key.exists': 'This key is already known to the station.',
+    'key.damaged':
+      "The station's signing key files in {folder} are missing or do not belong together ({file}). Nothing was signed and no new key was made; restore the keys folder from a backup.",
     'export.insufficientSpace': 'There is not enough free space on the target for this package. Nothing was written.',
     'export.destination': 'The target folder does not exist, is not a folder or cannot be written.',
     'export.failed': 'The export failed ({reason}). Any partial copy was removed; the station is unchanged.',
@@ -179,6 +181,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'key.invalid': '这不是 PEM 格式的 Ed25519 公钥。',
     'key.unavailable': '工作站密钥由桌面应用的系统钥匙串保护，此处无法使用。请在桌面应用中签名。',
     'key.exists': '工作站已知此密钥。',
+    'key.damaged':
+      '{folder} 中的工作站签名密钥文件缺失或不匹配（{file}）。未签名任何内容，也未生成新密钥；请从备份恢复密钥文件夹。',
     'export.insufficientSpace': '目标位置的剩余空间不足以存放此证据包，未写入任何内容。',
     'export.destination': '目标文件夹不存在、不是文件夹或无法写入。',
     'export.failed': '导出失败（{reason}）。未完成的副本已删除，工作站未受影响。',
