@@ -91,7 +91,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'key.damaged':
       "The station's signing key files in {folder} are missing or do not belong together ({file}). Nothing was signed and no new key was made; restore the keys folder from a backup.",
     'export.insufficientSpace': 'There is not enough free space on the target for this package. Nothing was written.',
-    'export.destination': 'The target folder does not exist, is not a folder or cannot be written.',
+    'export.destination':
+      "The target folder does not exist, is not a folder, cannot be written or is inside the station's own data folder.",
     'export.failed': 'The export failed ({reason}). Any partial copy was removed; the station is unchanged.',
     'export.cancelled': 'The export was cancelled. Any partial copy was removed.',
     'export.verifyFailed': 'The written copy did not verify; it was removed. Try another medium.',
@@ -184,7 +185,7 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'key.damaged':
       '{folder} 中的工作站签名密钥文件缺失或不匹配（{file}）。未签名任何内容，也未生成新密钥；请从备份恢复密钥文件夹。',
     'export.insufficientSpace': '目标位置的剩余空间不足以存放此证据包，未写入任何内容。',
-    'export.destination': '目标文件夹不存在、不是文件夹或无法写入。',
+    'export.destination': '目标文件夹不存在、不是文件夹、无法写入，或位于工作站自身的数据文件夹内。',
     'export.failed': '导出失败（{reason}）。未完成的副本已删除，工作站未受影响。',
     'export.cancelled': '导出已取消，未完成的副本已删除。',
     'export.verifyFailed': '写入的副本校验未通过，已删除。请换一个存储介质。',
