@@ -74,4 +74,15 @@ describe('a damaged key folder', () => {
     await rm(keyPaths(dir).privateKey);
     expect(await codeOf(key.sign(Buffer.from('x')))).toBe('key.damaged');
   });
+
+  it('names a private key swapped for another as key.damaged, not as a wrong passphrase', async () => {
+    const dir = await makeTempDir('key');
+    temps.push(dir);
+    const other = await makeTempDir('key');
+    temps.push(other);
+    const key = await ensureStationKey(dir, {}, new Date());
+    await ensureStationKey(other, {}, new Date());
+    await writeFile(keyPaths(dir).privateKey, await readFile(keyPaths(other).privateKey));
+    expect(await codeOf(key.sign(Buffer.from('x')))).toBe('key.damaged');
+  });
 });

@@ -241,8 +241,9 @@ async function unlockPrivateKey(
       key = createPrivateKey(stored);
       break;
   }
-  // A private key that does not belong to the published public key would sign packages nobody can check.
-  if (keyFingerprint(createPublicKey(key)) !== fingerprint) throw new AppError('key.passphraseWrong');
+  // A private key that does not belong to the published public key would sign packages nobody can
+  // check. It unlocked, so the passphrase was right: the key file itself was replaced.
+  if (keyFingerprint(createPublicKey(key)) !== fingerprint) throw damaged(paths, paths.privateKey);
   return key;
 }
 
