@@ -141,6 +141,14 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
   }
 }
 
+/** Whether anything was ever signed here (a chain checkpoint, a sealed version): then the key must exist. */
+function stationHasSigned(db: WritableDB): boolean {
+  const row = db
+    .prepare('SELECT EXISTS (SELECT 1 FROM custody_checkpoints) OR EXISTS (SELECT 1 FROM case_versions) AS signed')
+    .get() as { signed: number };
+  return row.signed === 1;
+}
+
 async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<StationEngine> {
   const hostLog = opts.log ?? consoleLogger;
   const now = opts.now ?? (() => new Date());
@@ -168,6 +176,7 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
       layout.root,
       { protector: opts.keyProtector, passphrase: opts.keyPassphrase ?? process.env[PASSPHRASE_ENV] },
       now(),
+      stationHasSigned(db),
     );
   } catch (error) {
     db.close();

@@ -93,6 +93,8 @@ export const CheckProblemKind = z.enum([
   'looseMode',
   /** Moved out of the store by recovery; listed until an admin resolves it (`check --resolve-quarantine`). */
   'quarantined',
+  /** A sealed version's package folder in the store is missing, or its tag manifest is not the one sealed. */
+  'package',
 ]);
 export type CheckProblemKind = z.infer<typeof CheckProblemKind>;
 

@@ -75,6 +75,7 @@ export const ERROR_CATALOGUE = {
   'key.invalid': 400,
   'key.unavailable': 423,
   'key.exists': 409,
+  'key.damaged': 500,
   'export.insufficientSpace': 507,
   'export.destination': 400,
   'export.failed': 500,

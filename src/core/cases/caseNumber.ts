@@ -18,6 +18,11 @@ export interface CaseNumberContext {
 
 const PLACEHOLDER = /\{[^{}]*\}/g;
 const SEQ = /^\{SEQ(?::([1-9]))?\}$/;
+// A case number is printed on reports, written into bag-info.txt (one line) and shown in the CLI:
+// no control character (C0, DEL, C1) and nothing that renders as nothing or reorders the text.
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE =
+  /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/gu;
 
 /** The station's local calendar date of an instant (the process's time zone is the station's). */
 export function localDateOf(at: Date): Pick<CaseNumberContext, 'year' | 'month' | 'day'> {
@@ -28,7 +33,8 @@ export function localDateOf(at: Date): Pick<CaseNumberContext, 'year' | 'month' 
 export function validateCaseNumberFormat(format: string): void {
   const placeholders = format.match(PLACEHOLDER) ?? [];
   const known = (p: string) => SEQ.test(p) || ['{YYYY}', '{MM}', '{DD}', '{STATION}'].includes(p);
-  if (!placeholders.some((p) => SEQ.test(p)) || !placeholders.every(known)) {
+  const unprintable = new RegExp(UNPRINTABLE.source, 'u').test(format);
+  if (unprintable || !placeholders.some((p) => SEQ.test(p)) || !placeholders.every(known)) {
     throw new AppError('case.numberFormat', { format });
   }
 }
@@ -47,7 +53,7 @@ function fill(format: string, ctx: CaseNumberContext, seq: number | null): strin
       case '{DD}':
         return pad2(ctx.day);
       default:
-        return ctx.station;
+        return ctx.station.replace(UNPRINTABLE, '_');
     }
   });
 }

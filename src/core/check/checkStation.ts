@@ -1,4 +1,5 @@
-import { readdir, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckpointVerdict, CheckProblem, CheckReport } from '../../shared/custodySchemas';
 import { readHeadFile } from '../custody/chainHead';
@@ -7,6 +8,8 @@ import type { ReadableDB } from '../db/database';
 import { listStoredFiles } from '../recovery';
 import type { HashCopier } from '../store/hashCopy';
 import { evidencePath, type StationLayout } from '../store/layout';
+import { TAG_MANIFEST_NAME } from '../package/bagFormat';
+import { packageDir } from '../seal/packageStore';
 import { crossCheckRecords } from './crossCheck';
 import { looseModes } from './fileModes';
 import { unresolvedQuarantine } from '../store/quarantine';
@@ -111,6 +114,7 @@ export async function checkStation(opts: {
       detail: `#${q.id} ${q.file} (${q.size} bytes, ${q.foundAt}): ${q.reason}`,
     });
   }
+  problems.push(...(await checkPackages(db, layout)));
   problems.push(...crossCheckRecords(db), ...(await looseModes(layout)));
   const chain = verifyCustody(db, await readHeadFile(layout.chainHead), opts.checkpoints);
   return {
@@ -121,4 +125,32 @@ export async function checkStation(opts: {
     chain,
     problems,
   };
+}
+
+/**
+ * Every sealed version's package is still in the store as sealed: its folder is there and its tag
+ * manifest hashes to what the `case.seal` entry recorded. The tag manifest covers the payload
+ * manifest, so `verify` on the folder then finds any changed payload file; reading the whole
+ * package here would make every check as slow as a seal.
+ */
+async function checkPackages(db: ReadableDB, layout: StationLayout): Promise<CheckProblem[]> {
+  const rows = db
+    .prepare(
+      `SELECT c.number, v.version, v.package_name AS name, v.tag_manifest_sha256 AS tag
+       FROM case_versions v JOIN cases c ON c.id = v.case_id ORDER BY c.number, v.version`,
+    )
+    .all() as { number: string; version: number; name: string; tag: string }[];
+  const problems: CheckProblem[] = [];
+  for (const r of rows) {
+    const label = `${r.number} v${r.version} (packages/${r.name})`;
+    const bytes = await readFile(join(packageDir(layout, r.name), TAG_MANIFEST_NAME)).catch(() => null);
+    const detail =
+      bytes === null
+        ? `${label}: the sealed package or its tag manifest is missing`
+        : createHash('sha256').update(bytes).digest('hex') !== r.tag
+          ? `${label}: the tag manifest is not the one sealed`
+          : null;
+    if (detail) problems.push({ kind: 'package', sha256: null, itemId: null, seq: null, path: null, detail });
+  }
+  return problems;
 }

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as edSign, type KeyObject } from 'node:crypto';
 import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import type { StationKeyInfo } from '../../shared/sealSchemas';
@@ -85,12 +85,39 @@ async function writePrivate(path: string, data: string | Buffer): Promise<void> 
  * station made before keys existed). Protection is chosen once, at creation: the desktop app's
  * keychain when offered, else the passphrase when one is set, else the file mode.
  */
-export async function ensureStationKey(dataDir: string, secrets: KeySecrets, now: Date): Promise<StationKey> {
+export async function ensureStationKey(
+  dataDir: string,
+  secrets: KeySecrets,
+  now: Date,
+  /**
+   * The station has signed before (a checkpoint or a sealed version exists): its key must be there.
+   * A missing record then means a damaged or deleted key folder, and making a new key would delete
+   * what is left of the one everything was signed with.
+   */
+  hasSigned = false,
+): Promise<StationKey> {
   const paths = keyPaths(dataDir);
   await mkdir(paths.dir, { recursive: true, mode: 0o700 });
   await chmod(paths.dir, 0o700);
-  if (!(await exists(paths.record))) await createStationKey(paths, secrets, now);
+  if (!(await exists(paths.record))) {
+    if (hasSigned) throw damaged(paths, paths.record);
+    await createStationKey(paths, secrets, now);
+  }
   return loadStationKey(paths, secrets);
+}
+
+function damaged(paths: KeyPaths, file: string): AppError {
+  return new AppError('key.damaged', { folder: paths.dir, file: basename(file) });
+}
+
+/** Reads a key file; a missing one is `key.damaged`, not a bare ENOENT. */
+async function readKeyFile(paths: KeyPaths, file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw damaged(paths, file);
+    throw error;
+  }
 }
 
 async function createStationKey(paths: KeyPaths, secrets: KeySecrets, now: Date): Promise<void> {
@@ -134,17 +161,32 @@ export async function readStationPublicKey(dataDir: string): Promise<{ publicKey
 }
 
 async function readRecord(paths: KeyPaths): Promise<KeyRecord> {
-  return KeyRecord.parse(JSON.parse(await readFile(paths.record, 'utf8')));
+  const parsed = KeyRecord.safeParse(safeJson((await readKeyFile(paths, paths.record)).toString('utf8')));
+  if (!parsed.success) throw damaged(paths, paths.record);
+  return parsed.data;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 export async function loadStationKey(paths: KeyPaths, secrets: KeySecrets): Promise<StationKey> {
   const record = await readRecord(paths);
-  const publicKeyPem = await readFile(paths.publicKey, 'utf8');
-  const publicKey = createPublicKey(publicKeyPem);
+  const publicKeyPem = (await readKeyFile(paths, paths.publicKey)).toString('utf8');
+  let publicKey: KeyObject;
+  try {
+    publicKey = createPublicKey(publicKeyPem);
+  } catch {
+    throw damaged(paths, paths.publicKey);
+  }
   const fingerprint = keyFingerprint(publicKey);
   if (fingerprint !== record.fingerprint || publicKey.asymmetricKeyType !== 'ed25519') {
     // The public key file no longer matches the key made with it: nothing may be signed with it.
-    throw new AppError('key.invalid');
+    throw damaged(paths, paths.publicKey);
   }
   let unlocked: Promise<KeyObject> | null = null;
   const unlock = (): Promise<KeyObject> => {
@@ -180,7 +222,7 @@ async function unlockPrivateKey(
   secrets: KeySecrets,
   fingerprint: string,
 ): Promise<KeyObject> {
-  const stored = await readFile(paths.privateKey);
+  const stored = await readKeyFile(paths, paths.privateKey);
   let key: KeyObject;
   switch (record.protection) {
     case 'safeStorage': {
@@ -199,8 +241,9 @@ async function unlockPrivateKey(
       key = createPrivateKey(stored);
       break;
   }
-  // A private key that does not belong to the published public key would sign packages nobody can check.
-  if (keyFingerprint(createPublicKey(key)) !== fingerprint) throw new AppError('key.passphraseWrong');
+  // A private key that does not belong to the published public key would sign packages nobody can
+  // check. It unlocked, so the passphrase was right: the key file itself was replaced.
+  if (keyFingerprint(createPublicKey(key)) !== fingerprint) throw damaged(paths, paths.privateKey);
   return key;
 }
 

@@ -330,7 +330,12 @@ class Verification {
       if (f.path.startsWith('data/')) {
         if (!listed.has(f.path)) this.add('extra', f.path, 'a payload file not listed in manifest-sha256.txt');
       } else if (f.path.startsWith('seal/')) {
-        // Statements added after sealing (approval, receipts, checkpoints) live here, each signed on its own.
+        // Statements added after sealing (approval, receipts, checkpoints) live here, each signed on
+        // its own. None is checked yet, so none may pass as part of what was verified.
+        if (f.path !== PUBLIC_KEY_NAME && f.path !== SIGNATURE_NAME)
+          this.report.warnings.push(
+            `${f.path} is not covered by the package's signature and was not checked: do not rely on what it says.`,
+          );
         continue;
       } else if (f.path !== TAG_MANIFEST_NAME && !tagListed.has(f.path)) {
         this.add('extra', f.path, 'a file outside data/ and seal/ not listed in tagmanifest-sha256.txt');

@@ -1,10 +1,11 @@
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { ExportResult } from '../../shared/sealSchemas';
 import type { Services } from '../api/services';
 import { findCase } from '../cases/casesRepo';
 import { inTransaction } from '../db/database';
+import { isWithin } from '../import/sourcePolicy';
 import { getCaseVersion, listCaseVersions } from './caseVersionsRepo';
 import type { exportBag, ExportBagProgress } from '../package/exportBag';
 import { packageDir } from './packageStore';
@@ -69,6 +70,10 @@ export class ExportDesk {
     if (!isAbsolute(input.to)) throw new AppError('export.destination', { path: input.to });
     const target = await stat(input.to).catch(() => null);
     if (!target?.isDirectory()) throw new AppError('export.destination', { path: input.to });
+    // Never into the station's own folder (by what it is on disk, so a link or `..` counts too): a
+    // package there is not on a medium, and would sit among the evidence store's own files.
+    const [dest, station] = await Promise.all([realpath(input.to), realpath(s.layout.root)]);
+    if (isWithin(dest, station)) throw new AppError('export.destination', { path: input.to });
 
     const format = input.zip ? 'zip' : 'folder';
     const onProgress = (p: ExportBagProgress): void => s.emit('export.progress', { jobId: input.jobId, ...p });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ReadableDB } from '../db/database';
 import type { Logger } from '../engineApi';
 import type { StationLayout } from '../store/layout';
+import { safeFileName } from '../package/payloadNames';
 import { packageNamesOfVersions } from './caseVersionsRepo';
 
 /**
@@ -20,8 +21,22 @@ export function packageDir(layout: StationLayout, packageName: string): string {
   return join(packagesDir(layout), packageName);
 }
 
-export function packageNameOf(caseNumber: string, version: number): string {
-  return `${caseNumber}-v${version}`;
+/**
+ * The package's folder name: `<case number>-v<version>` made one safe name. A case number comes
+ * from an admin's format and may hold `/` (`{STATION}/{YYYY}/{SEQ}`), `..`, control characters or
+ * a station name with any of them; none of that may reach a path, here or on the medium. When two
+ * case numbers come out the same (`a/b-1` and `a_b-1`), or differ only by case (which Windows and
+ * macOS fold), the later one gets `_2`, `_3`, …: a name a sealed version holds is never reused,
+ * because the seal clears whatever unsealed folder has its name.
+ */
+export function packageNameOf(caseNumber: string, version: number, taken: ReadonlySet<string> = new Set()): string {
+  const suffix = `-v${version}`;
+  const base = safeFileName(caseNumber, 100);
+  const folded = new Set([...taken].map((n) => n.toLowerCase()));
+  for (let n = 1; ; n++) {
+    const name = `${n === 1 ? base : `${base}_${n}`}${suffix}`;
+    if (!folded.has(name.toLowerCase())) return name;
+  }
 }
 
 /** Makes every file 0444 and every folder 0555: a sealed package is never written again. */

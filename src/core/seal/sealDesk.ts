@@ -9,7 +9,7 @@ import { BagWriteError, writeBag, type PayloadSource } from '../package/bagWrite
 import { canonicalJson } from '../util/canonicalJson';
 import { stationTimestamp } from '../util/time';
 import { buildCaseSnapshot, caseItemRows, type CaseSnapshot } from './caseSnapshot';
-import { getCaseVersion, insertCaseVersion, setCaseState } from './caseVersionsRepo';
+import { getCaseVersion, insertCaseVersion, packageNamesOfVersions, setCaseState } from './caseVersionsRepo';
 import { makeReadOnly, packageDir, packageNameOf, removeUnsealedPackage } from './packageStore';
 import { findHashMismatches } from './rehashFiles';
 import type { ReportRenderer } from './reportRenderer';
@@ -84,7 +84,7 @@ export class SealDesk {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const row = this.sealableOrThrow(caseId);
       const snapshot = this.snapshot(row, actor);
-      const name = packageNameOf(row.number, row.version);
+      const name = packageNameOf(row.number, row.version, packageNamesOfVersions(s.db));
       const dir = packageDir(s.layout, name);
       // No version row names it (checked above): a leftover of an interrupted seal of this version.
       await removeUnsealedPackage(dir);

@@ -70,7 +70,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'case.notFound': 'The case does not exist.',
     'case.notDraft': 'The case is {state}; only draft cases can be changed.',
     'case.itemNotInCase': 'The item is not part of this case.',
-    'case.numberFormat': 'The case number format must contain {SEQ} (optionally with a width, like {SEQ:5}).',
+    'case.numberFormat':
+      'The case number format must contain {SEQ} (optionally with a width, like {SEQ:5}), only the placeholders {YYYY}, {MM}, {DD}, {STATION} and {SEQ}, and no control or invisible characters.',
     'case.empty': 'The case holds no evidence yet. Add at least one item before sealing.',
     'case.untitled': 'The case has no title. Give it a title before sealing.',
     'case.sealed':
@@ -87,8 +88,11 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'key.unavailable':
       "The station key is protected by the desktop app's system keychain, which is not available here. Sign from the desktop app.",
     'key.exists': 'This key is already known to the station.',
+    'key.damaged':
+      "The station's signing key files in {folder} are missing or do not belong together ({file}). Nothing was signed and no new key was made; restore the keys folder from a backup.",
     'export.insufficientSpace': 'There is not enough free space on the target for this package. Nothing was written.',
-    'export.destination': 'The target folder does not exist, is not a folder or cannot be written.',
+    'export.destination':
+      "The target folder does not exist, is not a folder, cannot be written or is inside the station's own data folder.",
     'export.failed': 'The export failed ({reason}). Any partial copy was removed; the station is unchanged.',
     'export.cancelled': 'The export was cancelled. Any partial copy was removed.',
     'export.verifyFailed': 'The written copy did not verify; it was removed. Try another medium.',
@@ -162,7 +166,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'case.notFound': '案件不存在。',
     'case.notDraft': '案件状态为{state}，只有草稿案件可以修改。',
     'case.itemNotInCase': '该项目不属于此案件。',
-    'case.numberFormat': '案件编号格式必须包含 {SEQ}（可指定位数，例如 {SEQ:5}）。',
+    'case.numberFormat':
+      '案件编号格式必须包含 {SEQ}（可指定位数，例如 {SEQ:5}），只能使用 {YYYY}、{MM}、{DD}、{STATION} 和 {SEQ} 占位符，且不得含控制字符或不可见字符。',
     'case.empty': '案件中还没有证据。请至少添加一项后再封存。',
     'case.untitled': '案件没有标题。请先填写标题再封存。',
     'case.sealed': '此案件版本已封存，不能修改。如需修改，请填写理由重新打开案件，开始新版本。',
@@ -177,8 +182,10 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'key.invalid': '这不是 PEM 格式的 Ed25519 公钥。',
     'key.unavailable': '工作站密钥由桌面应用的系统钥匙串保护，此处无法使用。请在桌面应用中签名。',
     'key.exists': '工作站已知此密钥。',
+    'key.damaged':
+      '{folder} 中的工作站签名密钥文件缺失或不匹配（{file}）。未签名任何内容，也未生成新密钥；请从备份恢复密钥文件夹。',
     'export.insufficientSpace': '目标位置的剩余空间不足以存放此证据包，未写入任何内容。',
-    'export.destination': '目标文件夹不存在、不是文件夹或无法写入。',
+    'export.destination': '目标文件夹不存在、不是文件夹、无法写入，或位于工作站自身的数据文件夹内。',
     'export.failed': '导出失败（{reason}）。未完成的副本已删除，工作站未受影响。',
     'export.cancelled': '导出已取消，未完成的副本已删除。',
     'export.verifyFailed': '写入的副本校验未通过，已删除。请换一个存储介质。',
