@@ -20,8 +20,8 @@ const PLACEHOLDER = /\{[^{}]*\}/g;
 const SEQ = /^\{SEQ(?::([1-9]))?\}$/;
 // A case number is printed on reports, written into bag-info.txt (one line) and shown in the CLI:
 // no control character (C0, DEL, C1) and nothing that renders as nothing or reorders the text.
-// eslint-disable-next-line no-control-regex
 const UNPRINTABLE =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/gu;
 
 /** The station's local calendar date of an instant (the process's time zone is the station's). */
