@@ -18,6 +18,14 @@ export const stderrLogger: Logger = {
   error: (message, fields) => process.stderr.write(`${JSON.stringify({ level: 'error', message, ...fields })}\n`),
 };
 
+/**
+ * A one-off command's terminal shows warnings and errors only: its own lines say what happened,
+ * and the engine's routine notes (socket opened, engine stopping) would bury them. The station's
+ * log file (logs/) keeps every line; `STATION_VERBOSE=1` shows them here too.
+ */
+export const commandLogger: Logger =
+  process.env.STATION_VERBOSE === '1' ? stderrLogger : { ...stderrLogger, info: () => undefined };
+
 export interface GlobalOptions {
   data: string | undefined;
   user: string | undefined;
@@ -44,7 +52,7 @@ export class CliStation {
     const { inProcess = true, ...engineExtra } = extra;
     const engine = await openStationEngine({
       dataDir: resolveDataDir(opts.data),
-      log: stderrLogger,
+      log: commandLogger,
       via: 'cli',
       inProcess,
       ...engineExtra,

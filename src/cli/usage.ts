@@ -82,6 +82,8 @@ Passwords come from STATION_PASSWORD (and STATION_NEW_PASSWORD for a new account
 STATION_KEY_PASSPHRASE, when set at init (or at the first start of an older station), encrypts the
 station's signing key; seal then needs the same value every time. Without it the key file is
 protected by its owner-only mode (0600) alone.
+The terminal shows the engine's warnings and errors; its routine notes go to the station's log
+folder only (STATION_VERBOSE=1 shows them here too).
 Exit codes: 0 success, 1 a problem (failed import, broken chain, failed check, package not intact),
 2 usage error.
 `;

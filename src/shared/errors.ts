@@ -25,6 +25,7 @@ export const ERROR_CATALOGUE = {
   'account.officerTaken': 409,
   'account.passwordUnchanged': 400,
   'item.notFound': 404,
+  'item.ambiguous': 409,
   'import.notFound': 404,
   'import.sourceNotFound': 404,
   'import.sourceNotAbsolute': 400,

@@ -1,5 +1,7 @@
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { findItemIdsByShaPrefix } from '../../src/core/library/itemsRepo';
 import { resolveMediaTools } from '../../src/core/media/binaries';
 import { runProcess } from '../../src/core/media/runProcess';
 import type { CustodyEntry, ItemDetail } from '../../src/shared/schemas';
@@ -42,6 +44,28 @@ describe('items.resolve', () => {
     expect(await station.call('items.resolve', { ref: item.sha256.toUpperCase() })).toEqual({ id: item.id });
     expect(await codeOf(station.call('items.resolve', { ref: 'f'.repeat(64) }))).toBe('item.notFound');
     expect(await codeOf(station.call('items.resolve', { ref: 'no-such-item' }))).toBe('item.notFound');
+  });
+
+  it('finds an item by the 12 hex digits the CLI prints, and no fewer', async () => {
+    const item = items['review.mp4']!;
+    const short = item.sha256.slice(0, 12);
+    expect(await station.call('items.resolve', { ref: short })).toEqual({ id: item.id });
+    expect(await station.call('items.resolve', { ref: short.toUpperCase() })).toEqual({ id: item.id });
+    expect(await codeOf(station.call('items.resolve', { ref: item.sha256.slice(0, 11) }))).toBe('item.notFound');
+    const other = item.sha256.startsWith('0') ? 'f' : '0';
+    expect(await codeOf(station.call('items.resolve', { ref: other.repeat(12) }))).toBe('item.notFound');
+  });
+
+  it('tells a prefix two items share from one nobody has', () => {
+    const db = new Database(join(station.dataDir, 'station.db'), { readonly: true });
+    try {
+      // Six items are stored: the empty prefix matches them all, and the search stops at two.
+      expect(findItemIdsByShaPrefix(db, '')).toHaveLength(2);
+      const item = items['review.mp4']!;
+      expect(findItemIdsByShaPrefix(db, item.sha256)).toEqual([item.id]);
+    } finally {
+      db.close();
+    }
   });
 });
 

@@ -106,6 +106,17 @@ export function findItemIdBySha(db: ReadableDB, sha256: string): string | null {
   return row?.id ?? null;
 }
 
+/**
+ * Items whose SHA-256 starts with `prefix` (lower-case hex), at most two: enough to tell a unique
+ * match from an ambiguous one. The CLI prints 12 hex digits of each hash, so people type those.
+ */
+export function findItemIdsByShaPrefix(db: ReadableDB, prefix: string): string[] {
+  const rows = db
+    .prepare("SELECT id FROM items WHERE sha256 >= ? AND sha256 < ? || 'g' ORDER BY sha256 LIMIT 2")
+    .all(prefix, prefix) as Array<{ id: string }>;
+  return rows.map((r) => r.id);
+}
+
 export function getItemRow(db: ReadableDB, id: string): ItemRow | null {
   return (
     (db

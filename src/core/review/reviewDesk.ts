@@ -4,7 +4,7 @@ import { AppError } from '../../shared/errors';
 import type { ClipPlan, DerivedEvidence, ReviewInfo } from '../../shared/reviewSchemas';
 import { inTransaction, type WritableDB } from '../db/database';
 import type { Logger } from '../engineApi';
-import { findItemIdBySha, getItemRow } from '../library/itemsRepo';
+import { findItemIdBySha, findItemIdsByShaPrefix, getItemRow } from '../library/itemsRepo';
 import type { MediaTools } from '../media/binaries';
 import { HashCopier } from '../store/hashCopy';
 import type { StationLayout } from '../store/layout';
@@ -33,6 +33,7 @@ export interface ReviewDeskOptions {
 }
 
 const SHA256 = /^[0-9a-fA-F]{64}$/;
+const SHA256_PREFIX = /^[0-9a-fA-F]{12,63}$/;
 
 /**
  * The engine's side of the review workspace: opening evidence (a custody event, debounced per
@@ -60,9 +61,18 @@ export class ReviewDesk {
     };
   }
 
-  /** An item's id from its id or its SHA-256 (any case). */
+  /**
+   * An item's id from its id, its SHA-256 (any case), or the start of its SHA-256 (12 hex digits
+   * or more, as the CLI prints it) when exactly one item's hash starts so.
+   */
   resolve(ref: string): string {
-    const id = SHA256.test(ref) ? findItemIdBySha(this.opts.db, ref.toLowerCase()) : getItemRow(this.opts.db, ref)?.id;
+    let id: string | null | undefined;
+    if (SHA256.test(ref)) id = findItemIdBySha(this.opts.db, ref.toLowerCase());
+    else if (SHA256_PREFIX.test(ref) && !getItemRow(this.opts.db, ref)) {
+      const ids = findItemIdsByShaPrefix(this.opts.db, ref.toLowerCase());
+      if (ids.length > 1) throw new AppError('item.ambiguous', { ref });
+      id = ids[0];
+    } else id = getItemRow(this.opts.db, ref)?.id;
     if (!id) throw new AppError('item.notFound', { id: ref });
     return id;
   }
