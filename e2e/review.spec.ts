@@ -54,24 +54,48 @@ interface ShownFrame {
   pixels: string;
 }
 
+/** Frames presented since `pressAndCatchFrame` started watching, kept on the page's window. */
+interface FrameWatch {
+  presented: number[];
+  handle: number;
+}
+
 /**
- * Presses `key` and waits for the next frame the video presents, as the decoder reports it, then
- * hashes the pixels on screen. Fails if no new frame comes (the key did not move the picture).
+ * Presses `key` and waits until the video has settled on a new frame, as the decoder reports it,
+ * then hashes the pixels on screen. The first frame presented after the press can be a late one of
+ * an earlier seek (seen on a loaded machine), so the answer is the last frame presented once the
+ * video has stopped seeking and presented nothing new for ten animation frames. Fails if no frame
+ * comes at all (the key did not move the picture).
  */
 async function pressAndCatchFrame(page: Page, key: string): Promise<ShownFrame> {
   await page.evaluate(() => {
     const video = document.querySelector<HTMLVideoElement>('[data-testid="review-video"]')!;
-    const slot = window as unknown as { nextFrame: Promise<number> };
-    slot.nextFrame = new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no new frame was presented')), 8000);
-      video.requestVideoFrameCallback((_now, metadata) => {
-        clearTimeout(timer);
-        resolve(metadata.mediaTime);
-      });
-    });
+    const watch = window as unknown as FrameWatch;
+    watch.presented = [];
+    const onFrame: VideoFrameRequestCallback = (_now, metadata) => {
+      watch.presented.push(metadata.mediaTime);
+      watch.handle = video.requestVideoFrameCallback(onFrame);
+    };
+    watch.handle = video.requestVideoFrameCallback(onFrame);
   });
   await page.keyboard.press(key);
-  const mediaTime = await page.evaluate(() => (window as unknown as { nextFrame: Promise<number> }).nextFrame);
+  const mediaTime = await page.evaluate(async () => {
+    const video = document.querySelector<HTMLVideoElement>('[data-testid="review-video"]')!;
+    const watch = window as unknown as FrameWatch;
+    const nextAnimationFrame = (): Promise<number> => new Promise((resolve) => requestAnimationFrame(resolve));
+    const giveUpAt = performance.now() + 8000;
+    let seen = 0;
+    let quiet = 0;
+    while (quiet < 10 && performance.now() < giveUpAt) {
+      await nextAnimationFrame();
+      const settled = watch.presented.length > 0 && !video.seeking && watch.presented.length === seen;
+      quiet = settled ? quiet + 1 : 0;
+      seen = watch.presented.length;
+    }
+    video.cancelVideoFrameCallback(watch.handle);
+    if (watch.presented.length === 0) throw new Error('no new frame was presented');
+    return watch.presented.at(-1)!;
+  });
   return { mediaTime, pixels: await hashPicture(page) };
 }
 
