@@ -12,7 +12,7 @@ import { CustodyEntry } from '../../src/shared/schemas';
 import { verifyPackage } from '../../src/core/package/verifyPackage';
 import { getMediaFixtures } from '../fixtures';
 import { fileHashes, opensslVerifyTagManifest } from '../support/packageChecks';
-import { codeOf, openStation, type TestStation } from './harness';
+import { codeOf, importedItem, openStation, type TestStation } from './harness';
 
 /**
  * Sealing on a real station with generated media: the package is a signed bag that sha256sum and
@@ -30,14 +30,10 @@ beforeAll(async () => {
   const fx = getMediaFixtures();
   station = await openStation();
   const record = await station.importAndWait([fx.h264, fx.review, fx.chineseName, fx.photoGps]);
-  const find = (name: string) => {
-    const file = record.files.find((f) => f.relativePath.endsWith(name))!;
-    return { id: file.itemId!, sha256: file.sha256! };
-  };
-  ids.h264 = find('h264.mp4');
-  ids.review = find('review.mp4');
-  ids.chinese = find('执法 记录 01.mp4');
-  ids.photo = find('photo_gps.jpg');
+  ids.h264 = importedItem(record, 'h264.mp4');
+  ids.review = importedItem(record, 'review.mp4');
+  ids.chinese = importedItem(record, '执法 记录 01.mp4');
+  ids.photo = importedItem(record, 'photo_gps.jpg');
   const made = await station.call('clips.create', {
     jobId: 'seal-test-clip',
     itemId: ids.review.id,
