@@ -13,6 +13,7 @@ import { Dialog } from '../common/Dialog';
 import { ErrorBanner, ProblemBanner } from '../common/ErrorBanner';
 import { TextField } from '../common/FormField';
 import { Icon } from '../common/Icon';
+import { ProgressBar, progressRatio } from '../common/ProgressBar';
 import { FolderBrowser } from './FolderBrowser';
 
 /** Where the last export went, so the next one on the same medium needs no browsing. */
@@ -223,7 +224,7 @@ function ExportProgressView({ job }: { job: Extract<Job, { phase: 'running' }> }
   const progress = job.progress;
   if (job.cancelling) return <p role="status">{t('export.cancelling')}</p>;
   if (!progress) return <p role="status">{t('export.starting')}</p>;
-  const fraction = progress.bytesTotal > 0 ? Math.min(1, progress.bytesDone / progress.bytesTotal) : 0;
+  const fraction = progressRatio(progress.bytesDone, progress.bytesTotal);
   const speed = bytesPerSecond(job.samples);
   const phase = t(`export.phase.${progress.phase}`);
   return (
@@ -235,16 +236,7 @@ function ExportProgressView({ job }: { job: Extract<Job, { phase: 'running' }> }
           {t('export.bytes', { done: formatSize(progress.bytesDone, t), total: formatSize(progress.bytesTotal, t) })}
         </span>
       </div>
-      <div
-        className="progress"
-        role="progressbar"
-        aria-label={phase}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={Math.round(fraction * 100)}
-      >
-        <div className="progress-fill" style={{ width: `${fraction * 100}%` }} />
-      </div>
+      <ProgressBar value={fraction} label={phase} />
       <div className="muted small dot-list">
         {speed !== null && speed > 0 ? (
           <span className="mono" data-testid="export-speed">
