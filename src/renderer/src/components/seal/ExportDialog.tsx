@@ -4,17 +4,15 @@ import type { CaseVersion, ExportProgress, ExportResult } from '../../../../shar
 import { useStationEvent } from '../../hooks/useEvent';
 import { useI18n } from '../../i18n';
 import { toAppError } from '../../i18n/errors';
-import { isAbsolutePath } from '../../lib/format';
 import { formatSize } from '../../lib/size';
 import { addSample, bytesPerSecond, formatEta, type RateSample } from '../../lib/transferRate';
 import { useClient } from '../../station/StationContext';
 import { CopyButton } from '../common/CopyButton';
 import { Dialog } from '../common/Dialog';
-import { ErrorBanner, ProblemBanner } from '../common/ErrorBanner';
-import { TextField } from '../common/FormField';
+import { ErrorBanner } from '../common/ErrorBanner';
 import { Icon } from '../common/Icon';
 import { ProgressBar, progressRatio } from '../common/ProgressBar';
-import { FolderBrowser } from './FolderBrowser';
+import { StationPathField, useStationPath } from './StationPathField';
 
 /** Where the last export went, so the next one on the same medium needs no browsing. */
 const LAST_TARGET_KEY = 'station.exportTarget';
@@ -47,9 +45,7 @@ export function ExportDialog({ caseId, version, onClose }: { caseId: string; ver
   const { t } = useI18n();
   const client = useClient();
   const [zip, setZip] = useState(false);
-  const [target, setTarget] = useState(readLastTarget);
-  const [browsing, setBrowsing] = useState(false);
-  const [targetProblem, setTargetProblem] = useState(false);
+  const target = useStationPath(readLastTarget);
   const [job, setJob] = useState<Job>({ phase: 'setup' });
   const [error, setError] = useState<AppError | null>(null);
   const startRef = useRef<HTMLButtonElement>(null);
@@ -71,11 +67,9 @@ export function ExportDialog({ caseId, version, onClose }: { caseId: string; ver
 
   const start = async (event: FormEvent) => {
     event.preventDefault();
-    const to = target.trim();
-    if (!isAbsolutePath(to)) return setTargetProblem(true);
-    setTargetProblem(false);
+    const to = target.take();
+    if (to === null) return;
     setError(null);
-    setBrowsing(false);
     try {
       localStorage.setItem(LAST_TARGET_KEY, to);
     } catch {
@@ -137,47 +131,18 @@ export function ExportDialog({ caseId, version, onClose }: { caseId: string; ver
             </div>
             <small className="muted">{t('export.formatHint')}</small>
           </fieldset>
-          <div className="form-row export-target-row">
-            <TextField
-              label={t('export.target')}
-              hint={t('export.targetHint')}
-              fieldClassName="grow"
-              className="mono"
-              value={target}
-              onValueChange={(next) => {
-                setTarget(next);
-                setTargetProblem(false);
-              }}
-              placeholder={t('export.targetPlaceholder')}
-              spellCheck={false}
-              required
-              disabled={running}
-              autoFocus
-              testId="export-target"
-            />
-            <button
-              type="button"
-              className="btn"
-              onClick={() => setBrowsing((open) => !open)}
-              disabled={running}
-              aria-expanded={browsing}
-              data-testid="export-browse"
-            >
-              <Icon name="folder" size={14} />
-              {t(browsing ? 'export.hideBrowse' : 'export.browse')}
-            </button>
-          </div>
-          {targetProblem ? <ProblemBanner>{t('export.targetNotAbsolute')}</ProblemBanner> : null}
-          {browsing ? (
-            <FolderBrowser
-              start={isAbsolutePath(target.trim()) ? target.trim() : undefined}
-              onPick={(path) => {
-                setTarget(path);
-                setBrowsing(false);
-                startRef.current?.focus();
-              }}
-            />
-          ) : null}
+          <StationPathField
+            path={target}
+            rowClassName="form-row export-target-row"
+            label={t('export.target')}
+            hint={t('export.targetHint')}
+            placeholder={t('export.targetPlaceholder')}
+            testId="export-target"
+            browseTestId="export-browse"
+            disabled={running}
+            autoFocus
+            onPicked={() => startRef.current?.focus()}
+          />
           <p className="export-size" data-testid="export-size" data-bytes={version.payloadBytes}>
             {t('export.size', { size: formatSize(version.payloadBytes, t) })}
             <br />
@@ -205,7 +170,7 @@ export function ExportDialog({ caseId, version, onClose }: { caseId: string; ver
                   ref={startRef}
                   type="submit"
                   className="btn btn-primary"
-                  disabled={target.trim() === ''}
+                  disabled={target.value.trim() === ''}
                   data-testid="export-start"
                 >
                   {t('export.start')}
