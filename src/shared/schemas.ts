@@ -16,7 +16,9 @@ export const AccountName = z
   .min(1)
   .max(64)
   .regex(/^[\p{L}\p{N}._-]+$/u, 'letters, digits, dot, dash or underscore');
-export const Password = z.string().min(8).max(1024);
+/** The station's shortest password; the screens that take a new one say it before the engine refuses it. */
+export const MIN_PASSWORD_LENGTH = 8;
+export const Password = z.string().min(MIN_PASSWORD_LENGTH).max(1024);
 
 export const Locale = z.enum(['zh-CN', 'en']);
 export type Locale = z.infer<typeof Locale>;

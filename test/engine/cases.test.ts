@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDetail } from '../../src/shared/reviewSchemas';
 import { getMediaFixtures } from '../fixtures';
-import { codeOf, openStation, type TestStation } from './harness';
+import { codeOf, importedItem, openStation, type TestStation } from './harness';
 
 /**
  * Cases on a real station: numbers from the configured format (with a clock the test moves across
@@ -32,14 +32,10 @@ beforeAll(async () => {
   const fx = getMediaFixtures();
   station = await openStation({ now: () => clock });
   const record = await station.importAndWait([fx.h264, fx.located, fx.photoPng, fx.audio]);
-  const find = (name: string) => {
-    const file = record.files.find((f) => f.relativePath.endsWith(name))!;
-    return { id: file.itemId!, sha256: file.sha256! };
-  };
-  items.h264 = find('h264.mp4');
-  items.located = find('located.mov');
-  items.png = find('photo.png');
-  items.audio = find('audio.m4a');
+  items.h264 = importedItem(record, 'h264.mp4');
+  items.located = importedItem(record, 'located.mov');
+  items.png = importedItem(record, 'photo.png');
+  items.audio = importedItem(record, 'audio.m4a');
   // A PNG without metadata is dated by its file time; this one is made to have no time at all.
   sql(
     'UPDATE items SET recorded_at = NULL, recorded_at_utc = NULL, recorded_at_source = NULL WHERE id = ?',

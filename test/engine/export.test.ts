@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { mkdir, readdir, rm, statfs, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPackage } from '../../src/core/package/verifyPackage';
 import type { CaseDetail } from '../../src/shared/reviewSchemas';
 import { getMediaFixtures } from '../fixtures';
+import { fileHashes } from '../support/packageChecks';
 import { codeOf, makeTempDir, openStation, removeTree, type TestStation } from './harness';
 
 /**
@@ -36,18 +36,6 @@ afterAll(async () => {
   await removeTree(target);
 });
 
-async function tree(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    out[relative(dir, path)] = createHash('sha256')
-      .update(await readFile(path))
-      .digest('hex');
-  }
-  return out;
-}
-
 const exportsOf = async (caseId: string) =>
   (await station.call('custody.list', { subject: caseId, limit: 500 })).entries.filter((e) =>
     e.action.startsWith('case.export'),
@@ -68,7 +56,7 @@ describe('cases.export', () => {
     off();
     expect(result).toMatchObject({ path: join(target, `${sealedCase.number}-v1`), verified: true, version: 1 });
     expect(phases).toEqual(new Set(['copy', 'verify']));
-    expect(await tree(result.path)).toEqual(await tree(storePath));
+    expect(await fileHashes(result.path)).toEqual(await fileHashes(storePath));
     const own = await station.call('station.key', {});
     expect(await verifyPackage(result.path, { expectFingerprint: own.fingerprint })).toMatchObject({ ok: true });
     const [entry] = await exportsOf(sealedCase.id);
@@ -103,7 +91,7 @@ describe('cases.export', () => {
   });
 
   it('exports version 1 byte for byte after the case was reopened and sealed again', async () => {
-    const before = await tree(storePath);
+    const before = await fileHashes(storePath);
     await station.call('cases.reopen', { caseId: sealedCase.id, reason: 'add the note' });
     await station.call('cases.update', { id: sealedCase.id, notes: 'second look' });
     await station.call('cases.seal', { caseId: sealedCase.id });
@@ -116,7 +104,7 @@ describe('cases.export', () => {
         zip: false,
         jobId: 'export-job-4',
       });
-      expect(await tree(v1.path)).toEqual(before);
+      expect(await fileHashes(v1.path)).toEqual(before);
       const latest = await station.call('cases.export', {
         caseId: sealedCase.id,
         to: dir,

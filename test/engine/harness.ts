@@ -140,6 +140,13 @@ export function sha256File(path: string): Promise<string> {
   });
 }
 
+/** The item an import made of the file whose path ends in `name`, with the hash the import recorded. */
+export function importedItem(record: ImportRecord, name: string): { id: string; sha256: string } {
+  const file = record.files.find((f) => f.relativePath.endsWith(name));
+  if (!file?.itemId || !file.sha256) throw new Error(`the import made no item of ${name}`);
+  return { id: file.itemId, sha256: file.sha256 };
+}
+
 /** The error code a promise rejects with, or `resolved` / a description of a non-AppError. */
 export function codeOf(promise: Promise<unknown>): Promise<string> {
   return promise.then(

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { openDatabase, type WritableDB } from '../../src/core/db/database';
 import { migrate, schemaVersion } from '../../src/core/db/migrate';
 import { MIGRATIONS } from '../../src/core/db/migrations';
@@ -12,6 +13,19 @@ import { MIGRATIONS } from '../../src/core/db/migrations';
 /** A fresh in-memory database with the station's pragmas, at schema version 0. */
 export function createDB(): WritableDB {
   return openDatabase(':memory:');
+}
+
+/**
+ * For the top of a test file: a function that opens a fresh database (`createDB`), the one that
+ * test closes when it ends, so no test leaks an open database into the next.
+ */
+export function databasePerTest(): () => WritableDB {
+  let db: WritableDB | null = null;
+  afterEach(() => {
+    db?.close();
+    db = null;
+  });
+  return () => (db = createDB());
 }
 
 /** Runs the real migrations up to and including `version` (0: none); returns the version reached. */

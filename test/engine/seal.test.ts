@@ -11,7 +11,8 @@ import { CaseJson } from '../../src/shared/sealSchemas';
 import { CustodyEntry } from '../../src/shared/schemas';
 import { verifyPackage } from '../../src/core/package/verifyPackage';
 import { getMediaFixtures } from '../fixtures';
-import { codeOf, openStation, type TestStation } from './harness';
+import { fileHashes, opensslVerifyTagManifest } from '../support/packageChecks';
+import { codeOf, importedItem, openStation, type TestStation } from './harness';
 
 /**
  * Sealing on a real station with generated media: the package is a signed bag that sha256sum and
@@ -29,14 +30,10 @@ beforeAll(async () => {
   const fx = getMediaFixtures();
   station = await openStation();
   const record = await station.importAndWait([fx.h264, fx.review, fx.chineseName, fx.photoGps]);
-  const find = (name: string) => {
-    const file = record.files.find((f) => f.relativePath.endsWith(name))!;
-    return { id: file.itemId!, sha256: file.sha256! };
-  };
-  ids.h264 = find('h264.mp4');
-  ids.review = find('review.mp4');
-  ids.chinese = find('执法 记录 01.mp4');
-  ids.photo = find('photo_gps.jpg');
+  ids.h264 = importedItem(record, 'h264.mp4');
+  ids.review = importedItem(record, 'review.mp4');
+  ids.chinese = importedItem(record, '执法 记录 01.mp4');
+  ids.photo = importedItem(record, 'photo_gps.jpg');
   const made = await station.call('clips.create', {
     jobId: 'seal-test-clip',
     itemId: ids.review.id,
@@ -78,21 +75,6 @@ async function newCase(title: string, itemIds: string[]) {
 const run = (cmd: string, args: string[], cwd: string) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
 
-async function treeBytes(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    out.set(
-      path.slice(dir.length),
-      createHash('sha256')
-        .update(await readFile(path))
-        .digest('hex'),
-    );
-  }
-  return out;
-}
-
 describe('cases.seal', () => {
   let caseId: string;
   let number: string;
@@ -118,23 +100,7 @@ describe('cases.seal', () => {
   it('builds a bag that sha256sum, openssl and the verifier accept', async () => {
     run('sha256sum', ['-c', '--quiet', 'manifest-sha256.txt'], path);
     run('sha256sum', ['-c', '--quiet', 'tagmanifest-sha256.txt'], path);
-    const out = run(
-      'openssl',
-      [
-        'pkeyutl',
-        '-verify',
-        '-pubin',
-        '-inkey',
-        'seal/station.pub.pem',
-        '-rawin',
-        '-in',
-        'tagmanifest-sha256.txt',
-        '-sigfile',
-        'seal/tagmanifest-sha256.txt.sig',
-      ],
-      path,
-    );
-    expect(out).toMatch(/Signature Verified Successfully/);
+    expect(await opensslVerifyTagManifest(path)).toMatch(/Signature Verified Successfully/);
     const own = await station.call('station.key', {});
     const report = await verifyPackage(path, { known: { station: own.fingerprint, imported: [] } });
     expect(report.problems).toEqual([]);
@@ -226,7 +192,7 @@ describe('cases.seal', () => {
   });
 
   it('reopens as version 2 with the same items; version 1 stays byte for byte', async () => {
-    const before = await treeBytes(path);
+    const before = await fileHashes(path);
     expect(await codeOf(station.call('cases.reopen', { caseId, reason: '' }))).toBe('input.invalid');
     const reopened = await station.call('cases.reopen', { caseId, reason: 'a still was missing' });
     expect(reopened).toMatchObject({ state: 'draft', version: 2, sealedVersions: 1, itemCount: 6 });
@@ -241,7 +207,7 @@ describe('cases.seal', () => {
     const v2Json = CaseJson.parse(JSON.parse(await readFile(join(v2.path, 'data/case.json'), 'utf8')));
     expect(v2Json.seal.previousVersion).toBe(1);
     expect(v2Json.items).toHaveLength(5);
-    expect(await treeBytes(path)).toEqual(before);
+    expect(await fileHashes(path)).toEqual(before);
     expect((await station.call('cases.versions', { caseId })).map((v) => v.version)).toEqual([1, 2]);
   });
 });

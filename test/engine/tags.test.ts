@@ -5,7 +5,7 @@ import type { ReadableDB } from '../../src/core/db/database';
 import { listMarkers } from '../../src/core/markers/markersRepo';
 import type { CustodyEntry } from '../../src/shared/schemas';
 import { getMediaFixtures } from '../fixtures';
-import { codeOf, openStation, type TestStation } from './harness';
+import { codeOf, importedItem, openStation, type TestStation } from './harness';
 
 /**
  * Tags and markers on imported items: ranges checked against the recording, every change kept as
@@ -23,12 +23,8 @@ beforeAll(async () => {
   const fx = getMediaFixtures();
   station = await openStation();
   const record = await station.importAndWait([fx.h264, fx.photoGps]);
-  const item = (name: string) => {
-    const file = record.files.find((f) => f.relativePath.endsWith(name))!;
-    return { id: file.itemId!, sha256: file.sha256! };
-  };
-  video = item('h264.mp4');
-  photo = item('photo_gps.jpg');
+  video = importedItem(record, 'h264.mp4');
+  photo = importedItem(record, 'photo_gps.jpg');
   await station.call('accounts.create', REVIEWER);
   reviewerSession = (await station.call('auth.signIn', { name: REVIEWER.name, password: REVIEWER.password }, null))
     .sessionId;

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BagWriteError, writeBag } from '../../src/core/package/bagWriter';
 import { verifyPackage } from '../../src/core/package/verifyPackage';
 import { makeTempDir, removeTree } from '../engine/harness';
+import { opensslVerifyTagManifest } from '../support/packageChecks';
 import { makeTestBag, makeTestKey } from '../support/testBag';
 
 const run = promisify(execFile);
@@ -50,23 +51,7 @@ describe('writeBag', () => {
       'manifest-sha256.txt: OK',
       'seal/station.pub.pem: OK',
     ]);
-    const openssl = await run(
-      'openssl',
-      [
-        'pkeyutl',
-        '-verify',
-        '-pubin',
-        '-inkey',
-        'seal/station.pub.pem',
-        '-rawin',
-        '-in',
-        'tagmanifest-sha256.txt',
-        '-sigfile',
-        'seal/tagmanifest-sha256.txt.sig',
-      ],
-      { cwd: bag.dir },
-    );
-    expect(openssl.stdout).toContain('Signature Verified Successfully');
+    expect(await opensslVerifyTagManifest(bag.dir)).toContain('Signature Verified Successfully');
     const der = await run('sh', ['-c', 'openssl pkey -pubin -in seal/station.pub.pem -outform DER | sha256sum'], {
       cwd: bag.dir,
     });

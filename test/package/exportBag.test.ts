@@ -8,6 +8,7 @@ import { exportBag, type ExportBagProgress } from '../../src/core/package/export
 import { verifyPackage } from '../../src/core/package/verifyPackage';
 import { AppError } from '../../src/shared/errors';
 import { makeTempDir, removeTree } from '../engine/harness';
+import { opensslVerifyTagManifest } from '../support/packageChecks';
 import { makeTestBag } from '../support/testBag';
 
 /**
@@ -47,23 +48,7 @@ describe('exportBag', { timeout: 240_000 }, () => {
     expect(progress.some((p) => p.phase === 'copy')).toBe(true);
     expect(progress.some((p) => p.phase === 'verify')).toBe(true);
     await run('sha256sum', ['-c', '--strict', '--quiet', 'manifest-sha256.txt'], { cwd: first.path });
-    const { stdout } = await run(
-      'openssl',
-      [
-        'pkeyutl',
-        '-verify',
-        '-pubin',
-        '-inkey',
-        'seal/station.pub.pem',
-        '-rawin',
-        '-in',
-        'tagmanifest-sha256.txt',
-        '-sigfile',
-        'seal/tagmanifest-sha256.txt.sig',
-      ],
-      { cwd: first.path },
-    );
-    expect(stdout).toContain('Signature Verified Successfully');
+    expect(await opensslVerifyTagManifest(first.path)).toContain('Signature Verified Successfully');
     const second = await exportBag({
       bagDir: bag.dir,
       destDir: dest,

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  createDB,
+  databasePerTest,
   explain,
   getColumnNames,
   getSchemaNames,
@@ -17,13 +17,7 @@ import { MIGRATIONS } from './migrations';
 
 const NEWEST = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
-let db: WritableDB | null = null;
-const fresh = (): WritableDB => (db = createDB());
-
-afterEach(() => {
-  db?.close();
-  db = null;
-});
+const fresh = databasePerTest();
 
 describe('migrate', () => {
   it('takes a fresh database from 0 to the newest version', () => {

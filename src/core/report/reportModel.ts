@@ -98,6 +98,15 @@ const fixed = (text: string, style: LineStyle = 'text'): Line => ({ text, style 
 /** `中文 English`, or the one word when both languages write it the same (`EXIF`, `SHA-256`). */
 export const both = (label: Bilingual): string => (label.zh === label.en ? label.zh : `${label.zh} ${label.en}`);
 
+/** A value from the case over a smaller one beside it: a name over its path, a tool over its version. */
+const pair = (main: string, sub: string, mainStyle: LineStyle = 'text'): Line[] => [
+  cell(main, mainStyle),
+  cell(sub, 'small'),
+];
+/** The first cell of an item's rows: its number in the evidence table, which the other tables cite. */
+const itemNoCell = (index: number): Line[] => [fixed(String(index + 1), 'strong')];
+const itemNameCell = (item: PackageItem): Line[] => pair(item.originalName, item.bagPath, 'strong');
+
 /** The shape the seal step gives `timeProvenance`; anything else is printed as it stands. */
 const TimeProvenanceView = z.object({
   originalRecordedAt: IsoInstant.nullable().optional(),
@@ -155,8 +164,8 @@ function evidenceTable(items: PackageItem[]): ReportTable {
     const assumed = item.media.offsetKnown === false ? [fixed(both(L.offsetAssumed), 'small')] : [];
     return {
       cells: [
-        [fixed(String(i + 1), 'strong')],
-        [cell(item.originalName, 'strong'), cell(item.bagPath, 'small')],
+        itemNoCell(i),
+        itemNameCell(item),
         [
           fixed(`${kind.zh} ${kind.en}`, 'small'),
           fixed(both(ORIGIN[item.origin]), 'small'),
@@ -165,7 +174,7 @@ function evidenceTable(items: PackageItem[]): ReportTable {
           fixed(size.exact, 'small'),
         ],
         [fixed(formatInstant(item.recordedAt)), fixed(source, 'small'), ...assumed],
-        [cell(item.deviceId ?? '—'), cell(item.officerId ?? '—', 'small')],
+        pair(item.deviceId ?? '—', item.officerId ?? '—'),
         gpsLines(item),
       ],
       notes: [{ label: L.sha256, text: item.sha256, code: true }, ...timeNotes(item)],
@@ -215,15 +224,15 @@ function derivedTable(items: PackageItem[]): ReportTable {
       : formatRange(prov.measured?.fromSec ?? null, prov.measured?.toSec ?? null);
     rows.push({
       cells: [
-        [fixed(String(i + 1), 'strong')],
-        [cell(item.originalName, 'strong'), cell(item.bagPath, 'small')],
+        itemNoCell(i),
+        itemNameCell(item),
         [cell(sourceName), fixed(sourceNo !== undefined ? `${both(L.colItemNo)} ${sourceNo}` : '—', 'small')],
-        [cell(mode.zh), cell(mode.en, 'small')],
+        pair(mode.zh, mode.en),
         [
           fixed(`${both(L.requested)}: ${formatRange(d.fromSec, d.toSec)}`, 'small'),
           fixed(`${both(L.measured)}: ${measured}`, 'small'),
         ],
-        [cell(prov.tool ?? '—'), cell(prov.toolVersion ?? '—', 'small')],
+        pair(prov.tool ?? '—', prov.toolVersion ?? '—'),
       ],
       notes: [{ label: L.sourceSha256, text: d.sourceSha256, code: true }],
     });
@@ -255,7 +264,7 @@ function tagTable(items: PackageItem[]): ReportTable {
       }
       rows.push({
         cells: [
-          [fixed(String(i + 1), 'strong')],
+          itemNoCell(i),
           [cell(tag.label.zh, 'strong'), cell(tag.label.en, 'small'), cell(tag.code, 'code')],
           [fixed(formatRange(tag.fromSec, tag.toSec))],
           [cell(tag.note === '' ? '—' : tag.note)],
@@ -377,7 +386,7 @@ function coverFields(caseJson: CaseJson): CoverField[] {
     { label: L.sealedAt, lines: [fixed(formatInstant(s.sealedAt), 'strong')] },
     {
       label: L.station,
-      lines: [cell(s.stationName), cell(`${L.stationId.zh} ${L.stationId.en}: ${s.stationId}`, 'small')],
+      lines: pair(s.stationName, `${L.stationId.zh} ${L.stationId.en}: ${s.stationId}`),
     },
     {
       label: L.keyFingerprint,

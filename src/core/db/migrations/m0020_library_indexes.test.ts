@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  createDB,
+  databasePerTest,
   explain,
   getSchemaNames,
   getTableData,
@@ -18,11 +18,7 @@ import type { WritableDB } from '../database';
  * later writes, and the new indexes must serve the library's queries.
  */
 
-let db: WritableDB | null = null;
-afterEach(() => {
-  db?.close();
-  db = null;
-});
+const fresh = databasePerTest();
 
 const sha = (n: number): string => n.toString(16).padStart(2, '0').repeat(32);
 
@@ -52,7 +48,7 @@ function itemRow(n: number, name: string, extra: Partial<Row> = {}): Row {
 
 /** A version-10 database with one import, its custody entry and three items. */
 function databaseAtVersion10(): WritableDB {
-  const d = (db = createDB());
+  const d = fresh();
   expect(updateToVersion(d, versionBefore(20))).toBe(10);
   insertImportWithCustody(d, 'imp-1', null);
   insertData(d, 'items', [

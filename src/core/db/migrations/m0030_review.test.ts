@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  createDB,
+  databasePerTest,
   getColumnNames,
   getSchemaNames,
   getTableData,
@@ -20,11 +20,7 @@ import type { WritableDB } from '../database';
  * constraints and tables hold.
  */
 
-let db: WritableDB | null = null;
-afterEach(() => {
-  db?.close();
-  db = null;
-});
+const fresh = databasePerTest();
 
 const sha = (n: number): string => n.toString(16).padStart(2, '0').repeat(32);
 
@@ -52,7 +48,7 @@ function itemRow(n: number, name: string): Row {
 
 /** A version-20 database with one import, its custody entry and three items whose rowids have gaps. */
 function databaseAtVersion20(): WritableDB {
-  const d = (db = createDB());
+  const d = fresh();
   expect(updateToVersion(d, versionBefore(30))).toBe(20);
   insertImportWithCustody(d, 'imp-1', null);
   insertData(d, 'items', [

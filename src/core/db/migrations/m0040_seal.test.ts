@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  createDB,
+  databasePerTest,
   getTableData,
   insertData,
   insertImportWithCustody,
@@ -16,16 +16,12 @@ import type { WritableDB } from '../database';
  * changes but the one-time reopen).
  */
 
-let db: WritableDB | null = null;
-afterEach(() => {
-  db?.close();
-  db = null;
-});
+const fresh = databasePerTest();
 
 const AT = '2026-03-01T09:30:00.000+08:00';
 
 function databaseAtVersion30(): WritableDB {
-  const d = (db = createDB());
+  const d = fresh();
   expect(updateToVersion(d, versionBefore(40))).toBe(30);
   insertImportWithCustody(d, 'imp-1', null);
   insertData(d, 'cases', [

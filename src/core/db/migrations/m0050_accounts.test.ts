@@ -1,24 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  createDB,
+  databasePerTest,
   getColumnNames,
   getTableData,
   insertData,
   updateToVersion,
   versionBefore,
 } from '../../../../test/engine/migrationHelpers';
-import type { WritableDB } from '../database';
 
 /**
  * Migration 50 in the Signal style: accounts stored by the version before it keep every value
  * and gain the new columns with defaults that change nothing about them; the new constraints hold.
  */
 
-let db: WritableDB | null = null;
-afterEach(() => {
-  db?.close();
-  db = null;
-});
+const fresh = databasePerTest();
 
 function account(name: string, role: string, disabled: number) {
   return {
@@ -33,7 +28,7 @@ function account(name: string, role: string, disabled: number) {
 
 describe('migration 50: accounts an admin can manage', () => {
   it('keeps existing accounts as they were and adds the new columns with neutral defaults', () => {
-    const d = (db = createDB());
+    const d = fresh();
     updateToVersion(d, versionBefore(50));
     insertData(d, 'accounts', [account('admin', 'admin', 0), account('li.wei', 'reviewer', 1)]);
     const before = getTableData(d, 'accounts');
@@ -58,7 +53,7 @@ describe('migration 50: accounts an admin can manage', () => {
   });
 
   it('keeps officer numbers unique when present, and refuses values outside the rules', () => {
-    const d = (db = createDB());
+    const d = fresh();
     updateToVersion(d, 50);
     insertData(d, 'accounts', [account('a', 'admin', 0), account('b', 'reviewer', 0), account('c', 'reviewer', 0)]);
     d.prepare(`UPDATE accounts SET officer_number = '010245' WHERE name = 'a'`).run();

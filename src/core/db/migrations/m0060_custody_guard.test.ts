@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  createDB,
+  databasePerTest,
   getSchemaNames,
   getTableData,
   getTableNames,
@@ -16,14 +16,10 @@ import type { WritableDB } from '../database';
  * are append-only.
  */
 
-let db: WritableDB | null = null;
-afterEach(() => {
-  db?.close();
-  db = null;
-});
+const fresh = databasePerTest();
 
 function migrated(): WritableDB {
-  const d = (db = createDB());
+  const d = fresh();
   updateToVersion(d, versionBefore(60));
   insertImportWithCustody(d, 'item-1', null);
   const before = getTableData(d, 'custody');

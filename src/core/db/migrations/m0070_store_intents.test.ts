@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  createDB,
+  databasePerTest,
   getColumnNames,
   getTableData,
   getTableNames,
@@ -8,22 +8,17 @@ import {
   updateToVersion,
   versionBefore,
 } from '../../../../test/engine/migrationHelpers';
-import type { WritableDB } from '../database';
 
 /**
  * Migration 70 adds tables only: a database at the version before it, holding an import, keeps
  * every row, and the new tables take an import's plan, a store intent and a quarantined file.
  */
 
-let db: WritableDB | null = null;
-afterEach(() => {
-  db?.close();
-  db = null;
-});
+const fresh = databasePerTest();
 
 describe('migration 70 (store intents, import plans, quarantine)', () => {
   it('keeps existing rows and adds the three tables', () => {
-    const d = (db = createDB());
+    const d = fresh();
     const before = versionBefore(70);
     expect(updateToVersion(d, before)).toBe(before);
     insertImportWithCustody(d, 'imp-1', null);

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Role } from '../../../../shared/schemas';
+import { MIN_PASSWORD_LENGTH, Role } from '../../../../shared/schemas';
 import { useAction } from '../../hooks/useAction';
 import { useLoad } from '../../hooks/useLoad';
 import { useI18n } from '../../i18n';
@@ -11,8 +11,6 @@ import { FormField, TextField } from '../common/FormField';
 import { Select } from '../common/Select';
 import { AccountManager } from './AccountManager';
 import { AccountStatus } from './AccountStatus';
-
-const MIN_PASSWORD = 8;
 
 /** Admin only: who may use this station; adding accounts and managing each (pick a row). */
 export function AccountsDialog({ onClose }: { onClose(): void }) {
@@ -131,7 +129,7 @@ export function AccountsDialog({ onClose }: { onClose(): void }) {
             value={password}
             onValueChange={setPassword}
             required
-            minLength={MIN_PASSWORD}
+            minLength={MIN_PASSWORD_LENGTH}
             autoComplete="new-password"
           />
           <FormField label={t('accounts.role')}>

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { MIN_PASSWORD_LENGTH } from '../../../../shared/schemas';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../i18n';
 import { useClient } from '../../station/StationContext';
@@ -6,8 +7,6 @@ import { Dialog } from '../common/Dialog';
 import { ErrorBanner, ProblemBanner } from '../common/ErrorBanner';
 import { TextField } from '../common/FormField';
 import { Icon } from '../common/Icon';
-
-const MIN_PASSWORD = 8;
 
 /** Everyone changes their own password; the current one is required, and the account's other sessions end. */
 export function ChangePasswordDialog({ onClose }: { onClose(): void }) {
@@ -52,7 +51,7 @@ export function ChangePasswordDialog({ onClose }: { onClose(): void }) {
           value={newPassword}
           onValueChange={setNewPassword}
           required
-          minLength={MIN_PASSWORD}
+          minLength={MIN_PASSWORD_LENGTH}
           autoComplete="new-password"
           testId="password-new"
         />
@@ -62,7 +61,7 @@ export function ChangePasswordDialog({ onClose }: { onClose(): void }) {
           value={confirm}
           onValueChange={setConfirm}
           required
-          minLength={MIN_PASSWORD}
+          minLength={MIN_PASSWORD_LENGTH}
           autoComplete="new-password"
           testId="password-confirm"
         />

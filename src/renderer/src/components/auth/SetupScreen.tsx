@@ -1,12 +1,11 @@
 import { useState } from 'react';
+import { MIN_PASSWORD_LENGTH } from '../../../../shared/schemas';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../i18n';
 import { ProblemBanner } from '../common/ErrorBanner';
 import { TextField } from '../common/FormField';
 import { AuthForm, type SessionScreenProps } from './AuthForm';
 import { AuthFrame } from './AuthFrame';
-
-const MIN_PASSWORD = 8;
 
 export function SetupScreen({ client, stationName, onSignedIn }: SessionScreenProps) {
   const { t } = useI18n();
@@ -18,7 +17,7 @@ export function SetupScreen({ client, stationName, onSignedIn }: SessionScreenPr
   const [problem, setProblem] = useState<'tooShort' | 'mismatch' | null>(null);
 
   const submit = async () => {
-    if (password.length < MIN_PASSWORD) return setProblem('tooShort');
+    if (password.length < MIN_PASSWORD_LENGTH) return setProblem('tooShort');
     if (password !== confirm) return setProblem('mismatch');
     setProblem(null);
     const session = await action.run(() =>

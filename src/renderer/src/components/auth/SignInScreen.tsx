@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { MIN_PASSWORD_LENGTH } from '../../../../shared/schemas';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../i18n';
 import { toAppError } from '../../i18n/errors';
@@ -6,8 +7,6 @@ import { ProblemBanner } from '../common/ErrorBanner';
 import { TextField } from '../common/FormField';
 import { AuthForm, type SessionScreenProps } from './AuthForm';
 import { AuthFrame } from './AuthFrame';
-
-const MIN_PASSWORD = 8;
 
 /**
  * Sign-in. When an admin has reset the password, the station refuses the temporary one alone
@@ -85,7 +84,7 @@ export function SignInScreen({ client, stationName, onSignedIn }: SessionScreenP
             onValueChange={setNewPassword}
             required
             autoFocus
-            minLength={MIN_PASSWORD}
+            minLength={MIN_PASSWORD_LENGTH}
             autoComplete="new-password"
             testId="new-password"
           />
@@ -96,7 +95,7 @@ export function SignInScreen({ client, stationName, onSignedIn }: SessionScreenP
             value={confirm}
             onValueChange={setConfirm}
             required
-            minLength={MIN_PASSWORD}
+            minLength={MIN_PASSWORD_LENGTH}
             autoComplete="new-password"
             testId="confirm-password"
           />

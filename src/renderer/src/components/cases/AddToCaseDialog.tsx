@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n';
 import { formatInstant, shortHash } from '../../lib/format';
 import { useNavigation } from '../../station/NavigationContext';
 import { useClient } from '../../station/StationContext';
+import { ConfirmActions } from '../common/ConfirmActions';
 import { Dialog } from '../common/Dialog';
 import { ErrorBanner } from '../common/ErrorBanner';
 import { TextField } from '../common/FormField';
@@ -143,20 +144,13 @@ export function AddToCaseDialog({ itemIds, onClose }: { itemIds: string[]; onClo
             <p className="muted small">{t('caseForm.numberNote')}</p>
           </>
         )}
-        <ErrorBanner error={action.error} />
-        <div className="form-actions">
-          <button type="button" className="btn" onClick={onClose} disabled={action.busy}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="submit"
-            className="btn btn-primary"
-            disabled={action.busy || !canSubmit}
-            data-testid="add-case-submit"
-          >
-            {t(target === 'existing' ? 'addToCase.submit' : 'addToCase.createAndAdd')}
-          </button>
-        </div>
+        <ConfirmActions
+          action={action}
+          onCancel={onClose}
+          label={t(target === 'existing' ? 'addToCase.submit' : 'addToCase.createAndAdd')}
+          testId="add-case-submit"
+          ready={canSubmit}
+        />
       </form>
     </Dialog>
   );

@@ -4,7 +4,8 @@ import { useAction } from '../../hooks/useAction';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatInstant } from '../../lib/format';
 import { useClient } from '../../station/StationContext';
-import { ErrorBanner, ProblemBanner } from '../common/ErrorBanner';
+import { ConfirmActions } from '../common/ConfirmActions';
+import { ProblemBanner } from '../common/ErrorBanner';
 import { Field } from '../detail/Fields';
 import { checkDraft, draftOf } from './caseDraft';
 import { CaseFields } from './CaseFields';
@@ -135,15 +136,7 @@ function CaseEditForm({
     <form className="form case-edit-form" onSubmit={(e) => void submit(e)} data-testid="case-edit-form">
       <CaseFields draft={draft} onChange={setDraft} />
       {problem ? <ProblemBanner>{t(problem)}</ProblemBanner> : null}
-      <ErrorBanner error={action.error} />
-      <div className="form-actions">
-        <button type="button" className="btn" onClick={onCancel} disabled={action.busy}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={action.busy} data-testid="case-edit-save">
-          {t('caseForm.save')}
-        </button>
-      </div>
+      <ConfirmActions action={action} onCancel={onCancel} label={t('caseForm.save')} testId="case-edit-save" />
     </form>
   );
 }

@@ -4,7 +4,8 @@ import { useAction } from '../../hooks/useAction';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useClient } from '../../station/StationContext';
 import { Dialog } from '../common/Dialog';
-import { ErrorBanner, ProblemBanner } from '../common/ErrorBanner';
+import { ConfirmActions } from '../common/ConfirmActions';
+import { ProblemBanner } from '../common/ErrorBanner';
 import { checkDraft, draftOf } from './caseDraft';
 import { CaseFields } from './CaseFields';
 
@@ -31,15 +32,7 @@ export function CaseFormDialog({ onClose, onCreated }: { onClose(): void; onCrea
         <CaseFields draft={draft} onChange={setDraft} />
         <p className="muted small case-form-note">{t('caseForm.numberNote')}</p>
         {problem ? <ProblemBanner testId="case-form-problem">{t(problem)}</ProblemBanner> : null}
-        <ErrorBanner error={action.error} />
-        <div className="form-actions">
-          <button type="button" className="btn" onClick={onClose} disabled={action.busy}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={action.busy} data-testid="case-form-submit">
-            {t('caseForm.create')}
-          </button>
-        </div>
+        <ConfirmActions action={action} onCancel={onClose} label={t('caseForm.create')} testId="case-form-submit" />
       </form>
     </Dialog>
   );

@@ -6,30 +6,11 @@ import { useI18n } from '../../i18n';
 import { formatSize } from '../../lib/size';
 import { useClient } from '../../station/StationContext';
 import { ErrorBanner } from '../common/ErrorBanner';
+import { ProgressBar, progressRatio } from '../common/ProgressBar';
 import { OutcomeMark } from './marks';
 
 /** Most recent finished files shown under the bars; the full list is in the record. */
 const RECENT_FILES = 8;
-
-function ratio(done: number, total: number): number {
-  return total > 0 ? Math.min(1, done / total) : 0;
-}
-
-function Bar({ value, label, testId }: { value: number; label: string; testId?: string }) {
-  return (
-    <div
-      className="progress"
-      role="progressbar"
-      aria-label={label}
-      aria-valuemin={0}
-      aria-valuemax={100}
-      aria-valuenow={Math.round(value * 100)}
-      data-testid={testId}
-    >
-      <div className="progress-fill" style={{ width: `${value * 100}%` }} />
-    </div>
-  );
-}
 
 /** Live view of a running import from the engine's events; calls `onFinished` once the record is final. */
 export function ImportProgressView({ importId, onFinished }: { importId: string; onFinished(): void }) {
@@ -70,8 +51,8 @@ export function ImportProgressView({ importId, onFinished }: { importId: string;
     if (!ok) setCancelling(false);
   };
 
-  const overall = progress ? ratio(progress.bytesDone, progress.bytesTotal) : 0;
-  const file = progress ? ratio(progress.fileBytesDone, progress.fileBytesTotal) : 0;
+  const overall = progress ? progressRatio(progress.bytesDone, progress.bytesTotal) : 0;
+  const file = progress ? progressRatio(progress.fileBytesDone, progress.fileBytesTotal) : 0;
   return (
     <div className="import-progress" data-testid="import-progress" aria-live="polite">
       <div className="progress-block">
@@ -92,7 +73,7 @@ export function ImportProgressView({ importId, onFinished }: { importId: string;
             <span className="muted">{t('progress.waiting')}</span>
           )}
         </div>
-        <Bar value={overall} label={t('progress.overall')} testId="progress-overall" />
+        <ProgressBar value={overall} label={t('progress.overall')} testId="progress-overall" />
       </div>
       <div className="progress-block">
         <div className="progress-head">
@@ -115,7 +96,7 @@ export function ImportProgressView({ importId, onFinished }: { importId: string;
         <div className="mono small ellipsis current-path" title={progress?.currentPath ?? ''}>
           {progress?.currentPath ?? ' '}
         </div>
-        <Bar value={file} label={t('progress.current')} />
+        <ProgressBar value={file} label={t('progress.current')} />
       </div>
       {done.length ? (
         <ul className="done-files">

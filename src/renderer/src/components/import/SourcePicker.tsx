@@ -1,12 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useLoad } from '../../hooks/useLoad';
+import { useFolderListing } from '../../hooks/useFolderListing';
 import { useI18n } from '../../i18n';
 import { isAbsolutePath } from '../../lib/format';
 import { formatSize } from '../../lib/size';
-import { useClient } from '../../station/StationContext';
-import { ErrorBanner } from '../common/ErrorBanner';
+import { FolderBar, FolderEntryList, PlaceButton } from '../common/FolderList';
 import { TextField } from '../common/FormField';
-import { Icon } from '../common/Icon';
 
 export interface DroppedSources {
   paths: string[];
@@ -29,12 +27,10 @@ function addUnique(list: string[], more: string[]): string[] {
 /** Browse the station's folders (server side), tick files or folders, or type a path. */
 export function SourcePicker({ sources, onSourcesChange, dropped }: SourcePickerProps) {
   const { t } = useI18n();
-  const client = useClient();
-  const [browsePath, setBrowsePath] = useState<string | undefined>(undefined);
+  const folder = useFolderListing();
+  const { volumes } = folder;
   const [typed, setTyped] = useState('');
   const [typedProblem, setTypedProblem] = useState(false);
-  const volumes = useLoad(() => client.call('import.volumes', {}), 'volumes');
-  const listing = useLoad(() => client.call('fs.listDir', browsePath ? { path: browsePath } : {}), browsePath ?? '~');
 
   useEffect(() => {
     if (dropped && dropped.paths.length) onSourcesChange(addUnique(sources, dropped.paths));
@@ -55,7 +51,7 @@ export function SourcePicker({ sources, onSourcesChange, dropped }: SourcePicker
     setTyped('');
   };
 
-  const current = listing.data;
+  const current = folder.listing.data;
   return (
     <div className="source-picker">
       <div className="source-places">
@@ -64,45 +60,22 @@ export function SourcePicker({ sources, onSourcesChange, dropped }: SourcePicker
         <ul className="place-list" data-testid="import-volumes">
           {(volumes.data ?? []).map((volume) => (
             <li key={volume.path}>
-              <button
-                type="button"
-                className={browsePath === volume.path ? 'place active' : 'place'}
-                onClick={() => setBrowsePath(volume.path)}
-              >
-                <Icon name={volume.hasDcim ? 'camera' : 'drive'} />
+              <PlaceButton folder={folder} path={volume.path} icon={volume.hasDcim ? 'camera' : 'drive'}>
                 <span className="ellipsis">{volume.label ?? volume.path}</span>
                 {volume.hasDcim ? <span className="mark mark-info">{t('import.dcim')}</span> : null}
-              </button>
+              </PlaceButton>
             </li>
           ))}
           <li>
-            <button
-              type="button"
-              className={browsePath === undefined ? 'place active' : 'place'}
-              onClick={() => setBrowsePath(undefined)}
-            >
-              <Icon name="home" />
+            <PlaceButton folder={folder} path={undefined} icon="home">
               <span>{t('import.home')}</span>
-            </button>
+            </PlaceButton>
           </li>
         </ul>
       </div>
 
       <div className="source-browser">
-        <div className="browser-bar">
-          <button
-            type="button"
-            className="btn btn-small"
-            disabled={!current?.parent}
-            onClick={() => current?.parent && setBrowsePath(current.parent)}
-            aria-label={t('import.up')}
-            title={t('import.up')}
-          >
-            <Icon name="up" size={14} />
-          </button>
-          <span className="mono ellipsis browser-path" title={current?.path} data-testid="browse-path">
-            {current?.path ?? '…'}
-          </span>
+        <FolderBar folder={folder} upLabel={t('import.up')} pathTestId="browse-path">
           <button
             type="button"
             className="btn btn-small"
@@ -112,33 +85,22 @@ export function SourcePicker({ sources, onSourcesChange, dropped }: SourcePicker
           >
             {t('import.addCurrent')}
           </button>
-        </div>
-        <ErrorBanner error={listing.error} />
-        <ul className="browser-list" data-testid="browse-list">
-          {current && current.entries.length === 0 ? <li className="muted pad">{t('import.emptyFolder')}</li> : null}
-          {(current?.entries ?? []).map((entry) => (
-            <li key={entry.path} className="browser-entry">
-              <input
-                type="checkbox"
-                checked={sources.includes(entry.path)}
-                onChange={() => toggle(entry.path)}
-                aria-label={entry.name}
-              />
-              {entry.isDir ? (
-                <button type="button" className="entry-name entry-dir" onClick={() => setBrowsePath(entry.path)}>
-                  <Icon name="folder" size={14} />
-                  <span className="ellipsis">{entry.name}</span>
-                </button>
-              ) : (
-                <span className="entry-name">
-                  <Icon name="file" size={14} />
-                  <span className="ellipsis">{entry.name}</span>
-                </span>
-              )}
-              <span className="muted small num">{entry.isDir ? '' : formatSize(entry.size, t)}</span>
-            </li>
-          ))}
-        </ul>
+        </FolderBar>
+        <FolderEntryList
+          folder={folder}
+          emptyText={t('import.emptyFolder')}
+          className="browser-list"
+          testId="browse-list"
+          before={(entry) => (
+            <input
+              type="checkbox"
+              checked={sources.includes(entry.path)}
+              onChange={() => toggle(entry.path)}
+              aria-label={entry.name}
+            />
+          )}
+          after={(entry) => <span className="muted small num">{entry.isDir ? '' : formatSize(entry.size, t)}</span>}
+        />
         <form className="path-form" onSubmit={addTyped}>
           <TextField
             label={t('import.pathLabel')}

@@ -4,16 +4,15 @@ import type { CaseVersion, ExportProgress, ExportResult } from '../../../../shar
 import { useStationEvent } from '../../hooks/useEvent';
 import { useI18n } from '../../i18n';
 import { toAppError } from '../../i18n/errors';
-import { isAbsolutePath } from '../../lib/format';
 import { formatSize } from '../../lib/size';
 import { addSample, bytesPerSecond, formatEta, type RateSample } from '../../lib/transferRate';
 import { useClient } from '../../station/StationContext';
 import { CopyButton } from '../common/CopyButton';
 import { Dialog } from '../common/Dialog';
-import { ErrorBanner, ProblemBanner } from '../common/ErrorBanner';
-import { TextField } from '../common/FormField';
+import { ErrorBanner } from '../common/ErrorBanner';
 import { Icon } from '../common/Icon';
-import { FolderBrowser } from './FolderBrowser';
+import { ProgressBar, progressRatio } from '../common/ProgressBar';
+import { StationPathField, useStationPath } from './StationPathField';
 
 /** Where the last export went, so the next one on the same medium needs no browsing. */
 const LAST_TARGET_KEY = 'station.exportTarget';
@@ -46,9 +45,7 @@ export function ExportDialog({ caseId, version, onClose }: { caseId: string; ver
   const { t } = useI18n();
   const client = useClient();
   const [zip, setZip] = useState(false);
-  const [target, setTarget] = useState(readLastTarget);
-  const [browsing, setBrowsing] = useState(false);
-  const [targetProblem, setTargetProblem] = useState(false);
+  const target = useStationPath(readLastTarget);
   const [job, setJob] = useState<Job>({ phase: 'setup' });
   const [error, setError] = useState<AppError | null>(null);
   const startRef = useRef<HTMLButtonElement>(null);
@@ -70,11 +67,9 @@ export function ExportDialog({ caseId, version, onClose }: { caseId: string; ver
 
   const start = async (event: FormEvent) => {
     event.preventDefault();
-    const to = target.trim();
-    if (!isAbsolutePath(to)) return setTargetProblem(true);
-    setTargetProblem(false);
+    const to = target.take();
+    if (to === null) return;
     setError(null);
-    setBrowsing(false);
     try {
       localStorage.setItem(LAST_TARGET_KEY, to);
     } catch {
@@ -136,47 +131,18 @@ export function ExportDialog({ caseId, version, onClose }: { caseId: string; ver
             </div>
             <small className="muted">{t('export.formatHint')}</small>
           </fieldset>
-          <div className="form-row export-target-row">
-            <TextField
-              label={t('export.target')}
-              hint={t('export.targetHint')}
-              fieldClassName="grow"
-              className="mono"
-              value={target}
-              onValueChange={(next) => {
-                setTarget(next);
-                setTargetProblem(false);
-              }}
-              placeholder={t('export.targetPlaceholder')}
-              spellCheck={false}
-              required
-              disabled={running}
-              autoFocus
-              testId="export-target"
-            />
-            <button
-              type="button"
-              className="btn"
-              onClick={() => setBrowsing((open) => !open)}
-              disabled={running}
-              aria-expanded={browsing}
-              data-testid="export-browse"
-            >
-              <Icon name="folder" size={14} />
-              {t(browsing ? 'export.hideBrowse' : 'export.browse')}
-            </button>
-          </div>
-          {targetProblem ? <ProblemBanner>{t('export.targetNotAbsolute')}</ProblemBanner> : null}
-          {browsing ? (
-            <FolderBrowser
-              start={isAbsolutePath(target.trim()) ? target.trim() : undefined}
-              onPick={(path) => {
-                setTarget(path);
-                setBrowsing(false);
-                startRef.current?.focus();
-              }}
-            />
-          ) : null}
+          <StationPathField
+            path={target}
+            rowClassName="form-row export-target-row"
+            label={t('export.target')}
+            hint={t('export.targetHint')}
+            placeholder={t('export.targetPlaceholder')}
+            testId="export-target"
+            browseTestId="export-browse"
+            disabled={running}
+            autoFocus
+            onPicked={() => startRef.current?.focus()}
+          />
           <p className="export-size" data-testid="export-size" data-bytes={version.payloadBytes}>
             {t('export.size', { size: formatSize(version.payloadBytes, t) })}
             <br />
@@ -204,7 +170,7 @@ export function ExportDialog({ caseId, version, onClose }: { caseId: string; ver
                   ref={startRef}
                   type="submit"
                   className="btn btn-primary"
-                  disabled={target.trim() === ''}
+                  disabled={target.value.trim() === ''}
                   data-testid="export-start"
                 >
                   {t('export.start')}
@@ -223,7 +189,7 @@ function ExportProgressView({ job }: { job: Extract<Job, { phase: 'running' }> }
   const progress = job.progress;
   if (job.cancelling) return <p role="status">{t('export.cancelling')}</p>;
   if (!progress) return <p role="status">{t('export.starting')}</p>;
-  const fraction = progress.bytesTotal > 0 ? Math.min(1, progress.bytesDone / progress.bytesTotal) : 0;
+  const fraction = progressRatio(progress.bytesDone, progress.bytesTotal);
   const speed = bytesPerSecond(job.samples);
   const phase = t(`export.phase.${progress.phase}`);
   return (
@@ -235,16 +201,7 @@ function ExportProgressView({ job }: { job: Extract<Job, { phase: 'running' }> }
           {t('export.bytes', { done: formatSize(progress.bytesDone, t), total: formatSize(progress.bytesTotal, t) })}
         </span>
       </div>
-      <div
-        className="progress"
-        role="progressbar"
-        aria-label={phase}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={Math.round(fraction * 100)}
-      >
-        <div className="progress-fill" style={{ width: `${fraction * 100}%` }} />
-      </div>
+      <ProgressBar value={fraction} label={phase} />
       <div className="muted small dot-list">
         {speed !== null && speed > 0 ? (
           <span className="mono" data-testid="export-speed">

@@ -1,9 +1,6 @@
-import { useState } from 'react';
-import { useLoad } from '../../hooks/useLoad';
+import { useFolderListing } from '../../hooks/useFolderListing';
 import { useI18n } from '../../i18n';
-import { useClient } from '../../station/StationContext';
-import { ErrorBanner } from '../common/ErrorBanner';
-import { Icon } from '../common/Icon';
+import { FolderBar, FolderEntryList, PlaceButton } from '../common/FolderList';
 
 /**
  * The station's folders (server side, `fs.listDir`), for choosing where an export goes or which
@@ -19,54 +16,27 @@ export function FolderBrowser({
   onPick(path: string): void;
 }) {
   const { t } = useI18n();
-  const client = useClient();
-  const [browsePath, setBrowsePath] = useState<string | undefined>(start || undefined);
-  const volumes = useLoad(() => client.call('import.volumes', {}), 'volumes');
-  const listing = useLoad(() => client.call('fs.listDir', browsePath ? { path: browsePath } : {}), browsePath ?? '~');
-  const current = listing.data;
-  const entries = (current?.entries ?? []).filter((entry) => entry.isDir || (zips && /\.zip$/i.test(entry.name)));
+  const folder = useFolderListing(start);
+  const current = folder.listing.data;
 
   return (
     <div className="folder-browser" data-testid="folder-browser">
       <ul className="folder-places" aria-label={t('browse.places')}>
         <li>
-          <button
-            type="button"
-            className={browsePath === undefined ? 'place active' : 'place'}
-            onClick={() => setBrowsePath(undefined)}
-          >
-            <Icon name="home" />
+          <PlaceButton folder={folder} path={undefined} icon="home">
             <span>{t('browse.home')}</span>
-          </button>
+          </PlaceButton>
         </li>
-        {(volumes.data ?? []).map((volume) => (
+        {(folder.volumes.data ?? []).map((volume) => (
           <li key={volume.path}>
-            <button
-              type="button"
-              className={browsePath === volume.path ? 'place active' : 'place'}
-              onClick={() => setBrowsePath(volume.path)}
-            >
-              <Icon name="drive" />
+            <PlaceButton folder={folder} path={volume.path} icon="drive">
               <span className="ellipsis">{volume.label ?? volume.path}</span>
-            </button>
+            </PlaceButton>
           </li>
         ))}
       </ul>
       <div className="folder-main">
-        <div className="browser-bar">
-          <button
-            type="button"
-            className="btn btn-small"
-            disabled={!current?.parent}
-            onClick={() => current?.parent && setBrowsePath(current.parent)}
-            aria-label={t('browse.up')}
-            title={t('browse.up')}
-          >
-            <Icon name="up" size={14} />
-          </button>
-          <span className="mono ellipsis browser-path" title={current?.path} data-testid="folder-browser-path">
-            {current?.path ?? '…'}
-          </span>
+        <FolderBar folder={folder} upLabel={t('browse.up')} pathTestId="folder-browser-path">
           <button
             type="button"
             className="btn btn-small"
@@ -76,31 +46,17 @@ export function FolderBrowser({
           >
             {t('browse.useFolder')}
           </button>
-        </div>
-        <ErrorBanner error={listing.error} />
-        <ul className="browser-list folder-list">
-          {current && entries.length === 0 ? <li className="muted pad">{t('browse.empty')}</li> : null}
-          {entries.map((entry) => (
-            <li key={entry.path} className="browser-entry">
-              {entry.isDir ? (
-                <button type="button" className="entry-name entry-dir" onClick={() => setBrowsePath(entry.path)}>
-                  <Icon name="folder" size={14} />
-                  <span className="ellipsis">{entry.name}</span>
-                </button>
-              ) : (
-                <button
-                  type="button"
-                  className="entry-name entry-dir"
-                  onClick={() => onPick(entry.path)}
-                  aria-label={t('browse.pickZip', { name: entry.name })}
-                >
-                  <Icon name="file" size={14} />
-                  <span className="ellipsis">{entry.name}</span>
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
+        </FolderBar>
+        <FolderEntryList
+          folder={folder}
+          show={(entry) => entry.isDir || (zips && /\.zip$/i.test(entry.name))}
+          emptyText={t('browse.empty')}
+          className="browser-list folder-list"
+          pickFile={{
+            label: (entry) => t('browse.pickZip', { name: entry.name }),
+            onPick: (entry) => onPick(entry.path),
+          }}
+        />
       </div>
     </div>
   );

@@ -3,8 +3,8 @@ import type { SealResult } from '../../../../shared/sealSchemas';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../i18n';
 import { useClient } from '../../station/StationContext';
+import { ConfirmActions } from '../common/ConfirmActions';
 import { Dialog } from '../common/Dialog';
-import { ErrorBanner } from '../common/ErrorBanner';
 import { Spinner } from '../common/Spinner';
 
 /**
@@ -55,22 +55,14 @@ export function SealDialog({
             <Spinner label={t('seal.busy')} />
           </div>
         ) : null}
-        <ErrorBanner error={action.error} />
-        <div className="form-actions">
-          <button type="button" className="btn" onClick={onClose} disabled={action.busy}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            className="btn btn-primary"
-            onClick={() => void seal()}
-            disabled={action.busy}
-            autoFocus
-            data-testid="seal-submit"
-          >
-            {t('seal.submit', { version })}
-          </button>
-        </div>
+        <ConfirmActions
+          action={action}
+          onCancel={onClose}
+          label={t('seal.submit', { version })}
+          testId="seal-submit"
+          onConfirm={() => void seal()}
+          autoFocus
+        />
       </div>
     </Dialog>
   );

@@ -4,15 +4,14 @@ import { useAction } from '../../hooks/useAction';
 import { useLoad } from '../../hooks/useLoad';
 import { useI18n } from '../../i18n';
 import { normalizeFingerprint } from '../../lib/fingerprint';
-import { isAbsolutePath } from '../../lib/format';
 import { formatSize } from '../../lib/size';
 import { useClient } from '../../station/StationContext';
-import { ErrorBanner, ProblemBanner } from '../common/ErrorBanner';
+import { ErrorBanner } from '../common/ErrorBanner';
 import { TextField } from '../common/FormField';
 import { Icon } from '../common/Icon';
 import { Spinner } from '../common/Spinner';
-import { FolderBrowser } from './FolderBrowser';
 import { Fingerprint, KeyTrustMark, PassFail } from './sealMarks';
+import { StationPathField, useStationPath } from './StationPathField';
 
 /**
  * Route `#/verify`: checks a package (folder or zip) with `package.verify`, which reads only, and
@@ -22,20 +21,16 @@ export function VerifyView() {
   const { t } = useI18n();
   const client = useClient();
   const action = useAction();
-  const [path, setPath] = useState('');
+  const path = useStationPath();
   const [expect, setExpect] = useState('');
-  const [browsing, setBrowsing] = useState(false);
-  const [pathProblem, setPathProblem] = useState(false);
   const [report, setReport] = useState<{ path: string; report: VerifyReport } | null>(null);
   const resultRef = useRef<HTMLDivElement>(null);
   const stationKey = useLoad(() => client.call('station.key', {}), 'station-key');
 
   const run = async (event?: FormEvent) => {
     event?.preventDefault();
-    const target = path.trim();
-    if (!isAbsolutePath(target)) return setPathProblem(true);
-    setPathProblem(false);
-    setBrowsing(false);
+    const target = path.take();
+    if (target === null) return;
     setReport(null);
     const fingerprint = normalizeFingerprint(expect);
     const result = await action.run(() =>
@@ -58,43 +53,15 @@ export function VerifyView() {
         <div className="verify-main">
           <p className="muted verify-intro">{t('verify.intro')}</p>
           <form className="form verify-form" onSubmit={(e) => void run(e)}>
-            <div className="form-row">
-              <TextField
-                label={t('verify.path')}
-                fieldClassName="grow"
-                className="mono"
-                value={path}
-                onValueChange={(next) => {
-                  setPath(next);
-                  setPathProblem(false);
-                }}
-                placeholder={t('verify.pathPlaceholder')}
-                spellCheck={false}
-                required
-                testId="verify-path"
-              />
-              <button
-                type="button"
-                className="btn"
-                onClick={() => setBrowsing((open) => !open)}
-                aria-expanded={browsing}
-                data-testid="verify-browse"
-              >
-                <Icon name="folder" size={14} />
-                {t(browsing ? 'export.hideBrowse' : 'export.browse')}
-              </button>
-            </div>
-            {pathProblem ? <ProblemBanner>{t('export.targetNotAbsolute')}</ProblemBanner> : null}
-            {browsing ? (
-              <FolderBrowser
-                zips
-                start={isAbsolutePath(path.trim()) ? path.trim() : undefined}
-                onPick={(picked) => {
-                  setPath(picked);
-                  setBrowsing(false);
-                }}
-              />
-            ) : null}
+            <StationPathField
+              path={path}
+              rowClassName="form-row"
+              label={t('verify.path')}
+              placeholder={t('verify.pathPlaceholder')}
+              testId="verify-path"
+              browseTestId="verify-browse"
+              zips
+            />
             <TextField
               label={t('verify.expect')}
               hint={t('verify.expectHint')}
@@ -109,7 +76,7 @@ export function VerifyView() {
               <button
                 type="submit"
                 className="btn btn-primary"
-                disabled={action.busy || path.trim() === ''}
+                disabled={action.busy || path.value.trim() === ''}
                 data-testid="verify-run"
               >
                 <Icon name="shield" size={14} />
