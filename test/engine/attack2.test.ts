@@ -1,11 +1,15 @@
+import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { chmod, cp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { chmod, cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyFingerprint } from '../../src/core/keys/fingerprint';
 import { readKnownKeys } from '../../src/core/keys/knownKeys';
 import { keyPaths } from '../../src/core/keys/stationKey';
 import { verifyPackage } from '../../src/core/package/verifyPackage';
+import { listBagFiles } from '../../src/core/package/zipBag';
+import yazl from 'yazl';
 import type { CaseDetail } from '../../src/shared/reviewSchemas';
 import { getMediaFixtures } from '../fixtures';
 import { runCli } from './cliRunner';
@@ -222,6 +226,59 @@ describe.skip('A2-4 the station public key file replaced', () => {
 });
 
 async function makeTempDirAt(path: string): Promise<void> {
-  const { mkdir } = await import('node:fs/promises');
   await mkdir(path, { recursive: true });
 }
+
+// ATTACK: A2-5 — reopening a case whose current version is already a draft (v1 sealed, v2 being
+// edited, or a reopen sent while a seal of v2 runs) is refused with "The case has no sealed version
+// yet. Seal it first." — false: v1 is sealed. A reviewer reads that the seal was lost.
+describe.skip('A2-5 reopen of a case that is already a draft', () => {
+  it('says the current version is a draft, not that nothing is sealed', async () => {
+    const c = await station.call('cases.create', { title: 'Reopen twice' });
+    const items = (await station.call('cases.get', { ref: caseA.id })).items.map((i) => i.item.id);
+    await station.call('cases.addItems', { caseId: c.id, itemIds: items });
+    await station.call('cases.seal', { caseId: c.id });
+    await station.call('cases.reopen', { caseId: c.id, reason: 'a still was missing' });
+    expect(await codeOf(station.call('cases.reopen', { caseId: c.id, reason: 'again' }))).not.toBe('case.notSealed');
+  });
+});
+
+// ATTACK: A2-6 — a zip's entry attributes are covered by no hash. Flipping one entry's Unix mode to
+// a symlink (every byte of every entry unchanged, nothing re-signed) leaves our `verify` saying
+// intact, while unzip makes that file a link and `sha256sum -c` (the report's own command) fails.
+describe.skip('A2-6 a zip entry marked as a symlink', () => {
+  it('verify reports a format problem, as sha256sum -c after unzip does', async () => {
+    const root = await makeTempDir('attack2-zip');
+    try {
+      const zipPath = join(root, 'linked.zip');
+      const zip = new yazl.ZipFile();
+      for (const path of await listBagFiles(packageA))
+        zip.addFile(join(packageA, path), `ZF-v1/${path}`, {
+          compress: false,
+          mode: path === 'data/report.html' ? 0o120777 : 0o100644,
+        });
+      zip.end();
+      await new Promise<void>((resolve, reject) =>
+        zip.outputStream.pipe(createWriteStream(zipPath)).on('close', resolve).on('error', reject),
+      );
+      const unzipped = join(root, 'out');
+      await mkdir(unzipped);
+      try {
+        execFileSync('unzip', ['-q', zipPath, '-d', unzipped], { stdio: 'ignore' });
+      } catch {
+        // unzip exits non-zero when it cannot make the link: the extracted bag is already not the bag.
+      }
+      expect(() =>
+        execFileSync('sha256sum', ['-c', '--quiet', 'manifest-sha256.txt'], {
+          cwd: join(unzipped, 'ZF-v1'),
+          stdio: 'ignore',
+        }),
+      ).toThrow();
+      const report = await verifyPackage(zipPath, {});
+      expect(report.ok).toBe(false);
+      expect(report.problems.map((p) => p.kind)).toContain('format');
+    } finally {
+      await removeTree(root);
+    }
+  });
+});
