@@ -282,3 +282,58 @@ describe.skip('A2-6 a zip entry marked as a symlink', () => {
     }
   });
 });
+
+// ATTACK: A2-7 — a file added to a sealed package's `seal/` in the store (an "approval" nobody
+// signed) passes `check`, and every export ships it with "exported and verified"; `verify` only
+// warns. The brief: every byte of a version's package but the station's own signed statements is
+// the same on every export.
+describe.skip('A2-7 an unsigned statement slipped into seal/ of a sealed package', () => {
+  it('check names it and export refuses to carry it', async () => {
+    const seal = join(packageA, 'seal');
+    const forged = join(seal, 'approval.json');
+    await chmod(seal, 0o755);
+    await writeFile(forged, '{"approvedBy":"Director Li","decision":"approved"}\n');
+    try {
+      const check = await station.call('station.check', { rehash: false });
+      expect(check.ok).toBe(false);
+      const code = await codeOf(
+        station.call('cases.export', { caseId: caseA.id, to: medium, zip: false, jobId: 'attack2-a2-7' }),
+      );
+      expect(code).not.toBe('resolved');
+    } finally {
+      await rm(forged, { force: true });
+      await chmod(seal, 0o555);
+      await rm(medium, { recursive: true, force: true });
+      await makeTempDirAt(medium);
+    }
+  });
+});
+
+// ATTACK: A2-8 — one byte of a sealed package's payload in the store changed (report.html here:
+// not a stored evidence file, so no store re-hash sees it): `check --rehash` says OK, and export
+// fails with "The written copy did not verify; it was removed. Try another medium." — the medium
+// is fine; the station's sealed package is damaged, and the reviewer is sent from stick to stick.
+describe.skip('A2-8 a changed byte in a sealed package in the store', () => {
+  it('check --rehash names the package; export says the sealed package is damaged', async () => {
+    const file = join(packageA, 'data/report.html');
+    const original = await readFile(file);
+    await chmod(file, 0o644);
+    const changed = Buffer.from(original);
+    changed[10] = changed[10]! ^ 0x20;
+    await writeFile(file, changed);
+    try {
+      const check = await station.call('station.check', { rehash: true });
+      expect(check.problems.filter((p) => p.kind === 'package')).not.toEqual([]);
+      const code = await codeOf(
+        station.call('cases.export', { caseId: caseA.id, to: medium, zip: false, jobId: 'attack2-a2-8' }),
+      );
+      expect(code).not.toBe('resolved');
+      expect(code).not.toBe('export.verifyFailed');
+    } finally {
+      await writeFile(file, original);
+      await chmod(file, 0o444);
+      await rm(medium, { recursive: true, force: true });
+      await makeTempDirAt(medium);
+    }
+  });
+});
