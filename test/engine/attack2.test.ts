@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -336,4 +336,63 @@ describe.skip('A2-8 a changed byte in a sealed package in the store', () => {
       await makeTempDirAt(medium);
     }
   });
+});
+
+// ATTACK: A2-9 — the chain cut below its newest checkpoint, without the key: the newest entries
+// (a whole seal of another case and an export), the checkpoints that cover them, that seal's
+// version row and package removed, the head file and custody-checkpoint.json set back to the
+// newest checkpoint left (copied from its own database row). `log verify` and `check` are clean.
+// The README says only "the newest entries written since the last checkpoint" can go that way.
+describe.skip('A2-9 the chain cut below the newest checkpoint, with the newer checkpoints', () => {
+  it('log verify or check notices', async () => {
+    const own = await openStation();
+    try {
+      const fx = getMediaFixtures();
+      const [file] = (await own.importAndWait([fx.h264])).files;
+      const first = await own.call('cases.create', { title: 'Kept' });
+      const second = await own.call('cases.create', { title: 'Made to vanish' });
+      await own.call('cases.addItems', { caseId: first.id, itemIds: [file!.itemId!] });
+      await own.call('cases.addItems', { caseId: second.id, itemIds: [file!.itemId!] });
+      await own.call('cases.seal', { caseId: first.id });
+      await own.call('cases.seal', { caseId: second.id });
+      const usb = await makeTempDir('attack2-usb');
+      await own.call('cases.export', { caseId: second.id, to: usb, zip: false, jobId: 'attack2-a2-9' });
+      await removeTree(usb);
+      await own.engine.close();
+      tamper(own.dataDir, (db) => {
+        const sealSeq = (
+          db.prepare('SELECT seal_seq AS s FROM case_versions WHERE case_id = ?').get(second.id) as { s: number }
+        ).s;
+        db.prepare('DELETE FROM case_versions WHERE case_id = ?').run(second.id);
+        db.prepare(`UPDATE cases SET state = 'draft' WHERE id = ?`).run(second.id);
+        db.prepare('DELETE FROM custody_checkpoints WHERE seq >= ?').run(sealSeq);
+        db.prepare('DELETE FROM custody WHERE seq >= ?').run(sealSeq);
+        const head = db.prepare('SELECT seq, hash FROM custody ORDER BY seq DESC LIMIT 1').get() as {
+          seq: number;
+          hash: string;
+        };
+        writeFileSync(join(own.dataDir, 'custody-head.json'), `${JSON.stringify(head)}\n`);
+        const cp = db.prepare('SELECT * FROM custody_checkpoints ORDER BY id DESC LIMIT 1').get() as {
+          statement: string;
+          signature: string;
+          reason: string;
+        };
+        const pem = readFileSync(keyPaths(own.dataDir).publicKey, 'utf8');
+        const signed = {
+          statement: JSON.parse(cp.statement) as unknown,
+          statementText: cp.statement,
+          signature: cp.signature,
+          reason: cp.reason,
+          publicKeyPem: pem,
+        };
+        writeFileSync(join(own.dataDir, 'custody-checkpoint.json'), `${JSON.stringify(signed, null, 2)}\n`);
+      });
+      await own.reopen(); // its start removes the vanished version's package folder, which no row names
+      const chain = await own.call('custody.verify', {});
+      const check = await own.call('station.check', { rehash: false });
+      expect(chain.ok && check.ok).toBe(false);
+    } finally {
+      await own.cleanup();
+    }
+  }, 180_000);
 });
