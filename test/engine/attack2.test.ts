@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, watch, writeFileSync } from 'node:fs';
 import { chmod, cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { listBagFiles } from '../../src/core/package/zipBag';
 import yazl from 'yazl';
 import type { CaseDetail } from '../../src/shared/reviewSchemas';
 import { getMediaFixtures } from '../fixtures';
-import { runCli } from './cliRunner';
+import { runCli, spawnCli } from './cliRunner';
 import { codeOf, makeTempDir, openStation, removeTree, type TestStation } from './harness';
 import { tamper } from './tamper';
 
@@ -395,4 +395,45 @@ describe.skip('A2-9 the chain cut below the newest checkpoint, with the newer ch
       await own.cleanup();
     }
   }, 180_000);
+});
+
+// ATTACK: A2-10 — an export killed between its rename on the medium and its custody commit leaves
+// a complete package that verifies intact on the medium and no trace on the station: no
+// `case.export`, no `case.export.failed`, nothing in `check`. The kill lands in that window by
+// watching the medium for the rename (inotify), as the bash loop
+// `while [ ! -e $USB/ZF-…-v1 ]; do :; done; kill -9 $PID` did on the first try.
+describe.skip('A2-10 an export killed right after its rename', () => {
+  it('the station records the export (or its interruption) after restart', async () => {
+    const root = await makeTempDir('attack2-kill');
+    try {
+      const data = join(root, 'data');
+      const usb = join(root, 'usb');
+      await mkdir(usb);
+      const cli = (args: string[]) => runCli([...args, '--data', data]);
+      expect((await cli(['init', '--admin', 'admin'])).code).toBe(0);
+      const imported = await cli(['import', getMediaFixtures().h264, '--json']);
+      const id = (JSON.parse(imported.stdout) as Array<{ id: string }>)[0]!.id;
+      const created = JSON.parse((await cli(['case', 'create', '--title', 'Killed export', '--json'])).stdout) as {
+        number: string;
+      };
+      expect((await cli(['case', 'add', created.number, id])).code).toBe(0);
+      expect((await cli(['seal', created.number])).code).toBe(0);
+      const exporting = spawnCli(['export', created.number, '--to', usb, '--data', data]);
+      const watcher = watch(usb, (_event, name) => {
+        if (name && !name.startsWith('.')) exporting.child.kill('SIGKILL');
+      });
+      const ended = await exporting.done;
+      watcher.close();
+      expect(ended.signal).toBe('SIGKILL');
+      const onMedium = (await readdir(usb)).filter((n) => !n.startsWith('.'));
+      expect(onMedium).toEqual([`${created.number}-v1`]);
+      expect((await verifyPackage(join(usb, onMedium[0]!), {})).ok).toBe(true);
+      const log = await cli(['log', 'show', '--json']);
+      const actions = (JSON.parse(log.stdout) as Array<{ action: string }>).map((e) => e.action);
+      const check = await cli(['check']);
+      expect(actions.some((a) => a.startsWith('case.export')) || check.code !== 0).toBe(true);
+    } finally {
+      await removeTree(root);
+    }
+  }, 300_000);
 });
