@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { createWriteStream, readFileSync, watch, writeFileSync } from 'node:fs';
+import { closeSync, constants, createWriteStream, openSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { chmod, cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -436,4 +436,49 @@ describe.skip('A2-10 an export killed right after its rename', () => {
       await removeTree(root);
     }
   }, 300_000);
+});
+
+// ATTACK: A2-11 — `verify` of a folder lists the bag, then its hashing workers open each file by
+// path with a plain blocking open (no O_NONBLOCK or O_NOFOLLOW, no check that it is still the
+// regular file listed). A payload file swapped for a FIFO after the listing (a hostile medium or a
+// second process on the folder) blocks a worker until someone writes to the pipe — forever, on a
+// station — and a symlink swapped in is followed outside the bag. Here the swap is made in the first
+// progress callback, after the listing and before any file is opened.
+describe.skip('A2-11 a payload file swapped for a FIFO after verify listed the bag', () => {
+  it('verify never opens the FIFO', async () => {
+    const root = await makeTempDir('attack2-fifo');
+    const bag = join(root, 'bag');
+    try {
+      await cp(packageA, bag, { recursive: true });
+      await makeWritable(bag);
+      const target = join(bag, 'data/report.html');
+      let swapped = false;
+      let opened = false;
+      let done = false;
+      const verdict = verifyPackage(bag, {
+        onProgress: () => {
+          if (swapped) return;
+          swapped = true;
+          rmSync(target);
+          execFileSync('mkfifo', [target]);
+        },
+      }).finally(() => (done = true));
+      // A writer can open a FIFO without blocking only once a reader has it open: that reader is verify.
+      while (!done) {
+        try {
+          closeSync(openSync(target, constants.O_WRONLY | constants.O_NONBLOCK));
+          opened = true;
+        } catch {
+          // ENXIO: no reader yet.
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const report = await verdict;
+      expect(swapped).toBe(true);
+      expect(opened).toBe(false);
+      expect(report.ok).toBe(false);
+    } finally {
+      await removeTree(root);
+    }
+  });
 });
