@@ -482,3 +482,22 @@ describe.skip('A2-11 a payload file swapped for a FIFO after verify listed the b
     }
   });
 });
+
+// ATTACK: A2-12 — `package.verify` from the UI hosts (any signed-in account, over HTTP or IPC)
+// takes any absolute path: no source policy like import's. A reviewer "verifies" the station's own
+// data folder (or /root, or /) and the report lists every file name under it as an `extra`
+// problem — the disk-wide listing issue 10 closed for fs.listDir — and `/` walks the whole disk.
+describe.skip('A2-12 package.verify of the station data folder from the web host', () => {
+  it('is refused for a UI host, as import is', async () => {
+    await station.call('accounts.create', { name: 'li', password: 'li password 1234', role: 'reviewer' });
+    const li = await station.engine.call(
+      'auth.signIn',
+      { name: 'li', password: 'li password 1234' },
+      { sessionId: null, via: 'http' },
+    );
+    const code = await codeOf(
+      station.engine.call('package.verify', { path: station.dataDir }, { sessionId: li.sessionId, via: 'http' }),
+    );
+    expect(code).not.toBe('resolved');
+  });
+});
