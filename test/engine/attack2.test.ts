@@ -124,7 +124,7 @@ describe.skip('A2-1 export of a package swapped for another sealed package of th
       const code = await codeOf(
         station.call('cases.export', { caseId: caseA.id, to: medium, zip: false, jobId: 'attack2-a2-1' }),
       );
-      expect(code).not.toBe('ok');
+      expect(code).not.toBe('resolved');
       expect(await readdir(medium)).toEqual([]);
     } finally {
       await restorePackage(packageA, keep);
@@ -152,7 +152,7 @@ describe.skip('A2-2 case_versions row edited to match a swapped package', () => 
       const code = await codeOf(
         station.call('cases.export', { caseId: caseA.id, to: medium, zip: false, jobId: 'attack2-a2-2' }),
       );
-      expect(code).not.toBe('ok');
+      expect(code).not.toBe('resolved');
     } finally {
       tamper(station.dataDir, (db) =>
         db
