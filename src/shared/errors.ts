@@ -85,6 +85,8 @@ export const ERROR_CATALOGUE = {
   'package.unreadable': 400,
   'station.inUse': 409,
   'engine.unreachable': 503,
+  'engine.socketBlocked': 503,
+  'engine.socketUnmovable': 503,
   'method.unknown': 404,
   internal: 500,
 } as const satisfies Record<string, number>;

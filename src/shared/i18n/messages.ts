@@ -100,6 +100,10 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'package.unreadable': 'The package cannot be read: it is not a folder or zip, or it is damaged.',
     'station.inUse':
       'This station is in use by process {pid} on host {host} since {since}, and that process does not answer. Close it (or wait for it) and try again.',
+    'engine.socketBlocked':
+      '{path} is a {kind}, not the engine’s socket, so the engine that owns this station (process {pid}) cannot be reached. Stop that engine; its next start moves the {kind} aside.',
+    'engine.socketUnmovable':
+      'The engine cannot listen: {path} is a {kind} that it could not move aside ({reason}). Remove it and start again.',
     'engine.unreachable':
       'The station engine stopped answering ({reason}). Nothing more was sent to it; start it again.',
     'method.unknown': 'The station does not support this action (version mismatch).',
@@ -193,6 +197,9 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'package.unreadable': '无法读取证据包：它不是文件夹或 zip 文件，或已损坏。',
     'station.inUse':
       '此工作站正由主机 {host} 上的进程 {pid} 使用（自 {since} 起），且该进程无响应。请关闭该进程（或等待其结束）后重试。',
+    'engine.socketBlocked':
+      '{path} 是一个{kind}，而不是引擎的套接字，因此无法连接到占用此工作站的引擎（进程 {pid}）。请停止该引擎；它下次启动时会把该{kind}移到一旁。',
+    'engine.socketUnmovable': '引擎无法监听：{path} 是一个{kind}，且无法将其移到一旁（{reason}）。请删除它后重新启动。',
     'engine.unreachable': '工作站引擎已停止响应（{reason}）。未再向其发送任何内容；请重新启动。',
     'method.unknown': '工作站不支持此操作（版本不一致）。',
     internal: '发生内部错误，操作未完成。请重试或上报此问题。',
