@@ -34,7 +34,7 @@ import { removeUnsealedPackages, packagesDir } from './seal/packageStore';
 import { renderReport } from './report/renderReport';
 import { keyHandlers } from './api/keyHandlers';
 import { ensureStationKey, PASSPHRASE_ENV } from './keys/stationKey';
-import { appendCustody } from './custody/custodyLog';
+import { guardedAppender } from './custody/guardedAppend';
 import { Checkpointer, type CheckpointReason } from './custody/checkpoints';
 import { ChainHeadWriter } from './custody/headWriter';
 import { custodyHandlers, checkpointVerdict } from './api/custodyHandlers';
@@ -201,10 +201,12 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     now,
     onWritten: (written) => checkpoints.noteHead(written),
   });
+  // Every append, from any module, goes through this one guard (custody/guardedAppend.ts).
+  const append = guardedAppender(db, head);
   // Before anything appends (recovery may): the head file as found against the database.
   await head.writeNow();
 
-  await recoverDataDir({ db, layout, log, now, station: settings.stationName });
+  await recoverDataDir({ db, layout, log, now, station: settings.stationName, append });
   // A package folder no sealed version names is what an interrupted seal left: not evidence.
   await mkdir(packagesDir(layout), { recursive: true, mode: 0o700 });
   await removeUnsealedPackages(db, layout, log);
@@ -215,6 +217,7 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
       resourcesDir: opts.resourcesDir ?? defaultResourcesDir(),
       at: stationTimestamp(now()),
       station: settings.stationName,
+      append,
     });
     if (installed) head.schedule();
   } catch (error) {
@@ -271,18 +274,14 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
       const { files: _files, ...rest } = record;
       emit('import.finished', { importId: record.id, record: rest });
     },
-    onCustody: () => head.schedule(),
+    append,
     onItemsAdded: () => undefined,
     ...(opts.testHooks?.beforeVerify ? { beforeVerify: opts.testHooks.beforeVerify } : {}),
     ...(opts.testHooks?.afterScan ? { afterScan: opts.testHooks.afterScan } : {}),
   });
 
-  const record: Services['record'] = (entry) => {
-    head.checkBeforeAppend();
-    const appended = appendCustody(db, { ...entry, at: stationTimestamp(now()), station: settings.stationName });
-    head.schedule();
-    return appended;
-  };
+  const record: Services['record'] = (entry) =>
+    append({ ...entry, at: stationTimestamp(now()), station: settings.stationName });
 
   const services: Services = {
     db,
@@ -488,7 +487,7 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     async resolveQuarantine(id, resolution, ctx) {
       const account = sessions.touch(ctx.sessionId);
       if (account.role !== 'admin') throw new AppError('auth.forbidden', { method: 'resolveQuarantine' });
-      const resolved = resolveQuarantine(db, {
+      const resolved = resolveQuarantine(db, append, {
         id,
         resolution,
         actor: account.name,

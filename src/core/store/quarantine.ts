@@ -1,6 +1,6 @@
 import { chmod, mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendCustody } from '../custody/custodyLog';
+import type { AppendEntry } from '../custody/guardedAppend';
 import { inTransaction, type ReadableDB, type WritableDB } from '../db/database';
 import { fsyncDir } from './atomicWrite';
 import type { StationLayout } from './layout';
@@ -27,6 +27,7 @@ export interface QuarantinedFile {
 
 export async function moveToQuarantine(opts: {
   db: WritableDB;
+  append: AppendEntry;
   layout: StationLayout;
   path: string;
   sha256: string;
@@ -52,7 +53,7 @@ export async function moveToQuarantine(opts: {
         .prepare('INSERT INTO quarantine (sha256, file, size, found_at, reason) VALUES (?, ?, ?, ?, ?)')
         .run(opts.sha256, file, size, opts.at, opts.reason).lastInsertRowid,
     );
-    appendCustody(opts.db, {
+    opts.append({
       at: opts.at,
       actor: 'station',
       station: opts.station,
@@ -77,6 +78,7 @@ export function unresolvedQuarantine(db: ReadableDB): QuarantinedFile[] {
 /** An admin's decision on a quarantined file (the file itself stays where it is). */
 export function resolveQuarantine(
   db: WritableDB,
+  append: AppendEntry,
   opts: { id: number; resolution: string; actor: string; at: string; station: string },
 ): boolean {
   return inTransaction(db, () => {
@@ -89,7 +91,7 @@ export function resolveQuarantine(
       opts.resolution,
       opts.id,
     );
-    appendCustody(db, {
+    append({
       at: opts.at,
       actor: opts.actor,
       station: opts.station,
