@@ -57,7 +57,7 @@ import { mimeTypeOf } from './library/mimeType';
 import { checkStation, type CheckReport } from './check/checkStation';
 import { HashCopier } from './store/hashCopy';
 import { inFlightWork } from './store/inFlight';
-import { resolveQuarantine } from './store/quarantine';
+import { resolveQuarantined, type QuarantineDecision, type QuarantineResolved } from './store/quarantineResolution';
 import { teeToLogFile } from './log/fileLogger';
 import { defaultResourcesDir, installDefaultTaxonomy } from './taxonomy/installDefault';
 import { acquireEngineLock, type EngineLock, type OwnerRecord } from './station/engineLock';
@@ -83,8 +83,13 @@ export interface StationEngine extends Engine {
   storedPathOf(sha256: string): string;
   /** Store, database and custody chain agree (see checkStation); with progress, which the contract's `station.check` lacks. */
   check(opts: { rehash: boolean; onProgress?: (done: number, total: number) => void }): Promise<CheckReport>;
-  /** An admin's decision on a file recovery moved to quarantine (listed by `check`). */
-  resolveQuarantine(id: number, resolution: string, ctx: CallContext): Promise<{ resolved: boolean }>;
+  /** An admin's decision on a file recovery moved to quarantine (listed by `check`), carried out. */
+  resolveQuarantine(
+    id: number,
+    decision: QuarantineDecision,
+    note: string,
+    ctx: CallContext,
+  ): Promise<QuarantineResolved>;
 }
 
 /** Output is re-validated outside production, so a handler that breaks the contract fails its tests. */
@@ -484,18 +489,26 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     accountNamesForSignIn: async () => listAccounts(db).map((a) => ({ name: a.name, role: a.role })),
     check: (checkOpts) => services.checkStation(checkOpts),
     whenJobsIdle: () => derived.whenIdle(),
-    async resolveQuarantine(id, resolution, ctx) {
+    async resolveQuarantine(id, decision, note, ctx) {
       const account = sessions.touch(ctx.sessionId);
       if (account.role !== 'admin') throw new AppError('auth.forbidden', { method: 'resolveQuarantine' });
-      const resolved = resolveQuarantine(db, append, {
-        id,
-        resolution,
-        actor: account.name,
-        at: stationTimestamp(now()),
-        station: settings.stationName,
-      });
-      if (resolved) head.schedule();
-      return { resolved };
+      const hasher = new HashCopier();
+      try {
+        return await resolveQuarantined({
+          db,
+          append,
+          layout,
+          hasher,
+          id,
+          decision,
+          note,
+          actor: account.name,
+          station: settings.stationName,
+          now: () => stationTimestamp(now()),
+        });
+      } finally {
+        await hasher.close();
+      }
     },
     async close() {
       if (closed) return;

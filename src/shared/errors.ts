@@ -87,6 +87,13 @@ export const ERROR_CATALOGUE = {
   'engine.unreachable': 503,
   'engine.socketBlocked': 503,
   'engine.socketUnmovable': 503,
+  'quarantine.fileMissing': 409,
+  'quarantine.notEvidence': 409,
+  'quarantine.alreadyStored': 409,
+  'quarantine.hashMismatch': 409,
+  'quarantine.releaseTarget': 400,
+  'quarantine.releaseExists': 409,
+  'quarantine.releaseFailed': 500,
   'method.unknown': 404,
   internal: 500,
 } as const satisfies Record<string, number>;

@@ -14,6 +14,7 @@ import { packageDir } from '../seal/packageStore';
 import { crossCheckRecords } from './crossCheck';
 import { looseModes } from './fileModes';
 import { unresolvedQuarantine } from '../store/quarantine';
+import { quarantineAgreement } from './quarantineAgreement';
 import type { OpenIntents } from '../store/storeIntents';
 
 export type { CheckProblem, CheckReport };
@@ -116,7 +117,12 @@ export async function checkStation(opts: {
     });
   }
   problems.push(...(await checkPackages(db, layout)));
-  problems.push(...crossCheckRecords(db), ...(await looseModes(layout)), ...(await movedAsideBlockers(layout)));
+  problems.push(
+    ...crossCheckRecords(db),
+    ...(await looseModes(layout)),
+    ...(await movedAsideBlockers(layout)),
+    ...(await quarantineAgreement(db, layout)),
+  );
   const chain = verifyCustody(db, await readHeadFile(layout.chainHead), opts.checkpoints);
   return {
     ok: problems.length === 0 && chain.ok,

@@ -7,6 +7,7 @@ import type { Account } from '../../shared/schemas';
 import type { StationEngine } from '../engine';
 import type { CallContext, Logger } from '../engineApi';
 import { clearSocketPath } from './socketBlocker';
+import type { QuarantineDecision } from '../store/quarantineResolution';
 import {
   MAX_REQUEST_BYTES,
   RequestFrame,
@@ -171,7 +172,12 @@ function handleConnection(engine: StationEngine, socket: Socket, log: Logger): v
       case 'engine.accountNamesForSignIn':
         return { accounts: await engine.accountNamesForSignIn() };
       case 'engine.resolveQuarantine':
-        return engine.resolveQuarantine(data.id as number, data.resolution as string, ctx);
+        return engine.resolveQuarantine(
+          data.id as number,
+          data.decision as QuarantineDecision,
+          data.note as string,
+          ctx,
+        );
       case 'engine.check':
         return engine.check({
           rehash: data.rehash as boolean,

@@ -74,32 +74,3 @@ export function unresolvedQuarantine(db: ReadableDB): QuarantinedFile[] {
       .all() as { id: number; sha256: string; file: string; size: number; found_at: string; reason: string }[]
   ).map((r) => ({ id: r.id, sha256: r.sha256, file: r.file, size: r.size, foundAt: r.found_at, reason: r.reason }));
 }
-
-/** An admin's decision on a quarantined file (the file itself stays where it is). */
-export function resolveQuarantine(
-  db: WritableDB,
-  append: AppendEntry,
-  opts: { id: number; resolution: string; actor: string; at: string; station: string },
-): boolean {
-  return inTransaction(db, () => {
-    const row = db.prepare('SELECT sha256, file FROM quarantine WHERE id = ? AND resolved_at IS NULL').get(opts.id) as
-      { sha256: string; file: string } | undefined;
-    if (!row) return false;
-    db.prepare('UPDATE quarantine SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE id = ?').run(
-      opts.at,
-      opts.actor,
-      opts.resolution,
-      opts.id,
-    );
-    append({
-      at: opts.at,
-      actor: opts.actor,
-      station: opts.station,
-      action: 'store.quarantineResolved',
-      subject: row.sha256,
-      sha256: null,
-      details: { file: row.file, resolution: opts.resolution },
-    });
-    return true;
-  });
-}
