@@ -188,6 +188,10 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     await log.close();
     throw error;
   }
+  if (opts.keyProtector && stationKey.protection !== 'safeStorage') {
+    // Said once per start: a desktop station whose key the OS keychain does not protect.
+    log.info('the station key is not protected by the OS keychain here', { protection: stationKey.protection });
+  }
   let settings: Settings = readSettings(db);
   // Checkpoints are signed with the station key (tests may hand in another signer).
   const chainSigner = opts.chainSigner ?? stationKey;

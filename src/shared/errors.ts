@@ -74,6 +74,7 @@ export const ERROR_CATALOGUE = {
   'key.passphraseWrong': 423,
   'key.invalid': 400,
   'key.unavailable': 423,
+  'key.protectorFailed': 423,
   'key.exists': 409,
   'key.damaged': 500,
   'export.insufficientSpace': 507,

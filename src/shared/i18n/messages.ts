@@ -87,6 +87,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'key.invalid': 'This is not an Ed25519 public key in PEM format.',
     'key.unavailable':
       "The station key is protected by the desktop app's system keychain, which is not available here. Sign from the desktop app.",
+    'key.protectorFailed':
+      "The system keychain refused to decrypt the station key (another OS account's keychain, or a damaged key file). Nothing was signed.",
     'key.exists': 'This key is already known to the station.',
     'key.damaged':
       "The station's signing key files in {folder} are missing or do not belong together ({file}). Nothing was signed and no new key was made; restore the keys folder from a backup.",
@@ -198,6 +200,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'key.passphraseWrong': '无法解锁工作站密钥：口令错误或密钥文件已损坏。',
     'key.invalid': '这不是 PEM 格式的 Ed25519 公钥。',
     'key.unavailable': '工作站密钥由桌面应用的系统钥匙串保护，此处无法使用。请在桌面应用中签名。',
+    'key.protectorFailed':
+      '系统钥匙串拒绝解密工作站密钥（属于其他系统账户的钥匙串，或密钥文件已损坏）。未签署任何内容。',
     'key.exists': '工作站已知此密钥。',
     'key.damaged':
       '{folder} 中的工作站签名密钥文件缺失或不匹配（{file}）。未签名任何内容，也未生成新密钥；请从备份恢复密钥文件夹。',
