@@ -71,7 +71,7 @@ describe('an engine killed during an exact cut', { timeout: 300_000 }, () => {
       const video = join(root, 'long.mp4');
       // Long enough that re-encoding it (libx264, CRF 16) is still running when the engine is killed.
       await runProcess(tools.ffmpeg.path, [
-      '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=150',
+      '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=150',
       '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '50', '-pix_fmt', 'yuv420p', video,
     ]); // prettier-ignore
       const dataDir = join(root, 'data');
