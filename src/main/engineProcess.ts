@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { utilityProcess } from 'electron';
-import { connectToOwner } from '../core/daemon/openStation';
+import { connectToOwner, refuseBlockedSocket } from '../core/daemon/openStation';
 import { EngineFailed, EngineReady, type EngineProcessOptions } from '../core/daemon/engineProcessOptions';
 import { RemoteEngine } from '../core/daemon/remoteEngine';
 import type { EngineOptions, Logger } from '../core/engineApi';
@@ -56,6 +56,7 @@ export async function startDesktopEngine(options: EngineOptions, log: Logger): P
     // Another process took the station between our look and our start: work through it.
     const owner = await connectToOwner(dataDir, 'ipc');
     if (owner) return owner;
+    await refuseBlockedSocket(dataDir);
   }
   const ready = EngineReady.safeParse(first);
   if (!ready.success) throw new AppError('engine.unreachable', { reason: 'the engine process did not start' });

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listNames, makeSparseFiles, openStation, sha256File } from './harness';
 import { tamper } from './tamper';
+import { runCli } from './cliRunner';
 import { evidencePath, stationLayout } from '../../src/core/store/layout';
 
 /**
@@ -50,9 +51,25 @@ describe('recovery and stored copies it cannot account for', () => {
 
       const report = await station.engine.check({ rehash: false });
       expect(report.problems).toEqual([expect.objectContaining({ kind: 'quarantined', sha256: sha })]);
-      expect(
-        await station.engine.resolveQuarantine(1, { action: 'keep' }, 'reviewed: a test file', station.ctx),
-      ).toEqual({ resolved: true, outcome: 'kept', releasedTo: null });
+      // Through the command line, as an admin would: a decision is required, then it is carried out.
+      await station.engine.close();
+      const undecided = await runCli([
+        'check',
+        '--resolve-quarantine',
+        '1',
+        '--note',
+        'reviewed',
+        '--data',
+        station.dataDir,
+      ]);
+      expect(undecided.code).toBe(2);
+      expect(undecided.stderr).toContain('one of --adopt, --release-to DIR or --keep');
+      const kept = await runCli([
+        'check', '--resolve-quarantine', '1', '--note', 'reviewed: a test file', '--keep', '--data', station.dataDir,
+      ]); // prettier-ignore
+      expect(kept.code, kept.stderr).toBe(0);
+      expect(kept.stdout).toBe('quarantined file #1 kept\n');
+      await station.reopen();
       expect((await station.engine.check({ rehash: true })).problems).toEqual([]);
       expect(await station.call('custody.verify', {})).toMatchObject({ ok: true });
     } finally {

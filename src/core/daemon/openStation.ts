@@ -52,8 +52,8 @@ export async function openStationEngine(
       if (child) return child;
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'station.inUse')) throw error;
-      await refuseBlockedSocket(dataDir);
     }
+    await refuseBlockedSocket(dataDir);
     if (Date.now() > deadline) throw inUseError(await readOwnerRecord(dataDir));
     await new Promise((r) => setTimeout(r, RETRY_MS));
   }
@@ -63,7 +63,7 @@ export async function openStationEngine(
  * An engine holds the lock but its socket's name holds something else (put there after it
  * started): no waiting makes it reachable, so say what is in the way instead of timing out.
  */
-async function refuseBlockedSocket(dataDir: string): Promise<void> {
+export async function refuseBlockedSocket(dataDir: string): Promise<void> {
   const owner = await readOwnerRecord(dataDir);
   const socketPath = owner?.socketPath ?? engineSocketPath(dataDir);
   const state = await socketPathState(socketPath);
