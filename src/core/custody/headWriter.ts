@@ -41,6 +41,7 @@ export class ChainHeadWriter {
   private writingText: string | undefined = undefined;
   /** A file found naming a problem, to be kept as found (renamed) rather than replaced. */
   private keepAside: 'unreadable' | 'found' | null = null;
+  private movingAside = false;
 
   constructor(
     private readonly opts: {
@@ -95,7 +96,8 @@ export class ChainHeadWriter {
     if (this.seenText !== undefined) {
       const found = readHeadFileSync(this.opts.file);
       const text = found.state === 'missing' ? null : found.text;
-      if (text !== this.seenText && text !== this.writingText) {
+      const expected = text === this.seenText || text === this.writingText || (text === null && this.movingAside);
+      if (!expected) {
         const draft = this.examine(found, text);
         if (draft) this.storeNow(draft, at);
       }
@@ -179,11 +181,17 @@ export class ChainHeadWriter {
     this.keepAside = null;
     if (this.seenText === null) return;
     const aside = `${this.opts.file}.${as}-${Date.now()}`;
-    await rename(this.opts.file, aside).then(
-      () => this.opts.log.warn('the custody head file was kept aside as found', { file: aside }),
-      () => undefined,
-    );
-    this.seenText = null;
+    // An append checking the file meanwhile may find it gone: that is this rename, not a loss.
+    this.movingAside = true;
+    try {
+      await rename(this.opts.file, aside).then(
+        () => this.opts.log.warn('the custody head file was kept aside as found', { file: aside }),
+        () => undefined,
+      );
+      this.seenText = null;
+    } finally {
+      this.movingAside = false;
+    }
   }
 
   private raiseMark(head: ChainHead): void {
