@@ -116,7 +116,7 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'quarantine.releaseFailed':
       'The quarantined file could not be copied to {path} ({reason}). Nothing was removed from quarantine.',
     'engine.socketBlocked':
-      '{path} is a {kind}, not the engine’s socket, so the engine that owns this station (process {pid}) cannot be reached. Stop that engine; its next start moves the {kind} aside.',
+      '{path} is a {kind}, not the engine’s socket, so the engine that owns this station (process {pid}) cannot be reached. Stop that engine; its next start moves it aside.',
     'engine.socketUnmovable':
       'The engine cannot listen: {path} is a {kind} that it could not move aside ({reason}). Remove it and start again.',
     'engine.unreachable':
@@ -226,8 +226,9 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'quarantine.releaseExists': '{path} 处已有文件，未覆盖任何内容。请选择其他文件夹。',
     'quarantine.releaseFailed': '无法将隔离文件复制到 {path}（{reason}）。隔离区中的文件未被删除。',
     'engine.socketBlocked':
-      '{path} 是一个{kind}，而不是引擎的套接字，因此无法连接到占用此工作站的引擎（进程 {pid}）。请停止该引擎；它下次启动时会把该{kind}移到一旁。',
-    'engine.socketUnmovable': '引擎无法监听：{path} 是一个{kind}，且无法将其移到一旁（{reason}）。请删除它后重新启动。',
+      '{path} 不是引擎的套接字（而是 {kind}），因此无法连接到占用此工作站的引擎（进程 {pid}）。请停止该引擎；它下次启动时会把它移到一旁。',
+    'engine.socketUnmovable':
+      '引擎无法监听：{path} 处有一个 {kind}，且无法将其移到一旁（{reason}）。请删除它后重新启动。',
     'engine.unreachable': '工作站引擎已停止响应（{reason}）。未再向其发送任何内容；请重新启动。',
     'method.unknown': '工作站不支持此操作（版本不一致）。',
     internal: '发生内部错误，操作未完成。请重试或上报此问题。',
