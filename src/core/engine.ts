@@ -99,7 +99,7 @@ const LOCAL_HOSTS: ReadonlySet<CallContext['via']> = new Set(['cli', 'test']);
  */
 const CHECKPOINT_BEFORE: Partial<Record<MethodName, CheckpointReason>> = {
   'cases.seal': 'seal',
-  'cases.export': 'export',
+  // 'export' is signed by the export desk itself, which puts that checkpoint into the copy.
 };
 const CHECKPOINT_AFTER: Partial<Record<MethodName, CheckpointReason>> = { 'auth.signOut': 'signOut' };
 

@@ -23,6 +23,14 @@ export const TAG_MANIFEST_NAME = 'tagmanifest-sha256.txt';
 export const SEAL_DIR = 'seal';
 export const PUBLIC_KEY_NAME = 'seal/station.pub.pem';
 export const SIGNATURE_NAME = 'seal/tagmanifest-sha256.txt.sig';
+/**
+ * Added by each export, outside the tag manifest (the sealed bytes never change): the station's
+ * latest signed custody checkpoint, exactly the signed canonical JSON, and its raw 64-byte Ed25519
+ * signature by the package's key, so `openssl pkeyutl -verify … -rawin -in
+ * seal/custody-checkpoint.json -sigfile seal/custody-checkpoint.json.sig` checks it.
+ */
+export const CHECKPOINT_NAME = 'seal/custody-checkpoint.json';
+export const CHECKPOINT_SIGNATURE_NAME = 'seal/custody-checkpoint.json.sig';
 export const PAYLOAD_DIR = 'data';
 
 export const BAGIT_TXT = 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n';

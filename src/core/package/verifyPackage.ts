@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { hashCustodyEntry } from '../custody/custodyLog';
 import { keyFingerprint } from '../keys/fingerprint';
 import { AppError } from '../../shared/errors';
+import { CheckpointStatement } from '../../shared/custodySchemas';
+import { canonicalJson } from '../util/canonicalJson';
 import {
   CaseJson,
   CustodyLine,
@@ -16,6 +18,8 @@ import {
   BAG_INFO,
   BAG_INFO_NAME,
   BAGIT_TXT_NAME,
+  CHECKPOINT_NAME,
+  CHECKPOINT_SIGNATURE_NAME,
   MANIFEST_NAME,
   PUBLIC_KEY_NAME,
   SIGNATURE_BYTES,
@@ -69,6 +73,7 @@ export class VerifyAbortedError extends Error {
 /** Tag files, the public key, `case.json`: read whole, so bounded. */
 const MAX_TAG_FILE_BYTES = 16 * 1024 * 1024;
 const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
+const MAX_CHECKPOINT_BYTES = 64 * 1024;
 const CASE_JSON = 'data/case.json';
 const CUSTODY_JSONL = 'data/custody.jsonl';
 const ITEM_FOLDERS = ['data/originals/', 'data/clips/', 'data/stills/'];
@@ -85,6 +90,7 @@ const CHECK_KINDS: Record<VerifyCheck['name'], BagProblemKind[]> = {
   fingerprint: ['fingerprint'],
   custody: ['custody'],
   caseJson: ['caseJson'],
+  checkpoint: ['checkpoint'],
 };
 
 export function normalizeFingerprint(fp: string): string {
@@ -108,6 +114,7 @@ function emptyReport(): VerifyReport {
     warnings: [],
     payloadFiles: 0,
     payloadBytes: 0,
+    checkpoint: null,
   };
 }
 
@@ -214,8 +221,9 @@ class Verification {
       : null;
     const key = await this.checkSignature(tagManifestBytes);
     this.checkFingerprint(key, bagInfo);
-    this.checkCustody(custodyBytes, manifest);
+    const custodyHashes = this.checkCustody(custodyBytes, manifest);
     this.checkCaseJson(caseJsonBytes, manifest, bagInfo);
+    await this.checkCarriedCheckpoint(key, bagInfo, custodyHashes);
   }
 
   private async checkBagitTxt(): Promise<void> {
@@ -331,8 +339,9 @@ class Verification {
         if (!listed.has(f.path)) this.add('extra', f.path, 'a payload file not listed in manifest-sha256.txt');
       } else if (f.path.startsWith('seal/')) {
         // Statements added after sealing (approval, receipts, checkpoints) live here, each signed on
-        // its own. None is checked yet, so none may pass as part of what was verified.
-        if (f.path !== PUBLIC_KEY_NAME && f.path !== SIGNATURE_NAME)
+        // its own. The custody checkpoint is checked (checkCarriedCheckpoint); any other may not
+        // pass as part of what was verified.
+        if (![PUBLIC_KEY_NAME, SIGNATURE_NAME, CHECKPOINT_NAME, CHECKPOINT_SIGNATURE_NAME].includes(f.path))
           this.report.warnings.push(
             `${f.path} is not covered by the package's signature and was not checked: do not rely on what it says.`,
           );
@@ -477,11 +486,13 @@ class Verification {
       );
   }
 
-  private checkCustody(bytes: Buffer | null, manifest: ManifestEntry[]): void {
+  /** Checks each custody line; returns the hash of each line that recomputes, by seq. */
+  private checkCustody(bytes: Buffer | null, manifest: ManifestEntry[]): Map<number, string> {
+    const hashes = new Map<number, string>();
     if (!bytes) {
       if (!this.files.has(CUSTODY_JSONL) && !manifest.some((e) => e.path === CUSTODY_JSONL))
         this.add('custody', CUSTODY_JSONL, 'custody.jsonl is missing');
-      return;
+      return hashes;
     }
     const lines = bytes.toString('utf8').split('\n');
     if (lines.at(-1) === '') lines.pop();
@@ -504,7 +515,9 @@ class Verification {
       delete unhashed.hash;
       if (hashCustodyEntry(unhashed as Parameters<typeof hashCustodyEntry>[0]) !== parsed.data.hash)
         this.add('custody', CUSTODY_JSONL, `${where} (seq ${parsed.data.seq}): its hash does not recompute`);
+      else hashes.set(parsed.data.seq, parsed.data.hash);
     });
+    return hashes;
   }
 
   private checkCaseJson(bytes: Buffer | null, manifest: ManifestEntry[], bagInfo: ParsedBagInfo | null): void {
@@ -563,5 +576,100 @@ class Verification {
     for (const p of itemFiles)
       if (ITEM_FOLDERS.some((f) => p.startsWith(f)) && !named.has(p))
         this.add('caseJson', p, 'an evidence file case.json does not describe');
+  }
+
+  /**
+   * The custody checkpoint an export carries (FORMAT.md): the exact signed statement and its raw
+   * signature. It must be signed by the package's own key (whose trust is the fingerprint check's
+   * question), name the sealing station, and agree with the package: it signs a chain head at or
+   * after the package's `Custody-Chain-Head`, the same entry when the seq is the same, and the
+   * entry the package's custody.jsonl holds when it holds that seq. A copy without one (exported
+   * before checkpoints) is not a problem.
+   */
+  private async checkCarriedCheckpoint(
+    key: KeyObject | null,
+    bagInfo: ParsedBagInfo | null,
+    custodyHashes: Map<number, string>,
+  ): Promise<void> {
+    const hasText = this.files.has(CHECKPOINT_NAME);
+    const hasSignature = this.files.has(CHECKPOINT_SIGNATURE_NAME);
+    if (!hasText && !hasSignature) return;
+    if (!hasText) {
+      this.add('checkpoint', CHECKPOINT_SIGNATURE_NAME, `a checkpoint signature without ${CHECKPOINT_NAME}`);
+      return;
+    }
+    if (!hasSignature) {
+      this.add('checkpoint', CHECKPOINT_NAME, `the checkpoint has no signature (${CHECKPOINT_SIGNATURE_NAME})`);
+      return;
+    }
+    const text = await this.readSmall(CHECKPOINT_NAME, 'checkpoint', MAX_CHECKPOINT_BYTES);
+    const signature = await this.readSmall(CHECKPOINT_SIGNATURE_NAME, 'checkpoint', MAX_CHECKPOINT_BYTES);
+    if (!text || !signature) return;
+    const problemsBefore = this.problems.length;
+    let statement: CheckpointStatement;
+    try {
+      statement = CheckpointStatement.parse(JSON.parse(text.toString('utf8')));
+    } catch {
+      this.add('checkpoint', CHECKPOINT_NAME, 'not a custody checkpoint statement');
+      return;
+    }
+    // Exactly the bytes the station signs: anything added, reordered or reformatted is not its statement.
+    if (canonicalJson(statement) !== text.toString('utf8')) {
+      this.add('checkpoint', CHECKPOINT_NAME, 'not a custody checkpoint statement in its signed (canonical) form');
+      return;
+    }
+    const checkpoint = {
+      stationId: statement.stationId,
+      seq: statement.seq,
+      hash: statement.hash,
+      at: statement.at,
+      keyFingerprint: statement.keyFingerprint,
+      verified: false,
+    };
+    this.report.checkpoint = checkpoint;
+    if (signature.length !== SIGNATURE_BYTES)
+      this.add(
+        'checkpoint',
+        CHECKPOINT_SIGNATURE_NAME,
+        `${signature.length} bytes; an Ed25519 signature is ${SIGNATURE_BYTES}`,
+      );
+    else if (!key || !this.report.fingerprint)
+      this.add('checkpoint', CHECKPOINT_SIGNATURE_NAME, 'cannot be checked: the package has no usable public key');
+    else if (normalizeFingerprint(statement.keyFingerprint) !== this.report.fingerprint)
+      this.add(
+        'checkpoint',
+        CHECKPOINT_NAME,
+        `names key ${statement.keyFingerprint}, not the package's key ${this.report.fingerprint}`,
+      );
+    else if (!verifySignature(null, text, key, signature))
+      this.add('checkpoint', CHECKPOINT_SIGNATURE_NAME, 'the signature does not match the checkpoint and the public key');
+
+    const stationId = bagInfo ? bagInfoValue(bagInfo, BAG_INFO.stationId) : undefined;
+    if (stationId !== undefined && stationId !== statement.stationId)
+      this.add('checkpoint', CHECKPOINT_NAME, `names station ${statement.stationId}; bag-info.txt says ${stationId}`);
+    const head = bagInfo ? /^(\d+) ([0-9a-f]{64})$/.exec(bagInfoValue(bagInfo, BAG_INFO.chainHead) ?? '') : null;
+    if (head) {
+      const headSeq = Number(head[1]);
+      if (statement.seq < headSeq)
+        this.add(
+          'checkpoint',
+          CHECKPOINT_NAME,
+          `signs custody entry ${statement.seq}, older than the package's chain head (entry ${headSeq})`,
+        );
+      else if (statement.seq === headSeq && statement.hash !== head[2])
+        this.add(
+          'checkpoint',
+          CHECKPOINT_NAME,
+          `signs entry ${statement.seq} with hash ${statement.hash}; the package's chain head is ${head[2]}`,
+        );
+    }
+    const inPackage = custodyHashes.get(statement.seq);
+    if (inPackage !== undefined && inPackage !== statement.hash)
+      this.add(
+        'checkpoint',
+        CHECKPOINT_NAME,
+        `signs entry ${statement.seq} with hash ${statement.hash}; custody.jsonl has ${inPackage}`,
+      );
+    checkpoint.verified = this.problems.length === problemsBefore;
   }
 }

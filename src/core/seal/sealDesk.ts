@@ -12,12 +12,14 @@ import { buildCaseSnapshot, caseItemRows, type CaseSnapshot } from './caseSnapsh
 import { getCaseVersion, insertCaseVersion, packageNamesOfVersions, setCaseState } from './caseVersionsRepo';
 import { makeReadOnly, packageDir, packageNameOf, removeUnsealedPackage } from './packageStore';
 import { findHashMismatches } from './rehashFiles';
+import { refuseWhileCustodyProblems } from './custodyGate';
 import type { ReportRenderer } from './reportRenderer';
 
 /**
  * Sealing a case version (`cases.seal`). The order is what makes it safe:
  *
- * 1. Refuse what cannot be sealed (not a draft, untitled, empty) and unlock the key, before any work.
+ * 1. Refuse what cannot be sealed (not a draft, untitled, empty), or while the custody log has a
+ *    problem no admin has reviewed (`custodyGate.ts`), and unlock the key, before any work.
  * 2. Snapshot in one synchronous run of reads: `case.json`, the custody lines and the chain head
  *    (the newest entry) are one consistent state.
  * 3. Render the report and write the bag into `packages/<number>-v<n>/` (writeBag builds it in a
@@ -80,6 +82,7 @@ export class SealDesk {
   private async sealNow(caseId: string, actor: string): Promise<SealResult> {
     const s = this.opts.services;
     this.sealableOrThrow(caseId);
+    refuseWhileCustodyProblems(s.db, 'seal.custodyProblem');
     await s.stationKey.unlock();
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const row = this.sealableOrThrow(caseId);
