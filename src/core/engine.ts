@@ -30,7 +30,8 @@ import { exportHandlers } from './api/exportHandlers';
 import { SealDesk } from './seal/sealDesk';
 import { ExportDesk } from './seal/exportDesk';
 import { exportBag } from './package/exportBag';
-import { removeUnsealedPackages, packagesDir } from './seal/packageStore';
+import { packagesDir } from './seal/packageStore';
+import { recoverPackagesDir } from './seal/packageRecovery';
 import { renderReport } from './report/renderReport';
 import { keyHandlers } from './api/keyHandlers';
 import { ensureStationKey, PASSPHRASE_ENV } from './keys/stationKey';
@@ -205,9 +206,9 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
   await head.writeNow();
 
   await recoverDataDir({ db, layout, log, now, station: settings.stationName });
-  // A package folder no sealed version names is what an interrupted seal left: not evidence.
+  // What an interrupted seal left in packages/: its temp folder goes, anything else is quarantined.
   await mkdir(packagesDir(layout), { recursive: true, mode: 0o700 });
-  await removeUnsealedPackages(db, layout, log);
+  await recoverPackagesDir({ db, layout, log, now, station: settings.stationName });
   await head.writeNow();
   // A station starts with the default violation catalogue; a broken catalogue file stops the start.
   try {

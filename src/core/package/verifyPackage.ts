@@ -25,8 +25,10 @@ import {
   SIGNATURE_BYTES,
   SIGNATURE_NAME,
   TAG_MANIFEST_NAME,
+  SINGLE_BAG_INFO_LABELS,
   bagInfoValue,
   parseBagInfo,
+  repeatedLabels,
   parseManifest,
   type ManifestEntry,
   type ParsedBagInfo,
@@ -234,6 +236,9 @@ class Verification {
     const bytes = await this.readSmall(BAGIT_TXT_NAME, 'format');
     if (!bytes) return;
     const parsed = parseBagInfo(bytes.toString('utf8'));
+    // RFC 8493 §2.1.1: exactly these two lines; a second version or encoding line could be read either way.
+    for (const r of repeatedLabels(parsed))
+      this.add('format', BAGIT_TXT_NAME, `${r.label} is given ${r.count} times; bagit.txt holds each once`);
     const version = bagInfoValue(parsed, 'BagIt-Version');
     const encoding = bagInfoValue(parsed, 'Tag-File-Character-Encoding');
     if (parsed.malformed.length > 0 || version !== '1.0' || encoding?.toUpperCase() !== 'UTF-8')
@@ -249,6 +254,16 @@ class Verification {
     if (!bytes) return null;
     const info = parseBagInfo(bytes.toString('utf8'));
     for (const m of info.malformed) this.add('format', BAG_INFO_NAME, `line ${m.line}: ${m.detail}`);
+    const single = new Set(SINGLE_BAG_INFO_LABELS.map((l) => l.toLowerCase()));
+    for (const r of repeatedLabels(info)) {
+      if (single.has(r.label.toLowerCase()))
+        this.add(
+          'format',
+          BAG_INFO_NAME,
+          `${r.label} is given ${r.count} times; it may appear once (which value holds would depend on the reader)`,
+        );
+      else this.report.warnings.push(`bag-info.txt gives ${r.label} ${r.count} times (RFC 8493 allows this).`);
+    }
     const oxum = bagInfoValue(info, BAG_INFO.payloadOxum);
     const m = oxum ? /^(\d+)\.(\d+)$/.exec(oxum) : null;
     if (!m) this.add('format', BAG_INFO_NAME, 'Payload-Oxum is missing or not "<octets>.<count>"');

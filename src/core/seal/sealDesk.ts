@@ -1,3 +1,4 @@
+import { lstat } from 'node:fs/promises';
 import { AppError } from '../../shared/errors';
 import type { SealResult } from '../../shared/sealSchemas';
 import type { Services } from '../api/services';
@@ -13,6 +14,7 @@ import { getCaseVersion, insertCaseVersion, packageNamesOfVersions, setCaseState
 import { makeReadOnly, packageDir, packageNameOf, removeUnsealedPackage } from './packageStore';
 import { findHashMismatches } from './rehashFiles';
 import { refuseWhileCustodyProblems } from './custodyGate';
+import { quarantinePackageEntry } from './packageRecovery';
 import type { ReportRenderer } from './reportRenderer';
 
 /**
@@ -35,7 +37,7 @@ import type { ReportRenderer } from './reportRenderer';
  *    a fresh snapshot, up to three times, else the seal is refused (`seal.failed`), nothing sealed.
  *
  * A crash before the commit leaves a package folder that no version row names; it was never
- * reported as sealed, and the next start removes it (`removeUnsealedPackages`).
+ * reported as sealed, and the next start moves it to quarantine (`packageRecovery.ts`).
  */
 
 const ATTEMPTS = 3;
@@ -89,8 +91,21 @@ export class SealDesk {
       const snapshot = this.snapshot(row, actor);
       const name = packageNameOf(row.number, row.version, packageNamesOfVersions(s.db));
       const dir = packageDir(s.layout, name);
-      // No version row names it (checked above): a leftover of an interrupted seal of this version.
-      await removeUnsealedPackage(dir);
+      // No version row names it (checked above). Whatever is there now was not written by this seal
+      // (the start quarantined what it found): moved aside, never deleted.
+      if (await lstat(dir).then(
+        () => true,
+        () => false,
+      ))
+        await quarantinePackageEntry({
+          db: s.db,
+          layout: s.layout,
+          name,
+          reason: 'in the way of a seal: in packages/ under the name of the version being sealed',
+          at: stationTimestamp(s.now()),
+          station: s.settings().stationName,
+          record: (entry) => s.record(entry),
+        });
       const bag = await this.writePackage(row, snapshot, dir);
       try {
         await makeReadOnly(dir);
