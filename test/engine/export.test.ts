@@ -48,6 +48,9 @@ async function tree(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
+const withoutCheckpoint = (t: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(t).filter(([p]) => !p.startsWith('seal/custody-checkpoint')));
+
 const exportsOf = async (caseId: string) =>
   (await station.call('custody.list', { subject: caseId, limit: 500 })).entries.filter((e) =>
     e.action.startsWith('case.export'),
@@ -68,9 +71,16 @@ describe('cases.export', () => {
     off();
     expect(result).toMatchObject({ path: join(target, `${sealedCase.number}-v1`), verified: true, version: 1 });
     expect(phases).toEqual(new Set(['copy', 'verify']));
-    expect(await tree(result.path)).toEqual(await tree(storePath));
+    // The sealed bytes as in the store, plus the custody checkpoint the copy carries (outside the tag manifest).
+    const copied = await tree(result.path);
+    expect(Object.keys(copied).filter((p) => p.startsWith('seal/custody-checkpoint')).sort()).toEqual([
+      'seal/custody-checkpoint.json',
+      'seal/custody-checkpoint.json.sig',
+    ]);
+    expect(withoutCheckpoint(copied)).toEqual(await tree(storePath));
     const own = await station.call('station.key', {});
-    expect(await verifyPackage(result.path, { expectFingerprint: own.fingerprint })).toMatchObject({ ok: true });
+    const verdict = await verifyPackage(result.path, { expectFingerprint: own.fingerprint });
+    expect(verdict).toMatchObject({ ok: true, checkpoint: { verified: true } });
     const [entry] = await exportsOf(sealedCase.id);
     expect(entry).toMatchObject({
       action: 'case.export',
@@ -116,7 +126,7 @@ describe('cases.export', () => {
         zip: false,
         jobId: 'export-job-4',
       });
-      expect(await tree(v1.path)).toEqual(before);
+      expect(withoutCheckpoint(await tree(v1.path))).toEqual(before);
       const latest = await station.call('cases.export', {
         caseId: sealedCase.id,
         to: dir,
