@@ -73,10 +73,11 @@ describe('cases.export', () => {
     expect(phases).toEqual(new Set(['copy', 'verify']));
     // The sealed bytes as in the store, plus the custody checkpoint the copy carries (outside the tag manifest).
     const copied = await tree(result.path);
-    expect(Object.keys(copied).filter((p) => p.startsWith('seal/custody-checkpoint')).sort()).toEqual([
-      'seal/custody-checkpoint.json',
-      'seal/custody-checkpoint.json.sig',
-    ]);
+    expect(
+      Object.keys(copied)
+        .filter((p) => p.startsWith('seal/custody-checkpoint'))
+        .sort(),
+    ).toEqual(['seal/custody-checkpoint.json', 'seal/custody-checkpoint.json.sig']);
     expect(withoutCheckpoint(copied)).toEqual(await tree(storePath));
     const own = await station.call('station.key', {});
     const verdict = await verifyPackage(result.path, { expectFingerprint: own.fingerprint });

@@ -2,7 +2,13 @@ import { chmod, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SignedCheckpoint } from '../../shared/custodySchemas';
 import { fsyncDir } from '../store/atomicWrite';
-import { CHECKPOINT_NAME, CHECKPOINT_SIGNATURE_NAME, PUBLIC_KEY_NAME, SIGNATURE_NAME, isSafeBagPath } from './bagFormat';
+import {
+  CHECKPOINT_NAME,
+  CHECKPOINT_SIGNATURE_NAME,
+  PUBLIC_KEY_NAME,
+  SIGNATURE_NAME,
+  isSafeBagPath,
+} from './bagFormat';
 
 /**
  * Statements an export adds under `seal/` after sealing: each signed on its own and outside the

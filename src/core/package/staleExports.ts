@@ -109,10 +109,11 @@ async function readMarker(path: string): Promise<Marker | null> {
 async function removeIfEmpty(path: string): Promise<boolean> {
   const info = await lstat(path).catch(() => null);
   if (!info) return false;
-  if (info.isDirectory()) return rmdir(path).then(
-    () => true,
-    () => false,
-  );
+  if (info.isDirectory())
+    return rmdir(path).then(
+      () => true,
+      () => false,
+    );
   if (info.isFile() && info.size === 0) {
     await unlink(path);
     return true;

@@ -657,7 +657,11 @@ class Verification {
         `names key ${statement.keyFingerprint}, not the package's key ${this.report.fingerprint}`,
       );
     else if (!verifySignature(null, text, key, signature))
-      this.add('checkpoint', CHECKPOINT_SIGNATURE_NAME, 'the signature does not match the checkpoint and the public key');
+      this.add(
+        'checkpoint',
+        CHECKPOINT_SIGNATURE_NAME,
+        'the signature does not match the checkpoint and the public key',
+      );
 
     const stationId = bagInfo ? bagInfoValue(bagInfo, BAG_INFO.stationId) : undefined;
     if (stationId !== undefined && stationId !== statement.stationId)

@@ -10,7 +10,10 @@ import type { ReadableDB } from '../db/database';
  * acknowledged each problem (itself a custody entry). Notes (`headBehind`, a crash between a commit
  * and the head write) do not stop anything; they are not problems.
  */
-export function refuseWhileCustodyProblems(db: ReadableDB, code: 'seal.custodyProblem' | 'export.custodyProblem'): void {
+export function refuseWhileCustodyProblems(
+  db: ReadableDB,
+  code: 'seal.custodyProblem' | 'export.custodyProblem',
+): void {
   const open = listProblems(db, { open: true });
   if (open.length > 0) {
     throw new AppError(code, { count: open.length, problems: open.map((p) => p.id).join(',') });

@@ -77,7 +77,11 @@ export class ExportDesk {
     const target = await stat(to).catch(() => null);
     if (!target?.isDirectory()) throw new AppError('export.destination', { path: to });
     const real = await realpath(to);
-    const gate = new SourceGate({ via, dataDir: this.s.layout.root, roots: [...this.s.settings().importRoots, ...this.s.hostImportRoots] });
+    const gate = new SourceGate({
+      via,
+      dataDir: this.s.layout.root,
+      roots: [...this.s.settings().importRoots, ...this.s.hostImportRoots],
+    });
     const refusal = await gate.refusalOf(real, resolve(to));
     if (refusal === 'inStation') throw new AppError('export.destination', { path: to });
     if (refusal !== null && via !== 'cli' && via !== 'test')

@@ -93,10 +93,12 @@ export class SealDesk {
       const dir = packageDir(s.layout, name);
       // No version row names it (checked above). Whatever is there now was not written by this seal
       // (the start quarantined what it found): moved aside, never deleted.
-      if (await lstat(dir).then(
-        () => true,
-        () => false,
-      ))
+      if (
+        await lstat(dir).then(
+          () => true,
+          () => false,
+        )
+      )
         await quarantinePackageEntry({
           db: s.db,
           layout: s.layout,

@@ -194,7 +194,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
       '{folder} 中的工作站签名密钥文件缺失或不匹配（{file}）。未签名任何内容，也未生成新密钥；请从备份恢复密钥文件夹。',
     'export.insufficientSpace': '目标位置的剩余空间不足以存放此证据包，未写入任何内容。',
     'export.destination': '目标文件夹不存在、不是文件夹、无法写入，或位于工作站自身的数据文件夹内。',
-    'export.destinationNotAllowed': '在此处只能将证据包导出到可移动存储介质、您的主文件夹或管理员允许的文件夹（{path}）。',
+    'export.destinationNotAllowed':
+      '在此处只能将证据包导出到可移动存储介质、您的主文件夹或管理员允许的文件夹（{path}）。',
     'export.custodyProblem':
       '未导出任何内容：监管日志中有 {count} 个问题尚未经管理员审查，副本无法携带工作站认可的检查点。请管理员先审查监管日志并确认这些问题（监管链问题提示上的“确认”按钮，或命令行：log acknowledge）。',
     'export.failed': '导出失败（{reason}）。未完成的副本已删除，工作站未受影响。',

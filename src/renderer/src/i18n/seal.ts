@@ -140,7 +140,8 @@ export const sealEn = {
   'verify.check.fingerprint': 'Public key matches the fingerprint in bag-info.txt',
   'verify.check.custody': 'Each custody entry’s own hash recomputes',
   'verify.check.caseJson': 'case.json agrees with the manifest',
-  'verify.check.checkpoint': 'The custody checkpoint this copy carries (if any) is signed by the package’s key and agrees with its custody',
+  'verify.check.checkpoint':
+    'The custody checkpoint this copy carries (if any) is signed by the package’s key and agrees with its custody',
   'verify.kind.missing': 'Missing',
   'verify.kind.extra': 'Extra file',
   'verify.kind.changed': 'Changed',
