@@ -1,6 +1,8 @@
 import type { CaseDetail } from '../../../../shared/reviewSchemas';
 import type { SealResult } from '../../../../shared/sealSchemas';
+import { AppError } from '../../../../shared/errors';
 import { useAction } from '../../hooks/useAction';
+import { useLoad } from '../../hooks/useLoad';
 import { useI18n } from '../../i18n';
 import { useClient } from '../../station/StationContext';
 import { Dialog } from '../common/Dialog';
@@ -10,6 +12,7 @@ import { Spinner } from '../common/Spinner';
 /**
  * Confirms a seal with what it will do spelled out (re-hash, freeze as version N, signed package,
  * no changes afterwards), then runs `cases.seal`. It cannot be closed while the station works.
+ * While the custody log has a problem no admin has reviewed, it says so and offers no Seal.
  */
 export function SealDialog({
   detail,
@@ -27,6 +30,11 @@ export function SealDialog({
   const client = useClient();
   const action = useAction();
   const vars = { version, next: version + 1, count: detail.items.length };
+  // The engine refuses a seal while the custody log has a problem no admin has reviewed; say so
+  // before the reviewer presses Seal, in the words of that refusal.
+  const problems = useLoad(() => client.call('custody.problems', { open: true }), 'seal-custody-problems');
+  const openProblems = problems.data?.length ?? 0;
+  const blocked = openProblems > 0 ? new AppError('seal.custodyProblem', { count: openProblems }) : null;
 
   const seal = async () => {
     const result = await action.run(() => client.call('cases.seal', { caseId: detail.id }));
@@ -55,7 +63,7 @@ export function SealDialog({
             <Spinner label={t('seal.busy')} />
           </div>
         ) : null}
-        <ErrorBanner error={action.error} />
+        <ErrorBanner error={action.error ?? blocked} />
         <div className="form-actions">
           <button type="button" className="btn" onClick={onClose} disabled={action.busy}>
             {t('common.cancel')}
@@ -64,7 +72,7 @@ export function SealDialog({
             type="button"
             className="btn btn-primary"
             onClick={() => void seal()}
-            disabled={action.busy}
+            disabled={action.busy || blocked !== null}
             autoFocus
             data-testid="seal-submit"
           >
