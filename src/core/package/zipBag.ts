@@ -11,7 +11,7 @@ import { validateSealStatements, type SealStatement } from './sealStatements';
  * folder. Entries are stored, not deflated: the evidence is already compressed video, and a
  * stored entry can be hashed in place inside the zip. yazl switches to ZIP64 by itself for any
  * entry or archive past 4 GB; `forceZip64` makes it do so for small ones (tests). Entries are in
- * path order with a fixed time and mode, so the same bag always gives the same zip bytes.
+ * path order with a fixed time and mode, so the same bag (with the same extra files) always gives the same zip bytes.
  */
 
 export interface ZipBagOptions {
