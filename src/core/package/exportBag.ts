@@ -150,9 +150,10 @@ export async function exportBag(opts: ExportBagOptions): Promise<ExportBagResult
   const partialName = `.${await pickExportName(destDir, name)}${opts.zip ? '.zip' : ''}.partial-${randomBytes(6).toString('hex')}`;
   const tmp = join(destDir, partialName);
   const report = progressReporter(opts);
-  const marker = opts.owner ? await ExportMarker.write(destDir, partialName, opts.owner) : null;
+  let marker: ExportMarker | null = null;
   let published = false;
   try {
+    if (opts.owner) marker = await ExportMarker.write(destDir, partialName, opts.owner);
     let bytes: number;
     if (opts.zip) {
       bytes = await zipBag(bagDir, tmp, {
@@ -177,12 +178,13 @@ export async function exportBag(opts: ExportBagOptions): Promise<ExportBagResult
     });
     if (!verdict.ok) throw new AppError('export.verifyFailed', { problems: verdict.problems.length });
     if (signal?.aborted) throw new AppError('export.cancelled');
+    const owned = marker;
     const finalPath = await publishExport({
       tmp,
       destDir,
       name,
       zip: opts.zip,
-      ...(marker ? { onReserve: (finalName: string) => marker.reserve(finalName) } : {}),
+      ...(owned ? { onReserve: (finalName: string) => owned.reserve(finalName) } : {}),
       ...(opts.beforePublish ? { beforeTake: opts.beforePublish } : {}),
     });
     published = true;

@@ -65,9 +65,12 @@ export class ExportMarker {
     try {
       await handle.writeFile(`${JSON.stringify(marker)}\n`);
       await handle.sync();
-    } finally {
+    } catch (error) {
       await handle.close();
+      await unlink(path).catch(() => undefined);
+      throw error;
     }
+    await handle.close();
     await fsyncDir(destDir);
     return new ExportMarker(path, marker);
   }
