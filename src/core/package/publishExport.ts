@@ -41,6 +41,8 @@ export interface PublishOptions {
   /** Tests: runs after a name was judged free and before it is taken, to make it appear meanwhile. */
   beforeTake?: (finalPath: string) => Promise<void>;
   platform?: NodeJS.Platform;
+  /** False takes the no-hard-link path (FAT32, exFAT) on any file system: for tests. */
+  hardLinks?: boolean;
 }
 
 const MAX_SUFFIX = 999;
@@ -69,7 +71,7 @@ function candidate(name: string, n: number): string {
 /** Publishes `tmp` under the first free name; returns the final path. Never replaces anything. */
 export async function publishExport(opts: PublishOptions): Promise<string> {
   const platform = opts.platform ?? process.platform;
-  let linksWork = true;
+  let linksWork = opts.hardLinks ?? true;
   for (let n = 1; n <= MAX_SUFFIX; n++) {
     const base = candidate(opts.name, n);
     if ((await exists(join(opts.destDir, base))) || (await exists(join(opts.destDir, `${base}.zip`)))) continue;
