@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   });
   if (!values.data || !values.source || !values.to)
     throw new Error('usage: sealChild --data DIR --source DIR --to DIR');
-  const { engine, ctx } = await openBenchStation(values.data);
+  // As the engine process opens it (src/core/daemon/engineMain.ts): the report worker kept warm.
+  const { engine, ctx } = await openBenchStation(values.data, undefined, undefined, { warmReport: true });
   try {
     const paths = (await readdir(values.source)).map((n) => join(values.source!, n));
     const { importId } = await engine.call('import.start', { paths, includeNonMedia: true }, ctx);
