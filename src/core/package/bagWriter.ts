@@ -181,6 +181,9 @@ function foldersOf(paths: readonly string[]): string[] {
 }
 
 export async function writeBag(opts: WriteBagOptions): Promise<WriteBagResult> {
+  // Handled even if the bag fails before it comes to them (at once, before any await): the
+  // failure a rejection brings is the bag's, when it gets there.
+  for (const p of opts.payload) if (p.bytes instanceof Promise) p.bytes.catch(() => undefined);
   validate(opts);
   const { dir, signal } = opts;
   try {
@@ -189,8 +192,6 @@ export async function writeBag(opts: WriteBagOptions): Promise<WriteBagResult> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw failureOf(error, null);
   }
-  // Still handled if the bag fails before it comes to them; the failure it brings is the bag's.
-  for (const p of opts.payload) if (p.bytes instanceof Promise) p.bytes.catch(() => undefined);
   if (signal?.aborted) throw new BagWriteError('cancelled', null, 'cancelled');
 
   const tmp = join(dirname(dir), `${basename(dir)}.partial-${randomBytes(6).toString('hex')}`);
