@@ -32,6 +32,8 @@ interface ChildDone {
   exportVerifyMs: number;
   bytes: number;
   maxRssBytes: number;
+  /** VmHWM over the seal and export alone; null where it cannot be reset (not Linux). */
+  sealExportPeakBytes: number | null;
 }
 
 function runChild(dataDir: string, source: string, to: string): Promise<ChildDone> {
@@ -99,7 +101,12 @@ export async function runSeal(ctx: FigureContext): Promise<FigureReport> {
   const stationMs = sealRuns.map((r) => r.ms);
   const ours = median(stationMs);
   const ratio = ours / base;
-  const peak = Math.max(...sealRuns.map((r) => r.maxRssBytes));
+  const peakWithImport = Math.max(...sealRuns.map((r) => r.maxRssBytes));
+  const measuredPeaks = sealRuns.map((r) => r.sealExportPeakBytes);
+  // The issue's limit is for the seal and export; where their own peak cannot be read, the
+  // process's whole peak (import included) stands in for it, an upper bound.
+  const peakOwn = measuredPeaks.every((p): p is number => p !== null);
+  const peak = peakOwn ? Math.max(...measuredPeaks) : peakWithImport;
   return {
     id: 'seal',
     title: SEAL_TITLE,
@@ -154,12 +161,25 @@ export async function runSeal(ctx: FigureContext): Promise<FigureReport> {
         verdict: verdictOf(ratio, TARGET_RATIO, 'atMost'),
       },
       {
-        measure: 'peak RSS of the engine process (maxRSS, import included)',
+        measure: peakOwn
+          ? 'peak RSS of the engine process during seal + export (VmHWM, reset when the clock starts)'
+          : 'peak RSS of the engine process (maxRSS, import included)',
         target: `< ${formatBytes(RSS_LIMIT_BYTES)}`,
         measured: formatBytes(peak),
         ratio: `${(peak / RSS_LIMIT_BYTES).toFixed(2)} of limit`,
         verdict: verdictOf(peak, RSS_LIMIT_BYTES, 'below'),
       },
+      ...(peakOwn
+        ? [
+            {
+              measure: '  the same process over its whole run (maxRSS, the untimed import included)',
+              target: '—',
+              measured: formatBytes(peakWithImport),
+              ratio: '—',
+              verdict: 'INFO' as const,
+            },
+          ]
+        : []),
     ],
     tables: [runsTable(baselineMs, stationMs)],
     notes: [
@@ -176,6 +196,7 @@ export async function runSeal(ctx: FigureContext): Promise<FigureReport> {
       sealRuns,
       ratio,
       peakRssBytes: peak,
+      peakRssWithImportBytes: peakWithImport,
       target: { ratioAtMost: TARGET_RATIO, rssBelowBytes: RSS_LIMIT_BYTES },
       pass: ratio <= TARGET_RATIO && peak < RSS_LIMIT_BYTES,
     },
