@@ -154,14 +154,19 @@ export class SealDesk {
   ): Promise<{ tagManifestSha256: string; payloadBytes: number }> {
     const s = this.opts.services;
     const { caseJson, custody } = snapshot;
-    const report = await this.opts.renderReport({ caseJson, custody });
+    // The report renders while the stored files are hashed: the bag writes it last, once it is there.
+    const report = this.opts.renderReport({ caseJson, custody });
+    let reportFailure: { error: unknown } | null = null;
+    report.catch((error: unknown) => {
+      reportFailure = { error };
+    });
     const payload: PayloadSource[] = [
       ...snapshot.files.map((f) => ({ bagPath: f.bagPath, file: f.storedPath, sha256: f.sha256 })),
       { bagPath: 'data/case.json', bytes: Buffer.from(caseJsonText(snapshot)) },
       // One entry per line exactly as chained (canonical JSON), so each line's hash recomputes alone.
       { bagPath: 'data/custody.jsonl', bytes: Buffer.from(custody.map((e) => `${canonicalJson(e)}\n`).join('')) },
-      { bagPath: 'data/report.pdf', bytes: report.pdf },
-      { bagPath: 'data/report.html', bytes: Buffer.from(report.html) },
+      { bagPath: 'data/report.pdf', bytes: report.then((r) => r.pdf) },
+      { bagPath: 'data/report.html', bytes: report.then((r) => Buffer.from(r.html)) },
     ];
     const seal = caseJson.seal;
     try {
@@ -184,6 +189,9 @@ export class SealDesk {
         signal: this.abort.signal,
       });
     } catch (error) {
+      // A report that could not be made fails the seal as it did before the bag was begun.
+      const failed = reportFailure as { error: unknown } | null;
+      if (failed) throw failed.error;
       if (error instanceof BagWriteError && (error.kind === 'hashMismatch' || error.kind === 'sourceUnreadable')) {
         await this.refuseMismatch(row, snapshot);
       }
