@@ -208,7 +208,14 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
   await recoverDataDir({ db, layout, log, now, station: settings.stationName });
   // What an interrupted seal left in packages/: its temp folder goes, anything else is quarantined.
   await mkdir(packagesDir(layout), { recursive: true, mode: 0o700 });
-  await recoverPackagesDir({ db, layout, log, now, station: settings.stationName });
+  await recoverPackagesDir({
+    db,
+    layout,
+    log,
+    now,
+    station: settings.stationName,
+    append: (input) => appendCustody(db, input),
+  });
   await head.writeNow();
   // A station starts with the default violation catalogue; a broken catalogue file stops the start.
   try {
