@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const keyProtector = port ? new ChannelKeyProtector(port) : undefined;
   let engine;
   try {
-    engine = await createEngine({ ...engineOptions, log, ...(keyProtector ? { keyProtector } : {}) });
+    engine = await createEngine({ ...engineOptions, log, warmReport: true, ...(keyProtector ? { keyProtector } : {}) });
   } catch (error) {
     if (error instanceof AppError) tell({ failed: { code: error.code, params: error.params } });
     throw error;
