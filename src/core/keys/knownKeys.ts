@@ -41,7 +41,7 @@ const MAX_IN_MEMORY_DB_BYTES = 256 * 1024 * 1024;
  * database is read into memory and opened from there; while the station runs those files exist
  * already and a read-only connection sees its latest commits.
  */
-async function openQuietly(file: string, nativeBinding: string | undefined): Promise<Database.Database | null> {
+export async function openQuietly(file: string, nativeBinding: string | undefined): Promise<Database.Database | null> {
   const binding = nativeBinding ? { nativeBinding } : {};
   const info = await stat(file).catch(() => null);
   if (!info) return null;

@@ -16,6 +16,11 @@ function setValue(db: WritableDB, key: string, value: string): void {
 }
 
 /** The station's identity, made once when the data directory is first opened and never changed. */
+/** The station's id, read only: null on a database that never opened as a station. */
+export function readStationId(db: ReadableDB): string | null {
+  return getValue(db, 'station_id');
+}
+
 export function ensureStationId(db: WritableDB): string {
   const existing = getValue(db, 'station_id');
   if (existing) return existing;
