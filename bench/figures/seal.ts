@@ -30,6 +30,8 @@ interface ChildDone {
   exportMs: number;
   exportCopyMs: number;
   exportVerifyMs: number;
+  sealCpuMs: number;
+  exportCpuMs: number;
   bytes: number;
   maxRssBytes: number;
   /** VmHWM over the seal and export alone; null where it cannot be reset (not Linux). */
@@ -150,6 +152,13 @@ export async function runSeal(ctx: FigureContext): Promise<FigureReport> {
         measure: '    then: rest of the read-back, verify (manifests, signature), rename, fsync',
         target: '—',
         measured: formatSeconds(median(sealRuns.map((r) => r.exportVerifyMs))),
+        ratio: '—',
+        verdict: 'INFO',
+      },
+      {
+        measure: '  CPU time of the engine (all threads, user + system): seal / export',
+        target: '—',
+        measured: `${formatSeconds(median(sealRuns.map((r) => r.sealCpuMs)))} / ${formatSeconds(median(sealRuns.map((r) => r.exportCpuMs)))}`,
         ratio: '—',
         verdict: 'INFO',
       },
