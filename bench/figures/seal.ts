@@ -190,7 +190,7 @@ export async function runSeal(ctx: FigureContext): Promise<FigureReport> {
           ]
         : []),
     ],
-    tables: [runsTable(baselineMs, stationMs)],
+    tables: [runsTable(baselineMs, stationMs, 'Seal + export')],
     notes: [
       `Case: ${sizes.map(formatBytes).join(' + ')} of random bytes (.bin, imported with includeNonMedia); the import runs before the clock starts.`,
       'The seal hard-links every stored file into the package and re-hashes it there (two files on two hashing workers) while the report renders on the engine’s report worker (started warm when the engine opens, as the engine process does), then signs and commits.',
