@@ -60,9 +60,11 @@ async function main(): Promise<void> {
       if (p.phase === 'verify') verifyAt ??= performance.now();
     });
     const peakReset = resetPeakRss();
+    const cpuAtStart = process.cpuUsage();
     const start = performance.now();
     const sealed = await engine.call('cases.seal', { caseId: c.id }, ctx);
     const sealedAt = performance.now();
+    const cpuSealed = process.cpuUsage(cpuAtStart);
     const exported = await engine.call(
       'cases.export',
       { caseId: c.id, to: values.to, zip: false, jobId: 'bench-export-1' },
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
     );
     const end = performance.now();
     off();
+    const cpu = process.cpuUsage(cpuAtStart);
     const sealExportPeakBytes = peakReset ? peakRssBytes() : null;
     emit({
       event: 'done',
@@ -78,6 +81,10 @@ async function main(): Promise<void> {
       exportMs: end - sealedAt,
       exportCopyMs: (verifyAt ?? end) - sealedAt,
       exportVerifyMs: end - (verifyAt ?? end),
+      // Every thread of the process (the workers too), user + system: the work done, whatever the
+      // load of the machine made of the wall-clock time.
+      sealCpuMs: (cpuSealed.user + cpuSealed.system) / 1000,
+      exportCpuMs: (cpu.user + cpu.system - cpuSealed.user - cpuSealed.system) / 1000,
       packagePath: sealed.path,
       exportPath: exported.path,
       bytes: exported.bytes,

@@ -1,8 +1,8 @@
-import { chmod, lstat, mkdir, open, type FileHandle } from 'node:fs/promises';
+import { chmod, lstat, mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { fsyncDir } from '../store/atomicWrite';
-import { DirectFileWriter, alignedBuffers } from '../store/directIo';
+import { DirectFileWriter, alignedBuffers, openForDirectRead } from '../store/directIo';
 import { compareUtf8 } from './bagFormat';
 import { ReadBackHasher, type FollowedFile } from './readBack';
 
@@ -139,7 +139,9 @@ async function openRegular(path: string): Promise<FileHandle> {
   // The bag is the station's own, but a link inside it must not carry the copy elsewhere.
   const info = await lstat(path);
   if (!info.isFile()) throw new AppError('export.failed', { reason: `${path} is not a regular file` });
-  return open(path, 'r');
+  // Read past the page cache too: the package's files are the store's copies, written past it
+  // and not in it, and filling it with them would cost a core's system time for nothing.
+  return openForDirectRead(path);
 }
 
 async function copyOne(

@@ -25,7 +25,8 @@ import type { ReportRenderer } from './reportRenderer';
  * 2. Snapshot in one synchronous run of reads: `case.json`, the custody lines and the chain head
  *    (the newest entry) are one consistent state.
  * 3. Render the report and write the bag into `packages/<number>-v<n>/` (writeBag builds it in a
- *    temp folder and renames it). Every stored file is hard-linked into the bag (copied where the
+ *    temp folder and renames it); the report renders while the files are hashed, and the bag
+ *    writes it last. Every stored file is hard-linked into the bag (copied where the
  *    file system refuses a link) and re-read and hashed there, on both cores: a file that no
  *    longer matches its recorded hash stops the seal, and then every file is
  *    re-hashed from the disk on both cores so the refusal (and its `seal.hashMismatch` custody
