@@ -59,6 +59,9 @@ export class CliStation {
       ...engineExtra,
     });
     if (engine instanceof RemoteEngine) {
+      // Said on the terminal, not only in the log: the command's work shows up in that engine
+      // (the app or `serve`), and its progress and failures depend on that process.
+      process.stderr.write(`working through the engine that owns this station (pid ${engine.owner.pid})\n`);
       // The engine this command works through went away (killed, or its app closed): say so and
       // fail, rather than end quietly with whatever was waiting for it.
       engine.onLost((error) => {
