@@ -139,6 +139,7 @@ export async function verifyPackage(path: string, opts: VerifyOptions = {}): Pro
   // Started first, so that the workers boot while this thread lists the bag and parses its tag
   // files: a worker takes tens of milliseconds to start, about what that reading takes.
   const pool = new RangeHashPool({ direct: opts.directIo ?? false, signal: opts.signal });
+  let settled = false;
   try {
     const source = await openSource(path);
     if ('unreadable' in source) {
@@ -147,11 +148,14 @@ export async function verifyPackage(path: string, opts: VerifyOptions = {}): Pro
     }
     try {
       await new Verification(source, opts, report, pool).run();
+      settled = true;
     } finally {
       await source.close();
     }
   } finally {
-    await pool.close();
+    // Every hash answered means every worker has closed its file: the threads can end on their
+    // own time. Cancelled or failed, the answer waits until they have (a medium may be pulled).
+    await pool.close({ wait: !settled });
   }
   return finish(report);
 }
