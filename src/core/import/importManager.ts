@@ -65,6 +65,9 @@ export class ImportManager {
   async start(input: { paths: string[]; includeNonMedia: boolean; actor: string; gate: SourceGate }): Promise<string> {
     if (this.starting || this.running.size > 0) throw new AppError('import.busy');
     this.starting = true;
+    // The worker that reads copies back starts with the first import, not with every engine (a
+    // CLI command that imports nothing would start it for nothing); it boots during the scan.
+    this.spareCopier?.prestart({ reread: true });
     try {
       return await this.startReserved(input);
     } finally {

@@ -164,12 +164,12 @@ export class HashCopier {
   }
 
   /**
-   * Starts both workers ahead of the first request, so an import does not wait for them; an
-   * idle worker does not keep the process alive.
+   * Starts the copying worker ahead of the first request, and with `reread` the second one too,
+   * so an import does not wait for them; an idle worker does not keep the process alive.
    */
-  prestart(): void {
+  prestart(opts: { reread?: boolean } = {}): void {
     this.ensureWorker('copier').unref();
-    this.ensureWorker('rereader').unref();
+    if (opts.reread) this.ensureWorker('rereader').unref();
   }
 
   /** Ends every worker, then fails what was pending: requests fail only once their files are closed. */
