@@ -58,16 +58,16 @@ export class ImportManager {
 
   constructor(private readonly deps: ImportManagerDeps) {
     this.spareCopier = new HashCopier();
-    this.spareCopier.prestart();
+    // Both workers (copy, and read-back) boot while the engine is idle, not inside the first
+    // import: the engine is long-lived (desktop app, daemon). A short CLI command that imports
+    // nothing pays for two idle workers; from a bundled build that is tens of milliseconds.
+    this.spareCopier.prestart({ reread: true });
   }
 
   /** `gate` says which paths the calling host may read (see `sourcePolicy.ts`). */
   async start(input: { paths: string[]; includeNonMedia: boolean; actor: string; gate: SourceGate }): Promise<string> {
     if (this.starting || this.running.size > 0) throw new AppError('import.busy');
     this.starting = true;
-    // The worker that reads copies back starts with the first import, not with every engine (a
-    // CLI command that imports nothing would start it for nothing); it boots during the scan.
-    this.spareCopier?.prestart({ reread: true });
     try {
       return await this.startReserved(input);
     } finally {
