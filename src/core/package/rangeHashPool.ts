@@ -55,7 +55,15 @@ export class RangeHashPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly opts: { direct: boolean; workers?: number; signal?: AbortSignal }) {
+  constructor(
+    private readonly opts: {
+      direct: boolean;
+      workers?: number;
+      signal?: AbortSignal;
+      /** Read size; by default larger for direct reads. Each worker holds three buffers of it. */
+      chunkBytes?: number;
+    },
+  ) {
     const count = Math.max(1, opts.workers ?? Math.min(4, availableParallelism()));
     const source = rangeHashWorkerSource();
     for (let i = 0; i < count; i++) {
@@ -116,7 +124,7 @@ export class RangeHashPool {
         id,
         ...q.job,
         direct: this.opts.direct,
-        chunkBytes: this.opts.direct ? DIRECT_CHUNK_BYTES : CHUNK_BYTES,
+        chunkBytes: this.opts.chunkBytes ?? (this.opts.direct ? DIRECT_CHUNK_BYTES : CHUNK_BYTES),
       };
       worker.postMessage(req);
     }
