@@ -10,7 +10,7 @@ import { HashCopier } from '../store/hashCopy';
 import type { StationLayout } from '../store/layout';
 import { stationTimestamp } from '../util/time';
 import { ensureFreeSpace } from './freeSpace';
-import { ImportCancelledError, fileResultOf, importOneFile } from './importFile';
+import { ImportCancelledError, fileResultOf, importOneFile, type ImportFileContext } from './importFile';
 import { finishImport, getImportRecord, insertImport, insertImportFile } from './importRepo';
 import { scanSources, type SourceFile } from './scanSources';
 import type { SourceGate } from './sourcePolicy';
@@ -31,7 +31,7 @@ export interface ImportManagerDeps {
   /** The engine's guarded custody append (`custody/guardedAppend.ts`). */
   append: AppendEntry;
   onItemsAdded(itemIds: string[]): void;
-  beforeVerify?: (storedPath: string) => Promise<void>;
+  beforeVerify?: ImportFileContext['beforeVerify'];
   /** Test seam: runs after the scan, before any file is opened, to swap files under the import. */
   afterScan?: (files: readonly SourceFile[]) => Promise<void>;
 }
@@ -59,7 +59,10 @@ export class ImportManager {
 
   constructor(private readonly deps: ImportManagerDeps) {
     this.spareCopier = new HashCopier();
-    this.spareCopier.prestart();
+    // Both workers (copy, and read-back) boot while the engine is idle, not inside the first
+    // import: the engine is long-lived (desktop app, daemon). A short CLI command that imports
+    // nothing pays for two idle workers; from a bundled build that is tens of milliseconds.
+    this.spareCopier.prestart({ reread: true });
   }
 
   /** `gate` says which paths the calling host may read (see `sourcePolicy.ts`). */

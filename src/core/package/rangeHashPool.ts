@@ -34,8 +34,11 @@ interface Queued {
   onProgress: ((bytes: number) => void) | undefined;
 }
 
-/** Page-cache reads: 4 MiB keeps the copy into the buffer cheap; direct reads wait for the disk, so larger. */
-const CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * Plain reads run on the worker's own thread: 1 MiB stays in the core's cache between the read's
+ * copy and the hash. Direct reads wait for the disk, so they are larger and kept in flight.
+ */
+const CHUNK_BYTES = 1024 * 1024;
 const DIRECT_CHUNK_BYTES = 16 * 1024 * 1024;
 
 /**
@@ -89,12 +92,22 @@ export class RangeHashPool {
     });
   }
 
-  async close(): Promise<void> {
+  /**
+   * Ends every worker and fails what is pending. By default it resolves once the threads have
+   * exited, so no file is still open in one. With `wait: false` it does not wait for that: for a
+   * caller whose every job has settled (a worker closes its file before it answers), so nothing
+   * is left open and the thread's teardown need not delay the answer.
+   */
+  async close(opts: { wait?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.opts.signal?.removeEventListener('abort', this.onAbort);
+    // A worker still on a job may have its file open.
+    const busy = this.running.size > 0;
     this.failAll(new RangeHashAbortedError());
-    await Promise.all(this.all.map((w) => w.terminate()));
+    const exited = Promise.all(this.all.map((w) => w.terminate()));
+    if (opts.wait === false && !busy) return;
+    await exited;
   }
 
   private readonly onAbort = (): void => {

@@ -83,6 +83,8 @@ export class VerifyAbortedError extends Error {
 const MAX_TAG_FILE_BYTES = 16 * 1024 * 1024;
 const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 const MAX_CHECKPOINT_BYTES = 64 * 1024;
+/** Hashed on the calling thread (a still, a report): a worker's round trip would cost more. */
+const SMALL_FILE_BYTES = 256 * 1024;
 const CASE_JSON = 'data/case.json';
 const CUSTODY_JSONL = 'data/custody.jsonl';
 const ITEM_FOLDERS = ['data/originals/', 'data/clips/', 'data/stills/'];
@@ -150,15 +152,30 @@ async function openSource(path: string): Promise<BagSource | { unreadable: strin
 
 export async function verifyPackage(path: string, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const report = emptyReport();
-  const source = await openSource(path);
-  if ('unreadable' in source) {
-    report.problems.push({ path: '', kind: 'format', detail: `the zip cannot be read: ${source.unreadable}` });
-    return finish(report);
-  }
+  let pool: RangeHashPool | null = null;
+  const hashers = (): RangeHashPool =>
+    (pool ??= new RangeHashPool({ direct: opts.directIo ?? false, signal: opts.signal }));
+  // Started first, so that the workers boot while this thread lists the bag and parses its tag
+  // files: a worker takes tens of milliseconds to start, about what that reading takes. With an
+  // export's read-back hashes, only if a file is left to read (it may have hashed them all).
+  if (!opts.readBackHashes) hashers();
+  let settled = false;
   try {
-    await new Verification(source, opts, report).run();
+    const source = await openSource(path);
+    if ('unreadable' in source) {
+      report.problems.push({ path: '', kind: 'format', detail: `the zip cannot be read: ${source.unreadable}` });
+      return finish(report);
+    }
+    try {
+      await new Verification(source, opts, report, hashers).run();
+      settled = true;
+    } finally {
+      await source.close();
+    }
   } finally {
-    await source.close();
+    // Every hash answered means every worker has closed its file: the threads can end on their
+    // own time. Cancelled or failed, the answer waits until they have (a medium may be pulled).
+    await (pool as RangeHashPool | null)?.close({ wait: !settled });
   }
   return finish(report);
 }
@@ -173,6 +190,7 @@ class Verification {
     private readonly source: BagSource,
     private readonly opts: VerifyOptions,
     private readonly report: VerifyReport,
+    private readonly hashers: () => RangeHashPool,
   ) {
     this.problems = report.problems;
     this.files = source.files;
@@ -386,33 +404,25 @@ class Verification {
     jobs.sort((a, b) => this.files.get(b.path)!.size - this.files.get(a.path)!.size);
     this.total = jobs.reduce((a, j) => a + this.files.get(j.path)!.size, 0);
     this.progress();
-    // Started only if a file is left to read: an export's read-back may have hashed them all.
-    let started: RangeHashPool | null = null;
-    const pool = (): RangeHashPool =>
-      (started ??= new RangeHashPool({ direct: this.opts.directIo ?? false, signal: this.opts.signal }));
-    try {
-      await Promise.all(
-        jobs.map(async (job) => {
-          const size = this.files.get(job.path)!.size;
-          let got: string;
-          try {
-            got = await this.hashOne(pool, job.path, size, inMemory.get(job.path));
-          } catch (error) {
-            if (error instanceof RangeHashAbortedError || this.opts.signal?.aborted) throw new VerifyAbortedError();
-            this.add(job.kind, job.path, `cannot be read: ${(error as Error).message}`);
-            return;
-          }
-          if (got !== job.sha256)
-            this.add(
-              job.kind,
-              job.path,
-              `SHA-256 is ${got}; ${job.kind === 'changed' ? 'manifest-sha256.txt' : 'tagmanifest-sha256.txt'} says ${job.sha256}`,
-            );
-        }),
-      );
-    } finally {
-      await (started as RangeHashPool | null)?.close();
-    }
+    await Promise.all(
+      jobs.map(async (job) => {
+        const size = this.files.get(job.path)!.size;
+        let got: string;
+        try {
+          got = await this.hashOne(this.hashers, job.path, size, inMemory.get(job.path));
+        } catch (error) {
+          if (error instanceof RangeHashAbortedError || this.opts.signal?.aborted) throw new VerifyAbortedError();
+          this.add(job.kind, job.path, `cannot be read: ${(error as Error).message}`);
+          return;
+        }
+        if (got !== job.sha256)
+          this.add(
+            job.kind,
+            job.path,
+            `SHA-256 is ${got}; ${job.kind === 'changed' ? 'manifest-sha256.txt' : 'tagmanifest-sha256.txt'} says ${job.sha256}`,
+          );
+      }),
+    );
   }
 
   private async hashOne(
@@ -428,9 +438,17 @@ class Verification {
       this.progress();
     };
     let result: string;
+    // A small file is read and hashed here while the workers hash the large ones, rather than
+    // queued behind them; not when the medium itself must be read (direct I/O), which only the
+    // workers do, nor when the writer has already read it back.
     const readBack = this.opts.readBackHashes?.get(path);
-    if (bytes) {
-      result = sha256(bytes);
+    const whole =
+      bytes ??
+      (readBack === undefined && !this.opts.directIo && size <= SMALL_FILE_BYTES
+        ? await this.source.read(path, SMALL_FILE_BYTES)
+        : undefined);
+    if (whole) {
+      result = sha256(whole);
     } else if (readBack !== undefined) {
       result = readBack;
     } else {
