@@ -6,7 +6,10 @@ export interface TimedImport {
   /** From the `import.start` call to `waitForImport` resolving. */
   ms: number;
   record: ImportRecord;
-  /** Per file, ms from the start: when its copy was stored and fsynced (just before the verifying re-read). */
+  /**
+   * Per file, ms from the start: when its copy was whole and fsynced, its last slice about to be
+   * read back (the earlier slices were read back while the copy went on).
+   */
   storedAtMs: number[];
   /** Per file, ms from the start: when its outcome was committed (`import.fileDone`). */
   doneAtMs: number[];
@@ -14,9 +17,12 @@ export interface TimedImport {
 
 /** Where an import's time went, summed over its files, from exact marks (not throttled progress). */
 export interface ImportSpans {
-  /** Start of the file (or of the import) until its copy is stored: classification, hashing copy, fsyncs, rename. */
+  /**
+   * Start of the file (or of the import) until its copy is whole and fsynced: classification,
+   * hashing copy, flushes, and the read-back of every slice but the last.
+   */
   copyMs: number;
-  /** Stored until committed: verifying re-read, probe, SQLite transaction with its custody entry. */
+  /** Fsynced until committed: read-back of the last slice, compare, rename, probe, SQLite transaction. */
   verifyProbeRecordMs: number;
   /** Before the first file (scan, free-space check, custody entry) is in copyMs; this is after the last. */
   finishMs: number;

@@ -20,9 +20,10 @@ export interface BenchStation {
 
 /**
  * A fresh station with its first admin signed in; background media jobs off so they do not compete.
- * `onStored` only notes the time: it uses the engine's beforeVerify seam, which runs once a copy is
- * stored and fsynced, just before the verifying re-read, and changes nothing. `log` receives the
- * engine's log lines (by default only warnings and errors, on stderr).
+ * `onStored` only notes the time: it uses the engine's beforeVerify seam, which runs after each
+ * flushed slice of a copy, and is called for the last one (the copy whole and fsynced, its last
+ * slice about to be read back; the earlier slices were read back during the copy). It changes
+ * nothing. `log` receives the engine's log lines (by default only warnings and errors, on stderr).
  */
 export async function openBenchStation(
   dataDir: string,
@@ -36,8 +37,8 @@ export async function openBenchStation(
     ...(onStored
       ? {
           testHooks: {
-            beforeVerify: async () => {
-              onStored();
+            beforeVerify: async (_path, slice) => {
+              if (slice.last) onStored();
             },
           },
         }

@@ -94,8 +94,11 @@ export interface EngineOptions {
   chainSigner?: ChainSigner;
   /** Seams for tests that prove failure handling with real files; never set by a host. */
   testHooks?: {
-    /** Runs after a copy is stored and before it is re-read and compared. */
-    beforeVerify?: (storedPath: string) => Promise<void>;
+    /**
+     * Runs after each slice of an import's copy (bytes [start, end) of the temporary file at
+     * `copyPath`) is flushed to the disk and before it is read back; `last` once the copy is whole.
+     */
+    beforeVerify?: (copyPath: string, slice: { start: number; end: number; last: boolean }) => Promise<void>;
     /** Runs after an import's scan, before any source is opened: to swap a file for a FIFO or a link. */
     afterScan?: (files: readonly { path: string }[]) => Promise<void>;
   };

@@ -1,26 +1,24 @@
-import { chmod, open } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { getMediaFixtures } from '../fixtures';
 import { listNames, listStoredShas, openStation, sha256File, type TestStation } from './harness';
 
 /**
- * The re-read of the stored copy is what proves it: a copy that changed between writing and
- * re-reading (bad RAM, a failing disk) must end as `failed`, leave nothing in the store and no
- * item, and be reported as such.
+ * The read-back of the copy from the disk is what proves it: a copy that changed between writing
+ * and reading back (bad RAM, a failing disk) must end as `failed`, leave nothing in the store and
+ * no item, and be reported as such.
  */
 
 let station: TestStation;
 const flipped: string[] = [];
 
-/** Flips one byte in the middle of the stored copy, the way a bad sector would. */
-async function flipAByte(storedPath: string): Promise<void> {
-  flipped.push(storedPath);
-  await chmod(storedPath, 0o600);
-  const handle = await open(storedPath, 'r+');
+/** Flips one byte in the middle of a flushed slice of the copy, the way a bad sector would. */
+async function flipAByte(copyPath: string, slice: { start: number; end: number }): Promise<void> {
+  flipped.push(copyPath);
+  const handle = await open(copyPath, 'r+');
   try {
-    const { size } = await handle.stat();
-    const at = Math.floor(size / 2);
+    const at = Math.floor((slice.start + slice.end) / 2);
     const byte = Buffer.alloc(1);
     await handle.read(byte, 0, 1, at);
     byte[0] = byte[0]! ^ 0xff;
@@ -28,7 +26,6 @@ async function flipAByte(storedPath: string): Promise<void> {
   } finally {
     await handle.close();
   }
-  await chmod(storedPath, 0o444);
 }
 
 beforeEach(async () => {
@@ -45,7 +42,8 @@ it('fails a file whose stored copy no longer matches the source, and keeps nothi
   const sourceSha = await sha256File(fx.h264);
   const record = await station.importAndWait([fx.h264]);
 
-  expect(flipped).toEqual([station.engine.storedPathOf(sourceSha)]);
+  // The small file is one slice: flipped once, in the temporary copy, before it reached the store.
+  expect(flipped.map((p) => dirname(p))).toEqual([join(station.dataDir, 'tmp')]);
   expect(record.files).toHaveLength(1);
   expect(record.files[0]).toMatchObject({
     status: 'failed',
@@ -76,9 +74,9 @@ it('fails only the damaged file of several and imports the rest', async () => {
   let calls = 0;
   await station.reopen({
     testHooks: {
-      beforeVerify: async (path) => {
+      beforeVerify: async (path, slice) => {
         calls++;
-        if (calls === 2) await flipAByte(path);
+        if (calls === 2) await flipAByte(path, slice);
       },
     },
   });

@@ -116,3 +116,62 @@ describe('cancelling an import', () => {
     expect((await station.engine.check({ rehash: true })).ok).toBe(true);
   });
 });
+
+/**
+ * The same, while the copy is read back: the engine's seam runs after a slice of the copy is
+ * flushed and before that slice is read back, with the next slices being copied meanwhile.
+ */
+describe('an import interrupted while its flushed slices are read back', () => {
+  it('fails a source that shrinks then as vanished, and keeps nothing', async () => {
+    const path = await makeSparseFile(join(station.root, 'card.mp4'), 3 * GiB);
+    const slices: Array<{ start: number; end: number; last: boolean }> = [];
+    await station.reopen({
+      testHooks: {
+        beforeVerify: async (_copy, slice) => {
+          slices.push(slice);
+          if (slices.length === 1) await truncate(path, 4096);
+        },
+      },
+    });
+    const record = await station.importAndWait([path]);
+
+    expect(slices[0]).toMatchObject({ start: 0, last: false });
+    expect(slices.some((s) => s.last)).toBe(false);
+    expect(record.files[0]).toMatchObject({ status: 'failed', reasonCode: 'vanished', itemId: null, sha256: null });
+    expect(record.files[0]!.reasonDetail).toMatch(/^read \d+ bytes of a file that was 3221225472 bytes when opened$/);
+    expect(record).toMatchObject({ state: 'completed', safeToWipe: false });
+    expect(await listStoredShas(station.dataDir)).toEqual([]);
+    expect(await listNames(join(station.dataDir, 'tmp'))).toEqual([]);
+    const { entries } = await station.call('custody.list', { subject: record.id });
+    expect(entries.map((e) => e.action)).toEqual(['import.start', 'import.failed', 'import.finish']);
+    expect((await station.engine.check({ rehash: false })).ok).toBe(true);
+  });
+
+  it('is cancelled cleanly, and the next import runs', async () => {
+    const fx = getMediaFixtures();
+    const [big] = await makeSparseFiles(join(station.root, 'card'), 1, 2 * GiB);
+    let started: (id: string) => void = () => undefined;
+    const importIdKnown = new Promise<string>((resolve) => (started = resolve));
+    let slices = 0;
+    await station.reopen({
+      testHooks: {
+        beforeVerify: async () => {
+          if (++slices === 1) await station.call('import.cancel', { importId: await importIdKnown });
+        },
+      },
+    });
+    const { importId } = await station.call('import.start', { paths: [big!] });
+    started(importId);
+    const record = await station.engine.waitForImport(importId);
+
+    expect(slices).toBe(1);
+    expect(record.state).toBe('cancelled');
+    expect(record.files.map((f) => [f.status, f.reasonCode])).toEqual([['failed', 'cancelled']]);
+    expect(await listStoredShas(station.dataDir)).toEqual([]);
+    expect(await listNames(join(station.dataDir, 'tmp'))).toEqual([]);
+
+    const next = await station.importAndWait([fx.audio]);
+    expect(next).toMatchObject({ state: 'completed', safeToWipe: true, counts: { imported: 1 } });
+    expect((await station.engine.check({ rehash: true })).ok).toBe(true);
+  });
+});

@@ -7,7 +7,7 @@ import { appendCustody, type CustodyInput } from '../custody/custodyLog';
 import { insertImportFile } from './importRepo';
 import { findItemIdBySha, insertItem } from '../library/itemsRepo';
 import { enqueueDerivedFor } from '../jobs/derivedRepo';
-import type { HashCopier } from '../store/hashCopy';
+import type { FlushedSlice, HashCopier, HashResult } from '../store/hashCopy';
 import { HashCopyAbortedError, HashCopyError } from '../store/hashCopy';
 import type { StationLayout } from '../store/layout';
 import { placeInStore, removeOwnFile, StoreFileError } from '../store/placeInStore';
@@ -37,8 +37,11 @@ export interface ImportFileContext {
   onPhase(phase: 'copying' | 'verifying' | 'probing' | 'recording', bytes: number): void;
   /** Called after the head of the chain moved, so the engine can record it outside the database. */
   onCustody(seq: number, hash: string): void;
-  /** Test seam: runs between writing the copy and re-reading it, to prove a bad copy is caught. */
-  beforeVerify?: (storedPath: string) => Promise<void>;
+  /**
+   * Test seam: runs after each slice of the copy is flushed and before it is read back, to prove
+   * a bad copy is caught.
+   */
+  beforeVerify?: (copyPath: string, slice: FlushedSlice) => Promise<void>;
 }
 
 export class ImportCancelledError extends Error {
@@ -71,8 +74,10 @@ export function fileResultOf(src: SourceFile): ImportFileResult {
 
 /**
  * Takes one source file to exactly one outcome. The source is opened read-only and read once:
- * hashed while it is copied to a temporary file, which is fsynced, renamed into the store,
- * re-read and compared, probed, and only then recorded with its custody entry in one transaction.
+ * hashed while it is copied to a temporary file, flushed to the disk slice by slice, each slice
+ * read back from the disk (direct I/O) and hashed on the other core while the next is copied; the
+ * copy is fsynced, its read-back hash compared with the source's, and only a copy that matches is
+ * renamed into the store, probed, and recorded with its custody entry in one transaction.
  */
 export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Promise<ImportFileResult> {
   const base = fileResultOf(src);
@@ -149,14 +154,20 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
     recordStoreIntent(ctx.db, ctx.importId, ctx.ordinal, tempName, stationTimestamp(ctx.now())),
   );
   let sha256: string;
+  let reread: HashResult | undefined;
   try {
     ctx.onPhase('copying', 0);
+    const beforeVerify = ctx.beforeVerify;
     const copied = await ctx.copier.copy(src.path, temp, {
       expected,
       signal: ctx.signal,
       onProgress: (bytes) => ctx.onPhase('copying', bytes),
+      reread: true,
+      onRereadProgress: (bytes) => ctx.onPhase('verifying', bytes),
+      ...(beforeVerify ? { beforeReread: (path: string, slice: FlushedSlice) => beforeVerify(path, slice) } : {}),
     });
     sha256 = copied.sha256;
+    reread = copied.reread;
   } catch (error) {
     await removeOwnFile(temp);
     if (error instanceof HashCopyAbortedError || ctx.signal.aborted) throw new ImportCancelledError();
@@ -197,11 +208,8 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
       sha256,
       bytes: src.size,
       signal: ctx.signal,
-      onVerifyProgress: (bytes) => ctx.onPhase('verifying', bytes),
-      beforeVerify: async (path) => {
-        ctx.onPhase('verifying', 0);
-        await ctx.beforeVerify?.(path);
-      },
+      verify: 'rereadDuringCopy',
+      ...(reread ? { reread } : {}),
     });
   } catch (error) {
     if (error instanceof HashCopyAbortedError || ctx.signal.aborted) throw new ImportCancelledError();

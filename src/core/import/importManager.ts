@@ -10,7 +10,7 @@ import { HashCopier } from '../store/hashCopy';
 import type { StationLayout } from '../store/layout';
 import { stationTimestamp } from '../util/time';
 import { ensureFreeSpace } from './freeSpace';
-import { ImportCancelledError, fileResultOf, importOneFile } from './importFile';
+import { ImportCancelledError, fileResultOf, importOneFile, type ImportFileContext } from './importFile';
 import { finishImport, getImportRecord, insertImport, insertImportFile } from './importRepo';
 import { scanSources, type SourceFile } from './scanSources';
 import type { SourceGate } from './sourcePolicy';
@@ -30,7 +30,7 @@ export interface ImportManagerDeps {
   emitFinished(record: ImportRecord): void;
   onCustody(seq: number, hash: string): void;
   onItemsAdded(itemIds: string[]): void;
-  beforeVerify?: (storedPath: string) => Promise<void>;
+  beforeVerify?: ImportFileContext['beforeVerify'];
   /** Test seam: runs after the scan, before any file is opened, to swap files under the import. */
   afterScan?: (files: readonly SourceFile[]) => Promise<void>;
 }

@@ -34,8 +34,11 @@ interface Queued {
   onProgress: ((bytes: number) => void) | undefined;
 }
 
-/** Page-cache reads: 4 MiB keeps the copy into the buffer cheap; direct reads wait for the disk, so larger. */
-const CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * Plain reads run on the worker's own thread: 1 MiB stays in the core's cache between the read's
+ * copy and the hash. Direct reads wait for the disk, so they are larger and kept in flight.
+ */
+const CHUNK_BYTES = 1024 * 1024;
 const DIRECT_CHUNK_BYTES = 16 * 1024 * 1024;
 
 /**

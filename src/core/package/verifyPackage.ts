@@ -69,6 +69,8 @@ export class VerifyAbortedError extends Error {
 /** Tag files, the public key, `case.json`: read whole, so bounded. */
 const MAX_TAG_FILE_BYTES = 16 * 1024 * 1024;
 const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
+/** Hashed on the calling thread (a still, a report): a worker's round trip would cost more. */
+const SMALL_FILE_BYTES = 256 * 1024;
 const CASE_JSON = 'data/case.json';
 const CUSTODY_JSONL = 'data/custody.jsonl';
 const ITEM_FOLDERS = ['data/originals/', 'data/clips/', 'data/stills/'];
@@ -134,15 +136,22 @@ async function openSource(path: string): Promise<BagSource | { unreadable: strin
 
 export async function verifyPackage(path: string, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const report = emptyReport();
-  const source = await openSource(path);
-  if ('unreadable' in source) {
-    report.problems.push({ path: '', kind: 'format', detail: `the zip cannot be read: ${source.unreadable}` });
-    return finish(report);
-  }
+  // Started first, so that the workers boot while this thread lists the bag and parses its tag
+  // files: a worker takes tens of milliseconds to start, about what that reading takes.
+  const pool = new RangeHashPool({ direct: opts.directIo ?? false, signal: opts.signal });
   try {
-    await new Verification(source, opts, report).run();
+    const source = await openSource(path);
+    if ('unreadable' in source) {
+      report.problems.push({ path: '', kind: 'format', detail: `the zip cannot be read: ${source.unreadable}` });
+      return finish(report);
+    }
+    try {
+      await new Verification(source, opts, report, pool).run();
+    } finally {
+      await source.close();
+    }
   } finally {
-    await source.close();
+    await pool.close();
   }
   return finish(report);
 }
@@ -157,6 +166,7 @@ class Verification {
     private readonly source: BagSource,
     private readonly opts: VerifyOptions,
     private readonly report: VerifyReport,
+    private readonly pool: RangeHashPool,
   ) {
     this.problems = report.problems;
     this.files = source.files;
@@ -355,30 +365,26 @@ class Verification {
     jobs.sort((a, b) => this.files.get(b.path)!.size - this.files.get(a.path)!.size);
     this.total = jobs.reduce((a, j) => a + this.files.get(j.path)!.size, 0);
     this.progress();
-    const pool = new RangeHashPool({ direct: this.opts.directIo ?? false, signal: this.opts.signal });
-    try {
-      await Promise.all(
-        jobs.map(async (job) => {
-          const size = this.files.get(job.path)!.size;
-          let got: string;
-          try {
-            got = await this.hashOne(pool, job.path, size, inMemory.get(job.path));
-          } catch (error) {
-            if (error instanceof RangeHashAbortedError || this.opts.signal?.aborted) throw new VerifyAbortedError();
-            this.add(job.kind, job.path, `cannot be read: ${(error as Error).message}`);
-            return;
-          }
-          if (got !== job.sha256)
-            this.add(
-              job.kind,
-              job.path,
-              `SHA-256 is ${got}; ${job.kind === 'changed' ? 'manifest-sha256.txt' : 'tagmanifest-sha256.txt'} says ${job.sha256}`,
-            );
-        }),
-      );
-    } finally {
-      await pool.close();
-    }
+    const { pool } = this;
+    await Promise.all(
+      jobs.map(async (job) => {
+        const size = this.files.get(job.path)!.size;
+        let got: string;
+        try {
+          got = await this.hashOne(pool, job.path, size, inMemory.get(job.path));
+        } catch (error) {
+          if (error instanceof RangeHashAbortedError || this.opts.signal?.aborted) throw new VerifyAbortedError();
+          this.add(job.kind, job.path, `cannot be read: ${(error as Error).message}`);
+          return;
+        }
+        if (got !== job.sha256)
+          this.add(
+            job.kind,
+            job.path,
+            `SHA-256 is ${got}; ${job.kind === 'changed' ? 'manifest-sha256.txt' : 'tagmanifest-sha256.txt'} says ${job.sha256}`,
+          );
+      }),
+    );
   }
 
   private async hashOne(pool: RangeHashPool, path: string, size: number, bytes: Buffer | undefined): Promise<string> {
@@ -389,8 +395,14 @@ class Verification {
       this.progress();
     };
     let result: string;
-    if (bytes) {
-      result = sha256(bytes);
+    // A small file is read and hashed here while the workers hash the large ones, rather than
+    // queued behind them; not when the medium itself must be read (direct I/O), which only the
+    // workers do.
+    const whole =
+      bytes ??
+      (!this.opts.directIo && size <= SMALL_FILE_BYTES ? await this.source.read(path, SMALL_FILE_BYTES) : undefined);
+    if (whole) {
+      result = sha256(whole);
     } else {
       const range = this.source.rangeOf(path);
       result = range

@@ -1,22 +1,20 @@
 import { parentPort } from 'node:worker_threads';
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import type { FailureKind, HashCopyRequest, HashCopyResponse } from './hashCopyProtocol';
-import { DirectFileWriter, alignedBuffers, openForDirectRead } from './directIo';
+import { DIRECT_ALIGNMENT, DirectFileWriter, alignedBuffers, openForDirectRead } from './directIo';
 import { SourceOpenError, openSource } from './openSource';
 
 /**
  * Reads a source exactly once, hashing each chunk while it is written to the destination, with
  * the next read and the previous write in flight on the thread pool while this thread hashes.
  * Three buffers rotate so a buffer is never refilled before its write has finished.
+ *
+ * A second instance of this worker re-reads a copy as it is made (`reread*` requests): each slice
+ * the copying worker has flushed is read back from the disk and hashed here, on the other core.
  */
 
 const PROGRESS_EVERY_BYTES = 32 * 1024 * 1024;
-/**
- * Written data is flushed to the disk in slices while the copy goes on, so that the flush of one
- * slice overlaps the reading and hashing of the next instead of all of it waiting at the end.
- */
-const SYNC_EVERY_BYTES = 64 * 1024 * 1024;
 
 class SourceChangedError extends Error {
   constructor(
@@ -72,7 +70,10 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
     const buffers = alignedBuffers(3, req.chunkBytes);
     let position = 0;
     let nextProgress = PROGRESS_EVERY_BYTES;
-    let nextSync = SYNC_EVERY_BYTES;
+    // Written data is flushed to the disk in slices while the copy goes on, so that the flush of
+    // one slice overlaps the reading and hashing of the next instead of all of it waiting at the
+    // end, and so that a slice can be re-read from the disk while the next is copied.
+    let nextSync = req.sliceBytes;
     let i = 0;
     const source = src;
     const dest = dst;
@@ -105,10 +106,13 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
         phaseWriting = true;
         await pendingSync;
         await pendingWrite;
-        pendingSync = dest.datasync();
+        const flushedUpTo = position;
+        pendingSync = dest.datasync().then(() => {
+          if (req.reportSlices) post({ type: 'flushed', id: req.id, bytes: flushedUpTo, last: false });
+        });
         pendingSync.catch(() => undefined);
         phaseWriting = false;
-        nextSync = position + SYNC_EVERY_BYTES;
+        nextSync = position + req.sliceBytes;
       }
     }
     phaseWriting = true;
@@ -126,6 +130,8 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
       throw new SourceChangedError('changedDuringRead', 'the file changed while it was being read');
     }
+    // Only a copy of the whole, unchanged source has a last slice worth re-reading.
+    if (req.reportSlices) post({ type: 'flushed', id: req.id, bytes: position, last: true });
     result = { type: 'done', id: req.id, sha256: hash.digest('hex'), bytes: position };
   } catch (error) {
     result = {
@@ -197,6 +203,144 @@ async function hashFile(req: Extract<HashCopyRequest, { op: 'hash' }>): Promise<
   post(result);
 }
 
+/** A copy being re-read slice by slice, in order, as the copying worker flushes it. */
+interface Reread {
+  path: string;
+  chunkBytes: number;
+  handle: FileHandle | null;
+  buffers: Buffer[];
+  hash: Hash;
+  /** Bytes read back and hashed so far, from the start of the file. */
+  position: number;
+  nextProgress: number;
+  /** The steps run one after another: each waits for the one before. */
+  tail: Promise<void>;
+  failure: { error: unknown } | null;
+  dropped: boolean;
+}
+
+const rereads = new Map<number, Reread>();
+
+function rereadStep(id: number, step: (r: Reread) => Promise<void>): void {
+  const r = rereads.get(id);
+  if (!r) return;
+  r.tail = r.tail.then(async () => {
+    if (r.failure || r.dropped) return;
+    try {
+      await step(r);
+    } catch (error) {
+      r.failure = { error };
+    }
+  });
+}
+
+/**
+ * Reads the copy back from the disk (direct I/O, so not from the page cache) from where the
+ * re-read is up to `upTo`, and hashes it. Reads start on an aligned offset and never go past the
+ * aligned end of the flushed bytes; two stay in flight while a third buffer is hashed.
+ */
+async function rereadUpTo(id: number, r: Reread, upTo: number): Promise<void> {
+  if (upTo <= r.position) return;
+  r.handle ??= await openForDirectRead(r.path);
+  const file = r.handle;
+  const start = r.position;
+  const limit = Math.ceil(upTo / DIRECT_ALIGNMENT) * DIRECT_ALIGNMENT;
+  let next = Math.floor(start / DIRECT_ALIGNMENT) * DIRECT_ALIGNMENT;
+  let slot = 0;
+  const reads: Array<{ at: number; length: number; buffer: Buffer; done: Promise<{ bytesRead: number }> }> = [];
+  const issue = (): void => {
+    if (next >= limit) return;
+    const length = Math.min(r.chunkBytes, limit - next);
+    const buffer = r.buffers[slot++ % 3]!;
+    const done = file.read(buffer, 0, length, next);
+    done.catch(() => undefined);
+    reads.push({ at: next, length, buffer, done });
+    next += length;
+  };
+  try {
+    issue();
+    issue();
+    while (reads.length > 0) {
+      const { at, length, buffer, done } = reads.shift()!;
+      const { bytesRead } = await done;
+      // A short read is the end of the file: the copy holds fewer bytes than were flushed, which
+      // the caller sees in the byte count.
+      if (bytesRead === length) issue();
+      const from = Math.max(start, at) - at;
+      const to = Math.min(upTo, at + bytesRead) - at;
+      if (to > from) {
+        r.hash.update(buffer.subarray(from, to));
+        r.position = at + to;
+      }
+      if (r.position >= r.nextProgress) {
+        post({ type: 'progress', id, bytes: r.position });
+        r.nextProgress = r.position + PROGRESS_EVERY_BYTES;
+      }
+      if (bytesRead < length) break;
+    }
+  } finally {
+    await Promise.allSettled(reads.map((x) => x.done));
+  }
+}
+
+/** Ends a re-read: with `bytes`, after reading up to there; with null, at once (dropped). */
+function endReread(id: number, bytes: number | null): void {
+  const r = rereads.get(id);
+  if (!r) return;
+  // Steps not yet started see this and do nothing; the one running finishes first.
+  if (bytes === null) r.dropped = true;
+  else rereadStep(id, (x) => rereadUpTo(id, x, bytes));
+  void r.tail.then(async () => {
+    rereads.delete(id);
+    await r.handle?.close().catch(() => undefined);
+    // Answered only once the file is closed: the caller then renames or removes it at once.
+    if (r.failure) {
+      const error = r.failure.error;
+      post({
+        type: 'error',
+        id,
+        kind: 'storeError',
+        code: (error as NodeJS.ErrnoException).code ?? null,
+        message: (error as Error).message,
+      });
+    } else if (r.dropped) {
+      post({ type: 'error', id, kind: 'storeError', code: null, message: 'the re-read was stopped' });
+    } else {
+      post({ type: 'done', id, sha256: r.hash.digest('hex'), bytes: r.position });
+    }
+  });
+}
+
 parentPort?.on('message', (req: HashCopyRequest) => {
-  void (req.op === 'copy' ? copyAndHash(req) : hashFile(req));
+  switch (req.op) {
+    case 'copy':
+      void copyAndHash(req);
+      return;
+    case 'hash':
+      void hashFile(req);
+      return;
+    case 'rereadStart':
+      rereads.set(req.id, {
+        path: req.path,
+        chunkBytes: req.chunkBytes,
+        handle: null,
+        buffers: alignedBuffers(3, req.chunkBytes),
+        hash: createHash('sha256'),
+        position: 0,
+        nextProgress: PROGRESS_EVERY_BYTES,
+        tail: Promise.resolve(),
+        failure: null,
+        dropped: false,
+      });
+      return;
+    case 'rereadTo':
+      rereadStep(req.id, (r) => rereadUpTo(req.id, r, req.bytes));
+      return;
+    case 'rereadEnd':
+      endReread(req.id, req.bytes);
+      return;
+    case 'rereadDrop':
+      endReread(req.id, null);
+      return;
+  }
 });

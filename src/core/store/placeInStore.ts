@@ -1,13 +1,13 @@
 import { chmod, mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fsyncDir } from './atomicWrite';
-import { HashCopyAbortedError, HashCopyError, type HashCopier } from './hashCopy';
+import { HashCopyAbortedError, HashCopyError, type HashCopier, type HashResult } from './hashCopy';
 import { evidencePath, type StationLayout } from './layout';
 
 /**
  * The last steps every file takes into the evidence store, whether it was copied from a camera or
- * cut here: renamed under its SHA-256, made read-only, its directory fsynced, then re-read from
- * the disk and compared with the hash it was stored under.
+ * cut here: renamed under its SHA-256, made read-only, its directory fsynced, and proven to hold
+ * the hash it was stored under by a read from the disk (after the rename, or during the copy).
  */
 
 export type StoreFailure = 'diskFull' | 'storeError' | 'copyMismatch';
@@ -45,8 +45,14 @@ export interface PlaceInStoreOptions {
    * compared. `hashedOnDisk` (files the station made): `sha256` was itself computed by reading
    * `temp` from the disk (direct I/O) after it was fsynced, and the rename moves no bytes, so a
    * second read of the same blocks would prove nothing new; the stored size is still checked.
+   * `rereadDuringCopy` (imports): the copier read every flushed slice of `temp` back from the disk
+   * (direct I/O) while the copy went on; `reread` is what that gave. It is compared with `sha256`
+   * and `bytes` before the rename, so a copy that reads back differently never enters the store;
+   * the rename moves no bytes, so it is not read a third time, and the stored size is checked.
    */
-  verify?: 'reread' | 'hashedOnDisk';
+  verify?: 'reread' | 'hashedOnDisk' | 'rereadDuringCopy';
+  /** With `rereadDuringCopy`: the copier's re-read of `temp`. */
+  reread?: HashResult;
 }
 
 /**
@@ -56,6 +62,18 @@ export interface PlaceInStoreOptions {
  */
 export async function placeInStore(opts: PlaceInStoreOptions): Promise<string> {
   const stored = evidencePath(opts.layout, opts.sha256);
+  if (opts.verify === 'rereadDuringCopy') {
+    const reread = opts.reread;
+    if (!reread || reread.sha256 !== opts.sha256 || reread.bytes !== opts.bytes) {
+      await removeOwnFile(opts.temp);
+      throw new StoreFileError(
+        'copyMismatch',
+        reread
+          ? `copy hashed ${reread.sha256} (${reread.bytes} bytes), source ${opts.sha256} (${opts.bytes} bytes)`
+          : 'the copy was not read back',
+      );
+    }
+  }
   try {
     await mkdir(dirname(stored), { recursive: true });
     // A stored file without an item is a leftover of an interrupted run; the re-read below decides
@@ -76,7 +94,7 @@ export async function placeInStore(opts: PlaceInStoreOptions): Promise<string> {
     throw new StoreFileError(code === 'ENOSPC' ? 'diskFull' : 'storeError', (error as Error).message);
   }
 
-  if (opts.verify === 'hashedOnDisk') {
+  if (opts.verify === 'hashedOnDisk' || opts.verify === 'rereadDuringCopy') {
     const size = await stat(stored).then(
       (s) => s.size,
       () => -1,
