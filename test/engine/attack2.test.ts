@@ -281,6 +281,36 @@ describe('A2-6 a zip entry marked as a symlink', () => {
       await removeTree(root);
     }
   });
+
+  it('verify refuses an entry name with backslashes, which Info-ZIP extracts as one file', async () => {
+    const root = await makeTempDir('attack2-zip');
+    try {
+      const zipPath = join(root, 'backslash.zip');
+      const zip = new yazl.ZipFile();
+      for (const path of await listBagFiles(packageA))
+        zip.addFile(join(packageA, path), `ZF-v1/${path}`, { compress: false, mode: 0o100644 });
+      zip.end();
+      await new Promise<void>((resolve, reject) =>
+        zip.outputStream.pipe(createWriteStream(zipPath)).on('close', resolve).on('error', reject),
+      );
+      // yazl turns backslashes into slashes, so they are put in afterwards: names carry no checksum.
+      const bytes = readFileSync(zipPath);
+      const from = Buffer.from('ZF-v1/data/report.html');
+      const to = Buffer.from('ZF-v1\\data\\report.html');
+      let replaced = 0;
+      for (let at = bytes.indexOf(from); at !== -1; at = bytes.indexOf(from, at + 1)) {
+        to.copy(bytes, at);
+        replaced++;
+      }
+      expect(replaced).toBe(2);
+      writeFileSync(zipPath, bytes);
+      const report = await verifyPackage(zipPath, {});
+      expect(report.ok).toBe(false);
+      expect(report.problems.map((p) => p.kind)).toContain('format');
+    } finally {
+      await removeTree(root);
+    }
+  });
 });
 
 // ATTACK: A2-7 — a file added to a sealed package's `seal/` in the store (an "approval" nobody
