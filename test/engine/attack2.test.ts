@@ -232,14 +232,14 @@ async function makeTempDirAt(path: string): Promise<void> {
 // ATTACK: A2-5 — reopening a case whose current version is already a draft (v1 sealed, v2 being
 // edited, or a reopen sent while a seal of v2 runs) is refused with "The case has no sealed version
 // yet. Seal it first." — false: v1 is sealed. A reviewer reads that the seal was lost.
-describe.skip('A2-5 reopen of a case that is already a draft', () => {
+describe('A2-5 reopen of a case that is already a draft', () => {
   it('says the current version is a draft, not that nothing is sealed', async () => {
     const c = await station.call('cases.create', { title: 'Reopen twice' });
     const items = (await station.call('cases.get', { ref: caseA.id })).items.map((i) => i.item.id);
     await station.call('cases.addItems', { caseId: c.id, itemIds: items });
     await station.call('cases.seal', { caseId: c.id });
     await station.call('cases.reopen', { caseId: c.id, reason: 'a still was missing' });
-    expect(await codeOf(station.call('cases.reopen', { caseId: c.id, reason: 'again' }))).not.toBe('case.notSealed');
+    expect(await codeOf(station.call('cases.reopen', { caseId: c.id, reason: 'again' }))).toBe('case.alreadyDraft');
   });
 });
 
@@ -521,7 +521,7 @@ describe('A2-11 a payload file swapped for a FIFO after verify listed the bag', 
 // takes any absolute path: no source policy like import's. A reviewer "verifies" the station's own
 // data folder (or /root, or /) and the report lists every file name under it as an `extra`
 // problem — the disk-wide listing issue 10 closed for fs.listDir — and `/` walks the whole disk.
-describe.skip('A2-12 package.verify of the station data folder from the web host', () => {
+describe('A2-12 package.verify of the station data folder from the web host', () => {
   it('is refused for a UI host, as import is', async () => {
     await station.call('accounts.create', { name: 'li', password: 'li password 1234', role: 'reviewer' });
     const li = await station.engine.call(
@@ -532,6 +532,12 @@ describe.skip('A2-12 package.verify of the station data folder from the web host
     const code = await codeOf(
       station.engine.call('package.verify', { path: station.dataDir }, { sessionId: li.sessionId, via: 'http' }),
     );
-    expect(code).not.toBe('resolved');
+    expect(code).toBe('verify.pathNotAllowed');
+    for (const path of ['/', join(station.dataDir, 'packages'), packageA])
+      expect(
+        await codeOf(station.engine.call('package.verify', { path }, { sessionId: li.sessionId, via: 'http' })),
+      ).toBe('verify.pathNotAllowed');
+    // The engine's own callers (the CLI's host) still verify a package wherever it is.
+    expect((await station.call('package.verify', { path: packageA })).ok).toBe(true);
   });
 });
