@@ -67,10 +67,10 @@ export function skippedFigure(id: FigureId, title: string, why: string): FigureR
 }
 
 /** The per-run table of a figure that alternates a baseline with the import it is compared to. */
-export function runsTable(baselineMs: number[], importMs: number[]): SubTable {
+export function runsTable(baselineMs: number[], importMs: number[], label = 'Import'): SubTable {
   return {
     title: 'Runs (alternating, baseline first)',
-    headers: ['Run', 'Baseline', 'Import', 'Import / baseline'],
+    headers: ['Run', 'Baseline', label, `${label} / baseline`],
     rows: baselineMs.map((b, i) => [
       String(i + 1),
       formatSeconds(b),

@@ -1,6 +1,6 @@
 import type { StationEngine } from '../../src/core/engine';
 import { createEngine } from '../../src/core/engine';
-import type { CallContext, Logger } from '../../src/core/engineApi';
+import type { CallContext, EngineOptions, Logger } from '../../src/core/engineApi';
 
 export const BENCH_ADMIN = 'bench';
 export const BENCH_PASSWORD = 'bench-password-1';
@@ -24,13 +24,16 @@ export interface BenchStation {
  * flushed slice of a copy, and is called for the last one (the copy whole and fsynced, its last
  * slice about to be read back; the earlier slices were read back during the copy). It changes
  * nothing. `log` receives the engine's log lines (by default only warnings and errors, on stderr).
+ * `options.warmReport` is set where the figure stands for the engine process, which sets it.
  */
 export async function openBenchStation(
   dataDir: string,
   onStored?: () => void,
   log: Logger = quietLogger,
+  options: Pick<EngineOptions, 'warmReport'> = {},
 ): Promise<BenchStation> {
   const engine = await createEngine({
+    ...options,
     dataDir,
     runJobs: false,
     log,

@@ -31,7 +31,7 @@ import { SealDesk } from './seal/sealDesk';
 import { ExportDesk } from './seal/exportDesk';
 import { exportBag } from './package/exportBag';
 import { removeUnsealedPackages, packagesDir } from './seal/packageStore';
-import { renderReport } from './report/renderReport';
+import { ReportWorkerHost } from './report/renderReport';
 import { keyHandlers } from './api/keyHandlers';
 import { ensureStationKey, PASSPHRASE_ENV } from './keys/stationKey';
 import { appendCustody } from './custody/custodyLog';
@@ -338,7 +338,9 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     },
   });
 
-  const sealDesk = new SealDesk({ services, renderReport, ffmpegVersion: tools.ffmpeg.version });
+  const reports = new ReportWorkerHost();
+  if (opts.warmReport) reports.prestart();
+  const sealDesk = new SealDesk({ services, renderReport: reports.render, ffmpegVersion: tools.ffmpeg.version });
   const exportDesk = new ExportDesk(services, exportBag);
 
   const handlers: Handlers = {
@@ -505,7 +507,8 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
       const reviewClosed = review.close();
       await imports.close();
       await reviewClosed;
-      await Promise.all([sealDesk.close(), exportDesk.close()]);
+      // The report worker too: a seal waiting for its report then fails at once instead of waiting.
+      await Promise.all([sealDesk.close(), exportDesk.close(), reports.close()]);
       await derived.stop();
       abortAllProcesses();
       await head.flush();

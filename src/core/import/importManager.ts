@@ -58,7 +58,10 @@ export class ImportManager {
 
   constructor(private readonly deps: ImportManagerDeps) {
     this.spareCopier = new HashCopier();
-    this.spareCopier.prestart();
+    // Both workers (copy, and read-back) boot while the engine is idle, not inside the first
+    // import: the engine is long-lived (desktop app, daemon). A short CLI command that imports
+    // nothing pays for two idle workers; from a bundled build that is tens of milliseconds.
+    this.spareCopier.prestart({ reread: true });
   }
 
   /** `gate` says which paths the calling host may read (see `sourcePolicy.ts`). */

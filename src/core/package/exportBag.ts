@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, chmod, lstat, mkdir, rename, rm, stat, statfs } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { access, lstat, rename, rm, stat, statfs } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { fsyncDir } from '../store/atomicWrite';
-import { HashCopier, HashCopyAbortedError, HashCopyError } from '../store/hashCopy';
-import { compareUtf8 } from './bagFormat';
+import { HashCopyAbortedError, HashCopyError } from '../store/hashCopy';
+import { copyAndReadBack } from './directCopy';
+import { ReadBackAbortedError } from './readBack';
 import { VerifyAbortedError, verifyPackage } from './verifyPackage';
 import { listBagFiles, zipBag, zipSizeBound } from './zipBag';
 
@@ -51,7 +52,6 @@ export interface ExportBagResult {
 
 /** Room left besides the package: the file system's own bookkeeping and the folders. */
 const SPACE_MARGIN_BYTES = 1024 * 1024;
-const COPIERS = 2;
 const MAX_SUFFIX = 999;
 
 /** Progress with a rate-based estimate of the time left. */
@@ -98,7 +98,11 @@ async function checkDestination(destDir: string): Promise<void> {
 
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof HashCopyAbortedError || error instanceof VerifyAbortedError)
+  if (
+    error instanceof HashCopyAbortedError ||
+    error instanceof VerifyAbortedError ||
+    error instanceof ReadBackAbortedError
+  )
     return new AppError('export.cancelled');
   if ((error as Error).name === 'AbortError') return new AppError('export.cancelled');
   const code = error instanceof HashCopyError ? error.code : ((error as NodeJS.ErrnoException).code ?? null);
@@ -129,6 +133,7 @@ export async function exportBag(opts: ExportBagOptions): Promise<ExportBagResult
   let renamed = false;
   try {
     let bytes: number;
+    let readBackHashes: Map<string, string> | undefined;
     if (opts.zip) {
       const bound = zipSizeBound(sized, name);
       bytes = await zipBag(bagDir, tmp, {
@@ -138,13 +143,17 @@ export async function exportBag(opts: ExportBagOptions): Promise<ExportBagResult
         onProgress: (written) => report('copy', written, bound),
       });
     } else {
-      bytes = await copyTree(bagDir, tmp, sized, signal, (done) => report('copy', done, payloadBytes));
+      ({ bytes, readBackHashes } = await copyAndReadBack(bagDir, tmp, sized, {
+        signal,
+        onProgress: (done) => report('copy', done, payloadBytes),
+      }));
     }
     await fsyncDir(destDir);
     report('copy', bytes, bytes);
     const verdict = await verifyPackage(tmp, {
       expectFingerprint: opts.expectFingerprint,
       directIo: true,
+      ...(readBackHashes ? { readBackHashes } : {}),
       signal,
       onProgress: (done, total) => report('verify', done, total),
     });
@@ -160,67 +169,4 @@ export async function exportBag(opts: ExportBagOptions): Promise<ExportBagResult
     await rm(renamed ? finalPath : tmp, { recursive: true, force: true }).catch(() => undefined);
     throw toAppError(error);
   }
-}
-
-/** Copies every file of the bag, two at a time on the hashing workers, flushing files and folders. */
-async function copyTree(
-  from: string,
-  to: string,
-  files: Array<{ path: string; size: number }>,
-  signal: AbortSignal | undefined,
-  onProgress: (bytes: number) => void,
-): Promise<number> {
-  await mkdir(to);
-  const dirs = new Set<string>();
-  for (const f of files) {
-    let d = dirname(f.path);
-    while (d !== '.') {
-      dirs.add(d);
-      d = dirname(d);
-    }
-  }
-  const sortedDirs = [...dirs].sort(compareUtf8);
-  for (const d of sortedDirs) await mkdir(join(to, d), { recursive: true });
-  const order = [...files].sort((a, b) => b.size - a.size || compareUtf8(a.path, b.path));
-  const done = new Map<string, number>();
-  const total = (): number => [...done.values()].reduce((a, b) => a + b, 0);
-  const copiers = Array.from({ length: COPIERS }, () => new HashCopier());
-  let next = 0;
-  let stopped = false;
-  const run = async (copier: HashCopier): Promise<void> => {
-    while (next < order.length && !stopped) {
-      if (signal?.aborted) throw new AppError('export.cancelled');
-      const f = order[next++]!;
-      const dest = join(to, f.path);
-      const r = await copier.copy(join(from, f.path), dest, {
-        signal,
-        onProgress: (b) => {
-          done.set(f.path, b);
-          onProgress(total());
-        },
-      });
-      await chmod(dest, 0o644);
-      if (r.bytes !== f.size) throw new AppError('export.failed', { reason: `${f.path} changed size while copying` });
-      done.set(f.path, f.size);
-      onProgress(total());
-    }
-  };
-  try {
-    const results = await Promise.allSettled(
-      copiers.map((c) =>
-        run(c).catch(async (error: unknown) => {
-          stopped = true;
-          await Promise.all(copiers.map((x) => x.close()));
-          throw error;
-        }),
-      ),
-    );
-    const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
-    if (failures.length > 0) throw failures.find((e) => !(e instanceof HashCopyAbortedError)) ?? failures[0];
-  } finally {
-    await Promise.all(copiers.map((c) => c.close()));
-  }
-  for (const d of [...sortedDirs].reverse()) await fsyncDir(join(to, d));
-  await fsyncDir(to);
-  return files.reduce((a, f) => a + f.size, 0);
 }

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readdir, readlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, removeTree } from '../../../test/engine/harness';
-import { RangeHashError, RangeHashPool } from './rangeHashPool';
+import { RangeHashAbortedError, RangeHashError, RangeHashPool } from './rangeHashPool';
 
 let dir: string;
 let bytes: Buffer;
@@ -69,3 +69,24 @@ it.skipIf(process.platform === 'win32')('fails a FIFO put in place of a file ins
     await pool.close();
   }
 });
+
+it.skipIf(process.platform !== 'linux')(
+  'close({ wait: false }) still waits for a worker that has a file open',
+  async () => {
+    const big = join(dir, 'big.bin');
+    await writeFile(big, '');
+    await truncate(big, 2 * 1024 ** 3);
+    const openFiles = async (): Promise<string[]> =>
+      Promise.all((await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+    const pool = new RangeHashPool({ direct: false, workers: 1 });
+    let reading: () => void = () => undefined;
+    const isReading = new Promise<void>((resolve) => (reading = resolve));
+    const job = pool.hash({ path: big, start: 0, length: 2 * 1024 ** 3 }, () => reading()).catch((e: unknown) => e);
+    // Its first progress: the worker has the file open and is reading it.
+    await isReading;
+    expect(await openFiles()).toContain(big);
+    await pool.close({ wait: false });
+    expect(await job).toBeInstanceOf(RangeHashAbortedError);
+    expect(await openFiles()).not.toContain(big);
+  },
+);

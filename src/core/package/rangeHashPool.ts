@@ -56,7 +56,15 @@ export class RangeHashPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly opts: { direct: boolean; workers?: number; signal?: AbortSignal }) {
+  constructor(
+    private readonly opts: {
+      direct: boolean;
+      workers?: number;
+      signal?: AbortSignal;
+      /** Read size; by default larger for direct reads. Each worker holds three buffers of it. */
+      chunkBytes?: number;
+    },
+  ) {
     const count = Math.max(1, opts.workers ?? Math.min(4, availableParallelism()));
     const source = rangeHashWorkerSource();
     for (let i = 0; i < count; i++) {
@@ -85,12 +93,22 @@ export class RangeHashPool {
     });
   }
 
-  async close(): Promise<void> {
+  /**
+   * Ends every worker and fails what is pending. By default it resolves once the threads have
+   * exited, so no file is still open in one. With `wait: false` it does not wait for that: for a
+   * caller whose every job has settled (a worker closes its file before it answers), so nothing
+   * is left open and the thread's teardown need not delay the answer.
+   */
+  async close(opts: { wait?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.opts.signal?.removeEventListener('abort', this.onAbort);
+    // A worker still on a job may have its file open.
+    const busy = this.running.size > 0;
     this.failAll(new RangeHashAbortedError());
-    await Promise.all(this.all.map((w) => w.terminate()));
+    const exited = Promise.all(this.all.map((w) => w.terminate()));
+    if (opts.wait === false && !busy) return;
+    await exited;
   }
 
   private readonly onAbort = (): void => {
@@ -107,7 +125,7 @@ export class RangeHashPool {
         id,
         ...q.job,
         direct: this.opts.direct,
-        chunkBytes: this.opts.direct ? DIRECT_CHUNK_BYTES : CHUNK_BYTES,
+        chunkBytes: this.opts.chunkBytes ?? (this.opts.direct ? DIRECT_CHUNK_BYTES : CHUNK_BYTES),
       };
       worker.postMessage(req);
     }

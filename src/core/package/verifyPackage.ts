@@ -57,6 +57,13 @@ export interface VerifyOptions {
    * hands over is read however is fastest.
    */
   directIo?: boolean;
+  /**
+   * SHA-256 of files of this folder (by their path in the bag) read back from the medium with
+   * direct I/O just now by whoever wrote them (the export reads each file back while the next is
+   * written): taken as the file's hash instead of reading it a second time. Every other check is
+   * made as without it; a file not in the map is read here.
+   */
+  readBackHashes?: ReadonlyMap<string, string>;
 }
 
 export class VerifyAbortedError extends Error {
@@ -139,9 +146,14 @@ async function openSource(path: string): Promise<BagSource | { unreadable: strin
 
 export async function verifyPackage(path: string, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const report = emptyReport();
+  let pool: RangeHashPool | null = null;
+  const hashers = (): RangeHashPool =>
+    (pool ??= new RangeHashPool({ direct: opts.directIo ?? false, signal: opts.signal }));
   // Started first, so that the workers boot while this thread lists the bag and parses its tag
-  // files: a worker takes tens of milliseconds to start, about what that reading takes.
-  const pool = new RangeHashPool({ direct: opts.directIo ?? false, signal: opts.signal });
+  // files: a worker takes tens of milliseconds to start, about what that reading takes. With an
+  // export's read-back hashes, only if a file is left to read (it may have hashed them all).
+  if (!opts.readBackHashes) hashers();
+  let settled = false;
   try {
     const source = await openSource(path);
     if ('unreadable' in source) {
@@ -149,12 +161,15 @@ export async function verifyPackage(path: string, opts: VerifyOptions = {}): Pro
       return finish(report);
     }
     try {
-      await new Verification(source, opts, report, pool).run();
+      await new Verification(source, opts, report, hashers).run();
+      settled = true;
     } finally {
       await source.close();
     }
   } finally {
-    await pool.close();
+    // Every hash answered means every worker has closed its file: the threads can end on their
+    // own time. Cancelled or failed, the answer waits until they have (a medium may be pulled).
+    await (pool as RangeHashPool | null)?.close({ wait: !settled });
   }
   return finish(report);
 }
@@ -169,7 +184,7 @@ class Verification {
     private readonly source: BagSource,
     private readonly opts: VerifyOptions,
     private readonly report: VerifyReport,
-    private readonly pool: RangeHashPool,
+    private readonly hashers: () => RangeHashPool,
   ) {
     this.problems = report.problems;
     this.files = source.files;
@@ -368,13 +383,12 @@ class Verification {
     jobs.sort((a, b) => this.files.get(b.path)!.size - this.files.get(a.path)!.size);
     this.total = jobs.reduce((a, j) => a + this.files.get(j.path)!.size, 0);
     this.progress();
-    const { pool } = this;
     await Promise.all(
       jobs.map(async (job) => {
         const size = this.files.get(job.path)!.size;
         let got: string;
         try {
-          got = await this.hashOne(pool, job.path, size, inMemory.get(job.path));
+          got = await this.hashOne(this.hashers, job.path, size, inMemory.get(job.path));
         } catch (error) {
           if (error instanceof RangeHashAbortedError || this.opts.signal?.aborted) throw new VerifyAbortedError();
           this.add(job.kind, job.path, `cannot be read: ${(error as Error).message}`);
@@ -390,7 +404,12 @@ class Verification {
     );
   }
 
-  private async hashOne(pool: RangeHashPool, path: string, size: number, bytes: Buffer | undefined): Promise<string> {
+  private async hashOne(
+    pool: () => RangeHashPool,
+    path: string,
+    size: number,
+    bytes: Buffer | undefined,
+  ): Promise<string> {
     let counted = 0;
     const count = (n: number): void => {
       counted += n;
@@ -400,16 +419,21 @@ class Verification {
     let result: string;
     // A small file is read and hashed here while the workers hash the large ones, rather than
     // queued behind them; not when the medium itself must be read (direct I/O), which only the
-    // workers do.
+    // workers do, nor when the writer has already read it back.
+    const readBack = this.opts.readBackHashes?.get(path);
     const whole =
       bytes ??
-      (!this.opts.directIo && size <= SMALL_FILE_BYTES ? await this.source.read(path, SMALL_FILE_BYTES) : undefined);
+      (readBack === undefined && !this.opts.directIo && size <= SMALL_FILE_BYTES
+        ? await this.source.read(path, SMALL_FILE_BYTES)
+        : undefined);
     if (whole) {
       result = sha256(whole);
+    } else if (readBack !== undefined) {
+      result = readBack;
     } else {
       const range = this.source.rangeOf(path);
       result = range
-        ? await pool.hash(range, (b) => count(b - counted))
+        ? await pool().hash(range, (b) => count(b - counted))
         : await this.source.hashStream(path, (n) => count(n));
     }
     count(size - counted);

@@ -21,7 +21,8 @@ import type { ReportRenderer } from './reportRenderer';
  * 2. Snapshot in one synchronous run of reads: `case.json`, the custody lines and the chain head
  *    (the newest entry) are one consistent state.
  * 3. Render the report and write the bag into `packages/<number>-v<n>/` (writeBag builds it in a
- *    temp folder and renames it). Every stored file is hard-linked into the bag (copied where the
+ *    temp folder and renames it); the report renders while the files are hashed, and the bag
+ *    writes it last. Every stored file is hard-linked into the bag (copied where the
  *    file system refuses a link) and re-read and hashed there, on both cores: a file that no
  *    longer matches its recorded hash stops the seal, and then every file is
  *    re-hashed from the disk on both cores so the refusal (and its `seal.hashMismatch` custody
@@ -134,14 +135,19 @@ export class SealDesk {
   ): Promise<{ tagManifestSha256: string; payloadBytes: number }> {
     const s = this.opts.services;
     const { caseJson, custody } = snapshot;
-    const report = await this.opts.renderReport({ caseJson, custody });
+    // The report renders while the stored files are hashed: the bag writes it last, once it is there.
+    const report = this.opts.renderReport({ caseJson, custody });
+    let reportFailure: { error: unknown } | null = null;
+    report.catch((error: unknown) => {
+      reportFailure = { error };
+    });
     const payload: PayloadSource[] = [
       ...snapshot.files.map((f) => ({ bagPath: f.bagPath, file: f.storedPath, sha256: f.sha256 })),
       { bagPath: 'data/case.json', bytes: Buffer.from(caseJsonText(snapshot)) },
       // One entry per line exactly as chained (canonical JSON), so each line's hash recomputes alone.
       { bagPath: 'data/custody.jsonl', bytes: Buffer.from(custody.map((e) => `${canonicalJson(e)}\n`).join('')) },
-      { bagPath: 'data/report.pdf', bytes: report.pdf },
-      { bagPath: 'data/report.html', bytes: Buffer.from(report.html) },
+      { bagPath: 'data/report.pdf', bytes: report.then((r) => r.pdf) },
+      { bagPath: 'data/report.html', bytes: report.then((r) => Buffer.from(r.html)) },
     ];
     const seal = caseJson.seal;
     try {
@@ -164,6 +170,9 @@ export class SealDesk {
         signal: this.abort.signal,
       });
     } catch (error) {
+      // A report that could not be made fails the seal as it did before the bag was begun.
+      const failed = reportFailure as { error: unknown } | null;
+      if (failed) throw failed.error;
       if (error instanceof BagWriteError && (error.kind === 'hashMismatch' || error.kind === 'sourceUnreadable')) {
         await this.refuseMismatch(row, snapshot);
       }

@@ -66,6 +66,8 @@ export interface CopyOptions {
 interface Pending {
   resolve(result: HashResult): void;
   reject(error: Error): void;
+  /** Resolves once the worker has answered (or the request was failed without it). */
+  answered: Promise<void>;
   onProgress: ((bytes: number) => void) | undefined;
   onFlushed?: ((bytes: number, last: boolean) => void) | undefined;
   role: WorkerRole;
@@ -77,6 +79,8 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 /** Re-reads go to the disk (direct I/O): larger requests keep it streaming while chunks are hashed. */
 const HASH_CHUNK_BYTES = 16 * 1024 * 1024;
 const SLICE_BYTES = 64 * 1024 * 1024;
+/** How long a closing copier waits for a read-back to stop on its own before ending its worker anyway. */
+const STOP_REREAD_WAIT_MS = 5000;
 
 /**
  * Hashing and copying run in worker threads so the host's event loop stays free: one worker
@@ -164,16 +168,33 @@ export class HashCopier {
   }
 
   /**
-   * Starts both workers ahead of the first request, so an import does not wait for them; an
-   * idle worker does not keep the process alive.
+   * Starts the copying worker ahead of the first request, and with `reread` the second one too,
+   * so an import does not wait for them; an idle worker does not keep the process alive.
    */
-  prestart(): void {
+  prestart(opts: { reread?: boolean } = {}): void {
     this.ensureWorker('copier').unref();
-    this.ensureWorker('rereader').unref();
+    if (opts.reread) this.ensureWorker('rereader').unref();
   }
 
   /** Ends every worker, then fails what was pending: requests fail only once their files are closed. */
   private async endWorkers(error: Error): Promise<void> {
+    // A read-back is asked to stop rather than cut off: it opens the copy on the thread pool when
+    // the first slice is flushed, and a file whose open completes after its worker has ended is
+    // never closed (it would keep a removed copy's blocks, or the store's volume busy).
+    const rereader = this.workers.get('rereader');
+    const rereads = [...this.pending].filter(([, p]) => p.role === 'rereader');
+    if (rereader && rereads.length > 0) {
+      for (const [id] of rereads) rereader.postMessage({ op: 'rereadDrop', id } satisfies HashCopyRequest);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(rereads.map(([, p]) => p.answered)),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, STOP_REREAD_WAIT_MS);
+          timer.unref();
+        }),
+      ]);
+      clearTimeout(timer);
+    }
     const workers = [...this.workers.values()];
     this.workers.clear();
     const orphaned = [...this.pending.values()];
@@ -200,6 +221,8 @@ export class HashCopier {
     if (opts.signal?.aborted) return Promise.reject(new HashCopyAbortedError());
     const { id } = req;
     const worker = this.ensureWorker(role);
+    let markAnswered: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (markAnswered = resolve));
     return new Promise<HashResult>((resolve, reject) => {
       const onAbort = (): void => {
         void this.close();
@@ -208,12 +231,15 @@ export class HashCopier {
       this.pending.set(id, {
         resolve: (r) => {
           opts.signal?.removeEventListener('abort', onAbort);
+          markAnswered();
           resolve(r);
         },
         reject: (e) => {
           opts.signal?.removeEventListener('abort', onAbort);
+          markAnswered();
           reject(e);
         },
+        answered,
         onProgress: opts.onProgress,
         onFlushed: opts.onFlushed,
         role,

@@ -217,6 +217,8 @@ interface Reread {
   tail: Promise<void>;
   failure: { error: unknown } | null;
   dropped: boolean;
+  /** End or drop already asked for: the one answer is on its way. */
+  ending: boolean;
 }
 
 const rereads = new Map<number, Reread>();
@@ -289,7 +291,9 @@ function endReread(id: number, bytes: number | null): void {
   if (!r) return;
   // Steps not yet started see this and do nothing; the one running finishes first.
   if (bytes === null) r.dropped = true;
-  else rereadStep(id, (x) => rereadUpTo(id, x, bytes));
+  if (r.ending) return;
+  r.ending = true;
+  if (bytes !== null) rereadStep(id, (x) => rereadUpTo(id, x, bytes));
   void r.tail.then(async () => {
     rereads.delete(id);
     await r.handle?.close().catch(() => undefined);
@@ -331,6 +335,7 @@ parentPort?.on('message', (req: HashCopyRequest) => {
         tail: Promise.resolve(),
         failure: null,
         dropped: false,
+        ending: false,
       });
       return;
     case 'rereadTo':
