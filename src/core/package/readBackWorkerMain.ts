@@ -99,6 +99,9 @@ export function readBackWorkerMain(): void {
     let result: ReadBackResponse;
     let pending: Promise<{ bytesRead: number }> | null = null;
     try {
+      // The writer announces a file before it creates it: opened only once the writer says it
+      // has written some of it (or all, for an empty file), never while the name may not exist.
+      while (f.written === 0 && f.complete === null) await changed();
       handle = await openFor(f.path);
       const file = handle;
       const hash = createHash('sha256');
