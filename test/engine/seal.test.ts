@@ -197,7 +197,7 @@ describe('cases.seal', () => {
     expect(await codeOf(station.call('cases.reopen', { caseId, reason: '' }))).toBe('input.invalid');
     const reopened = await station.call('cases.reopen', { caseId, reason: 'a still was missing' });
     expect(reopened).toMatchObject({ state: 'draft', version: 2, sealedVersions: 1, itemCount: 6 });
-    expect(await codeOf(station.call('cases.reopen', { caseId, reason: 'again' }))).toBe('case.notSealed');
+    expect(await codeOf(station.call('cases.reopen', { caseId, reason: 'again' }))).toBe('case.alreadyDraft');
     const versions = await station.call('cases.versions', { caseId });
     expect(versions).toEqual([
       expect.objectContaining({ version: 1, reopenedBy: 'admin', reopenReason: 'a still was missing' }),

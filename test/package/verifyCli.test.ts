@@ -72,7 +72,12 @@ describe('verify: a fresh package', { timeout: 240_000 }, () => {
   it('exits 2 on a usage mistake and 1 on a path that is no package', async () => {
     expect((await runCli(['verify'])).code).toBe(2);
     expect((await runCli(['verify', root, '--expect-fingerprint', 'abc'])).code).toBe(2);
-    expect((await runCli(['verify', join(root, 'nothing-here')])).code).toBe(1);
+    const missing = join(root, 'nothing-here');
+    const none = await runCli(['verify', missing]);
+    expect(none.code).toBe(1);
+    // Said as what it is, not as a damaged package.
+    expect(none.stderr).toContain(`No package at ${missing}`);
+    expect(none.stderr).not.toContain('damaged');
   });
 });
 

@@ -26,6 +26,10 @@ export function sealHandlers(s: Services, desk: SealDesk): Pick<Handlers, SealMe
       const caseId = inTransaction(s.db, () => {
         const row = findCase(s.db, input.caseId);
         if (!row) throw new AppError('case.notFound', { ref: input.caseId });
+        // A draft that follows sealed versions (already reopened, or being sealed right now) has
+        // nothing to reopen; saying it has no sealed version would read as if a seal were lost.
+        if (row.state === 'draft' && listCaseVersions(s.db, row.id).length > 0)
+          throw new AppError('case.alreadyDraft', { number: row.number, version: row.version });
         const sealed = row.state === 'sealed' ? getCaseVersion(s.db, row.id, row.version) : null;
         if (!sealed) throw new AppError('case.notSealed', { number: row.number });
         if (actor.role === 'reviewer' && actor.name !== sealed.sealedBy) {

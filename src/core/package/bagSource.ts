@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
-import { lstat, open, readdir } from 'node:fs/promises';
+import { closeSync, constants, fstat, open as fsOpen } from 'node:fs';
+import { lstat, readdir, type FileHandle } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import { promisify } from 'node:util';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
+import { openSource, SourceOpenError, type SourceIdentity } from '../store/openSource';
 import type { RangeJob } from './rangeHashPool';
 
 /**
@@ -43,6 +46,7 @@ export class TooLargeError extends Error {}
 export async function openFolderBag(root: string): Promise<BagSource> {
   const files = new Map<string, BagFile>();
   const issues: SourceIssue[] = [];
+  const identities = new Map<string, SourceIdentity>();
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   for (const e of entries) {
     const abs = join(e.parentPath, e.name);
@@ -55,8 +59,21 @@ export async function openFolderBag(root: string): Promise<BagSource> {
       issues.push({ path: rel, detail: 'not a regular file (a link or a device); it was not followed' });
       continue;
     }
-    files.set(rel, { path: rel, size: (await lstat(abs)).size });
+    const info = await lstat(abs, { bigint: true });
+    const identity = { dev: String(info.dev), ino: String(info.ino), size: Number(info.size) };
+    files.set(rel, { path: rel, size: identity.size });
+    identities.set(rel, identity);
   }
+  // Every file is opened again by name later: `openSource` makes sure it is still the one listed
+  // (a FIFO or a link swapped in meanwhile is refused, never waited on or followed).
+  const openListed = async (path: string): Promise<FileHandle> => {
+    const abs = join(root, path);
+    // Looked at first, so that a FIFO already in place is not even opened (a writer waiting on
+    // it would then go ahead); one swapped in after this look is refused on the opened handle.
+    const now = await lstat(abs);
+    if (!now.isFile()) throw new SourceOpenError('notRegularFile', 'no longer a regular file; not read');
+    return openSource(abs, identities.get(path) ?? null);
+  };
   const name = root.split(sep).filter(Boolean).at(-1) ?? root;
   return {
     kind: 'folder',
@@ -64,7 +81,7 @@ export async function openFolderBag(root: string): Promise<BagSource> {
     files,
     issues,
     async read(path, maxBytes) {
-      const handle = await open(join(root, path), 'r');
+      const handle = await openListed(path);
       try {
         const { size } = await handle.stat();
         if (size > maxBytes) throw new TooLargeError(`${path} is ${size} bytes, more than ${maxBytes} can be checked`);
@@ -75,10 +92,10 @@ export async function openFolderBag(root: string): Promise<BagSource> {
     },
     rangeOf(path) {
       const f = files.get(path);
-      return f ? { path: join(root, path), start: 0, length: f.size } : null;
+      return f ? { path: join(root, path), start: 0, length: f.size, expect: identities.get(path) } : null;
     },
     async hashStream(path, onBytes) {
-      const handle = await open(join(root, path), 'r');
+      const handle = await openListed(path);
       const hash = createHash('sha256');
       try {
         for await (const chunk of handle.createReadStream() as AsyncIterable<Buffer>) {
@@ -100,19 +117,83 @@ interface ZipEntryInfo {
   dataStart: number | null;
 }
 
+const openFd = promisify(fsOpen);
+const fstatFd = promisify(fstat);
+
+/**
+ * The zip, opened as a listed file is (no link followed, no FIFO waited on), as a bare
+ * descriptor: yauzl closes it when the last read stream on it ends, which a `FileHandle` would
+ * not allow. The hashing workers check that they open this same zip.
+ */
+async function openZipFd(zipPath: string): Promise<{ fd: number; identity: SourceIdentity }> {
+  let fd: number;
+  try {
+    fd = await openFd(zipPath, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (constants.O_NOFOLLOW && (code === 'ELOOP' || code === 'EMLINK'))
+      throw new SourceOpenError('symlinkRefused', 'a symbolic link is in place of the zip; not followed');
+    throw error;
+  }
+  try {
+    const info = await fstatFd(fd, { bigint: true });
+    if (!info.isFile()) throw new SourceOpenError('notRegularFile', 'not a regular file when opened; not read');
+    return { fd, identity: { dev: String(info.dev), ino: String(info.ino), size: Number(info.size) } };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+
+/**
+ * The Unix mode in an entry's external attributes is covered by no hash, yet unzip obeys it: an
+ * entry marked as a link becomes a link (whose target is the entry's bytes), one without read
+ * permission cannot be read back, so `sha256sum -c` on the extracted bag fails while the bytes
+ * inside the zip still match. Unzip reads the mode whenever one is there, whatever host made
+ * the zip, so any entry with a mode must be a regular file (a directory for a `…/` entry) its
+ * owner can read.
+ */
+function unixModeIssue(entry: yauzl.Entry): string | null {
+  const mode = entry.externalFileAttributes >>> 16;
+  if (mode === 0) return null;
+  const type = mode & S_IFMT;
+  const dir = entry.fileName.endsWith('/');
+  const octal = `0o${mode.toString(8)}`;
+  if (type !== 0 && type !== (dir ? S_IFDIR : S_IFREG))
+    return dir
+      ? `the zip entry's Unix mode ${octal} is not a folder's: unzip would make something else of it`
+      : `the zip entry's Unix mode ${octal} is not a regular file's: unzip would make a link, a device or a folder of it`;
+  if ((mode & 0o400) === 0)
+    return `the zip entry's Unix mode ${octal} leaves it unreadable to its owner when extracted`;
+  return null;
+}
+
 /**
  * Opens a zip of a bag. Entries are `<bag name>/…` (what `zipBag` writes and what zipping a bag
  * folder gives) or the bag's files at the top. Throws when the zip cannot be read at all
  * (truncated, not a zip): the caller reports that as a format problem.
  */
 export async function openZipBag(zipPath: string): Promise<BagSource> {
-  const zip = await yauzl.openPromise(zipPath, {
-    lazyEntries: true,
-    autoClose: false,
-    decodeStrings: true,
-    validateEntrySizes: true,
-    strictFileNames: false,
-  });
+  const { fd, identity: zipFile } = await openZipFd(zipPath);
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.fromFdPromise(fd, {
+      lazyEntries: true,
+      autoClose: false,
+      decodeStrings: true,
+      validateEntrySizes: true,
+      // A backslash in a name is refused: read as `/` it would verify a bag that Info-ZIP
+      // extracts as one file literally named `…\\data\\report.html`.
+      strictFileNames: true,
+    });
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
   try {
     const raw: yauzl.Entry[] = [];
     await new Promise<void>((resolve, reject) => {
@@ -132,8 +213,13 @@ export async function openZipBag(zipPath: string): Promise<BagSource> {
     const infos = new Map<string, ZipEntryInfo>();
     const issues: SourceIssue[] = [];
     for (const entry of raw) {
-      if (entry.fileName.endsWith('/')) continue;
       const rel = entry.fileName.slice(prefix.length);
+      const modeIssue = unixModeIssue(entry);
+      if (modeIssue) {
+        issues.push({ path: rel, detail: modeIssue });
+        continue;
+      }
+      if (entry.fileName.endsWith('/')) continue;
       if (files.has(rel)) {
         issues.push({ path: rel, detail: 'the zip holds two entries with this name' });
         continue;
@@ -182,7 +268,7 @@ export async function openZipBag(zipPath: string): Promise<BagSource> {
       rangeOf(path) {
         const info = infos.get(path);
         if (!info || info.dataStart === null) return null;
-        return { path: zipPath, start: info.dataStart, length: info.entry.compressedSize };
+        return { path: zipPath, start: info.dataStart, length: info.entry.compressedSize, expect: zipFile };
       },
       async hashStream(path, onBytes) {
         const hash = createHash('sha256');
@@ -193,6 +279,7 @@ export async function openZipBag(zipPath: string): Promise<BagSource> {
         return hash.digest('hex');
       },
       close: () => {
+        // Closes the descriptor once the last read stream on it has ended.
         zip.close();
         return Promise.resolve();
       },

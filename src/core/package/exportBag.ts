@@ -127,7 +127,9 @@ function toAppError(error: unknown): AppError {
   if ((error as Error).name === 'AbortError') return new AppError('export.cancelled');
   const code = error instanceof HashCopyError ? error.code : ((error as NodeJS.ErrnoException).code ?? null);
   if (code === 'ENOSPC' || code === 'EDQUOT') return new AppError('export.insufficientSpace', {}, { cause: error });
-  const reason = code ? `${code}: ${(error as Error).message}` : (error as Error).message;
+  const message = (error as Error).message;
+  // Node's own messages already begin with their code ("ENOENT: no such file…"): not twice.
+  const reason = code && !message.startsWith(`${code}:`) ? `${code}: ${message}` : message;
   return new AppError('export.failed', { reason }, { cause: error });
 }
 

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { rangeHashWorkerSource } from './rangeHashWorkerMain';
-import type { RangeHashRequest, RangeHashResponse } from './rangeHashProtocol';
+import type { ExpectedFile, RangeHashRequest, RangeHashResponse } from './rangeHashProtocol';
 
 /** A range that could not be read (missing, unreadable, shorter than expected). */
 export class RangeHashError extends Error {
@@ -25,6 +25,7 @@ export interface RangeJob {
   path: string;
   start: number;
   length: number;
+  expect?: ExpectedFile;
 }
 
 interface Queued {

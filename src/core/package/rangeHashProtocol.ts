@@ -1,4 +1,16 @@
 /** Messages between the package verifier and its hashing workers. */
+
+/**
+ * What the file at `path` was when it was listed: the worker hashes it only if the handle it
+ * opened is still that file (a regular file of this size, and this device and inode when known).
+ */
+export interface ExpectedFile {
+  size: number;
+  /** Decimal strings: they may exceed 2^53. */
+  dev?: string;
+  ino?: string;
+}
+
 export interface RangeHashRequest {
   id: number;
   /** The file to read: a payload file, or the zip that holds a stored entry. */
@@ -7,6 +19,8 @@ export interface RangeHashRequest {
   start: number;
   /** How many bytes to hash; fewer in the file is an error (a truncated file or zip). */
   length: number;
+  /** Checked on the opened handle; without it the file must still be a regular file. */
+  expect?: ExpectedFile;
   /** Read past the page cache (direct I/O), to check what the medium holds rather than what was just written. */
   direct: boolean;
   chunkBytes: number;

@@ -47,15 +47,87 @@ export function rangeHashWorkerMain(): void {
     return bufs;
   };
 
-  const openFor = async (path: string, direct: boolean): Promise<FsPromises.FileHandle> => {
-    if (direct && O_DIRECT) {
+  // Windows has neither flag; there a link or a pipe swapped in cannot block a read the same way.
+  const O_NOFOLLOW: number = fs.constants.O_NOFOLLOW ?? 0;
+  const O_NONBLOCK: number = fs.constants.O_NONBLOCK ?? 0;
+  const GUARDED = fs.constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK;
+
+  const refused = (code: string, message: string): NodeJS.ErrnoException => {
+    const error = new Error(message) as NodeJS.ErrnoException;
+    error.code = code;
+    return error;
+  };
+
+  /**
+   * The file was listed by name before this worker opens it by name: in between, a FIFO, a
+   * device or a link may be put in its place. So it is opened without following a link and
+   * without blocking (a FIFO would otherwise hold this thread until someone writes to it), and
+   * the handle, not the name, is checked: a regular file, the one listed. As `openSource` in
+   * the store does; repeated here because this worker may use nothing outside itself.
+   */
+  const checkOpened = (info: Fs.BigIntStats, req: RangeHashRequest): void => {
+    if (!info.isFile()) throw refused('ENOTREG', 'not a regular file when opened; not read');
+    const e = req.expect;
+    if (!e) return;
+    if ((e.dev !== undefined && String(info.dev) !== e.dev) || (e.ino !== undefined && String(info.ino) !== e.ino))
+      throw refused('EREPLACED', 'another file is in place of the one listed; not read');
+    if (Number(info.size) !== e.size)
+      throw refused('ECHANGED', `the file is ${String(info.size)} bytes now, ${e.size} when listed; not read`);
+  };
+
+  // Looked at first, so that a FIFO already in place is not even opened (a writer waiting on it
+  // would then go ahead); one swapped in after this look is refused on the opened handle.
+  const lookFirst = (req: RangeHashRequest): void => {
+    if (!fs.lstatSync(req.path).isFile()) throw refused('ENOTREG', 'no longer a regular file; not read');
+  };
+
+  const linkRefused = (error: unknown): unknown => {
+    // Linux and macOS answer ELOOP for a link under O_NOFOLLOW; the BSDs EMLINK.
+    const code = (error as NodeJS.ErrnoException).code;
+    return O_NOFOLLOW && (code === 'ELOOP' || code === 'EMLINK')
+      ? refused('ELOOP', 'a symbolic link is in place of the file; not followed')
+      : error;
+  };
+
+  const openChecked = async (req: RangeHashRequest): Promise<FsPromises.FileHandle> => {
+    lookFirst(req);
+    let handle: FsPromises.FileHandle | undefined;
+    if (req.direct && O_DIRECT) {
       try {
-        return await fsp.open(path, fs.constants.O_RDONLY | O_DIRECT);
+        handle = await fsp.open(req.path, GUARDED | O_DIRECT);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
+        if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw linkRefused(error);
       }
     }
-    return fsp.open(path, 'r');
+    try {
+      handle ??= await fsp.open(req.path, GUARDED);
+    } catch (error) {
+      throw linkRefused(error);
+    }
+    try {
+      checkOpened(await handle.stat({ bigint: true }), req);
+      return handle;
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+  };
+
+  const openCheckedSync = (req: RangeHashRequest): number => {
+    lookFirst(req);
+    let fd: number;
+    try {
+      fd = fs.openSync(req.path, GUARDED);
+    } catch (error) {
+      throw linkRefused(error);
+    }
+    try {
+      checkOpened(fs.fstatSync(fd, { bigint: true }), req);
+      return fd;
+    } catch (error) {
+      fs.closeSync(fd);
+      throw error;
+    }
   };
 
   const post = (message: RangeHashResponse): void => parentPort!.postMessage(message);
@@ -71,8 +143,7 @@ export function rangeHashWorkerMain(): void {
   const hashRangeSync = (req: RangeHashRequest): RangeHashResponse => {
     let fd: number | undefined;
     try {
-      // Non-blocking: a FIFO swapped in for a file fails its read instead of holding this thread.
-      fd = fs.openSync(req.path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+      fd = openCheckedSync(req);
       const buf = Buffer.allocUnsafeSlow(req.chunkBytes);
       const hash = createHash('sha256');
       const end = req.start + req.length;
@@ -117,7 +188,7 @@ export function rangeHashWorkerMain(): void {
     let result: RangeHashResponse;
     const inFlight: Array<Promise<{ bytesRead: number }>> = [];
     try {
-      handle = await openFor(req.path, req.direct);
+      handle = await openChecked(req);
       const file = handle;
       const base = req.direct ? Math.floor(req.start / ALIGN) * ALIGN : req.start;
       const end = req.start + req.length;

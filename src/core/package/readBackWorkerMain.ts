@@ -55,15 +55,39 @@ export function readBackWorkerMain(): void {
     });
   const post = (message: ReadBackResponse): void => parentPort!.postMessage(message);
 
+  // Windows has neither flag; there a link or a pipe swapped in cannot block a read the same way.
+  const GUARDED = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
+
+  /**
+   * The file is opened again by name on a medium someone else may hold: a link or a FIFO put in
+   * its place must be refused, never followed or waited on (a FIFO would hold this thread until
+   * someone writes to it), and the handle, not the name, is checked to be a regular file.
+   */
   const openFor = async (path: string): Promise<FsPromises.FileHandle> => {
-    if (direct && O_DIRECT) {
-      try {
-        return await fsp.open(path, fs.constants.O_RDONLY | O_DIRECT);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
+    let handle: FsPromises.FileHandle | undefined;
+    try {
+      if (direct && O_DIRECT) {
+        try {
+          handle = await fsp.open(path, GUARDED | O_DIRECT);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
+        }
       }
+      handle ??= await fsp.open(path, GUARDED);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ELOOP' && code !== 'EMLINK') throw error;
+      const refused = new Error('a symbolic link is in place of the file; not followed') as NodeJS.ErrnoException;
+      refused.code = 'ELOOP';
+      throw refused;
     }
-    return fsp.open(path, 'r');
+    if (!(await handle.stat()).isFile()) {
+      await handle.close().catch(() => undefined);
+      const refused = new Error('not a regular file when opened; not read') as NodeJS.ErrnoException;
+      refused.code = 'ENOTREG';
+      throw refused;
+    }
+    return handle;
   };
 
   /** How far the reader may go now: whole chunks within what is flushed, or the end once complete. */
@@ -75,6 +99,9 @@ export function readBackWorkerMain(): void {
     let result: ReadBackResponse;
     let pending: Promise<{ bytesRead: number }> | null = null;
     try {
+      // The writer announces a file before it creates it: opened only once the writer says it
+      // has written some of it (or all, for an empty file), never while the name may not exist.
+      while (f.written === 0 && f.complete === null) await changed();
       handle = await openFor(f.path);
       const file = handle;
       const hash = createHash('sha256');

@@ -139,7 +139,10 @@ function finish(report: VerifyReport): VerifyReport {
 }
 
 async function openSource(path: string): Promise<BagSource | { unreadable: string }> {
-  const info = await lstat(path).catch(() => null);
+  const info = await lstat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') throw new AppError('package.notFound', { path });
+    return null;
+  });
   if (!info) throw new AppError('package.unreadable', { path });
   if (info.isDirectory()) return openFolderBag(resolve(path));
   if (!info.isFile()) throw new AppError('package.unreadable', { path });

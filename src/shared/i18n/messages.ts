@@ -79,6 +79,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
       'This version of the case is sealed and cannot be changed. Reopen the case (with a reason) to start a new version.',
     'case.alreadySealed': 'This version of the case is already sealed. Nothing was repeated.',
     'case.notSealed': 'The case has no sealed version yet. Seal it first.',
+    'case.alreadyDraft':
+      'Version {version} of the case is already a draft, open for changes: there is nothing to reopen. Seal it when it is ready.',
     'case.versionNotFound': 'This version of the case does not exist.',
     'seal.hashMismatch':
       'The case was not sealed: stored evidence no longer matches its recorded SHA-256 ({items}). The mismatch is on the custody record; check the station.',
@@ -107,6 +109,9 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'export.verifyFailed': 'The written copy did not verify; it was removed. Try another medium.',
     'export.busy': 'Another export is running. Wait for it to finish.',
     'package.unreadable': 'The package cannot be read: it is not a folder or zip, or it is damaged.',
+    'package.notFound': 'No package at {path}.',
+    'verify.pathNotAllowed':
+      'The station does not verify {path} here: choose a package on a removable volume, in your home folder or in a folder an administrator has allowed (never the station’s own data folder or a system folder).',
     'station.inUse':
       'This station is in use by process {pid} on host {host} since {since}, and that process does not answer. Close it (or wait for it) and try again.',
     'quarantine.fileMissing':
@@ -200,6 +205,7 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'case.sealed': '此案件版本已封存，不能修改。如需修改，请填写理由重新打开案件，开始新版本。',
     'case.alreadySealed': '此案件版本已经封存，未重复操作。',
     'case.notSealed': '此案件还没有封存的版本。请先封存。',
+    'case.alreadyDraft': '此案件的当前版本 {version} 已是草稿，可以修改，无需重新打开。准备好后请封存。',
     'case.versionNotFound': '此案件版本不存在。',
     'seal.hashMismatch':
       '案件未封存：存储的证据与记录的 SHA-256 不一致（{items}）。此不一致已记入监管链，请检查工作站。',
@@ -226,6 +232,9 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'export.verifyFailed': '写入的副本校验未通过，已删除。请换一个存储介质。',
     'export.busy': '另一个导出正在进行，请等待其完成。',
     'package.unreadable': '无法读取证据包：它不是文件夹或 zip 文件，或已损坏。',
+    'package.notFound': '{path} 处没有证据包。',
+    'verify.pathNotAllowed':
+      '工作站不在此处校验 {path}：请选择位于可移动卷、您的主文件夹或管理员允许的文件夹中的证据包（工作站自身的数据文件夹和系统文件夹一律不校验）。',
     'station.inUse':
       '此工作站正由主机 {host} 上的进程 {pid} 使用（自 {since} 起），且该进程无响应。请关闭该进程（或等待其结束）后重试。',
     'quarantine.fileMissing':
