@@ -28,8 +28,12 @@ interface ChildDone {
   ms: number;
   sealMs: number;
   exportMs: number;
+  exportCopyMs: number;
+  exportVerifyMs: number;
   bytes: number;
   maxRssBytes: number;
+  /** VmHWM over the seal and export alone; null where it cannot be reset (not Linux). */
+  sealExportPeakBytes: number | null;
 }
 
 function runChild(dataDir: string, source: string, to: string): Promise<ChildDone> {
@@ -97,7 +101,12 @@ export async function runSeal(ctx: FigureContext): Promise<FigureReport> {
   const stationMs = sealRuns.map((r) => r.ms);
   const ours = median(stationMs);
   const ratio = ours / base;
-  const peak = Math.max(...sealRuns.map((r) => r.maxRssBytes));
+  const peakWithImport = Math.max(...sealRuns.map((r) => r.maxRssBytes));
+  const measuredPeaks = sealRuns.map((r) => r.sealExportPeakBytes);
+  // The issue's limit is for the seal and export; where their own peak cannot be read, the
+  // process's whole peak (import included) stands in for it, an upper bound.
+  const peakOwn = measuredPeaks.every((p): p is number => p !== null);
+  const peak = peakOwn ? Math.max(...measuredPeaks) : peakWithImport;
   return {
     id: 'seal',
     title: SEAL_TITLE,
@@ -117,7 +126,7 @@ export async function runSeal(ctx: FigureContext): Promise<FigureReport> {
         verdict: 'INFO',
       },
       {
-        measure: '  of which seal (re-hash while copying into the package, report, sign, commit)',
+        measure: '  of which seal (re-hash in place, report rendered beside it, sign, commit)',
         target: '—',
         measured: formatSeconds(median(sealRuns.map((r) => r.sealMs))),
         ratio: '—',
@@ -131,6 +140,20 @@ export async function runSeal(ctx: FigureContext): Promise<FigureReport> {
         verdict: 'INFO',
       },
       {
+        measure: '    copy: direct writes, each slice read back (direct I/O) and hashed as the next is written',
+        target: '—',
+        measured: formatSeconds(median(sealRuns.map((r) => r.exportCopyMs))),
+        ratio: '—',
+        verdict: 'INFO',
+      },
+      {
+        measure: '    then: rest of the read-back, verify (manifests, signature), rename, fsync',
+        target: '—',
+        measured: formatSeconds(median(sealRuns.map((r) => r.exportVerifyMs))),
+        ratio: '—',
+        verdict: 'INFO',
+      },
+      {
         measure: 'seal + export / baseline',
         target: `≤ ${formatRatio(TARGET_RATIO)}`,
         measured: formatRatio(ratio),
@@ -138,17 +161,31 @@ export async function runSeal(ctx: FigureContext): Promise<FigureReport> {
         verdict: verdictOf(ratio, TARGET_RATIO, 'atMost'),
       },
       {
-        measure: 'peak RSS of the engine process (maxRSS, import included)',
+        measure: peakOwn
+          ? 'peak RSS of the engine process during seal + export (VmHWM, reset when the clock starts)'
+          : 'peak RSS of the engine process (maxRSS, import included)',
         target: `< ${formatBytes(RSS_LIMIT_BYTES)}`,
         measured: formatBytes(peak),
         ratio: `${(peak / RSS_LIMIT_BYTES).toFixed(2)} of limit`,
         verdict: verdictOf(peak, RSS_LIMIT_BYTES, 'below'),
       },
+      ...(peakOwn
+        ? [
+            {
+              measure: '  the same process over its whole run (maxRSS, the untimed import included)',
+              target: '—',
+              measured: formatBytes(peakWithImport),
+              ratio: '—',
+              verdict: 'INFO' as const,
+            },
+          ]
+        : []),
     ],
     tables: [runsTable(baselineMs, stationMs)],
     notes: [
       `Case: ${sizes.map(formatBytes).join(' + ')} of random bytes (.bin, imported with includeNonMedia); the import runs before the clock starts.`,
-      'The seal reads every stored file once, hashing it while writing it into the package (writeBag, two files on two hashing workers), renders the report, signs and commits; the export copies the package, fsyncs, reads it back with direct I/O and verifies it (hashes and signature) before renaming it.',
+      'The seal hard-links every stored file into the package and re-hashes it there (two files on two hashing workers) while the report renders on the engine’s report worker (started warm when the engine opens, as the engine process does), then signs and commits.',
+      'The export writes the package with direct I/O, flushing it in slices; a worker reads each flushed slice back from the medium with direct I/O and hashes it while the next is written. Those hashes, every file’s, go to the verification (manifests, tag manifest, signature), which reads nothing a second time; then the rename and its fsync.',
       'The baseline copies the source files with cp -r, syncs, and hashes the copy once, read with dd iflag=direct.',
     ],
     data: {
@@ -159,6 +196,7 @@ export async function runSeal(ctx: FigureContext): Promise<FigureReport> {
       sealRuns,
       ratio,
       peakRssBytes: peak,
+      peakRssWithImportBytes: peakWithImport,
       target: { ratioAtMost: TARGET_RATIO, rssBelowBytes: RSS_LIMIT_BYTES },
       pass: ratio <= TARGET_RATIO && peak < RSS_LIMIT_BYTES,
     },

@@ -1,6 +1,6 @@
 import type { StationEngine } from '../../src/core/engine';
 import { createEngine } from '../../src/core/engine';
-import type { CallContext, Logger } from '../../src/core/engineApi';
+import type { CallContext, EngineOptions, Logger } from '../../src/core/engineApi';
 
 export const BENCH_ADMIN = 'bench';
 export const BENCH_PASSWORD = 'bench-password-1';
@@ -22,14 +22,17 @@ export interface BenchStation {
  * A fresh station with its first admin signed in; background media jobs off so they do not compete.
  * `onStored` only notes the time: it uses the engine's beforeVerify seam, which runs once a copy is
  * stored and fsynced, just before the verifying re-read, and changes nothing. `log` receives the
- * engine's log lines (by default only warnings and errors, on stderr).
+ * engine's log lines (by default only warnings and errors, on stderr). `options.warmReport` is set
+ * where the figure stands for the engine process, which sets it.
  */
 export async function openBenchStation(
   dataDir: string,
   onStored?: () => void,
   log: Logger = quietLogger,
+  options: Pick<EngineOptions, 'warmReport'> = {},
 ): Promise<BenchStation> {
   const engine = await createEngine({
+    ...options,
     dataDir,
     runJobs: false,
     log,

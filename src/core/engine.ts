@@ -30,8 +30,9 @@ import { exportHandlers } from './api/exportHandlers';
 import { SealDesk } from './seal/sealDesk';
 import { ExportDesk } from './seal/exportDesk';
 import { exportBag } from './package/exportBag';
-import { removeUnsealedPackages, packagesDir } from './seal/packageStore';
-import { renderReport } from './report/renderReport';
+import { packagesDir } from './seal/packageStore';
+import { recoverPackagesDir } from './seal/packageRecovery';
+import { ReportWorkerHost } from './report/renderReport';
 import { keyHandlers } from './api/keyHandlers';
 import { ensureStationKey, PASSPHRASE_ENV } from './keys/stationKey';
 import { appendCustody } from './custody/custodyLog';
@@ -99,7 +100,7 @@ const LOCAL_HOSTS: ReadonlySet<CallContext['via']> = new Set(['cli', 'test']);
  */
 const CHECKPOINT_BEFORE: Partial<Record<MethodName, CheckpointReason>> = {
   'cases.seal': 'seal',
-  'cases.export': 'export',
+  // 'export' is signed by the export desk itself, which puts that checkpoint into the copy.
 };
 const CHECKPOINT_AFTER: Partial<Record<MethodName, CheckpointReason>> = { 'auth.signOut': 'signOut' };
 
@@ -205,9 +206,9 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
   await head.writeNow();
 
   await recoverDataDir({ db, layout, log, now, station: settings.stationName });
-  // A package folder no sealed version names is what an interrupted seal left: not evidence.
+  // What an interrupted seal left in packages/: its temp folder goes, anything else is quarantined.
   await mkdir(packagesDir(layout), { recursive: true, mode: 0o700 });
-  await removeUnsealedPackages(db, layout, log);
+  await recoverPackagesDir({ db, layout, log, now, station: settings.stationName });
   await head.writeNow();
   // A station starts with the default violation catalogue; a broken catalogue file stops the start.
   try {
@@ -338,7 +339,9 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     },
   });
 
-  const sealDesk = new SealDesk({ services, renderReport, ffmpegVersion: tools.ffmpeg.version });
+  const reports = new ReportWorkerHost();
+  if (opts.warmReport) reports.prestart();
+  const sealDesk = new SealDesk({ services, renderReport: reports.render, ffmpegVersion: tools.ffmpeg.version });
   const exportDesk = new ExportDesk(services, exportBag);
 
   const handlers: Handlers = {
@@ -505,7 +508,8 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
       const reviewClosed = review.close();
       await imports.close();
       await reviewClosed;
-      await Promise.all([sealDesk.close(), exportDesk.close()]);
+      // The report worker too: a seal waiting for its report then fails at once instead of waiting.
+      await Promise.all([sealDesk.close(), exportDesk.close(), reports.close()]);
       await derived.stop();
       abortAllProcesses();
       await head.flush();

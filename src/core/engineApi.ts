@@ -65,6 +65,12 @@ export interface EngineOptions {
   now?: () => Date;
   /** Run derived-media jobs in the background (thumbnails, filmstrips, proxies). Default true. */
   runJobs?: boolean;
+  /**
+   * Start the court report's worker at once and keep it, its font code warmed, so a seal does not
+   * wait for it (the engine process, which lives as long as the app). Default false: the first
+   * seal starts it (the CLI, tests).
+   */
+  warmReport?: boolean;
   ffmpegPath?: string;
   ffprobePath?: string;
   /** Folder of the ffmpeg/ffprobe shipped with a packaged app; tried after the explicit paths. */

@@ -109,6 +109,8 @@ export const BagProblemKind = z.enum([
   'custody',
   'caseJson',
   'format',
+  /** The custody checkpoint an export carries under `seal/` (signature, key, agreement with the custody in the package). */
+  'checkpoint',
 ]);
 export type BagProblemKind = z.infer<typeof BagProblemKind>;
 
@@ -132,9 +134,22 @@ export const VerifyCheck = z.object({
     'fingerprint',
     'custody',
     'caseJson',
+    'checkpoint',
   ]),
   ok: z.boolean(),
 });
+
+/** The signed custody checkpoint an exported copy carries (`seal/custody-checkpoint.json`), as read. */
+export const CarriedCheckpoint = z.object({
+  stationId: z.string(),
+  seq: z.number().int().nonnegative(),
+  hash: z.string(),
+  at: z.string(),
+  keyFingerprint: z.string(),
+  /** Its signature checks against the package's key and it agrees with the package's custody. */
+  verified: z.boolean(),
+});
+export type CarriedCheckpoint = z.infer<typeof CarriedCheckpoint>;
 export type VerifyCheck = z.infer<typeof VerifyCheck>;
 
 export const VerifyReport = z.object({
@@ -152,6 +167,8 @@ export const VerifyReport = z.object({
   warnings: z.array(z.string()),
   payloadFiles: z.number().int().nonnegative(),
   payloadBytes: z.number().int().nonnegative(),
+  /** The custody checkpoint the copy carries; null when it carries none (packages exported before checkpoints). */
+  checkpoint: CarriedCheckpoint.nullable(),
 });
 export type VerifyReport = z.infer<typeof VerifyReport>;
 

@@ -36,6 +36,9 @@ afterAll(async () => {
   await removeTree(target);
 });
 
+const withoutCheckpoint = (t: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(t).filter(([p]) => !p.startsWith('seal/custody-checkpoint')));
+
 const exportsOf = async (caseId: string) =>
   (await station.call('custody.list', { subject: caseId, limit: 500 })).entries.filter((e) =>
     e.action.startsWith('case.export'),
@@ -56,9 +59,17 @@ describe('cases.export', () => {
     off();
     expect(result).toMatchObject({ path: join(target, `${sealedCase.number}-v1`), verified: true, version: 1 });
     expect(phases).toEqual(new Set(['copy', 'verify']));
-    expect(await fileHashes(result.path)).toEqual(await fileHashes(storePath));
+    // The sealed bytes as in the store, plus the custody checkpoint the copy carries (outside the tag manifest).
+    const copied = await fileHashes(result.path);
+    expect(
+      Object.keys(copied)
+        .filter((p) => p.startsWith('seal/custody-checkpoint'))
+        .sort(),
+    ).toEqual(['seal/custody-checkpoint.json', 'seal/custody-checkpoint.json.sig']);
+    expect(withoutCheckpoint(copied)).toEqual(await fileHashes(storePath));
     const own = await station.call('station.key', {});
-    expect(await verifyPackage(result.path, { expectFingerprint: own.fingerprint })).toMatchObject({ ok: true });
+    const verdict = await verifyPackage(result.path, { expectFingerprint: own.fingerprint });
+    expect(verdict).toMatchObject({ ok: true, checkpoint: { verified: true } });
     const [entry] = await exportsOf(sealedCase.id);
     expect(entry).toMatchObject({
       action: 'case.export',
@@ -104,7 +115,7 @@ describe('cases.export', () => {
         zip: false,
         jobId: 'export-job-4',
       });
-      expect(await fileHashes(v1.path)).toEqual(before);
+      expect(withoutCheckpoint(await fileHashes(v1.path))).toEqual(before);
       const latest = await station.call('cases.export', {
         caseId: sealedCase.id,
         to: dir,

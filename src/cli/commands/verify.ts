@@ -32,6 +32,11 @@ function printHuman(report: VerifyReport): void {
   const name = report.case ? `${report.case}${report.version ? ` v${report.version}` : ''}` : '(unknown case)';
   out.push(`package: ${escapeForTerminal(name)}, ${report.payloadFiles} payload files, ${report.payloadBytes} bytes`);
   if (report.fingerprint) out.push(`key: ${groupFingerprint(report.fingerprint)} (${TRUST_TEXT[report.keyTrust]})`);
+  const cp = report.checkpoint;
+  if (cp)
+    out.push(
+      `custody checkpoint: entry ${cp.seq}, hash ${cp.hash}, signed ${escapeForTerminal(cp.at)} (${cp.verified ? 'signature and custody agree' : 'see the problems below'})`,
+    );
   for (const p of report.problems)
     out.push(`${p.kind}: ${p.path ? `${escapeForTerminal(p.path)}: ` : ''}${escapeForTerminal(p.detail)}`);
   out.push(

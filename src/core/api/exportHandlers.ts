@@ -12,7 +12,7 @@ type ExportMethods = 'package.verify' | 'cases.export' | 'cases.exportCancel';
  */
 export function exportHandlers(s: Services, desk: ExportDesk): Pick<Handlers, ExportMethods> {
   return {
-    'cases.export': (input, call) => desk.export(input, actorOf(call).name),
+    'cases.export': (input, call) => desk.export({ ...input, via: call.via }, actorOf(call).name),
     'cases.exportCancel': (input) => {
       desk.cancel(input.jobId);
       return { ok: true };

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const options = EngineProcessOptions.parse(JSON.parse(process.argv[2] ?? '{}'));
   let engine;
   try {
-    engine = await createEngine({ ...options, log });
+    engine = await createEngine({ ...options, log, warmReport: true });
   } catch (error) {
     if (error instanceof AppError) tell({ failed: { code: error.code, params: error.params } });
     throw error;

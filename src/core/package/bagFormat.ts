@@ -23,6 +23,14 @@ export const TAG_MANIFEST_NAME = 'tagmanifest-sha256.txt';
 export const SEAL_DIR = 'seal';
 export const PUBLIC_KEY_NAME = 'seal/station.pub.pem';
 export const SIGNATURE_NAME = 'seal/tagmanifest-sha256.txt.sig';
+/**
+ * Added by each export, outside the tag manifest (the sealed bytes never change): the station's
+ * latest signed custody checkpoint, exactly the signed canonical JSON, and its raw 64-byte Ed25519
+ * signature by the package's key, so `openssl pkeyutl -verify … -rawin -in
+ * seal/custody-checkpoint.json -sigfile seal/custody-checkpoint.json.sig` checks it.
+ */
+export const CHECKPOINT_NAME = 'seal/custody-checkpoint.json';
+export const CHECKPOINT_SIGNATURE_NAME = 'seal/custody-checkpoint.json.sig';
 export const PAYLOAD_DIR = 'data';
 
 export const BAGIT_TXT = 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n';
@@ -141,6 +149,39 @@ export function parseBagInfo(text: string): ParsedBagInfo {
     fields.push([label, line.slice(colon + 1).trim()]);
   });
   return { fields, malformed };
+}
+
+/**
+ * bag-info.txt labels that must appear at most once. RFC 8493 §2.2.2 lets a reserved element repeat
+ * unless it says otherwise: `Payload-Oxum` MUST NOT, and `Bagging-Date`, `Bag-Size`,
+ * `Bag-Group-Identifier` and `Bag-Count` SHOULD NOT be repeated. The station's own labels, and
+ * `External-Identifier` (which names the case and version), are read as one value: a second one
+ * would let another tool show a different case, key or chain head than the one checked here, so
+ * they may not repeat either. Any other label may (`Source-Organization`, `Contact-Name`, …).
+ */
+export const SINGLE_BAG_INFO_LABELS: readonly string[] = [
+  BAG_INFO.payloadOxum,
+  BAG_INFO.baggingDate,
+  BAG_INFO.bagSize,
+  'Bag-Group-Identifier',
+  'Bag-Count',
+  BAG_INFO.externalIdentifier,
+  BAG_INFO.stationId,
+  BAG_INFO.keyFingerprint,
+  BAG_INFO.sealedBy,
+  BAG_INFO.chainHead,
+];
+
+/** Labels given more than once (compared without case, as RFC 8493 compares them), with how often. */
+export function repeatedLabels(info: ParsedBagInfo): Array<{ label: string; count: number }> {
+  const counts = new Map<string, { label: string; count: number }>();
+  for (const [label] of info.fields) {
+    const key = label.toLowerCase();
+    const seen = counts.get(key);
+    if (seen) seen.count++;
+    else counts.set(key, { label, count: 1 });
+  }
+  return [...counts.values()].filter((c) => c.count > 1);
 }
 
 export function bagInfoValue(info: ParsedBagInfo, label: string): string | undefined {

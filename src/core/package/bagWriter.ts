@@ -42,8 +42,12 @@ export interface PayloadSource {
   bagPath: string;
   /** Absolute source path, copied streaming. */
   file?: string;
-  /** Content of a small generated file (case.json, the report). */
-  bytes?: Buffer;
+  /**
+   * Content of a small generated file (case.json, the report). It may still be in the making (the
+   * report renders while the large files are hashed): the bag waits for it only when it comes to
+   * write it, after every `file`, and a rejection fails the bag.
+   */
+  bytes?: Buffer | Promise<Buffer>;
   /** The expected hash: a copy that reads anything else aborts the bag, naming the file. */
   sha256?: string;
 }
@@ -137,6 +141,17 @@ function failureOf(error: unknown, bagPath: string | null): BagWriteError {
   return new BagWriteError(kind, bagPath, `${bagPath ?? 'bag'}: ${(error as Error).message}`, code, { cause: error });
 }
 
+/** Waits for `value`, but no longer than until `signal` aborts. */
+function untilAborted<T>(value: T | Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal || !(value instanceof Promise)) return Promise.resolve(value);
+  if (signal.aborted) return Promise.reject(new BagWriteError('cancelled', null, 'cancelled'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new BagWriteError('cancelled', null, 'cancelled'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    value.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Creates `path` (which must not exist), writes it whole and flushes it. */
 async function writeNewFile(path: string, data: Buffer | string): Promise<void> {
   const handle = await open(path, 'wx', FILE_MODE);
@@ -166,6 +181,9 @@ function foldersOf(paths: readonly string[]): string[] {
 }
 
 export async function writeBag(opts: WriteBagOptions): Promise<WriteBagResult> {
+  // Handled even if the bag fails before it comes to them (at once, before any await): the
+  // failure a rejection brings is the bag's, when it gets there.
+  for (const p of opts.payload) if (p.bytes instanceof Promise) p.bytes.catch(() => undefined);
   validate(opts);
   const { dir, signal } = opts;
   try {
@@ -230,8 +248,10 @@ async function buildBag(
   hashers: RangeHashPool | null,
 ): Promise<WriteBagResult> {
   const { payload, signal } = opts;
-  const sizes = await Promise.all(
+  // A generated file still in the making has no size yet: it counts once it is there.
+  const sizes: Array<number | null> = await Promise.all(
     payload.map(async (p) => {
+      if (p.bytes instanceof Promise) return null;
       if (p.bytes) return p.bytes.length;
       try {
         return (await stat(p.file!)).size;
@@ -242,7 +262,7 @@ async function buildBag(
       }
     }),
   );
-  const bytesTotal = sizes.reduce((a, b) => a + b, 0);
+  const known = (): number => sizes.reduce<number>((a, b) => a + (b ?? 0), 0);
   const allPaths = [
     ...payload.map((p) => p.bagPath),
     BAGIT_TXT_NAME,
@@ -261,13 +281,14 @@ async function buildBag(
     const sum = done.reduce((a, b) => a + b, 0);
     if (sum === reported && sum !== 0) return;
     reported = sum;
-    opts.onProgress?.(sum, bytesTotal);
+    opts.onProgress?.(sum, known());
   };
   report();
 
   const manifest: ManifestEntry[] = [];
-  // Largest first: the two copiers then finish together rather than one idling at the end.
-  const order = payload.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
+  // Largest first: the two copiers then finish together rather than one idling at the end. Files
+  // still in the making come last, so the wait for them overlaps the hashing of the rest.
+  const order = payload.map((_, i) => i).sort((a, b) => (sizes[b] ?? -1) - (sizes[a] ?? -1) || a - b);
   let next = 0;
   let stopped = false;
   const runCopier = async (copier: HashCopier): Promise<void> => {
@@ -279,8 +300,10 @@ async function buildBag(
       let hash: string;
       try {
         if (p.bytes) {
-          await writeNewFile(dest, p.bytes);
-          hash = sha256(p.bytes);
+          const bytes = await untilAborted(p.bytes, signal);
+          sizes[i] = bytes.length;
+          await writeNewFile(dest, bytes);
+          hash = sha256(bytes);
         } else {
           const onProgress = (bytes: number): void => {
             done[i] = bytes;
@@ -307,7 +330,7 @@ async function buildBag(
           `${p.bagPath}: read ${hash}, expected ${p.sha256}${p.file ? ` (source ${p.file})` : ''}`,
         );
       manifest.push({ path: p.bagPath, sha256: hash });
-      done[i] = sizes[i]!;
+      done[i] = sizes[i] ?? 0;
       report();
     }
   };
@@ -332,6 +355,7 @@ async function buildBag(
     throw real ?? failureOf(firstFailure.reason, null);
   }
 
+  const bytesTotal = known();
   const manifestText = formatManifest(manifest);
   const bagInfoText = formatBagInfo([
     ...opts.bagInfo,

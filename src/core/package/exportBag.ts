@@ -1,21 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, chmod, lstat, mkdir, rename, rm, stat, statfs } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { access, lstat, rm, stat, statfs } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { fsyncDir } from '../store/atomicWrite';
-import { HashCopier, HashCopyAbortedError, HashCopyError } from '../store/hashCopy';
-import { compareUtf8 } from './bagFormat';
+import { HashCopyAbortedError, HashCopyError } from '../store/hashCopy';
+import { copyAndReadBack } from './directCopy';
+import { ReadBackAbortedError } from './readBack';
 import { VerifyAbortedError, verifyPackage } from './verifyPackage';
 import { listBagFiles, zipBag, zipSizeBound } from './zipBag';
+import type { Logger } from '../engineApi';
+import { publishExport } from './publishExport';
+import { validateSealStatements, writeSealStatements, type SealStatement } from './sealStatements';
+import { ExportMarker, removeStaleExports, type ExportOwner } from './staleExports';
 
 /**
  * Exports a sealed package to removable media, as the bag folder or one zip. Nothing that looks
  * like a package appears on the medium until it has been written whole, flushed and read back:
  * the copy goes to a hidden temporary name (`.<name>.partial-<random>`), every file and folder is
  * fsynced, the copy is read back from the medium (direct I/O where the file system allows it,
- * so the check reads the medium, not the page cache) and verified, and only then renamed to its
- * name. Any failure or cancel removes the temporary copy.
+ * so the check reads the medium, not the page cache) and verified, and only then given its name,
+ * in a way that never replaces anything that appeared there meanwhile (publishExport.ts). Any
+ * failure or cancel removes the temporary copy; what a killed export leaves, the next export of
+ * the same station to the same folder removes (staleExports.ts).
+ *
+ * The copy carries, besides the sealed bag, the statements the caller gives (`sealStatements`: the
+ * station's latest signed custody checkpoint) under `seal/`, outside the tag manifest, so the
+ * sealed bytes are the same on every export.
  *
  * An export never overwrites: when `<name>` or `<name>.zip` is taken on the medium, the package
  * is written as `<name>_2`, `<name>_3`, … (no spaces or brackets, so every command in the report
@@ -41,6 +52,16 @@ export interface ExportBagOptions {
   onProgress?: (progress: ExportBagProgress) => void;
   /** ZIP64 structures even for a small zip (tests). */
   forceZip64?: boolean;
+  /** Signed statements added under `seal/` in the copy, outside the tag manifest (the custody checkpoint). */
+  sealStatements?: readonly SealStatement[];
+  /**
+   * The station writing: its exports leave an owner marker beside their temporary copy, and the
+   * temporary copies its killed exports left in `destDir` are removed first (staleExports.ts).
+   */
+  owner?: ExportOwner;
+  log?: Pick<Logger, 'warn'>;
+  /** Tests: runs just before the final name is taken, to make something appear there meanwhile. */
+  beforePublish?: (finalPath: string) => Promise<void>;
 }
 
 export interface ExportBagResult {
@@ -51,7 +72,6 @@ export interface ExportBagResult {
 
 /** Room left besides the package: the file system's own bookkeeping and the folders. */
 const SPACE_MARGIN_BYTES = 1024 * 1024;
-const COPIERS = 2;
 const MAX_SUFFIX = 999;
 
 /** Progress with a rate-based estimate of the time left. */
@@ -98,7 +118,11 @@ async function checkDestination(destDir: string): Promise<void> {
 
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof HashCopyAbortedError || error instanceof VerifyAbortedError)
+  if (
+    error instanceof HashCopyAbortedError ||
+    error instanceof VerifyAbortedError ||
+    error instanceof ReadBackAbortedError
+  )
     return new AppError('export.cancelled');
   if ((error as Error).name === 'AbortError') return new AppError('export.cancelled');
   const code = error instanceof HashCopyError ? error.code : ((error as NodeJS.ErrnoException).code ?? null);
@@ -110,115 +134,76 @@ function toAppError(error: unknown): AppError {
 export async function exportBag(opts: ExportBagOptions): Promise<ExportBagResult> {
   const { bagDir, destDir, signal } = opts;
   await checkDestination(destDir);
+  const statements = opts.sealStatements ?? [];
+  validateSealStatements(statements);
+  // Before the space check: what a killed export of this station left takes room too.
+  if (opts.owner) await removeStaleExports(destDir, opts.owner, (message, fields) => opts.log?.warn(message, fields));
   const name = basename(bagDir);
   const files = await listBagFiles(bagDir);
   const sized = await Promise.all(files.map(async (path) => ({ path, size: (await stat(join(bagDir, path))).size })));
+  const statementBytes = statements.reduce((a, f) => a + f.bytes.length, 0);
   const payloadBytes = sized.reduce((a, f) => a + f.size, 0);
-  const needed = (opts.zip ? zipSizeBound(sized, name) : payloadBytes) + SPACE_MARGIN_BYTES;
+  const zipBound = zipSizeBound([...sized, ...statements.map((f) => ({ path: f.path, size: f.bytes.length }))], name);
+  const needed = (opts.zip ? zipBound : payloadBytes + statementBytes) + SPACE_MARGIN_BYTES;
   const fs = await statfs(destDir);
   const available = fs.bavail * fs.bsize;
   if (available < needed) throw new AppError('export.insufficientSpace', { needed, available });
   if (signal?.aborted) throw new AppError('export.cancelled');
 
-  const finalName = (await pickExportName(destDir, name)) + (opts.zip ? '.zip' : '');
-  const tmp = join(destDir, `.${finalName}.partial-${randomBytes(6).toString('hex')}`);
-  const finalPath = join(destDir, finalName);
+  // The temporary name only; the final one is taken when the copy is published (publishExport.ts).
+  const partialName = `.${await pickExportName(destDir, name)}${opts.zip ? '.zip' : ''}.partial-${randomBytes(6).toString('hex')}`;
+  const tmp = join(destDir, partialName);
   const report = progressReporter(opts);
-  let renamed = false;
+  let marker: ExportMarker | null = null;
+  let published = false;
   try {
+    if (opts.owner) marker = await ExportMarker.write(destDir, partialName, opts.owner);
     let bytes: number;
+    let readBackHashes: Map<string, string> | undefined;
     if (opts.zip) {
-      const bound = zipSizeBound(sized, name);
       bytes = await zipBag(bagDir, tmp, {
         bagName: name,
         forceZip64: opts.forceZip64,
+        extraFiles: statements,
         signal,
-        onProgress: (written) => report('copy', written, bound),
+        onProgress: (written) => report('copy', written, zipBound),
       });
     } else {
-      bytes = await copyTree(bagDir, tmp, sized, signal, (done) => report('copy', done, payloadBytes));
+      ({ bytes, readBackHashes } = await copyAndReadBack(bagDir, tmp, sized, {
+        signal,
+        onProgress: (done) => report('copy', done, payloadBytes),
+      }));
+      await writeSealStatements(tmp, statements);
+      bytes += statementBytes;
     }
     await fsyncDir(destDir);
     report('copy', bytes, bytes);
     const verdict = await verifyPackage(tmp, {
       expectFingerprint: opts.expectFingerprint,
       directIo: true,
+      ...(readBackHashes ? { readBackHashes } : {}),
       signal,
       onProgress: (done, total) => report('verify', done, total),
     });
     if (!verdict.ok) throw new AppError('export.verifyFailed', { problems: verdict.problems.length });
     if (signal?.aborted) throw new AppError('export.cancelled');
-    // The name is checked again: another export may have taken it while this one was writing.
-    if (await exists(finalPath)) throw new AppError('export.failed', { reason: `${finalName} appeared meanwhile` });
-    await rename(tmp, finalPath);
-    renamed = true;
-    await fsyncDir(destDir);
+    const owned = marker;
+    const finalPath = await publishExport({
+      tmp,
+      destDir,
+      name,
+      zip: opts.zip,
+      ...(owned ? { onReserve: (finalName: string) => owned.reserve(finalName) } : {}),
+      ...(opts.beforePublish ? { beforeTake: opts.beforePublish } : {}),
+    });
+    published = true;
+    await marker?.remove();
     return { path: finalPath, bytes };
   } catch (error) {
-    await rm(renamed ? finalPath : tmp, { recursive: true, force: true }).catch(() => undefined);
+    if (!published) {
+      await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+      await marker?.remove().catch(() => undefined);
+    }
     throw toAppError(error);
   }
-}
-
-/** Copies every file of the bag, two at a time on the hashing workers, flushing files and folders. */
-async function copyTree(
-  from: string,
-  to: string,
-  files: Array<{ path: string; size: number }>,
-  signal: AbortSignal | undefined,
-  onProgress: (bytes: number) => void,
-): Promise<number> {
-  await mkdir(to);
-  const dirs = new Set<string>();
-  for (const f of files) {
-    let d = dirname(f.path);
-    while (d !== '.') {
-      dirs.add(d);
-      d = dirname(d);
-    }
-  }
-  const sortedDirs = [...dirs].sort(compareUtf8);
-  for (const d of sortedDirs) await mkdir(join(to, d), { recursive: true });
-  const order = [...files].sort((a, b) => b.size - a.size || compareUtf8(a.path, b.path));
-  const done = new Map<string, number>();
-  const total = (): number => [...done.values()].reduce((a, b) => a + b, 0);
-  const copiers = Array.from({ length: COPIERS }, () => new HashCopier());
-  let next = 0;
-  let stopped = false;
-  const run = async (copier: HashCopier): Promise<void> => {
-    while (next < order.length && !stopped) {
-      if (signal?.aborted) throw new AppError('export.cancelled');
-      const f = order[next++]!;
-      const dest = join(to, f.path);
-      const r = await copier.copy(join(from, f.path), dest, {
-        signal,
-        onProgress: (b) => {
-          done.set(f.path, b);
-          onProgress(total());
-        },
-      });
-      await chmod(dest, 0o644);
-      if (r.bytes !== f.size) throw new AppError('export.failed', { reason: `${f.path} changed size while copying` });
-      done.set(f.path, f.size);
-      onProgress(total());
-    }
-  };
-  try {
-    const results = await Promise.allSettled(
-      copiers.map((c) =>
-        run(c).catch(async (error: unknown) => {
-          stopped = true;
-          await Promise.all(copiers.map((x) => x.close()));
-          throw error;
-        }),
-      ),
-    );
-    const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
-    if (failures.length > 0) throw failures.find((e) => !(e instanceof HashCopyAbortedError)) ?? failures[0];
-  } finally {
-    await Promise.all(copiers.map((c) => c.close()));
-  }
-  for (const d of [...sortedDirs].reverse()) await fsyncDir(join(to, d));
-  await fsyncDir(to);
-  return files.reduce((a, f) => a + f.size, 0);
 }

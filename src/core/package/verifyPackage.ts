@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { hashCustodyEntry } from '../custody/custodyLog';
 import { keyFingerprint } from '../keys/fingerprint';
 import { AppError } from '../../shared/errors';
+import { CheckpointStatement } from '../../shared/custodySchemas';
+import { canonicalJson } from '../util/canonicalJson';
 import {
   CaseJson,
   CustodyLine,
@@ -16,13 +18,17 @@ import {
   BAG_INFO,
   BAG_INFO_NAME,
   BAGIT_TXT_NAME,
+  CHECKPOINT_NAME,
+  CHECKPOINT_SIGNATURE_NAME,
   MANIFEST_NAME,
   PUBLIC_KEY_NAME,
   SIGNATURE_BYTES,
   SIGNATURE_NAME,
   TAG_MANIFEST_NAME,
+  SINGLE_BAG_INFO_LABELS,
   bagInfoValue,
   parseBagInfo,
+  repeatedLabels,
   parseManifest,
   type ManifestEntry,
   type ParsedBagInfo,
@@ -57,6 +63,13 @@ export interface VerifyOptions {
    * hands over is read however is fastest.
    */
   directIo?: boolean;
+  /**
+   * SHA-256 of files of this folder (by their path in the bag) read back from the medium with
+   * direct I/O just now by whoever wrote them (the export reads each file back while the next is
+   * written): taken as the file's hash instead of reading it a second time. Every other check is
+   * made as without it; a file not in the map is read here.
+   */
+  readBackHashes?: ReadonlyMap<string, string>;
 }
 
 export class VerifyAbortedError extends Error {
@@ -69,6 +82,7 @@ export class VerifyAbortedError extends Error {
 /** Tag files, the public key, `case.json`: read whole, so bounded. */
 const MAX_TAG_FILE_BYTES = 16 * 1024 * 1024;
 const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
+const MAX_CHECKPOINT_BYTES = 64 * 1024;
 const CASE_JSON = 'data/case.json';
 const CUSTODY_JSONL = 'data/custody.jsonl';
 const ITEM_FOLDERS = ['data/originals/', 'data/clips/', 'data/stills/'];
@@ -85,6 +99,7 @@ const CHECK_KINDS: Record<VerifyCheck['name'], BagProblemKind[]> = {
   fingerprint: ['fingerprint'],
   custody: ['custody'],
   caseJson: ['caseJson'],
+  checkpoint: ['checkpoint'],
 };
 
 export function normalizeFingerprint(fp: string): string {
@@ -108,6 +123,7 @@ function emptyReport(): VerifyReport {
     warnings: [],
     payloadFiles: 0,
     payloadBytes: 0,
+    checkpoint: null,
   };
 }
 
@@ -214,8 +230,9 @@ class Verification {
       : null;
     const key = await this.checkSignature(tagManifestBytes);
     this.checkFingerprint(key, bagInfo);
-    this.checkCustody(custodyBytes, manifest);
+    const custodyHashes = this.checkCustody(custodyBytes, manifest);
     this.checkCaseJson(caseJsonBytes, manifest, bagInfo);
+    await this.checkCarriedCheckpoint(key, bagInfo, custodyHashes);
   }
 
   private async checkBagitTxt(): Promise<void> {
@@ -226,6 +243,9 @@ class Verification {
     const bytes = await this.readSmall(BAGIT_TXT_NAME, 'format');
     if (!bytes) return;
     const parsed = parseBagInfo(bytes.toString('utf8'));
+    // RFC 8493 §2.1.1: exactly these two lines; a second version or encoding line could be read either way.
+    for (const r of repeatedLabels(parsed))
+      this.add('format', BAGIT_TXT_NAME, `${r.label} is given ${r.count} times; bagit.txt holds each once`);
     const version = bagInfoValue(parsed, 'BagIt-Version');
     const encoding = bagInfoValue(parsed, 'Tag-File-Character-Encoding');
     if (parsed.malformed.length > 0 || version !== '1.0' || encoding?.toUpperCase() !== 'UTF-8')
@@ -241,6 +261,16 @@ class Verification {
     if (!bytes) return null;
     const info = parseBagInfo(bytes.toString('utf8'));
     for (const m of info.malformed) this.add('format', BAG_INFO_NAME, `line ${m.line}: ${m.detail}`);
+    const single = new Set(SINGLE_BAG_INFO_LABELS.map((l) => l.toLowerCase()));
+    for (const r of repeatedLabels(info)) {
+      if (single.has(r.label.toLowerCase()))
+        this.add(
+          'format',
+          BAG_INFO_NAME,
+          `${r.label} is given ${r.count} times; it may appear once (which value holds would depend on the reader)`,
+        );
+      else this.report.warnings.push(`bag-info.txt gives ${r.label} ${r.count} times (RFC 8493 allows this).`);
+    }
     const oxum = bagInfoValue(info, BAG_INFO.payloadOxum);
     const m = oxum ? /^(\d+)\.(\d+)$/.exec(oxum) : null;
     if (!m) this.add('format', BAG_INFO_NAME, 'Payload-Oxum is missing or not "<octets>.<count>"');
@@ -331,8 +361,9 @@ class Verification {
         if (!listed.has(f.path)) this.add('extra', f.path, 'a payload file not listed in manifest-sha256.txt');
       } else if (f.path.startsWith('seal/')) {
         // Statements added after sealing (approval, receipts, checkpoints) live here, each signed on
-        // its own. None is checked yet, so none may pass as part of what was verified.
-        if (f.path !== PUBLIC_KEY_NAME && f.path !== SIGNATURE_NAME)
+        // its own. The custody checkpoint is checked (checkCarriedCheckpoint); any other may not
+        // pass as part of what was verified.
+        if (![PUBLIC_KEY_NAME, SIGNATURE_NAME, CHECKPOINT_NAME, CHECKPOINT_SIGNATURE_NAME].includes(f.path))
           this.report.warnings.push(
             `${f.path} is not covered by the package's signature and was not checked: do not rely on what it says.`,
           );
@@ -355,7 +386,10 @@ class Verification {
     jobs.sort((a, b) => this.files.get(b.path)!.size - this.files.get(a.path)!.size);
     this.total = jobs.reduce((a, j) => a + this.files.get(j.path)!.size, 0);
     this.progress();
-    const pool = new RangeHashPool({ direct: this.opts.directIo ?? false, signal: this.opts.signal });
+    // Started only if a file is left to read: an export's read-back may have hashed them all.
+    let started: RangeHashPool | null = null;
+    const pool = (): RangeHashPool =>
+      (started ??= new RangeHashPool({ direct: this.opts.directIo ?? false, signal: this.opts.signal }));
     try {
       await Promise.all(
         jobs.map(async (job) => {
@@ -377,11 +411,16 @@ class Verification {
         }),
       );
     } finally {
-      await pool.close();
+      await (started as RangeHashPool | null)?.close();
     }
   }
 
-  private async hashOne(pool: RangeHashPool, path: string, size: number, bytes: Buffer | undefined): Promise<string> {
+  private async hashOne(
+    pool: () => RangeHashPool,
+    path: string,
+    size: number,
+    bytes: Buffer | undefined,
+  ): Promise<string> {
     let counted = 0;
     const count = (n: number): void => {
       counted += n;
@@ -389,12 +428,15 @@ class Verification {
       this.progress();
     };
     let result: string;
+    const readBack = this.opts.readBackHashes?.get(path);
     if (bytes) {
       result = sha256(bytes);
+    } else if (readBack !== undefined) {
+      result = readBack;
     } else {
       const range = this.source.rangeOf(path);
       result = range
-        ? await pool.hash(range, (b) => count(b - counted))
+        ? await pool().hash(range, (b) => count(b - counted))
         : await this.source.hashStream(path, (n) => count(n));
     }
     count(size - counted);
@@ -477,11 +519,13 @@ class Verification {
       );
   }
 
-  private checkCustody(bytes: Buffer | null, manifest: ManifestEntry[]): void {
+  /** Checks each custody line; returns the hash of each line that recomputes, by seq. */
+  private checkCustody(bytes: Buffer | null, manifest: ManifestEntry[]): Map<number, string> {
+    const hashes = new Map<number, string>();
     if (!bytes) {
       if (!this.files.has(CUSTODY_JSONL) && !manifest.some((e) => e.path === CUSTODY_JSONL))
         this.add('custody', CUSTODY_JSONL, 'custody.jsonl is missing');
-      return;
+      return hashes;
     }
     const lines = bytes.toString('utf8').split('\n');
     if (lines.at(-1) === '') lines.pop();
@@ -504,7 +548,9 @@ class Verification {
       delete unhashed.hash;
       if (hashCustodyEntry(unhashed as Parameters<typeof hashCustodyEntry>[0]) !== parsed.data.hash)
         this.add('custody', CUSTODY_JSONL, `${where} (seq ${parsed.data.seq}): its hash does not recompute`);
+      else hashes.set(parsed.data.seq, parsed.data.hash);
     });
+    return hashes;
   }
 
   private checkCaseJson(bytes: Buffer | null, manifest: ManifestEntry[], bagInfo: ParsedBagInfo | null): void {
@@ -563,5 +609,104 @@ class Verification {
     for (const p of itemFiles)
       if (ITEM_FOLDERS.some((f) => p.startsWith(f)) && !named.has(p))
         this.add('caseJson', p, 'an evidence file case.json does not describe');
+  }
+
+  /**
+   * The custody checkpoint an export carries (FORMAT.md): the exact signed statement and its raw
+   * signature. It must be signed by the package's own key (whose trust is the fingerprint check's
+   * question), name the sealing station, and agree with the package: it signs a chain head at or
+   * after the package's `Custody-Chain-Head`, the same entry when the seq is the same, and the
+   * entry the package's custody.jsonl holds when it holds that seq. A copy without one (exported
+   * before checkpoints) is not a problem.
+   */
+  private async checkCarriedCheckpoint(
+    key: KeyObject | null,
+    bagInfo: ParsedBagInfo | null,
+    custodyHashes: Map<number, string>,
+  ): Promise<void> {
+    const hasText = this.files.has(CHECKPOINT_NAME);
+    const hasSignature = this.files.has(CHECKPOINT_SIGNATURE_NAME);
+    if (!hasText && !hasSignature) return;
+    if (!hasText) {
+      this.add('checkpoint', CHECKPOINT_SIGNATURE_NAME, `a checkpoint signature without ${CHECKPOINT_NAME}`);
+      return;
+    }
+    if (!hasSignature) {
+      this.add('checkpoint', CHECKPOINT_NAME, `the checkpoint has no signature (${CHECKPOINT_SIGNATURE_NAME})`);
+      return;
+    }
+    const text = await this.readSmall(CHECKPOINT_NAME, 'checkpoint', MAX_CHECKPOINT_BYTES);
+    const signature = await this.readSmall(CHECKPOINT_SIGNATURE_NAME, 'checkpoint', MAX_CHECKPOINT_BYTES);
+    if (!text || !signature) return;
+    const problemsBefore = this.problems.length;
+    let statement: CheckpointStatement;
+    try {
+      statement = CheckpointStatement.parse(JSON.parse(text.toString('utf8')));
+    } catch {
+      this.add('checkpoint', CHECKPOINT_NAME, 'not a custody checkpoint statement');
+      return;
+    }
+    // Exactly the bytes the station signs: anything added, reordered or reformatted is not its statement.
+    if (canonicalJson(statement) !== text.toString('utf8')) {
+      this.add('checkpoint', CHECKPOINT_NAME, 'not a custody checkpoint statement in its signed (canonical) form');
+      return;
+    }
+    const checkpoint = {
+      stationId: statement.stationId,
+      seq: statement.seq,
+      hash: statement.hash,
+      at: statement.at,
+      keyFingerprint: statement.keyFingerprint,
+      verified: false,
+    };
+    this.report.checkpoint = checkpoint;
+    if (signature.length !== SIGNATURE_BYTES)
+      this.add(
+        'checkpoint',
+        CHECKPOINT_SIGNATURE_NAME,
+        `${signature.length} bytes; an Ed25519 signature is ${SIGNATURE_BYTES}`,
+      );
+    else if (!key || !this.report.fingerprint)
+      this.add('checkpoint', CHECKPOINT_SIGNATURE_NAME, 'cannot be checked: the package has no usable public key');
+    else if (normalizeFingerprint(statement.keyFingerprint) !== this.report.fingerprint)
+      this.add(
+        'checkpoint',
+        CHECKPOINT_NAME,
+        `names key ${statement.keyFingerprint}, not the package's key ${this.report.fingerprint}`,
+      );
+    else if (!verifySignature(null, text, key, signature))
+      this.add(
+        'checkpoint',
+        CHECKPOINT_SIGNATURE_NAME,
+        'the signature does not match the checkpoint and the public key',
+      );
+
+    const stationId = bagInfo ? bagInfoValue(bagInfo, BAG_INFO.stationId) : undefined;
+    if (stationId !== undefined && stationId !== statement.stationId)
+      this.add('checkpoint', CHECKPOINT_NAME, `names station ${statement.stationId}; bag-info.txt says ${stationId}`);
+    const head = bagInfo ? /^(\d+) ([0-9a-f]{64})$/.exec(bagInfoValue(bagInfo, BAG_INFO.chainHead) ?? '') : null;
+    if (head) {
+      const headSeq = Number(head[1]);
+      if (statement.seq < headSeq)
+        this.add(
+          'checkpoint',
+          CHECKPOINT_NAME,
+          `signs custody entry ${statement.seq}, older than the package's chain head (entry ${headSeq})`,
+        );
+      else if (statement.seq === headSeq && statement.hash !== head[2])
+        this.add(
+          'checkpoint',
+          CHECKPOINT_NAME,
+          `signs entry ${statement.seq} with hash ${statement.hash}; the package's chain head is ${head[2]}`,
+        );
+    }
+    const inPackage = custodyHashes.get(statement.seq);
+    if (inPackage !== undefined && inPackage !== statement.hash)
+      this.add(
+        'checkpoint',
+        CHECKPOINT_NAME,
+        `signs entry ${statement.seq} with hash ${statement.hash}; custody.jsonl has ${inPackage}`,
+      );
+    checkpoint.verified = this.problems.length === problemsBefore;
   }
 }

@@ -4,13 +4,14 @@ import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { compareUtf8 } from './bagFormat';
+import { validateSealStatements, type SealStatement } from './sealStatements';
 
 /**
  * Streams a bag folder into one zip whose entries are `<bag name>/…`, so unzipping gives the bag
  * folder. Entries are stored, not deflated: the evidence is already compressed video, and a
  * stored entry can be hashed in place inside the zip. yazl switches to ZIP64 by itself for any
  * entry or archive past 4 GB; `forceZip64` makes it do so for small ones (tests). Entries are in
- * path order with a fixed time and mode, so the same bag always gives the same zip bytes.
+ * path order with a fixed time and mode, so the same bag (with the same extra files) always gives the same zip bytes.
  */
 
 export interface ZipBagOptions {
@@ -19,6 +20,8 @@ export interface ZipBagOptions {
   /** Time stamped on every entry; default 1980-01-01, the earliest a zip can hold. */
   mtime?: Date;
   forceZip64?: boolean;
+  /** Files added beside the bag's own (an export's `seal/` statements), in the same path order. */
+  extraFiles?: readonly SealStatement[];
   signal?: AbortSignal;
   onProgress?: (bytesWritten: number) => void;
 }
@@ -49,15 +52,17 @@ export function zipSizeBound(files: Array<{ path: string; size: number }>, bagNa
 /** Writes the zip to `zipPath`, which must not exist, and flushes it to the disk. Returns its size. */
 export async function zipBag(bagDir: string, zipPath: string, opts: ZipBagOptions): Promise<number> {
   const files = await listBagFiles(bagDir);
+  const extra = new Map((opts.extraFiles ?? []).map((f) => [f.path, f.bytes]));
+  validateSealStatements(opts.extraFiles ?? []);
+  for (const path of files) if (extra.has(path)) throw new Error(`${path} is already in the bag`);
   const zip = new yazl.ZipFile();
   const mtime = opts.mtime ?? DEFAULT_MTIME;
-  for (const path of files)
-    zip.addFile(join(bagDir, ...path.split('/')), `${opts.bagName}/${path}`, {
-      compress: false,
-      mtime,
-      mode: 0o100644,
-      forceZip64Format: opts.forceZip64 ?? false,
-    });
+  const entry = { compress: false, mtime, mode: 0o100644, forceZip64Format: opts.forceZip64 ?? false };
+  for (const path of [...files, ...extra.keys()].sort(compareUtf8)) {
+    const bytes = extra.get(path);
+    if (bytes) zip.addBuffer(bytes, `${opts.bagName}/${path}`, entry);
+    else zip.addFile(join(bagDir, ...path.split('/')), `${opts.bagName}/${path}`, entry);
+  }
   zip.end({ forceZip64Format: opts.forceZip64 ?? false, comment: '' });
   const handle = await open(zipPath, 'wx', 0o644);
   let written = 0;

@@ -17,8 +17,15 @@ export interface ReportOutput {
   html: string;
 }
 
+/** What the report worker is asked: one report, answered under the same id. */
+export interface ReportWorkerRequest {
+  id: number;
+  input: ReportInput;
+}
+
 /** What the report worker posts back: the PDF's bytes are transferred, not copied. */
-export type ReportWorkerMessage = { ok: true; pdf: ArrayBuffer; html: string } | { ok: false; message: string };
+export type ReportWorkerMessage =
+  { id: number; ok: true; pdf: ArrayBuffer; html: string } | { id: number; ok: false; message: string };
 
 /** Builds both files on the calling thread; `renderReport` runs this in a worker. */
 export async function composeReport(input: ReportInput): Promise<ReportOutput> {

@@ -100,3 +100,11 @@ export function setCaseState(
 ): void {
   db.prepare('UPDATE cases SET state = @state, version = @version, updated_at = @updatedAt WHERE id = @caseId').run(r);
 }
+
+/** The seq of a sealed version's `case.seal` entry (its package's chain head is the entry before). */
+export function sealSeqOf(db: ReadableDB, caseId: string, version: number): number | null {
+  const row = db
+    .prepare('SELECT seal_seq FROM case_versions WHERE case_id = ? AND version = ?')
+    .get(caseId, version) as { seal_seq: number } | undefined;
+  return row?.seal_seq ?? null;
+}

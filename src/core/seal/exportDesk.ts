@@ -1,12 +1,16 @@
 import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { ExportResult } from '../../shared/sealSchemas';
 import type { Services } from '../api/services';
 import { findCase } from '../cases/casesRepo';
 import { inTransaction } from '../db/database';
-import { isWithin } from '../import/sourcePolicy';
-import { getCaseVersion, listCaseVersions } from './caseVersionsRepo';
+import { SourceGate } from '../import/sourcePolicy';
+import { latestCheckpoint } from '../custody/checkpoints';
+import type { CallContext } from '../engineApi';
+import { checkpointStatements, type SealStatement } from '../package/sealStatements';
+import { refuseWhileCustodyProblems } from './custodyGate';
+import { getCaseVersion, listCaseVersions, sealSeqOf } from './caseVersionsRepo';
 import type { exportBag, ExportBagProgress } from '../package/exportBag';
 import { packageDir } from './packageStore';
 
@@ -28,6 +32,8 @@ export interface ExportInput {
   to: string;
   zip: boolean;
   jobId: string;
+  /** The host that relayed the call: where a package may go depends on it (see `checkDestination`). */
+  via: CallContext['via'];
 }
 
 export class ExportDesk {
@@ -58,6 +64,56 @@ export class ExportDesk {
     });
   }
 
+  /**
+   * Where a package may go. The CLI runs as the OS user, who may write anywhere the OS lets them.
+   * A UI host is driven by whoever signs in to the station, who is not necessarily the OS user:
+   * there a package may go only where an import may come from (`sourcePolicy.ts`: removable
+   * media, the OS user's home, folders an admin allowed), never into a system tree. Nobody
+   * exports into the station's own data folder (by what it is on disk, so a link or `..`
+   * counts too): a package there is not on a medium, and would sit among the store's own files.
+   */
+  private async checkDestination(to: string, via: CallContext['via']): Promise<void> {
+    if (!isAbsolute(to)) throw new AppError('export.destination', { path: to });
+    const target = await stat(to).catch(() => null);
+    if (!target?.isDirectory()) throw new AppError('export.destination', { path: to });
+    const real = await realpath(to);
+    const gate = new SourceGate({
+      via,
+      dataDir: this.s.layout.root,
+      roots: [...this.s.settings().importRoots, ...this.s.hostImportRoots],
+    });
+    const refusal = await gate.refusalOf(real, resolve(to));
+    if (refusal === 'inStation') throw new AppError('export.destination', { path: to });
+    if (refusal !== null && via !== 'cli' && via !== 'test')
+      throw new AppError('export.destinationNotAllowed', { path: to });
+  }
+
+  /**
+   * The station's newest signed custody checkpoint, as the two files the copy carries (FORMAT.md).
+   * A fresh one is signed now; when the key cannot sign (a passphrase not at hand) the newest
+   * existing one is carried. It is carried only when it covers the package's chain head (the entry
+   * just before the seal entry, `sealSeq - 1`) and is signed by the key that signed the package,
+   * the one a verifier of the copy holds.
+   */
+  private async checkpointToCarry(
+    sealSeq: number,
+  ): Promise<{ files: SealStatement[]; checkpoint: { seq: number; hash: string } | null }> {
+    const s = this.s;
+    const fresh = await s.checkpoints.checkpoint('export');
+    const signed = fresh ?? latestCheckpoint(s.db);
+    if (!signed || signed.statement.seq < sealSeq - 1 || signed.statement.keyFingerprint !== s.stationKey.fingerprint) {
+      s.log.warn('the export carries no custody checkpoint: none covers the sealed version', {
+        sealSeq,
+        newest: signed?.statement.seq ?? null,
+      });
+      return { files: [], checkpoint: null };
+    }
+    return {
+      files: checkpointStatements(signed),
+      checkpoint: { seq: signed.statement.seq, hash: signed.statement.hash },
+    };
+  }
+
   private async run(input: ExportInput, actor: string, signal: AbortSignal): Promise<ExportResult> {
     const s = this.s;
     const row = findCase(s.db, input.caseId);
@@ -67,13 +123,9 @@ export class ExportDesk {
       if (listCaseVersions(s.db, row.id).length === 0) throw new AppError('case.notSealed', { number: row.number });
       throw new AppError('case.versionNotFound', { number: row.number, version: input.version ?? 0 });
     }
-    if (!isAbsolute(input.to)) throw new AppError('export.destination', { path: input.to });
-    const target = await stat(input.to).catch(() => null);
-    if (!target?.isDirectory()) throw new AppError('export.destination', { path: input.to });
-    // Never into the station's own folder (by what it is on disk, so a link or `..` counts too): a
-    // package there is not on a medium, and would sit among the evidence store's own files.
-    const [dest, station] = await Promise.all([realpath(input.to), realpath(s.layout.root)]);
-    if (isWithin(dest, station)) throw new AppError('export.destination', { path: input.to });
+    refuseWhileCustodyProblems(s.db, 'export.custodyProblem');
+    await this.checkDestination(input.to, input.via);
+    const statements = await this.checkpointToCarry(sealSeqOf(s.db, row.id, version.version) ?? Infinity);
 
     const format = input.zip ? 'zip' : 'folder';
     const onProgress = (p: ExportBagProgress): void => s.emit('export.progress', { jobId: input.jobId, ...p });
@@ -86,6 +138,9 @@ export class ExportDesk {
         signal,
         onProgress,
         expectFingerprint: s.stationKey.fingerprint,
+        sealStatements: statements.files,
+        owner: { stationId: s.stationId },
+        log: s.log,
       });
       inTransaction(s.db, () =>
         s.record({
@@ -93,7 +148,13 @@ export class ExportDesk {
           action: 'case.export',
           subject: row.id,
           sha256: null,
-          details: { ...base, destination: result.path, bytes: result.bytes, outcome: 'verified' },
+          details: {
+            ...base,
+            destination: result.path,
+            bytes: result.bytes,
+            outcome: 'verified',
+            checkpoint: statements.checkpoint,
+          },
         }),
       );
       return { path: result.path, bytes: result.bytes, verified: true, case: row.number, version: version.version };

@@ -1,16 +1,15 @@
 import { chmod, lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ReadableDB } from '../db/database';
-import type { Logger } from '../engineApi';
 import type { StationLayout } from '../store/layout';
 import { safeFileName } from '../package/payloadNames';
-import { packageNamesOfVersions } from './caseVersionsRepo';
 
 /**
  * Sealed packages live in `<data>/packages/<case number>-v<version>/`, read-only. A folder there
- * is evidence only when a `case_versions` row names it: the row is committed after the folder is
- * complete, so a crash between the two leaves a folder no row names, which was never reported as
- * sealed and is removed at the next start (as are writeBag's `.partial-…` temp folders).
+ * is a sealed package only when a `case_versions` row names it: the row is committed after the
+ * folder is complete, so a crash between the two leaves a folder no row names, which was never
+ * reported as sealed. The next start moves it to quarantine rather than deleting it (it cannot
+ * prove the folder is its own), and removes only writeBag's `.partial-…` temp folders
+ * (`packageRecovery.ts`).
  */
 
 export function packagesDir(layout: StationLayout): string {
@@ -62,19 +61,4 @@ export async function removeUnsealedPackage(path: string): Promise<void> {
   if (!info) return;
   if (info.isDirectory()) await makeRemovable(path);
   await rm(path, { recursive: true, force: true });
-}
-
-/** At start: removes every entry of `packages/` that no `case_versions` row names. */
-export async function removeUnsealedPackages(db: ReadableDB, layout: StationLayout, log: Logger): Promise<number> {
-  const names = await readdir(packagesDir(layout)).catch(() => [] as string[]);
-  if (names.length === 0) return 0;
-  const sealed = packageNamesOfVersions(db);
-  let removed = 0;
-  for (const name of names) {
-    if (sealed.has(name)) continue;
-    await removeUnsealedPackage(join(packagesDir(layout), name));
-    removed++;
-    log.warn('removed a package folder that no sealed version names (a seal was interrupted)', { name });
-  }
-  return removed;
 }

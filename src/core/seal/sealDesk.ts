@@ -1,3 +1,4 @@
+import { lstat } from 'node:fs/promises';
 import { AppError } from '../../shared/errors';
 import type { SealResult } from '../../shared/sealSchemas';
 import type { Services } from '../api/services';
@@ -12,12 +13,15 @@ import { buildCaseSnapshot, caseItemRows, type CaseSnapshot } from './caseSnapsh
 import { getCaseVersion, insertCaseVersion, packageNamesOfVersions, setCaseState } from './caseVersionsRepo';
 import { makeReadOnly, packageDir, packageNameOf, removeUnsealedPackage } from './packageStore';
 import { findHashMismatches } from './rehashFiles';
+import { refuseWhileCustodyProblems } from './custodyGate';
+import { quarantinePackageEntry } from './packageRecovery';
 import type { ReportRenderer } from './reportRenderer';
 
 /**
  * Sealing a case version (`cases.seal`). The order is what makes it safe:
  *
- * 1. Refuse what cannot be sealed (not a draft, untitled, empty) and unlock the key, before any work.
+ * 1. Refuse what cannot be sealed (not a draft, untitled, empty), or while the custody log has a
+ *    problem no admin has reviewed (`custodyGate.ts`), and unlock the key, before any work.
  * 2. Snapshot in one synchronous run of reads: `case.json`, the custody lines and the chain head
  *    (the newest entry) are one consistent state.
  * 3. Render the report and write the bag into `packages/<number>-v<n>/` (writeBag builds it in a
@@ -33,7 +37,7 @@ import type { ReportRenderer } from './reportRenderer';
  *    a fresh snapshot, up to three times, else the seal is refused (`seal.failed`), nothing sealed.
  *
  * A crash before the commit leaves a package folder that no version row names; it was never
- * reported as sealed, and the next start removes it (`removeUnsealedPackages`).
+ * reported as sealed, and the next start moves it to quarantine (`packageRecovery.ts`).
  */
 
 const ATTEMPTS = 3;
@@ -80,14 +84,30 @@ export class SealDesk {
   private async sealNow(caseId: string, actor: string): Promise<SealResult> {
     const s = this.opts.services;
     this.sealableOrThrow(caseId);
+    refuseWhileCustodyProblems(s.db, 'seal.custodyProblem');
     await s.stationKey.unlock();
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const row = this.sealableOrThrow(caseId);
       const snapshot = this.snapshot(row, actor);
       const name = packageNameOf(row.number, row.version, packageNamesOfVersions(s.db));
       const dir = packageDir(s.layout, name);
-      // No version row names it (checked above): a leftover of an interrupted seal of this version.
-      await removeUnsealedPackage(dir);
+      // No version row names it (checked above). Whatever is there now was not written by this seal
+      // (the start quarantined what it found): moved aside, never deleted.
+      if (
+        await lstat(dir).then(
+          () => true,
+          () => false,
+        )
+      )
+        await quarantinePackageEntry({
+          db: s.db,
+          layout: s.layout,
+          name,
+          reason: 'in the way of a seal: in packages/ under the name of the version being sealed',
+          at: stationTimestamp(s.now()),
+          station: s.settings().stationName,
+          record: (entry) => s.record(entry),
+        });
       const bag = await this.writePackage(row, snapshot, dir);
       try {
         await makeReadOnly(dir);
@@ -134,14 +154,19 @@ export class SealDesk {
   ): Promise<{ tagManifestSha256: string; payloadBytes: number }> {
     const s = this.opts.services;
     const { caseJson, custody } = snapshot;
-    const report = await this.opts.renderReport({ caseJson, custody });
+    // The report renders while the stored files are hashed: the bag writes it last, once it is there.
+    const report = this.opts.renderReport({ caseJson, custody });
+    let reportFailure: { error: unknown } | null = null;
+    report.catch((error: unknown) => {
+      reportFailure = { error };
+    });
     const payload: PayloadSource[] = [
       ...snapshot.files.map((f) => ({ bagPath: f.bagPath, file: f.storedPath, sha256: f.sha256 })),
       { bagPath: 'data/case.json', bytes: Buffer.from(caseJsonText(snapshot)) },
       // One entry per line exactly as chained (canonical JSON), so each line's hash recomputes alone.
       { bagPath: 'data/custody.jsonl', bytes: Buffer.from(custody.map((e) => `${canonicalJson(e)}\n`).join('')) },
-      { bagPath: 'data/report.pdf', bytes: report.pdf },
-      { bagPath: 'data/report.html', bytes: Buffer.from(report.html) },
+      { bagPath: 'data/report.pdf', bytes: report.then((r) => r.pdf) },
+      { bagPath: 'data/report.html', bytes: report.then((r) => Buffer.from(r.html)) },
     ];
     const seal = caseJson.seal;
     try {
@@ -164,6 +189,9 @@ export class SealDesk {
         signal: this.abort.signal,
       });
     } catch (error) {
+      // A report that could not be made fails the seal as it did before the bag was begun.
+      const failed = reportFailure as { error: unknown } | null;
+      if (failed) throw failed.error;
       if (error instanceof BagWriteError && (error.kind === 'hashMismatch' || error.kind === 'sourceUnreadable')) {
         await this.refuseMismatch(row, snapshot);
       }

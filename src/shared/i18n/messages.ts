@@ -83,6 +83,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'seal.hashMismatch':
       'The case was not sealed: stored evidence no longer matches its recorded SHA-256 ({items}). The mismatch is on the custody record; check the station.',
     'seal.failed': 'The case could not be sealed. Nothing was changed; see the station log for details.',
+    'seal.custodyProblem':
+      'The case was not sealed: the custody log has {count} problem(s) that no administrator has reviewed yet. A package would vouch for a chain this station itself distrusts. An administrator must review the custody log and acknowledge the problems first (Acknowledge on the custody problem notice, or the CLI: log acknowledge).',
     'key.passphraseRequired': 'The station key is protected by a passphrase. Set STATION_KEY_PASSPHRASE and try again.',
     'key.passphraseWrong': 'The station key could not be unlocked: the passphrase is wrong or the key file is damaged.',
     'key.invalid': 'This is not an Ed25519 public key in PEM format.',
@@ -94,6 +96,10 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'export.insufficientSpace': 'There is not enough free space on the target for this package. Nothing was written.',
     'export.destination':
       "The target folder does not exist, is not a folder, cannot be written or is inside the station's own data folder.",
+    'export.destinationNotAllowed':
+      'Packages can be exported from here only to removable media, your home folder or a folder an administrator allowed ({path}).',
+    'export.custodyProblem':
+      'Nothing was exported: the custody log has {count} problem(s) that no administrator has reviewed yet, so the copy could not carry a checkpoint the station stands behind. An administrator must review the custody log and acknowledge the problems first (Acknowledge on the custody problem notice, or the CLI: log acknowledge).',
     'export.failed': 'The export failed ({reason}). Any partial copy was removed; the station is unchanged.',
     'export.cancelled': 'The export was cancelled. Any partial copy was removed.',
     'export.verifyFailed': 'The written copy did not verify; it was removed. Try another medium.',
@@ -179,6 +185,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'seal.hashMismatch':
       '案件未封存：存储的证据与记录的 SHA-256 不一致（{items}）。此不一致已记入监管链，请检查工作站。',
     'seal.failed': '案件无法封存，未做任何更改；详情见工作站日志。',
+    'seal.custodyProblem':
+      '案件未封存：监管日志中有 {count} 个问题尚未经管理员审查。此时封存的证据包将为工作站自身都不信任的监管链作证。请管理员先审查监管日志并确认这些问题（监管链问题提示上的“确认”按钮，或命令行：log acknowledge）。',
     'key.passphraseRequired': '工作站密钥受口令保护。请设置 STATION_KEY_PASSPHRASE 后重试。',
     'key.passphraseWrong': '无法解锁工作站密钥：口令错误或密钥文件已损坏。',
     'key.invalid': '这不是 PEM 格式的 Ed25519 公钥。',
@@ -188,6 +196,10 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
       '{folder} 中的工作站签名密钥文件缺失或不匹配（{file}）。未签名任何内容，也未生成新密钥；请从备份恢复密钥文件夹。',
     'export.insufficientSpace': '目标位置的剩余空间不足以存放此证据包，未写入任何内容。',
     'export.destination': '目标文件夹不存在、不是文件夹、无法写入，或位于工作站自身的数据文件夹内。',
+    'export.destinationNotAllowed':
+      '在此处只能将证据包导出到可移动存储介质、您的主文件夹或管理员允许的文件夹（{path}）。',
+    'export.custodyProblem':
+      '未导出任何内容：监管日志中有 {count} 个问题尚未经管理员审查，副本无法携带工作站认可的检查点。请管理员先审查监管日志并确认这些问题（监管链问题提示上的“确认”按钮，或命令行：log acknowledge）。',
     'export.failed': '导出失败（{reason}）。未完成的副本已删除，工作站未受影响。',
     'export.cancelled': '导出已取消，未完成的副本已删除。',
     'export.verifyFailed': '写入的副本校验未通过，已删除。请换一个存储介质。',

@@ -140,6 +140,8 @@ export const sealEn = {
   'verify.check.fingerprint': 'Public key matches the fingerprint in bag-info.txt',
   'verify.check.custody': 'Each custody entry’s own hash recomputes',
   'verify.check.caseJson': 'case.json agrees with the manifest',
+  'verify.check.checkpoint':
+    'The custody checkpoint this copy carries (if any) is signed by the package’s key and agrees with its custody',
   'verify.kind.missing': 'Missing',
   'verify.kind.extra': 'Extra file',
   'verify.kind.changed': 'Changed',
@@ -150,6 +152,10 @@ export const sealEn = {
   'verify.kind.custody': 'Custody entry',
   'verify.kind.caseJson': 'case.json',
   'verify.kind.format': 'Format',
+  'verify.kind.checkpoint': 'Custody checkpoint',
+  'verify.checkpoint': 'Custody checkpoint',
+  'verify.checkpointValue': 'Custody entry {seq}, signed {at}',
+  'verify.checkpointNone': 'None (copies exported before checkpoints carry none)',
   'verify.thisStation': 'This station’s key',
   'verify.trustedCount': '{count} imported keys',
 
@@ -316,6 +322,7 @@ export const sealZhCN: { readonly [K in keyof typeof sealEn]: string } = {
   'verify.check.fingerprint': '公钥与 bag-info.txt 中的指纹一致',
   'verify.check.custody': '每条监管记录的哈希可重算一致',
   'verify.check.caseJson': 'case.json 与清单一致',
+  'verify.check.checkpoint': '此副本携带的监管链检查点（如有）由证据包的密钥签名，且与其监管记录一致',
   'verify.kind.missing': '缺失',
   'verify.kind.extra': '多余文件',
   'verify.kind.changed': '已被修改',
@@ -326,6 +333,10 @@ export const sealZhCN: { readonly [K in keyof typeof sealEn]: string } = {
   'verify.kind.custody': '监管记录',
   'verify.kind.caseJson': 'case.json',
   'verify.kind.format': '格式',
+  'verify.kind.checkpoint': '监管链检查点',
+  'verify.checkpoint': '监管链检查点',
+  'verify.checkpointValue': '监管记录 {seq}，签名于 {at}',
+  'verify.checkpointNone': '无（在引入检查点之前导出的副本不携带检查点）',
   'verify.thisStation': '本工作站的密钥',
   'verify.trustedCount': '已导入 {count} 个密钥',
 

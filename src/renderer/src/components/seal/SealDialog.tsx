@@ -1,6 +1,8 @@
 import type { CaseDetail } from '../../../../shared/reviewSchemas';
 import type { SealResult } from '../../../../shared/sealSchemas';
+import { AppError } from '../../../../shared/errors';
 import { useAction } from '../../hooks/useAction';
+import { useLoad } from '../../hooks/useLoad';
 import { useI18n } from '../../i18n';
 import { useClient } from '../../station/StationContext';
 import { ConfirmActions } from '../common/ConfirmActions';
@@ -10,6 +12,7 @@ import { Spinner } from '../common/Spinner';
 /**
  * Confirms a seal with what it will do spelled out (re-hash, freeze as version N, signed package,
  * no changes afterwards), then runs `cases.seal`. It cannot be closed while the station works.
+ * While the custody log has a problem no admin has reviewed, it says so and offers no Seal.
  */
 export function SealDialog({
   detail,
@@ -27,6 +30,11 @@ export function SealDialog({
   const client = useClient();
   const action = useAction();
   const vars = { version, next: version + 1, count: detail.items.length };
+  // The engine refuses a seal while the custody log has a problem no admin has reviewed; say so
+  // before the reviewer presses Seal, in the words of that refusal.
+  const problems = useLoad(() => client.call('custody.problems', { open: true }), 'seal-custody-problems');
+  const openProblems = problems.data?.length ?? 0;
+  const blocked = openProblems > 0 ? new AppError('seal.custodyProblem', { count: openProblems }) : null;
 
   const seal = async () => {
     const result = await action.run(() => client.call('cases.seal', { caseId: detail.id }));
@@ -56,10 +64,11 @@ export function SealDialog({
           </div>
         ) : null}
         <ConfirmActions
-          action={action}
+          action={{ busy: action.busy, error: action.error ?? blocked }}
           onCancel={onClose}
           label={t('seal.submit', { version })}
           testId="seal-submit"
+          ready={blocked === null}
           onConfirm={() => void seal()}
           autoFocus
         />

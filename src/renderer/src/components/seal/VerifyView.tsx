@@ -178,6 +178,14 @@ function VerifyResult({ path, report }: { path: string; report: VerifyReport }) 
             <KeyTrustMark trust={report.keyTrust} />
           </dd>
         </div>
+        <div className="field-row">
+          <dt>{t('verify.checkpoint')}</dt>
+          <dd data-testid="verify-checkpoint">
+            {report.checkpoint
+              ? t('verify.checkpointValue', { seq: report.checkpoint.seq, at: report.checkpoint.at })
+              : t('verify.checkpointNone')}
+          </dd>
+        </div>
       </dl>
       {/* A failed package leads with its problems: they are what the reader has to act on. */}
       {report.ok ? null : <ProblemList problems={report.problems} />}

@@ -1,0 +1,64 @@
+import { chmod, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SignedCheckpoint } from '../../shared/custodySchemas';
+import { fsyncDir } from '../store/atomicWrite';
+import {
+  CHECKPOINT_NAME,
+  CHECKPOINT_SIGNATURE_NAME,
+  PUBLIC_KEY_NAME,
+  SIGNATURE_NAME,
+  isSafeBagPath,
+} from './bagFormat';
+
+/**
+ * Statements an export adds under `seal/` after sealing: each signed on its own and outside the
+ * tag manifest, so the sealed bytes (tag manifest, its signature, payload) stay the same on every
+ * export, while the copy still carries what the station knew when it left (FORMAT.md).
+ */
+
+export interface SealStatement {
+  /** `seal/…`, never the public key or the tag manifest's signature. */
+  path: string;
+  bytes: Buffer;
+}
+
+/** The checkpoint as two files: the exact signed text and its raw signature (openssl reads both as they are). */
+export function checkpointStatements(checkpoint: SignedCheckpoint): SealStatement[] {
+  return [
+    { path: CHECKPOINT_NAME, bytes: Buffer.from(checkpoint.statementText, 'utf8') },
+    { path: CHECKPOINT_SIGNATURE_NAME, bytes: Buffer.from(checkpoint.signature, 'base64') },
+  ];
+}
+
+export function validateSealStatements(statements: readonly SealStatement[]): void {
+  const seen = new Set<string>();
+  for (const s of statements) {
+    if (
+      !s.path.startsWith('seal/') ||
+      !isSafeBagPath(s.path) ||
+      s.path.split('/').length !== 2 ||
+      s.path === PUBLIC_KEY_NAME ||
+      s.path === SIGNATURE_NAME ||
+      seen.has(s.path)
+    )
+      throw new Error(`not a seal statement path: ${JSON.stringify(s.path)}`);
+    seen.add(s.path);
+  }
+}
+
+/** Writes each statement into the copied bag's `seal/` (which exists), flushed, then the folder. */
+export async function writeSealStatements(bagDir: string, statements: readonly SealStatement[]): Promise<void> {
+  if (statements.length === 0) return;
+  validateSealStatements(statements);
+  for (const s of statements) {
+    const handle = await open(join(bagDir, ...s.path.split('/')), 'wx', 0o644);
+    try {
+      await handle.writeFile(s.bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await chmod(join(bagDir, ...s.path.split('/')), 0o644);
+  }
+  await fsyncDir(join(bagDir, 'seal'));
+}
