@@ -87,6 +87,7 @@ export const ERROR_CATALOGUE = {
   'export.verifyFailed': 500,
   'export.busy': 409,
   'package.unreadable': 400,
+  'package.damaged': 409,
   'station.inUse': 409,
   'engine.unreachable': 503,
   'method.unknown': 404,

@@ -114,7 +114,7 @@ async function forgeBag(
 // manifest in packages/ is not the sealed one, but `cases.export` verifies the copy only against
 // the station's fingerprint: another version's (or case's) package, signed by the same station,
 // put in its folder is exported as "exported and verified" and recorded as this version's export.
-describe.skip('A2-1 export of a package swapped for another sealed package of the station', () => {
+describe('A2-1 export of a package swapped for another sealed package of the station', () => {
   it('refuses to export, and records the failure', async () => {
     const keep = join(station.root, 'attack-keep');
     await swapPackage(packageB, packageA, keep);
@@ -138,7 +138,7 @@ describe.skip('A2-1 export of a package swapped for another sealed package of th
 // the package swapped AND the row's tag_manifest_sha256 edited (triggers dropped, as the tamper
 // helper does), `check` and `log verify` are clean and export says "exported and verified", although
 // the chained, checkpoint-signed `case.seal` entry names a different tag manifest.
-describe.skip('A2-2 case_versions row edited to match a swapped package', () => {
+describe('A2-2 case_versions row edited to match a swapped package', () => {
   it('check names the package; export refuses', async () => {
     const keep = join(station.root, 'attack-keep');
     await swapPackage(packageB, packageA, keep);
@@ -287,7 +287,7 @@ describe.skip('A2-6 a zip entry marked as a symlink', () => {
 // signed) passes `check`, and every export ships it with "exported and verified"; `verify` only
 // warns. The brief: every byte of a version's package but the station's own signed statements is
 // the same on every export.
-describe.skip('A2-7 an unsigned statement slipped into seal/ of a sealed package', () => {
+describe('A2-7 an unsigned statement slipped into seal/ of a sealed package', () => {
   it('check names it and export refuses to carry it', async () => {
     const seal = join(packageA, 'seal');
     const forged = join(seal, 'approval.json');
@@ -300,6 +300,8 @@ describe.skip('A2-7 an unsigned statement slipped into seal/ of a sealed package
         station.call('cases.export', { caseId: caseA.id, to: medium, zip: false, jobId: 'attack2-a2-7' }),
       );
       expect(code).not.toBe('resolved');
+      expect(code).toBe('package.damaged');
+      expect(check.problems.map((p) => p.detail).join('\n')).toContain('seal/approval.json');
     } finally {
       await rm(forged, { force: true });
       await chmod(seal, 0o555);
@@ -313,7 +315,7 @@ describe.skip('A2-7 an unsigned statement slipped into seal/ of a sealed package
 // not a stored evidence file, so no store re-hash sees it): `check --rehash` says OK, and export
 // fails with "The written copy did not verify; it was removed. Try another medium." — the medium
 // is fine; the station's sealed package is damaged, and the reviewer is sent from stick to stick.
-describe.skip('A2-8 a changed byte in a sealed package in the store', () => {
+describe('A2-8 a changed byte in a sealed package in the store', () => {
   it('check --rehash names the package; export says the sealed package is damaged', async () => {
     const file = join(packageA, 'data/report.html');
     const original = await readFile(file);
@@ -329,6 +331,11 @@ describe.skip('A2-8 a changed byte in a sealed package in the store', () => {
       );
       expect(code).not.toBe('resolved');
       expect(code).not.toBe('export.verifyFailed');
+      expect(code).toBe('package.damaged');
+      const failed = (await station.call('custody.list', { subject: caseA.id, limit: 500 })).entries.filter(
+        (e) => e.action === 'case.export.failed',
+      );
+      expect(failed.at(-1)?.details).toMatchObject({ outcome: 'package.damaged' });
     } finally {
       await writeFile(file, original);
       await chmod(file, 0o444);

@@ -105,6 +105,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'export.verifyFailed': 'The written copy did not verify; it was removed. Try another medium.',
     'export.busy': 'Another export is running. Wait for it to finish.',
     'package.unreadable': 'The package cannot be read: it is not a folder or zip, or it is damaged.',
+    'package.damaged':
+      "The station's sealed copy of {number} v{version} is not as it was sealed ({reason}). Nothing was exported: the medium is not at fault. Run a station check (check --rehash) and restore the package from a backup.",
     'station.inUse':
       'This station is in use by process {pid} on host {host} since {since}, and that process does not answer. Close it (or wait for it) and try again.',
     'engine.unreachable':
@@ -205,6 +207,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'export.verifyFailed': '写入的副本校验未通过，已删除。请换一个存储介质。',
     'export.busy': '另一个导出正在进行，请等待其完成。',
     'package.unreadable': '无法读取证据包：它不是文件夹或 zip 文件，或已损坏。',
+    'package.damaged':
+      '工作站保存的 {number} 第 {version} 版封存证据包与封存时不一致（{reason}）。未导出任何内容，问题不在存储介质。请运行工作站检查（check --rehash），并从备份恢复该证据包。',
     'station.inUse':
       '此工作站正由主机 {host} 上的进程 {pid} 使用（自 {since} 起），且该进程无响应。请关闭该进程（或等待其结束）后重试。',
     'engine.unreachable': '工作站引擎已停止响应（{reason}）。未再向其发送任何内容；请重新启动。',
