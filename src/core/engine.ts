@@ -32,6 +32,7 @@ import { ExportDesk } from './seal/exportDesk';
 import { exportBag } from './package/exportBag';
 import { packagesDir } from './seal/packageStore';
 import { recoverPackagesDir } from './seal/packageRecovery';
+import { closeInterruptedExports } from './seal/exportIntents';
 import { ReportWorkerHost } from './report/renderReport';
 import { keyHandlers } from './api/keyHandlers';
 import { ensureStationKey, PASSPHRASE_ENV } from './keys/stationKey';
@@ -209,6 +210,8 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
   // What an interrupted seal left in packages/: its temp folder goes, anything else is quarantined.
   await mkdir(packagesDir(layout), { recursive: true, mode: 0o700 });
   await recoverPackagesDir({ db, layout, log, now, station: settings.stationName });
+  // An export the last process did not live to record: its start is closed as interrupted.
+  await closeInterruptedExports({ db, log, now, station: settings.stationName });
   await head.writeNow();
   // A station starts with the default violation catalogue; a broken catalogue file stops the start.
   try {

@@ -13,6 +13,7 @@ import { refuseWhileCustodyProblems } from './custodyGate';
 import { getCaseVersion, listCaseVersions, sealSeqOf } from './caseVersionsRepo';
 import type { exportBag, ExportBagProgress } from '../package/exportBag';
 import { sealedPackageToExport, sourceOfFailedCopy } from './sealedPackageGuard';
+import { EXPORT_STARTED, planExport } from './exportIntents';
 
 /**
  * Exporting a sealed version to a medium (`cases.export`). The copy itself, with its free-space
@@ -131,12 +132,26 @@ export class ExportDesk {
     const onProgress = (p: ExportBagProgress): void => s.emit('export.progress', { jobId: input.jobId, ...p });
     const base = { number: row.number, version: version.version, format, tagManifestSha256: version.tagManifestSha256 };
     let source: Awaited<ReturnType<typeof sealedPackageToExport>> | null = null;
+    let startedSeq: number | null = null;
     try {
       source = await sealedPackageToExport(s.db, s.layout, {
         caseId: row.id,
         number: row.number,
         version: version.version,
       });
+      // Recorded before the medium is touched: a process killed from here on still leaves a
+      // record, which the next start closes (exportIntents.ts).
+      const plan = await planExport(input.to, source.seal.packageName, input.zip);
+      const started = inTransaction(s.db, () =>
+        s.record({
+          actor,
+          action: EXPORT_STARTED,
+          subject: row.id,
+          sha256: null,
+          details: { ...base, ...plan, jobId: input.jobId },
+        }),
+      );
+      startedSeq = started.seq;
       const result = await this.exportBag({
         bagDir: source.dir,
         destDir: input.to,
@@ -160,6 +175,7 @@ export class ExportDesk {
             bytes: result.bytes,
             outcome: 'verified',
             checkpoint: statements.checkpoint,
+            startedSeq,
           },
         }),
       );
@@ -185,6 +201,7 @@ export class ExportDesk {
             destination: input.to,
             outcome: failure.code,
             reason: failure.params.reason ?? failure.code,
+            startedSeq,
           },
         }),
       );
