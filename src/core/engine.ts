@@ -209,9 +209,22 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
   await recoverDataDir({ db, layout, log, now, station: settings.stationName });
   // What an interrupted seal left in packages/: its temp folder goes, anything else is quarantined.
   await mkdir(packagesDir(layout), { recursive: true, mode: 0o700 });
-  await recoverPackagesDir({ db, layout, log, now, station: settings.stationName });
+  await recoverPackagesDir({
+    db,
+    layout,
+    log,
+    now,
+    station: settings.stationName,
+    append: (input) => appendCustody(db, input),
+  });
   // An export the last process did not live to record: its start is closed as interrupted.
-  await closeInterruptedExports({ db, log, now, station: settings.stationName });
+  await closeInterruptedExports({
+    db,
+    log,
+    now,
+    station: settings.stationName,
+    append: (input) => appendCustody(db, input),
+  });
   await head.writeNow();
   // A station starts with the default violation catalogue; a broken catalogue file stops the start.
   try {

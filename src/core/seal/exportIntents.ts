@@ -1,9 +1,10 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendCustody } from '../custody/custodyLog';
+import type { CustodyInput } from '../custody/custodyLog';
 import { inTransaction, type WritableDB } from '../db/database';
 import type { Logger } from '../engineApi';
 import { pickExportName } from '../package/exportBag';
+import { stationTimestamp } from '../util/time';
 
 /**
  * An export leaves a record even when the process dies mid-way. Before anything is written to the
@@ -76,6 +77,8 @@ export async function closeInterruptedExports(opts: {
   log: Pick<Logger, 'warn'>;
   now: () => Date;
   station: string;
+  /** Appends the custody entry inside the caller's transaction (the engine's guarded append). */
+  append: (input: CustodyInput) => unknown;
 }): Promise<number> {
   const { db } = opts;
   const started = db
@@ -93,12 +96,12 @@ export async function closeInterruptedExports(opts: {
     const details = JSON.parse(s.details) as Record<string, unknown> & Partial<ExportPlan>;
     const medium = await leftOnMedium(details);
     inTransaction(db, () =>
-      appendCustody(db, {
+      opts.append({
         actor: 'station',
         action: EXPORT_INTERRUPTED,
         subject: s.subject,
         sha256: null,
-        at: opts.now().toISOString(),
+        at: stationTimestamp(opts.now()),
         station: opts.station,
         details: {
           startedSeq: s.seq,

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { appendCustody, type CustodyInput } from '../custody/custodyLog';
+import type { CustodyInput } from '../custody/custodyLog';
 import { inTransaction, type ReadableDB, type WritableDB } from '../db/database';
 import type { Logger } from '../engineApi';
 import { TAG_MANIFEST_NAME } from '../package/bagFormat';
@@ -68,8 +68,8 @@ export async function quarantinePackageEntry(opts: {
   reason: string;
   at: string;
   station: string;
-  /** While the engine runs: its `services.record` (head checks and writes); at start, a plain append. */
-  record?: (entry: Omit<CustodyInput, 'at' | 'station'>) => unknown;
+  /** Appends the custody entry inside the quarantine's transaction (the engine's guarded append). */
+  append: (input: CustodyInput) => unknown;
 }): Promise<string> {
   const from = join(packagesDir(opts.layout), opts.name);
   const info = await lstat(from);
@@ -89,15 +89,15 @@ export async function quarantinePackageEntry(opts: {
     opts.db
       .prepare('INSERT INTO quarantine (sha256, file, size, found_at, reason) VALUES (?, ?, ?, ?, ?)')
       .run(sha256, file, size, opts.at, opts.reason);
-    const entry = {
+    opts.append({
+      at: opts.at,
+      station: opts.station,
       actor: 'station',
       action: 'store.quarantined',
       subject: sha256 || file,
       sha256: null,
       details: { file, size, reason: opts.reason, from: join('packages', opts.name) },
-    };
-    if (opts.record) opts.record(entry);
-    else appendCustody(opts.db, { ...entry, at: opts.at, station: opts.station });
+    });
   });
   return file;
 }
@@ -109,6 +109,7 @@ export async function recoverPackagesDir(opts: {
   log: Logger;
   now: () => Date;
   station: string;
+  append: (input: CustodyInput) => unknown;
 }): Promise<{ removed: number; quarantined: number }> {
   const { db, layout, log } = opts;
   const names = await readdir(packagesDir(layout)).catch(() => [] as string[]);
@@ -132,6 +133,7 @@ export async function recoverPackagesDir(opts: {
       reason: 'found in packages/ with no sealed version naming it (an interrupted seal, or put there from outside)',
       at: stationTimestamp(opts.now()),
       station: opts.station,
+      append: opts.append,
     });
     quarantined++;
     log.warn('moved something in packages/ that no sealed version names to quarantine', { name, to: file });

@@ -106,7 +106,8 @@ export class SealDesk {
           reason: 'in the way of a seal: in packages/ under the name of the version being sealed',
           at: stationTimestamp(s.now()),
           station: s.settings().stationName,
-          record: (entry) => s.record(entry),
+          // `record` stamps its own time and station name.
+          append: ({ at: _at, station: _station, ...entry }) => s.record(entry),
         });
       const bag = await this.writePackage(row, snapshot, dir);
       try {
