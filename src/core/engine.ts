@@ -32,6 +32,7 @@ import { ExportDesk } from './seal/exportDesk';
 import { exportBag } from './package/exportBag';
 import { packagesDir } from './seal/packageStore';
 import { recoverPackagesDir } from './seal/packageRecovery';
+import { closeInterruptedExports } from './seal/exportIntents';
 import { ReportWorkerHost } from './report/renderReport';
 import { keyHandlers } from './api/keyHandlers';
 import { ensureStationKey, PASSPHRASE_ENV } from './keys/stationKey';
@@ -219,14 +220,9 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
   await recoverDataDir({ db, layout, log, now, station: settings.stationName, append });
   // What an interrupted seal left in packages/: its temp folder goes, anything else is quarantined.
   await mkdir(packagesDir(layout), { recursive: true, mode: 0o700 });
-  await recoverPackagesDir({
-    db,
-    layout,
-    log,
-    now,
-    station: settings.stationName,
-    append,
-  });
+  await recoverPackagesDir({ db, layout, log, now, station: settings.stationName, append });
+  // An export the last process did not live to record: its start is closed as interrupted.
+  await closeInterruptedExports({ db, log, now, station: settings.stationName, append });
   await head.writeNow();
   // A station starts with the default violation catalogue; a broken catalogue file stops the start.
   try {

@@ -91,6 +91,7 @@ export const ERROR_CATALOGUE = {
   'package.unreadable': 400,
   'package.notFound': 404,
   'verify.pathNotAllowed': 403,
+  'package.damaged': 409,
   'station.inUse': 409,
   'engine.unreachable': 503,
   'engine.socketBlocked': 503,

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { engineSocketPath } from '../daemon/socketPath';
 import type { CheckpointVerdict, CheckProblem, CheckReport } from '../../shared/custodySchemas';
@@ -9,8 +8,9 @@ import type { ReadableDB } from '../db/database';
 import { listStoredFiles } from '../recovery';
 import type { HashCopier } from '../store/hashCopy';
 import { evidencePath, type StationLayout } from '../store/layout';
-import { TAG_MANIFEST_NAME } from '../package/bagFormat';
+import { verifyPackage } from '../package/verifyPackage';
 import { packageDir } from '../seal/packageStore';
+import { allVersionSeals, inspectSealedPackage } from '../seal/sealedPackageGuard';
 import { crossCheckRecords } from './crossCheck';
 import { looseModes } from './fileModes';
 import { unresolvedQuarantine } from '../store/quarantine';
@@ -116,7 +116,7 @@ export async function checkStation(opts: {
       detail: `#${q.id} ${q.file} (${q.size} bytes, ${q.foundAt}): ${q.reason}`,
     });
   }
-  problems.push(...(await checkPackages(db, layout)));
+  problems.push(...(await checkPackages(db, layout, opts.rehash)));
   problems.push(
     ...crossCheckRecords(db),
     ...(await looseModes(layout)),
@@ -155,29 +155,27 @@ async function movedAsideBlockers(layout: StationLayout): Promise<CheckProblem[]
 }
 
 /**
- * Every sealed version's package is still in the store as sealed: its folder is there and its tag
- * manifest hashes to what the `case.seal` entry recorded. The tag manifest covers the payload
- * manifest, so `verify` on the folder then finds any changed payload file; reading the whole
- * package here would make every check as slow as a seal.
+ * Every sealed version's package is still in the store as sealed (sealedPackageGuard.ts): the
+ * version records agree with their `case.seal` entries, each folder holds exactly the sealed
+ * files and its tag manifest hashes to what the entry recorded. With `rehash` every package is
+ * verified whole (payload hashes, signature, `case.json`); without, the payload is left to
+ * `verify`, since reading every package would make every check as slow as a seal.
  */
-async function checkPackages(db: ReadableDB, layout: StationLayout): Promise<CheckProblem[]> {
-  const rows = db
-    .prepare(
-      `SELECT c.number, v.version, v.package_name AS name, v.tag_manifest_sha256 AS tag
-       FROM case_versions v JOIN cases c ON c.id = v.case_id ORDER BY c.number, v.version`,
-    )
-    .all() as { number: string; version: number; name: string; tag: string }[];
+async function checkPackages(db: ReadableDB, layout: StationLayout, rehash: boolean): Promise<CheckProblem[]> {
   const problems: CheckProblem[] = [];
-  for (const r of rows) {
-    const label = `${r.number} v${r.version} (packages/${r.name})`;
-    const bytes = await readFile(join(packageDir(layout, r.name), TAG_MANIFEST_NAME)).catch(() => null);
-    const detail =
-      bytes === null
-        ? `${label}: the sealed package or its tag manifest is missing`
-        : createHash('sha256').update(bytes).digest('hex') !== r.tag
-          ? `${label}: the tag manifest is not the one sealed`
-          : null;
-    if (detail) problems.push({ kind: 'package', sha256: null, itemId: null, seq: null, path: null, detail });
+  const found = (detail: string): void => {
+    problems.push({ kind: 'package', sha256: null, itemId: null, seq: null, path: null, detail });
+  };
+  const { seals, mismatches } = allVersionSeals(db);
+  mismatches.forEach(found);
+  for (const seal of seals) {
+    const label = `${seal.number} v${seal.version} (packages/${seal.packageName})`;
+    const dir = packageDir(layout, seal.packageName);
+    const wrong = await inspectSealedPackage(dir, seal.tagManifestSha256);
+    for (const w of wrong) found(`${label}: ${w}`);
+    if (!rehash || wrong.length > 0) continue;
+    const verdict = await verifyPackage(dir);
+    for (const p of verdict.problems) found(`${label}: ${p.path ? `${p.path}: ` : ''}${p.detail}`);
   }
   return problems;
 }

@@ -12,7 +12,8 @@ import { checkpointStatements, type SealStatement } from '../package/sealStateme
 import { refuseWhileCustodyProblems } from './custodyGate';
 import { getCaseVersion, listCaseVersions, sealSeqOf } from './caseVersionsRepo';
 import type { exportBag, ExportBagProgress } from '../package/exportBag';
-import { packageDir } from './packageStore';
+import { sealedPackageToExport, sourceOfFailedCopy } from './sealedPackageGuard';
+import { EXPORT_STARTED, planExport } from './exportIntents';
 
 /**
  * Exporting a sealed version to a medium (`cases.export`). The copy itself, with its free-space
@@ -130,9 +131,29 @@ export class ExportDesk {
     const format = input.zip ? 'zip' : 'folder';
     const onProgress = (p: ExportBagProgress): void => s.emit('export.progress', { jobId: input.jobId, ...p });
     const base = { number: row.number, version: version.version, format, tagManifestSha256: version.tagManifestSha256 };
+    let source: Awaited<ReturnType<typeof sealedPackageToExport>> | null = null;
+    let startedSeq: number | null = null;
     try {
+      source = await sealedPackageToExport(s.db, s.layout, {
+        caseId: row.id,
+        number: row.number,
+        version: version.version,
+      });
+      // Recorded before the medium is touched: a process killed from here on still leaves a
+      // record, which the next start closes (exportIntents.ts).
+      const plan = await planExport(input.to, source.seal.packageName, input.zip);
+      const started = inTransaction(s.db, () =>
+        s.record({
+          actor,
+          action: EXPORT_STARTED,
+          subject: row.id,
+          sha256: null,
+          details: { ...base, ...plan, jobId: input.jobId },
+        }),
+      );
+      startedSeq = started.seq;
       const result = await this.exportBag({
-        bagDir: packageDir(s.layout, version.packageName),
+        bagDir: source.dir,
         destDir: input.to,
         zip: input.zip,
         signal,
@@ -154,17 +175,20 @@ export class ExportDesk {
             bytes: result.bytes,
             outcome: 'verified',
             checkpoint: statements.checkpoint,
+            startedSeq,
           },
         }),
       );
       return { path: result.path, bytes: result.bytes, verified: true, case: row.number, version: version.version };
     } catch (error) {
-      const failure =
+      const raised =
         error instanceof AppError
           ? error
           : signal.aborted
             ? new AppError('export.cancelled')
             : new AppError('export.failed', { reason: error instanceof Error ? error.message : String(error) });
+      // A copy that did not verify may have been copied from a damaged package: say which.
+      const failure = source ? await sourceOfFailedCopy(source, raised, signal) : raised;
       s.log.warn('an export failed', { ...base, to: input.to, code: failure.code, error: String(error) });
       inTransaction(s.db, () =>
         s.record({
@@ -177,6 +201,7 @@ export class ExportDesk {
             destination: input.to,
             outcome: failure.code,
             reason: failure.params.reason ?? failure.code,
+            startedSeq,
           },
         }),
       );

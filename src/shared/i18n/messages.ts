@@ -112,6 +112,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'package.notFound': 'No package at {path}.',
     'verify.pathNotAllowed':
       'The station does not verify {path} here: choose a package on a removable volume, in your home folder or in a folder an administrator has allowed (never the station’s own data folder or a system folder).',
+    'package.damaged':
+      "The station's sealed copy of {number} v{version} is not as it was sealed ({reason}). Nothing was exported: the medium is not at fault. Run a station check (check --rehash) and restore the package from a backup.",
     'station.inUse':
       'This station is in use by process {pid} on host {host} since {since}, and that process does not answer. Close it (or wait for it) and try again.',
     'quarantine.fileMissing':
@@ -235,6 +237,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'package.notFound': '{path} 处没有证据包。',
     'verify.pathNotAllowed':
       '工作站不在此处校验 {path}：请选择位于可移动卷、您的主文件夹或管理员允许的文件夹中的证据包（工作站自身的数据文件夹和系统文件夹一律不校验）。',
+    'package.damaged':
+      '工作站保存的 {number} 第 {version} 版封存证据包与封存时不一致（{reason}）。未导出任何内容，问题不在存储介质。请运行工作站检查（check --rehash），并从备份恢复该证据包。',
     'station.inUse':
       '此工作站正由主机 {host} 上的进程 {pid} 使用（自 {since} 起），且该进程无响应。请关闭该进程（或等待其结束）后重试。',
     'quarantine.fileMissing':

@@ -9,6 +9,8 @@ export const sealEn = {
   'caseRecord.reopen': 'Reopened',
   'caseRecord.export': 'Exported and verified',
   'caseRecord.exportFailed': 'Export failed',
+  'caseRecord.exportStarted': 'Export started',
+  'caseRecord.exportInterrupted': 'Export interrupted (the station stopped before recording its outcome)',
   'caseRecord.hashMismatch': 'Seal refused: a file differs from its hash',
 
   'seal.open': 'Seal',
@@ -194,6 +196,8 @@ export const sealZhCN: { readonly [K in keyof typeof sealEn]: string } = {
   'caseRecord.reopen': '重新开启',
   'caseRecord.export': '导出并校验通过',
   'caseRecord.exportFailed': '导出失败',
+  'caseRecord.exportStarted': '开始导出',
+  'caseRecord.exportInterrupted': '导出中断（工作站在记录结果前停止）',
   'caseRecord.hashMismatch': '拒绝封存：文件与哈希值不符',
 
   'seal.open': '封存',

@@ -15,6 +15,8 @@ const ACTION_LABELS: Record<string, MessageKey> = {
   'case.reopen': 'caseRecord.reopen',
   'case.export': 'caseRecord.export',
   'case.export.failed': 'caseRecord.exportFailed',
+  'case.export.started': 'caseRecord.exportStarted',
+  'case.export.interrupted': 'caseRecord.exportInterrupted',
   'seal.hashMismatch': 'caseRecord.hashMismatch',
 };
 
