@@ -6,6 +6,7 @@ import type { StationEngine } from '../core/engine';
 import { openStationEngine } from '../core/daemon/openStation';
 import { RemoteEngine } from '../core/daemon/remoteEngine';
 import type { Logger } from '../core/engineApi';
+import type { QuarantineDecision, QuarantineResolved } from '../core/store/quarantineResolution';
 import { resolveDataDir } from '../core/station/dataDir';
 import { readPassword } from './password';
 import { UsageError } from './usage';
@@ -88,8 +89,8 @@ export class CliStation {
     return session.account;
   }
 
-  resolveQuarantine(id: number, resolution: string): Promise<{ resolved: boolean }> {
-    return this.engine.resolveQuarantine(id, resolution, { sessionId: this.sessionId, via: 'cli' });
+  resolveQuarantine(id: number, decision: QuarantineDecision, note: string): Promise<QuarantineResolved> {
+    return this.engine.resolveQuarantine(id, decision, note, { sessionId: this.sessionId, via: 'cli' });
   }
 
   adoptSession(sessionId: string, account: Account): void {

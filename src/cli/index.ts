@@ -42,6 +42,9 @@ async function main(argv: string[]): Promise<number> {
         rehash: { type: 'boolean', default: false },
         'repair-modes': { type: 'boolean', default: false },
         'resolve-quarantine': { type: 'string' },
+        adopt: { type: 'boolean', default: false },
+        keep: { type: 'boolean', default: false },
+        'release-to': { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
         mode: { type: 'string' },
@@ -83,6 +86,9 @@ async function main(argv: string[]): Promise<number> {
         rehash: values.rehash,
         repairModes: values['repair-modes'],
         resolveQuarantine: values['resolve-quarantine'],
+        adopt: values.adopt,
+        keep: values.keep,
+        releaseTo: values['release-to'],
         note: values.note,
       });
     case 'clip':

@@ -37,8 +37,10 @@ Commands:
   check [--rehash] [--json]         check that store, records, custody log and file modes agree
                                     (reads only; no sign-in)
   check --repair-modes              first close the data directory's files to other OS users (admin)
-  check --resolve-quarantine N --note TEXT
-                                    (admin) record a decision on quarantined file #N (listed by check)
+  check --resolve-quarantine N --note TEXT (--adopt | --release-to DIR | --keep)
+                                    (admin) settle quarantined file #N (listed by check): adopt it
+                                    back into the store for the item that records its bytes,
+                                    release it to a folder outside the station, or keep it there
   clip <item> --from T --to T --mode lossless|exact [--json]
                                     cut a clip into a new evidence item (T in seconds, e.g. 5.5;
                                     the frame at --to is not in the clip; lossless starts on the

@@ -34,7 +34,7 @@ import { removeUnsealedPackages, packagesDir } from './seal/packageStore';
 import { renderReport } from './report/renderReport';
 import { keyHandlers } from './api/keyHandlers';
 import { ensureStationKey, PASSPHRASE_ENV } from './keys/stationKey';
-import { appendCustody } from './custody/custodyLog';
+import { guardedAppender } from './custody/guardedAppend';
 import { Checkpointer, type CheckpointReason } from './custody/checkpoints';
 import { ChainHeadWriter } from './custody/headWriter';
 import { custodyHandlers, checkpointVerdict } from './api/custodyHandlers';
@@ -57,7 +57,7 @@ import { mimeTypeOf } from './library/mimeType';
 import { checkStation, type CheckReport } from './check/checkStation';
 import { HashCopier } from './store/hashCopy';
 import { inFlightWork } from './store/inFlight';
-import { resolveQuarantine } from './store/quarantine';
+import { resolveQuarantined, type QuarantineDecision, type QuarantineResolved } from './store/quarantineResolution';
 import { teeToLogFile } from './log/fileLogger';
 import { defaultResourcesDir, installDefaultTaxonomy } from './taxonomy/installDefault';
 import { acquireEngineLock, type EngineLock, type OwnerRecord } from './station/engineLock';
@@ -83,8 +83,13 @@ export interface StationEngine extends Engine {
   storedPathOf(sha256: string): string;
   /** Store, database and custody chain agree (see checkStation); with progress, which the contract's `station.check` lacks. */
   check(opts: { rehash: boolean; onProgress?: (done: number, total: number) => void }): Promise<CheckReport>;
-  /** An admin's decision on a file recovery moved to quarantine (listed by `check`). */
-  resolveQuarantine(id: number, resolution: string, ctx: CallContext): Promise<{ resolved: boolean }>;
+  /** An admin's decision on a file recovery moved to quarantine (listed by `check`), carried out. */
+  resolveQuarantine(
+    id: number,
+    decision: QuarantineDecision,
+    note: string,
+    ctx: CallContext,
+  ): Promise<QuarantineResolved>;
 }
 
 /** Output is re-validated outside production, so a handler that breaks the contract fails its tests. */
@@ -183,6 +188,10 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     await log.close();
     throw error;
   }
+  if (opts.keyProtector && stationKey.protection !== 'safeStorage') {
+    // Said once per start: a desktop station whose key the OS keychain does not protect.
+    log.info('the station key is not protected by the OS keychain here', { protection: stationKey.protection });
+  }
   let settings: Settings = readSettings(db);
   // Checkpoints are signed with the station key (tests may hand in another signer).
   const chainSigner = opts.chainSigner ?? stationKey;
@@ -201,10 +210,12 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     now,
     onWritten: (written) => checkpoints.noteHead(written),
   });
+  // Every append, from any module, goes through this one guard (custody/guardedAppend.ts).
+  const append = guardedAppender(db, head);
   // Before anything appends (recovery may): the head file as found against the database.
   await head.writeNow();
 
-  await recoverDataDir({ db, layout, log, now, station: settings.stationName });
+  await recoverDataDir({ db, layout, log, now, station: settings.stationName, append });
   // A package folder no sealed version names is what an interrupted seal left: not evidence.
   await mkdir(packagesDir(layout), { recursive: true, mode: 0o700 });
   await removeUnsealedPackages(db, layout, log);
@@ -215,6 +226,7 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
       resourcesDir: opts.resourcesDir ?? defaultResourcesDir(),
       at: stationTimestamp(now()),
       station: settings.stationName,
+      append,
     });
     if (installed) head.schedule();
   } catch (error) {
@@ -271,18 +283,14 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
       const { files: _files, ...rest } = record;
       emit('import.finished', { importId: record.id, record: rest });
     },
-    onCustody: () => head.schedule(),
+    append,
     onItemsAdded: () => undefined,
     ...(opts.testHooks?.beforeVerify ? { beforeVerify: opts.testHooks.beforeVerify } : {}),
     ...(opts.testHooks?.afterScan ? { afterScan: opts.testHooks.afterScan } : {}),
   });
 
-  const record: Services['record'] = (entry) => {
-    head.checkBeforeAppend();
-    const appended = appendCustody(db, { ...entry, at: stationTimestamp(now()), station: settings.stationName });
-    head.schedule();
-    return appended;
-  };
+  const record: Services['record'] = (entry) =>
+    append({ ...entry, at: stationTimestamp(now()), station: settings.stationName });
 
   const services: Services = {
     db,
@@ -485,18 +493,26 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     accountNamesForSignIn: async () => listAccounts(db).map((a) => ({ name: a.name, role: a.role })),
     check: (checkOpts) => services.checkStation(checkOpts),
     whenJobsIdle: () => derived.whenIdle(),
-    async resolveQuarantine(id, resolution, ctx) {
+    async resolveQuarantine(id, decision, note, ctx) {
       const account = sessions.touch(ctx.sessionId);
       if (account.role !== 'admin') throw new AppError('auth.forbidden', { method: 'resolveQuarantine' });
-      const resolved = resolveQuarantine(db, {
-        id,
-        resolution,
-        actor: account.name,
-        at: stationTimestamp(now()),
-        station: settings.stationName,
-      });
-      if (resolved) head.schedule();
-      return { resolved };
+      const hasher = new HashCopier();
+      try {
+        return await resolveQuarantined({
+          db,
+          append,
+          layout,
+          hasher,
+          id,
+          decision,
+          note,
+          actor: account.name,
+          station: settings.stationName,
+          now: () => stationTimestamp(now()),
+        });
+      } finally {
+        await hasher.close();
+      }
     },
     async close() {
       if (closed) return;

@@ -49,13 +49,15 @@ export interface Engine {
 
 /**
  * Encrypts the station's private key with the host's keychain (Electron `safeStorage`: DPAPI on
- * Windows, the Keychain on macOS, libsecret/kwallet on Linux). Supplied by the desktop app only.
+ * Windows, the Keychain on macOS, libsecret/kwallet on Linux). Supplied by the desktop app only,
+ * across the utility-process boundary (`keys/keyProtectorChannel.ts`); asynchronous for that reason.
  */
 export interface KeyProtector {
   /** False when the OS offers no encryption (e.g. Linux without a keyring): the engine falls back. */
-  isAvailable(): boolean;
-  encrypt(plain: Buffer): Buffer;
-  decrypt(encrypted: Buffer): Buffer;
+  isAvailable(): Promise<boolean>;
+  encrypt(plain: Buffer): Promise<Buffer>;
+  /** Refuses with `key.unavailable` (no OS encryption now) or `key.protectorFailed`. */
+  decrypt(encrypted: Buffer): Promise<Buffer>;
 }
 
 export interface EngineOptions {

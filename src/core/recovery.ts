@@ -1,6 +1,6 @@
 import { chmod, readdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendCustody } from './custody/custodyLog';
+import type { AppendEntry } from './custody/guardedAppend';
 import { inTransaction, type WritableDB } from './db/database';
 import type { Logger } from './engineApi';
 import { findInterruptedImports, finishImport, insertImportFile } from './import/importRepo';
@@ -28,13 +28,15 @@ export async function recoverDataDir(opts: {
   log: Logger;
   now: () => Date;
   station: string;
+  /** The engine's guarded custody append. */
+  append: AppendEntry;
 }): Promise<{
   tempFilesRemoved: number;
   interruptedImports: number;
   orphansRemoved: number;
   quarantined: number;
 }> {
-  const { db, layout, log, now, station } = opts;
+  const { db, layout, log, now, station, append } = opts;
 
   const temps = await readdir(layout.tmpDir).catch(() => [] as string[]);
   const isRecorded = (sha256: string): boolean =>
@@ -70,6 +72,7 @@ export async function recoverDataDir(opts: {
         }
         await moveToQuarantine({
           db,
+          append,
           layout,
           path: file.path,
           sha256: file.sha256,
@@ -100,7 +103,7 @@ export async function recoverDataDir(opts: {
         for (const { ordinal, file } of unreached) insertImportFile(db, id, ordinal, file);
         clearImportIntents(db, id);
         finishImport(db, id, 'failed', at);
-        appendCustody(db, {
+        append({
           at,
           actor: 'station',
           station,

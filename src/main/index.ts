@@ -73,8 +73,9 @@ async function start(): Promise<void> {
   log.info('starting', { dataDir, version: app.getVersion(), electron: process.versions.electron });
   const runtime = { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, env: process.env };
   // The engine runs in its own (utility) process, or is the one already open on this station.
-  // safeStorage lives in this (main) process only; until the key protector crosses to the engine
-  // process, the desktop station key is protected by STATION_KEY_PASSPHRASE or its file mode.
+  // safeStorage lives in this (main) process only: the engine asks for it over its parent port
+  // (main/keyProtectorHost.ts). An engine this app did not start (`serve`, a CLI command) has no
+  // keychain: a safeStorage key then stays locked there (key.unavailable).
   const current = await startDesktopEngine(
     buildDesktopEngineOptions(dataDir, runtime, createConsoleLogger('engine')),
     log,

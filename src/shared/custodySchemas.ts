@@ -95,6 +95,10 @@ export const CheckProblemKind = z.enum([
   'quarantined',
   /** A sealed version's package folder in the store is missing, or its tag manifest is not the one sealed. */
   'package',
+  /** Something that was not a socket at the engine socket's name, moved aside by the engine (`path`). */
+  'movedAside',
+  /** The quarantine table and the `quarantine/` folder disagree: a row without its file, or a file without a row. */
+  'quarantineMismatch',
 ]);
 export type CheckProblemKind = z.infer<typeof CheckProblemKind>;
 
@@ -104,7 +108,7 @@ export const CheckProblem = z.object({
   itemId: z.string().nullable(),
   /** The custody entry concerned, when there is one. */
   seq: z.number().int().nullable(),
-  /** For `looseMode`: the file, relative to the data directory. */
+  /** For `looseMode`, `movedAside`, `quarantineMismatch`: the file, relative to the data directory. */
   path: z.string().nullable(),
   detail: z.string(),
 });

@@ -1,24 +1,48 @@
+import { resolve } from 'node:path';
+import type { QuarantineDecision } from '../../core/store/quarantineResolution';
 import { CliStation, type GlobalOptions } from '../context';
 import { escapeForTerminal } from '../escapeForTerminal';
 import { UsageError } from '../usage';
 
+interface ResolveArgs {
+  resolveQuarantine: string;
+  adopt: boolean;
+  keep: boolean;
+  releaseTo?: string | undefined;
+  note?: string | undefined;
+}
+
+function decisionOf(args: ResolveArgs): QuarantineDecision {
+  const chosen = [args.adopt, args.keep, args.releaseTo !== undefined].filter(Boolean).length;
+  if (chosen !== 1) throw new UsageError('--resolve-quarantine needs one of --adopt, --release-to DIR or --keep');
+  if (args.adopt) return { action: 'adopt' };
+  if (args.keep) return { action: 'keep' };
+  return { action: 'release', to: resolve(args.releaseTo!) };
+}
+
 /**
- * `check --resolve-quarantine N --note TEXT`: an admin's decision on a file recovery moved to
- * `quarantine/` (the file stays there; the decision and who made it go on the custody log).
+ * `check --resolve-quarantine N --note TEXT (--adopt | --release-to DIR | --keep)`: an admin's
+ * decision on a file recovery moved to `quarantine/`, carried out (see store/quarantineResolution)
+ * and put on the custody log with who decided and why.
  */
-async function resolveQuarantined(opts: GlobalOptions, id: string, note: string | undefined): Promise<number> {
-  const number = Number(id);
+async function resolveQuarantined(opts: GlobalOptions, args: ResolveArgs): Promise<number> {
+  const number = Number(args.resolveQuarantine);
   if (!Number.isInteger(number) || number <= 0)
     throw new UsageError('--resolve-quarantine needs the number check lists');
-  if (!note?.trim()) throw new UsageError('--resolve-quarantine needs --note saying what was decided');
+  const note = args.note?.trim();
+  if (!note) throw new UsageError('--resolve-quarantine needs --note saying what was decided');
+  const decision = decisionOf(args);
   const station = await CliStation.open(opts, { runJobs: false });
   try {
     await station.signIn(opts.user);
-    const { resolved } = await station.resolveQuarantine(number, note.trim());
-    process.stdout.write(
-      resolved ? `quarantined file #${number} resolved\n` : `no unresolved quarantined file #${number}\n`,
-    );
-    return resolved ? 0 : 1;
+    const done = await station.resolveQuarantine(number, decision, note);
+    if (!done.resolved) {
+      process.stdout.write(`no unresolved quarantined file #${number}\n`);
+      return 1;
+    }
+    const where = done.releasedTo ? ` to ${escapeForTerminal(done.releasedTo)}` : '';
+    process.stdout.write(`quarantined file #${number} ${done.outcome}${where}\n`);
+    return 0;
   } finally {
     await station.close();
   }
@@ -31,9 +55,12 @@ async function resolveQuarantined(opts: GlobalOptions, id: string, note: string 
  */
 export async function runCheck(
   opts: GlobalOptions,
-  args: { rehash: boolean; repairModes: boolean; resolveQuarantine?: string | undefined; note?: string | undefined },
+  args: { rehash: boolean; repairModes: boolean } & Omit<ResolveArgs, 'resolveQuarantine'> & {
+      resolveQuarantine?: string | undefined;
+    },
 ): Promise<number> {
-  if (args.resolveQuarantine !== undefined) return resolveQuarantined(opts, args.resolveQuarantine, args.note);
+  if (args.resolveQuarantine !== undefined)
+    return resolveQuarantined(opts, { ...args, resolveQuarantine: args.resolveQuarantine });
   const station = await CliStation.open(opts, { runJobs: false });
   try {
     if (args.repairModes) {

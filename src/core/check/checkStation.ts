@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { engineSocketPath } from '../daemon/socketPath';
 import type { CheckpointVerdict, CheckProblem, CheckReport } from '../../shared/custodySchemas';
 import { readHeadFile } from '../custody/chainHead';
 import { verifyCustody } from '../custody/verifyCustody';
@@ -13,6 +14,7 @@ import { packageDir } from '../seal/packageStore';
 import { crossCheckRecords } from './crossCheck';
 import { looseModes } from './fileModes';
 import { unresolvedQuarantine } from '../store/quarantine';
+import { quarantineAgreement } from './quarantineAgreement';
 import type { OpenIntents } from '../store/storeIntents';
 
 export type { CheckProblem, CheckReport };
@@ -115,7 +117,12 @@ export async function checkStation(opts: {
     });
   }
   problems.push(...(await checkPackages(db, layout)));
-  problems.push(...crossCheckRecords(db), ...(await looseModes(layout)));
+  problems.push(
+    ...crossCheckRecords(db),
+    ...(await looseModes(layout)),
+    ...(await movedAsideBlockers(layout)),
+    ...(await quarantineAgreement(db, layout)),
+  );
   const chain = verifyCustody(db, await readHeadFile(layout.chainHead), opts.checkpoints);
   return {
     ok: problems.length === 0 && chain.ok,
@@ -125,6 +132,26 @@ export async function checkStation(opts: {
     chain,
     problems,
   };
+}
+
+/** What the engine moved aside from its socket's name (see daemon/socketBlocker): left for a person. */
+async function movedAsideBlockers(layout: StationLayout): Promise<CheckProblem[]> {
+  const socketPath = engineSocketPath(layout.root);
+  const dir = dirname(socketPath);
+  const prefix = `${basename(socketPath)}.found-`;
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.startsWith(prefix)).sort();
+  return names.map((name) => {
+    const kind = name.slice(prefix.length).split('-')[0] ?? 'other';
+    const path = dir === layout.root ? name : join(dir, name);
+    return {
+      kind: 'movedAside',
+      sha256: null,
+      itemId: null,
+      seq: null,
+      path,
+      detail: `a ${kind} found at the engine socket's name was moved aside to ${path}; look at it, then remove it`,
+    };
+  });
 }
 
 /**

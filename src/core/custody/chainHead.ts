@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { writeFileAtomic } from '../store/atomicWrite';
@@ -18,14 +19,32 @@ export type HeadFileState =
 
 /** Reads the head file without trusting it: a damaged file is a finding, not a crash. */
 export async function readHeadFile(file: string): Promise<HeadFileState> {
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    return parseHeadText(await readFile(file, 'utf8'));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { state: 'missing' };
-    return { state: 'unreadable', text: '', reason: String(code ?? error) };
+    return unreadHead(error);
   }
+}
+
+/**
+ * The same, synchronously: the check before an append runs inside the appending transaction, and
+ * the file is a few dozen bytes.
+ */
+export function readHeadFileSync(file: string): HeadFileState {
+  try {
+    return parseHeadText(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return unreadHead(error);
+  }
+}
+
+function unreadHead(error: unknown): HeadFileState {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return { state: 'missing' };
+  return { state: 'unreadable', text: '', reason: String(code ?? error) };
+}
+
+function parseHeadText(text: string): HeadFileState {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -2,10 +2,17 @@ import { rename } from 'node:fs/promises';
 import { inTransaction, type WritableDB } from '../db/database';
 import type { Logger } from '../engineApi';
 import { stationTimestamp } from '../util/time';
-import { headFileText, readHeadFile, writeChainHead, type ChainHead } from './chainHead';
+import {
+  headFileText,
+  readHeadFile,
+  readHeadFileSync,
+  writeChainHead,
+  type ChainHead,
+  type HeadFileState,
+} from './chainHead';
 import { compareHead, lostHead } from './compareHead';
 import { GENESIS_HASH, lastCustody } from './custodyLog';
-import { describeProblem, recordProblem, type ProblemDraft } from './problemsRepo';
+import { describeProblem, recordProblem, severityOf, type ProblemDraft } from './problemsRepo';
 
 /**
  * Keeps the chain head file in step with the database, and never lets it be used to hide a loss.
@@ -30,6 +37,11 @@ export class ChainHeadWriter {
   /** The file's text as this engine last wrote or examined it (null: absent); undefined before the first look. */
   private seenText: string | null | undefined = undefined;
   private pending: ProblemDraft[] = [];
+  /** The text being written now: the file may hold it before the write resolves. */
+  private writingText: string | undefined = undefined;
+  /** A file found naming a problem, to be kept as found (renamed) rather than replaced. */
+  private keepAside: 'unreadable' | 'found' | null = null;
+  private movingAside = false;
 
   constructor(
     private readonly opts: {
@@ -73,18 +85,49 @@ export class ChainHeadWriter {
   }
 
   /**
-   * Cheap, synchronous, for `services.record` before it appends: is the furthest head this engine
-   * knew still in the database? A loss is recorded now, while the removed seqs are still free.
+   * Cheap, synchronous, run by every append (`custody/guardedAppend.ts`) inside its transaction,
+   * before the entry is written: is the head file still what this engine last wrote, and is the
+   * furthest head this engine knew still in the database? What it finds is judged against the
+   * chain as it was before this append (a file edited between two imports is not mistaken for a
+   * crash's lag, removed seqs are named before they are reused) and stored with the append.
    */
   checkBeforeAppend(): void {
+    const at = stationTimestamp(this.opts.now());
+    if (this.seenText !== undefined) {
+      const found = readHeadFileSync(this.opts.file);
+      const text = found.state === 'missing' ? null : found.text;
+      const expected = text === this.seenText || text === this.writingText || (text === null && this.movingAside);
+      if (!expected) {
+        const draft = this.examine(found, text);
+        if (draft) this.storeNow(draft, at);
+      }
+    }
     if (!this.mark) return;
     const lost = lostHead(this.opts.db, this.mark);
-    if (!lost) return;
-    // Stored now, inside the caller's transaction, so it commits with the append; kept for the
-    // next pass too, in case that transaction rolls back (the store ignores a known problem).
-    recordProblem(this.opts.db, lost, stationTimestamp(this.opts.now()));
-    this.pending.push(lost);
+    if (lost) this.storeNow(lost, at);
+  }
+
+  /**
+   * Stored now, inside the caller's transaction, so it commits with the append; kept for the next
+   * pass too, in case that transaction rolls back (the store ignores a known problem).
+   */
+  private storeNow(draft: ProblemDraft, at: string): void {
+    recordProblem(this.opts.db, draft, at);
+    this.pending.push(draft);
     this.schedule();
+  }
+
+  /**
+   * Compares a head file this engine did not write with the database, raises the mark to a head it
+   * names, and remembers a file that must be kept as found rather than written over.
+   */
+  private examine(found: HeadFileState, text: string | null): ProblemDraft | null {
+    const draft = compareHead(this.opts.db, found);
+    if (found.state === 'ok') this.raiseMark(found.head);
+    this.seenText = text;
+    if (found.state === 'unreadable') this.keepAside = 'unreadable';
+    else if (found.state === 'ok' && draft && severityOf(draft.kind) === 'problem') this.keepAside = 'found';
+    return draft;
   }
 
   private enqueue(): Promise<void> {
@@ -101,17 +144,12 @@ export class ChainHeadWriter {
     const found = await readHeadFile(file);
     const text = found.state === 'missing' ? null : found.text;
     if (this.seenText === undefined || text !== this.seenText) {
-      const draft = compareHead(db, found);
+      const draft = this.examine(found, text);
       if (draft) this.pending.push(draft);
-      if (found.state === 'ok') this.raiseMark(found.head);
-      if (found.state === 'unreadable') {
-        // Kept as found, beside the head that replaces it; its text is also in the problem record.
-        const aside = `${file}.unreadable-${Date.now()}`;
-        await rename(file, aside).catch(() => undefined);
-        this.seenText = null;
-      } else {
-        this.seenText = text;
-      }
+    }
+    if (this.keepAside === 'unreadable') {
+      // Kept as found, beside the head that replaces it; its text is also in the problem record.
+      await this.moveAside('unreadable');
     }
     if (this.mark) {
       const lost = lostHead(db, this.mark);
@@ -126,9 +164,34 @@ export class ChainHeadWriter {
     this.mark = last;
     const next = headFileText(last);
     if (next === this.seenText) return;
-    await writeChainHead(file, last);
+    // A head that named lost entries is evidence of the loss: the chain has grown past it, but the
+    // file is kept as found beside the new one, never written over.
+    if (this.keepAside === 'found') await this.moveAside('found');
+    this.writingText = next;
+    try {
+      await writeChainHead(file, last);
+    } finally {
+      this.writingText = undefined;
+    }
     this.seenText = next;
     this.opts.onWritten?.(last);
+  }
+
+  private async moveAside(as: 'unreadable' | 'found'): Promise<void> {
+    this.keepAside = null;
+    if (this.seenText === null) return;
+    const aside = `${this.opts.file}.${as}-${Date.now()}`;
+    // An append checking the file meanwhile may find it gone: that is this rename, not a loss.
+    this.movingAside = true;
+    try {
+      await rename(this.opts.file, aside).then(
+        () => this.opts.log.warn('the custody head file was kept aside as found', { file: aside }),
+        () => undefined,
+      );
+      this.seenText = null;
+    } finally {
+      this.movingAside = false;
+    }
   }
 
   private raiseMark(head: ChainHead): void {

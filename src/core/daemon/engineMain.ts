@@ -3,6 +3,7 @@ import type { Logger } from '../engineApi';
 import { AppError } from '../../shared/errors';
 import { EngineProcessOptions } from './engineProcessOptions';
 import { serveEngine } from './socketServer';
+import { ChannelKeyProtector, type KeyPort } from '../keys/keyProtectorChannel';
 
 /**
  * The engine process: takes the data directory's lock, opens the engine (recovery included) and
@@ -21,8 +22,36 @@ const log: Logger = {
 interface ParentPort {
   postMessage(message: unknown): void;
   on(event: 'close', listener: () => void): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+  off(event: 'message', listener: (event: { data: unknown }) => void): void;
 }
 const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
+
+/**
+ * The port to the parent that holds the OS keychain: Electron's parent port, or the IPC channel of
+ * a Node parent that forked this process with one (the same message shapes). None otherwise.
+ */
+function keyPort(): KeyPort | null {
+  if (parentPort) {
+    const port = parentPort;
+    return {
+      postMessage: (message) => port.postMessage(message),
+      onMessage(listener) {
+        const onEvent = (event: { data: unknown }): void => listener(event.data);
+        port.on('message', onEvent);
+        return () => port.off('message', onEvent);
+      },
+    };
+  }
+  if (!process.send) return null;
+  return {
+    postMessage: (message) => process.send?.(message),
+    onMessage(listener) {
+      process.on('message', listener);
+      return () => process.off('message', listener);
+    },
+  };
+}
 
 function tell(message: object): void {
   if (parentPort) parentPort.postMessage(message);
@@ -31,9 +60,13 @@ function tell(message: object): void {
 
 async function main(): Promise<void> {
   const options = EngineProcessOptions.parse(JSON.parse(process.argv[2] ?? '{}'));
+  const { keyProtectorChannel, ...engineOptions } = options;
+  const port = keyProtectorChannel ? keyPort() : null;
+  if (keyProtectorChannel && !port) log.warn('engine: asked to use the parent’s keychain, but no parent port is open');
+  const keyProtector = port ? new ChannelKeyProtector(port) : undefined;
   let engine;
   try {
-    engine = await createEngine({ ...options, log });
+    engine = await createEngine({ ...engineOptions, log, ...(keyProtector ? { keyProtector } : {}) });
   } catch (error) {
     if (error instanceof AppError) tell({ failed: { code: error.code, params: error.params } });
     throw error;

@@ -14,6 +14,11 @@ export const EngineProcessOptions = z
     sqliteNativeBinding: z.string().optional(),
     resourcesDir: z.string().optional(),
     importRoots: z.array(z.string().min(1).max(4096)).max(100).optional(),
+    /**
+     * The parent holds the OS keychain (the desktop app's main process): the station key's
+     * protection is asked of it over the parent port (`keys/keyProtectorChannel.ts`).
+     */
+    keyProtectorChannel: z.boolean().optional(),
   })
   .strict();
 export type EngineProcessOptions = z.infer<typeof EngineProcessOptions>;

@@ -8,6 +8,8 @@ import { readOwnerRecord, inUseError } from '../station/engineLock';
 import { EngineFailed, EngineReady, type EngineProcessOptions } from './engineProcessOptions';
 import { RemoteEngine } from './remoteEngine';
 import { serveEngine } from './socketServer';
+import { socketPathState } from './socketBlocker';
+import { engineSocketPath } from './socketPath';
 
 /** How long a host waits for an owner that holds the lock but does not answer yet (it is recovering). */
 const DEFAULT_WAIT_MS = 120_000;
@@ -51,9 +53,22 @@ export async function openStationEngine(
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'station.inUse')) throw error;
     }
+    await refuseBlockedSocket(dataDir);
     if (Date.now() > deadline) throw inUseError(await readOwnerRecord(dataDir));
     await new Promise((r) => setTimeout(r, RETRY_MS));
   }
+}
+
+/**
+ * An engine holds the lock but its socket's name holds something else (put there after it
+ * started): no waiting makes it reachable, so say what is in the way instead of timing out.
+ */
+export async function refuseBlockedSocket(dataDir: string): Promise<void> {
+  const owner = await readOwnerRecord(dataDir);
+  const socketPath = owner?.socketPath ?? engineSocketPath(dataDir);
+  const state = await socketPathState(socketPath);
+  if (state === 'absent' || state === 'socket') return;
+  throw new AppError('engine.socketBlocked', { path: socketPath, kind: state, pid: owner?.pid ?? '?' });
 }
 
 function processOptionsOf(o: EngineOptions): Omit<EngineProcessOptions, 'dataDir'> {

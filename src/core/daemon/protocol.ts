@@ -3,6 +3,7 @@ import { ERROR_CATALOGUE, type ErrorCode } from '../../shared/errors';
 import { MediaVariant } from '../../shared/contract';
 import { Account, ImportRecord, ChainVerdict, Role } from '../../shared/schemas';
 import { OwnerRecord } from '../station/engineLock';
+import { QuarantineDecision } from '../store/quarantineResolution';
 import type { CheckReport } from '../check/checkStation';
 
 /**
@@ -77,8 +78,18 @@ export const trustedMethods = {
   },
   /** An admin's decision on a quarantined file; the session must be an admin's. */
   'engine.resolveQuarantine': {
-    input: z.object({ id: z.number().int().positive(), resolution: z.string().trim().min(1).max(2000) }).strict(),
-    output: z.object({ resolved: z.boolean() }),
+    input: z
+      .object({
+        id: z.number().int().positive(),
+        decision: QuarantineDecision,
+        note: z.string().trim().min(1).max(2000),
+      })
+      .strict(),
+    output: z.object({
+      resolved: z.boolean(),
+      outcome: z.enum(['adopted', 'released', 'kept']).nullable(),
+      releasedTo: z.string().nullable(),
+    }),
   },
   /** Store, database and chain agree; progress comes as `progress` frames with the request's id. */
   'engine.check': {

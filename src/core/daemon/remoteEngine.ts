@@ -14,6 +14,7 @@ import type { StationEngine } from '../engine';
 import type { CallContext, MediaFile } from '../engineApi';
 import type { OwnerRecord } from '../station/engineLock';
 import { evidencePath, stationLayout } from '../store/layout';
+import type { QuarantineDecision, QuarantineResolved } from '../store/quarantineResolution';
 import {
   MAX_REPLY_BYTES,
   ReplyFrame,
@@ -251,8 +252,13 @@ export class RemoteEngine implements StationEngine {
     return this.trusted('engine.check', { rehash: opts.rehash }, undefined, opts.onProgress);
   }
 
-  resolveQuarantine(id: number, resolution: string, ctx: CallContext): Promise<{ resolved: boolean }> {
-    return this.trusted('engine.resolveQuarantine', { id, resolution }, ctx);
+  resolveQuarantine(
+    id: number,
+    decision: QuarantineDecision,
+    note: string,
+    ctx: CallContext,
+  ): Promise<QuarantineResolved> {
+    return this.trusted('engine.resolveQuarantine', { id, decision, note }, ctx);
   }
 
   /** Leaves the engine running (unless this host started it: then `onClose` stops it). */

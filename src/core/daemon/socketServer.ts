@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir, unlink } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { events, type EventName } from '../../shared/contract';
@@ -6,6 +6,8 @@ import { AppError, type ErrorCode, type ErrorParams } from '../../shared/errors'
 import type { Account } from '../../shared/schemas';
 import type { StationEngine } from '../engine';
 import type { CallContext, Logger } from '../engineApi';
+import { clearSocketPath } from './socketBlocker';
+import type { QuarantineDecision } from '../store/quarantineResolution';
 import {
   MAX_REQUEST_BYTES,
   RequestFrame,
@@ -38,9 +40,8 @@ const MAX_TRACKED_SESSIONS = 64;
 export async function serveEngine(engine: StationEngine, socketPath: string, log: Logger): Promise<EngineServer> {
   if (process.platform !== 'win32') {
     await mkdir(dirname(socketPath), { recursive: true, mode: 0o700 });
-    // Only the lock holder serves, so a socket file left here is a dead owner's.
-    const old = await lstat(socketPath).catch(() => null);
-    if (old?.isSocket()) await unlink(socketPath);
+    // Only the lock holder serves, so whatever holds the name now is not another engine's.
+    await clearSocketPath(socketPath, log, new Date());
   }
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
@@ -171,7 +172,12 @@ function handleConnection(engine: StationEngine, socket: Socket, log: Logger): v
       case 'engine.accountNamesForSignIn':
         return { accounts: await engine.accountNamesForSignIn() };
       case 'engine.resolveQuarantine':
-        return engine.resolveQuarantine(data.id as number, data.resolution as string, ctx);
+        return engine.resolveQuarantine(
+          data.id as number,
+          data.decision as QuarantineDecision,
+          data.note as string,
+          ctx,
+        );
       case 'engine.check':
         return engine.check({
           rehash: data.rehash as boolean,

@@ -24,8 +24,8 @@ describe('migrate', () => {
     const d = fresh();
     expect(schemaVersion(d)).toBe(0);
     expect(migrate(d)).toBe(NEWEST);
-    expect(NEWEST).toBe(70);
-    expect(d.pragma('user_version', { simple: true })).toBe(70);
+    expect(NEWEST).toBe(80);
+    expect(d.pragma('user_version', { simple: true })).toBe(80);
     expect(getTableNames(d)).toEqual([
       'accounts',
       // Cases (migration 30).

@@ -3,7 +3,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImportFileResult, ImportReasonCode, MediaInfo, MediaKind } from '../../shared/schemas';
 import { inTransaction, type WritableDB } from '../db/database';
-import { appendCustody, type CustodyInput } from '../custody/custodyLog';
+import type { CustodyInput } from '../custody/custodyLog';
+import type { AppendEntry } from '../custody/guardedAppend';
 import { insertImportFile } from './importRepo';
 import { findItemIdBySha, insertItem } from '../library/itemsRepo';
 import { enqueueDerivedFor } from '../jobs/derivedRepo';
@@ -35,8 +36,8 @@ export interface ImportFileContext {
   now: () => Date;
   signal: AbortSignal;
   onPhase(phase: 'copying' | 'verifying' | 'probing' | 'recording', bytes: number): void;
-  /** Called after the head of the chain moved, so the engine can record it outside the database. */
-  onCustody(seq: number, hash: string): void;
+  /** The engine's guarded custody append (`custody/guardedAppend.ts`). */
+  append: AppendEntry;
   /** Test seam: runs between writing the copy and re-reading it, to prove a bad copy is caught. */
   beforeVerify?: (storedPath: string) => Promise<void>;
 }
@@ -79,13 +80,12 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
   const finish = (result: ImportFileResult, custody?: CustodyInput, item?: Parameters<typeof insertItem>[1]) => {
     inTransaction(ctx.db, () => {
       if (custody) {
-        const entry = appendCustody(ctx.db, custody);
+        const entry = ctx.append(custody);
         if (item) {
           insertItem(ctx.db, { ...item, custodySeq: entry.seq });
           // An undecodable file has nothing ffmpeg could draw a poster or a proxy from.
           if (item.status === 'ok') enqueueDerivedFor(ctx.db, item.id, item.media, ctx.now());
         }
-        ctx.onCustody(entry.seq, entry.hash);
       }
       insertImportFile(ctx.db, ctx.importId, ctx.ordinal, result);
     });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventPayload } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { FileNamePattern, ImportFileResult, ImportProgress, ImportRecord } from '../../shared/schemas';
-import { appendCustody } from '../custody/custodyLog';
+import type { AppendEntry } from '../custody/guardedAppend';
 import { inTransaction, type WritableDB } from '../db/database';
 import type { Logger } from '../engineApi';
 import type { MediaTools } from '../media/binaries';
@@ -28,7 +28,8 @@ export interface ImportManagerDeps {
   emitProgress(p: ImportProgress): void;
   emitFileDone(p: EventPayload<'import.fileDone'>): void;
   emitFinished(record: ImportRecord): void;
-  onCustody(seq: number, hash: string): void;
+  /** The engine's guarded custody append (`custody/guardedAppend.ts`). */
+  append: AppendEntry;
   onItemsAdded(itemIds: string[]): void;
   beforeVerify?: (storedPath: string) => Promise<void>;
   /** Test seam: runs after the scan, before any file is opened, to swap files under the import. */
@@ -105,7 +106,7 @@ export class ImportManager {
         includeNonMedia: input.includeNonMedia,
       });
       insertImportPlan(db, id, files);
-      const entry = appendCustody(db, {
+      this.deps.append({
         at: startedAt,
         actor: input.actor,
         station: this.deps.station(),
@@ -121,7 +122,6 @@ export class ImportManager {
           includeNonMedia: input.includeNonMedia,
         },
       });
-      this.deps.onCustody(entry.seq, entry.hash);
     });
     const controller = new AbortController();
     await this.deps.afterScan?.(files);
@@ -230,7 +230,7 @@ export class ImportManager {
             progress.bytesDone = bytesBefore + (phase === 'copying' ? bytes : file.size);
             emit(false);
           },
-          onCustody: this.deps.onCustody,
+          append: this.deps.append,
           ...(this.deps.beforeVerify ? { beforeVerify: this.deps.beforeVerify } : {}),
         });
       } catch (error) {
@@ -255,7 +255,7 @@ export class ImportManager {
       finishImport(db, id, state, finishedAt);
       clearImportIntents(db, id);
       const record = getImportRecord(db, id);
-      const entry = appendCustody(db, {
+      this.deps.append({
         at: finishedAt,
         actor: input.actor,
         station: this.deps.station(),
@@ -264,7 +264,6 @@ export class ImportManager {
         sha256: null,
         details: { counts: record?.counts ?? {}, safeToWipe: record?.safeToWipe ?? false },
       });
-      this.deps.onCustody(entry.seq, entry.hash);
     });
     progress.phase = 'done';
     progress.currentPath = null;

@@ -128,9 +128,9 @@ async function createStationKey(paths: KeyPaths, secrets: KeySecrets, now: Date)
   const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
   let protection: KeyProtection;
   let stored: string | Buffer;
-  if (secrets.protector?.isAvailable()) {
+  if (secrets.protector && (await secrets.protector.isAvailable())) {
     protection = 'safeStorage';
-    stored = secrets.protector.encrypt(pkcs8);
+    stored = await secrets.protector.encrypt(pkcs8);
   } else if (secrets.passphrase) {
     protection = 'passphrase';
     stored = `${JSON.stringify(await sealWithPassphrase(pkcs8, secrets.passphrase), null, 2)}\n`;
@@ -226,8 +226,8 @@ async function unlockPrivateKey(
   let key: KeyObject;
   switch (record.protection) {
     case 'safeStorage': {
-      if (!secrets.protector?.isAvailable()) throw new AppError('key.unavailable');
-      key = privateFromDer(secrets.protector.decrypt(stored));
+      if (!secrets.protector) throw new AppError('key.unavailable');
+      key = privateFromDer(await secrets.protector.decrypt(stored));
       break;
     }
     case 'passphrase': {

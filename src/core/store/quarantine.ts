@@ -1,6 +1,6 @@
 import { chmod, mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendCustody } from '../custody/custodyLog';
+import type { AppendEntry } from '../custody/guardedAppend';
 import { inTransaction, type ReadableDB, type WritableDB } from '../db/database';
 import { fsyncDir } from './atomicWrite';
 import type { StationLayout } from './layout';
@@ -27,6 +27,7 @@ export interface QuarantinedFile {
 
 export async function moveToQuarantine(opts: {
   db: WritableDB;
+  append: AppendEntry;
   layout: StationLayout;
   path: string;
   sha256: string;
@@ -52,7 +53,7 @@ export async function moveToQuarantine(opts: {
         .prepare('INSERT INTO quarantine (sha256, file, size, found_at, reason) VALUES (?, ?, ?, ?, ?)')
         .run(opts.sha256, file, size, opts.at, opts.reason).lastInsertRowid,
     );
-    appendCustody(opts.db, {
+    opts.append({
       at: opts.at,
       actor: 'station',
       station: opts.station,
@@ -72,32 +73,4 @@ export function unresolvedQuarantine(db: ReadableDB): QuarantinedFile[] {
       .prepare('SELECT id, sha256, file, size, found_at, reason FROM quarantine WHERE resolved_at IS NULL ORDER BY id')
       .all() as { id: number; sha256: string; file: string; size: number; found_at: string; reason: string }[]
   ).map((r) => ({ id: r.id, sha256: r.sha256, file: r.file, size: r.size, foundAt: r.found_at, reason: r.reason }));
-}
-
-/** An admin's decision on a quarantined file (the file itself stays where it is). */
-export function resolveQuarantine(
-  db: WritableDB,
-  opts: { id: number; resolution: string; actor: string; at: string; station: string },
-): boolean {
-  return inTransaction(db, () => {
-    const row = db.prepare('SELECT sha256, file FROM quarantine WHERE id = ? AND resolved_at IS NULL').get(opts.id) as
-      { sha256: string; file: string } | undefined;
-    if (!row) return false;
-    db.prepare('UPDATE quarantine SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE id = ?').run(
-      opts.at,
-      opts.actor,
-      opts.resolution,
-      opts.id,
-    );
-    appendCustody(db, {
-      at: opts.at,
-      actor: opts.actor,
-      station: opts.station,
-      action: 'store.quarantineResolved',
-      subject: row.sha256,
-      sha256: null,
-      details: { file: row.file, resolution: opts.resolution },
-    });
-    return true;
-  });
 }

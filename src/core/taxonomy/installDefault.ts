@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { TaxonomyUpdate } from '../../shared/reviewSchemas';
 import type { CustodyEntry } from '../../shared/schemas';
-import { appendCustody } from '../custody/custodyLog';
+import type { AppendEntry } from '../custody/guardedAppend';
 import { inTransaction, type WritableDB } from '../db/database';
 import { insertTaxonomyVersion, latestTaxonomyVersion } from './taxonomyRepo';
 
@@ -65,13 +65,13 @@ export async function readDefaultTaxonomy(
  */
 export async function installDefaultTaxonomy(
   db: WritableDB,
-  opts: { resourcesDir: string; at: string; station: string },
+  opts: { resourcesDir: string; at: string; station: string; append: AppendEntry },
 ): Promise<CustodyEntry | null> {
   if (latestTaxonomyVersion(db) !== null) return null;
   const { sha256, catalogue } = await readDefaultTaxonomy(opts.resourcesDir);
   return inTransaction(db, () => {
     if (latestTaxonomyVersion(db) !== null) return null;
-    const entry = appendCustody(db, {
+    const entry = opts.append({
       at: opts.at,
       station: opts.station,
       actor: 'station',

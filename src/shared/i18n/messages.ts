@@ -88,6 +88,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'key.invalid': 'This is not an Ed25519 public key in PEM format.',
     'key.unavailable':
       "The station key is protected by the desktop app's system keychain, which is not available here. Sign from the desktop app.",
+    'key.protectorFailed':
+      "The system keychain refused to decrypt the station key (another OS account's keychain, or a damaged key file). Nothing was signed.",
     'key.exists': 'This key is already known to the station.',
     'key.damaged':
       "The station's signing key files in {folder} are missing or do not belong together ({file}). Nothing was signed and no new key was made; restore the keys folder from a backup.",
@@ -101,6 +103,23 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'package.unreadable': 'The package cannot be read: it is not a folder or zip, or it is damaged.',
     'station.inUse':
       'This station is in use by process {pid} on host {host} since {since}, and that process does not answer. Close it (or wait for it) and try again.',
+    'quarantine.fileMissing':
+      'Quarantined file #{id} is not in the quarantine folder ({file}), so nothing can be done with it. Run check to see what the folder and the records say.',
+    'quarantine.notEvidence':
+      'No item records the bytes of quarantined file #{id}, so it cannot go back into the store as evidence. Release it to a folder or keep it in quarantine.',
+    'quarantine.alreadyStored':
+      'The store already holds these bytes for their item, so quarantined file #{id} is not needed there. Release it to a folder or keep it in quarantine.',
+    'quarantine.hashMismatch':
+      'Quarantined file #{id} no longer holds the bytes it is named for (it now hashes to {found}); it cannot be adopted. Release it or keep it.',
+    'quarantine.releaseTarget':
+      'The release folder must be an existing folder, given by its full path, outside the station’s data folder: {path}',
+    'quarantine.releaseExists': 'A file is already at {path}; nothing was overwritten. Choose another folder.',
+    'quarantine.releaseFailed':
+      'The quarantined file could not be copied to {path} ({reason}). Nothing was removed from quarantine.',
+    'engine.socketBlocked':
+      '{path} is a {kind}, not the engine’s socket, so the engine that owns this station (process {pid}) cannot be reached. Stop that engine; its next start moves it aside.',
+    'engine.socketUnmovable':
+      'The engine cannot listen: {path} is a {kind} that it could not move aside ({reason}). Remove it and start again.',
     'engine.unreachable':
       'The station engine stopped answering ({reason}). Nothing more was sent to it; start it again.',
     'method.unknown': 'The station does not support this action (version mismatch).',
@@ -183,6 +202,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'key.passphraseWrong': '无法解锁工作站密钥：口令错误或密钥文件已损坏。',
     'key.invalid': '这不是 PEM 格式的 Ed25519 公钥。',
     'key.unavailable': '工作站密钥由桌面应用的系统钥匙串保护，此处无法使用。请在桌面应用中签名。',
+    'key.protectorFailed':
+      '系统钥匙串拒绝解密工作站密钥（属于其他系统账户的钥匙串，或密钥文件已损坏）。未签署任何内容。',
     'key.exists': '工作站已知此密钥。',
     'key.damaged':
       '{folder} 中的工作站签名密钥文件缺失或不匹配（{file}）。未签名任何内容，也未生成新密钥；请从备份恢复密钥文件夹。',
@@ -195,6 +216,21 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'package.unreadable': '无法读取证据包：它不是文件夹或 zip 文件，或已损坏。',
     'station.inUse':
       '此工作站正由主机 {host} 上的进程 {pid} 使用（自 {since} 起），且该进程无响应。请关闭该进程（或等待其结束）后重试。',
+    'quarantine.fileMissing':
+      '隔离文件 #{id} 不在隔离文件夹中（{file}），无法处理。请运行检查，查看文件夹与记录的情况。',
+    'quarantine.notEvidence':
+      '没有任何证据条目记录隔离文件 #{id} 的内容，因此不能作为证据放回存储区。请将其释放到某个文件夹，或保留在隔离区。',
+    'quarantine.alreadyStored':
+      '存储区中已有该条目的这些内容，无需再放回隔离文件 #{id}。请将其释放到某个文件夹，或保留在隔离区。',
+    'quarantine.hashMismatch':
+      '隔离文件 #{id} 的内容已与其名称不符（现在的哈希值为 {found}），不能收回。请将其释放或保留。',
+    'quarantine.releaseTarget': '释放目标必须是以完整路径给出的、位于工作站数据文件夹之外的现有文件夹：{path}',
+    'quarantine.releaseExists': '{path} 处已有文件，未覆盖任何内容。请选择其他文件夹。',
+    'quarantine.releaseFailed': '无法将隔离文件复制到 {path}（{reason}）。隔离区中的文件未被删除。',
+    'engine.socketBlocked':
+      '{path} 不是引擎的套接字（而是 {kind}），因此无法连接到占用此工作站的引擎（进程 {pid}）。请停止该引擎；它下次启动时会把它移到一旁。',
+    'engine.socketUnmovable':
+      '引擎无法监听：{path} 处有一个 {kind}，且无法将其移到一旁（{reason}）。请删除它后重新启动。',
     'engine.unreachable': '工作站引擎已停止响应（{reason}）。未再向其发送任何内容；请重新启动。',
     'method.unknown': '工作站不支持此操作（版本不一致）。',
     internal: '发生内部错误，操作未完成。请重试或上报此问题。',

@@ -6,6 +6,7 @@ import { m0040Seal } from './m0040_seal';
 import { m0050Accounts } from './m0050_accounts';
 import { m0060CustodyGuard } from './m0060_custody_guard';
 import { m0070StoreIntents } from './m0070_store_intents';
+import { m0080QuarantineOutcome } from './m0080_quarantine_outcome';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 50, update: m0050Accounts },
   { version: 60, update: m0060CustodyGuard },
   { version: 70, update: m0070StoreIntents },
+  { version: 80, update: m0080QuarantineOutcome },
 ];
