@@ -33,7 +33,8 @@ import { exportBag } from './package/exportBag';
 import { removeUnsealedPackages, packagesDir } from './seal/packageStore';
 import { renderReport } from './report/renderReport';
 import { keyHandlers } from './api/keyHandlers';
-import { ensureStationKey, PASSPHRASE_ENV } from './keys/stationKey';
+import { recordKeyCreation } from './keys/recordKeyCreation';
+import { ensureStationKey, keyPaths, PASSPHRASE_ENV } from './keys/stationKey';
 import { guardedAppender } from './custody/guardedAppend';
 import { Checkpointer, type CheckpointReason } from './custody/checkpoints';
 import { ChainHeadWriter } from './custody/headWriter';
@@ -176,6 +177,10 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
   // The key is made at the first start of a station that has none; its private half stays locked
   // until something is signed, so a station whose passphrase is not set still opens.
   let stationKey;
+  const keyWasThere = await stat(keyPaths(layout.root).record).then(
+    () => true,
+    () => false,
+  );
   try {
     stationKey = await ensureStationKey(
       layout.root,
@@ -229,6 +234,21 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
       append,
     });
     if (installed) head.schedule();
+  } catch (error) {
+    db.close();
+    await log.close();
+    throw error;
+  }
+  // After the catalogue, so a new station's first entry stays the catalogue's install.
+  try {
+    await recordKeyCreation(db, stationKey, {
+      dataDir: layout.root,
+      at: stationTimestamp(now()),
+      station: settings.stationName,
+      append,
+      keyWasThere,
+    });
+    head.schedule();
   } catch (error) {
     db.close();
     await log.close();

@@ -169,7 +169,7 @@ describe.skip('A2-2 case_versions row edited to match a swapped package', () => 
 // ATTACK: A2-3 — a `trusted_keys` row inserted with sqlite3 (no `key.import` entry; its
 // custody_seq points at any old entry) makes `verify --data` call a forged package signed by that
 // key "a key imported on this station" and intact; `check` and `log verify` say nothing.
-describe.skip('A2-3 a trusted key inserted into the database without key import', () => {
+describe('A2-3 a trusted key inserted into the database without key import', () => {
   it('verify --data does not trust it, and check names it', async () => {
     const root = await makeTempDir('attack2-forge');
     try {
@@ -200,7 +200,7 @@ describe.skip('A2-3 a trusted key inserted into the database without key import'
 // private key is passphrase-protected and cannot be read): `verify --data` calls a forged package
 // "this station's own key" and intact, and `key show` prints the forger's fingerprint — the one a
 // defence expert is told to compare with. The engine itself does notice (key.damaged at start).
-describe.skip('A2-4 the station public key file replaced', () => {
+describe('A2-4 the station public key file replaced', () => {
   it('verify --data and key show do not vouch for the replaced key', async () => {
     const root = await makeTempDir('attack2-pub');
     const pubFile = keyPaths(station.dataDir).publicKey;
