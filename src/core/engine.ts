@@ -147,10 +147,16 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
   }
 }
 
-/** Whether anything was ever signed here (a chain checkpoint, a sealed version): then the key must exist. */
+/**
+ * Whether anything was ever signed here (a chain checkpoint, a sealed version), or the chain records
+ * a key (`key.create`): then the key must exist, and a missing one is not silently replaced.
+ */
 function stationHasSigned(db: WritableDB): boolean {
   const row = db
-    .prepare('SELECT EXISTS (SELECT 1 FROM custody_checkpoints) OR EXISTS (SELECT 1 FROM case_versions) AS signed')
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM custody_checkpoints) OR EXISTS (SELECT 1 FROM case_versions)
+         OR EXISTS (SELECT 1 FROM custody WHERE action = 'key.create') AS signed`,
+    )
     .get() as { signed: number };
   return row.signed === 1;
 }
