@@ -187,8 +187,13 @@ describe('A2-3 a trusted key inserted into the database without key import', () 
       expect(report.keyTrust).not.toBe('imported');
       expect(report.ok).toBe(false);
       await station.reopen();
+      // The engine's own verify (the Verify screen) does not trust the planted row either.
+      const viaEngine = await station.call('package.verify', { path: join(root, 'bag') });
+      expect(viaEngine.keyTrust).not.toBe('imported');
+      expect(viaEngine.ok).toBe(false);
       const check = await station.call('station.check', { rehash: false });
       expect(check.ok).toBe(false);
+      expect(check.problems).toContainEqual(expect.objectContaining({ kind: 'trustedKey', seq: 1 }));
     } finally {
       tamper(station.dataDir, (db) => db.prepare(`DELETE FROM trusted_keys WHERE label = 'Station 2'`).run());
       await removeTree(root);

@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import { listTrustedKeys } from '../keys/trustedKeysRepo';
+import { engineKnownKeys } from '../keys/keyTrust';
 import { verifyPackage } from '../package/verifyPackage';
 import type { ExportDesk } from '../seal/exportDesk';
 import { actorOf, type Handlers, type Services } from './services';
@@ -22,7 +22,7 @@ export function exportHandlers(s: Services, desk: ExportDesk): Pick<Handlers, Ex
         throw new AppError('input.invalid', { field: 'path', problem: 'must be absolute' });
       }
       return verifyPackage(input.path, {
-        known: { station: s.stationKey.fingerprint, imported: listTrustedKeys(s.db).map((k) => k.fingerprint) },
+        known: engineKnownKeys(s.db, s.stationKey.fingerprint),
         ...(input.expectFingerprint ? { expectFingerprint: input.expectFingerprint } : {}),
       });
     },

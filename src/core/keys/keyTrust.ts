@@ -321,3 +321,19 @@ function firstBrokenSeq(db: ReadableDB): number | null {
   }
   return null;
 }
+
+/**
+ * The keys the running engine vouches for when it verifies a package: its own (checked against
+ * its records when the engine started) and the imported keys that `key import` made.
+ */
+export function engineKnownKeys(
+  db: ReadableDB,
+  stationFingerprint: string,
+): { station: string; imported: string[]; refused: Array<{ fingerprint: string | null; detail: string }> } {
+  const { good, problems } = trustedKeyProblems(db);
+  return {
+    station: stationFingerprint,
+    imported: [...new Set(good)],
+    refused: problems.map((p) => ({ fingerprint: p.fingerprint, detail: p.detail })),
+  };
+}
