@@ -137,6 +137,37 @@ describe('readKnownKeys', () => {
     expect(again.refused.map((r) => r.detail).join('\n')).toMatch(/key\.create entry 1 records key/);
   });
 
+  it('with a passphrase-protected key, refuses a replaced public key and record by the chain and the checkpoints', async () => {
+    const dir = join(root, 'passphrase');
+    await mkdir(dir);
+    const own = await ensureStationKey(dir, { passphrase: 'seven stars' }, new Date());
+    const db = makeDb(join(dir, 'station.db'));
+    db.exec('CREATE TABLE custody_checkpoints(id INTEGER PRIMARY KEY, statement TEXT, signature TEXT)');
+    const seq = append(db, 'settings.update', {});
+    const text = JSON.stringify({
+      type: 'evidence-station/custody-checkpoint',
+      version: 1,
+      stationId: 's',
+      seq,
+      hash: 'a'.repeat(64),
+      at: 'now',
+      keyFingerprint: own.fingerprint,
+    });
+    db.prepare('INSERT INTO custody_checkpoints (statement, signature) VALUES (?, ?)').run(
+      text,
+      (await own.sign(Buffer.from(text))).toString('base64'),
+    );
+    db.close();
+    expect((await readKnownKeys(dir)).station).toBe(own.fingerprint);
+    const forged = publicPem();
+    await writeFile(keyPaths(dir).publicKey, forged);
+    const record = JSON.parse(await readFile(keyPaths(dir).record, 'utf8')) as Record<string, unknown>;
+    await writeFile(keyPaths(dir).record, JSON.stringify({ ...record, fingerprint: keyFingerprint(forged) }));
+    const keys = await readKnownKeys(dir);
+    expect(keys.station).toBeNull();
+    expect(keys.refused.map((r) => r.detail).join('\n')).toMatch(/checkpoint at entry 1 names another key/);
+  });
+
   it('knows nothing of an older station (no table, no key) or an empty folder', async () => {
     const dir = join(root, 'old');
     await mkdir(dir);
