@@ -35,7 +35,8 @@ import { recoverPackagesDir } from './seal/packageRecovery';
 import { closeInterruptedExports } from './seal/exportIntents';
 import { ReportWorkerHost } from './report/renderReport';
 import { keyHandlers } from './api/keyHandlers';
-import { ensureStationKey, PASSPHRASE_ENV } from './keys/stationKey';
+import { recordKeyCreation } from './keys/recordKeyCreation';
+import { ensureStationKey, keyPaths, PASSPHRASE_ENV } from './keys/stationKey';
 import { guardedAppender } from './custody/guardedAppend';
 import { Checkpointer, type CheckpointReason } from './custody/checkpoints';
 import { ChainHeadWriter } from './custody/headWriter';
@@ -148,10 +149,16 @@ export async function createEngine(opts: EngineOptions): Promise<StationEngine> 
   }
 }
 
-/** Whether anything was ever signed here (a chain checkpoint, a sealed version): then the key must exist. */
+/**
+ * Whether anything was ever signed here (a chain checkpoint, a sealed version), or the chain records
+ * a key (`key.create`): then the key must exist, and a missing one is not silently replaced.
+ */
 function stationHasSigned(db: WritableDB): boolean {
   const row = db
-    .prepare('SELECT EXISTS (SELECT 1 FROM custody_checkpoints) OR EXISTS (SELECT 1 FROM case_versions) AS signed')
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM custody_checkpoints) OR EXISTS (SELECT 1 FROM case_versions)
+         OR EXISTS (SELECT 1 FROM custody WHERE action = 'key.create') AS signed`,
+    )
     .get() as { signed: number };
   return row.signed === 1;
 }
@@ -178,6 +185,10 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
   // The key is made at the first start of a station that has none; its private half stays locked
   // until something is signed, so a station whose passphrase is not set still opens.
   let stationKey;
+  const keyWasThere = await stat(keyPaths(layout.root).record).then(
+    () => true,
+    () => false,
+  );
   try {
     stationKey = await ensureStationKey(
       layout.root,
@@ -233,6 +244,21 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
       append,
     });
     if (installed) head.schedule();
+  } catch (error) {
+    db.close();
+    await log.close();
+    throw error;
+  }
+  // After the catalogue, so a new station's first entry stays the catalogue's install.
+  try {
+    await recordKeyCreation(db, stationKey, {
+      dataDir: layout.root,
+      at: stationTimestamp(now()),
+      station: settings.stationName,
+      append,
+      keyWasThere,
+    });
+    head.schedule();
   } catch (error) {
     db.close();
     await log.close();

@@ -99,6 +99,13 @@ export const CheckProblemKind = z.enum([
   'movedAside',
   /** The quarantine table and the `quarantine/` folder disagree: a row without its file, or a file without a row. */
   'quarantineMismatch',
+  /**
+   * The station key's files are missing, open to others or disagree with each other or with the
+   * `key.create` entry (`path`: the file, relative to the data directory).
+   */
+  'key',
+  /** A `trusted_keys` row that no verifying `key.import` entry of the same fingerprint backs (`seq`: the row's entry). */
+  'trustedKey',
 ]);
 export type CheckProblemKind = z.infer<typeof CheckProblemKind>;
 

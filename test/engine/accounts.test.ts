@@ -110,6 +110,8 @@ describe('roles', () => {
     expect(entries.map((e) => [e.action, e.actor, e.subject])).toEqual([
       // The default violation catalogue, installed by the station itself at its first start.
       ['taxonomy.install', 'station', null],
+      // The station key's fingerprint, anchored in the chain at the same start.
+      ['key.create', 'station', null],
       ['account.setupAdmin', 'admin', 'admin'],
       ['account.create', 'admin', REVIEWER.name],
       ['settings.update', 'admin', null],
@@ -120,8 +122,8 @@ describe('roles', () => {
       ['item.correctTime', REVIEWER.name, record.files[0]!.itemId],
       ['auth.signOut', REVIEWER.name, REVIEWER.name],
     ]);
-    expect(entries[2]!.details).toEqual({ role: 'reviewer' });
-    expect(entries[3]!.details).toEqual({ changed: ['lockAfterMinutes'] });
+    expect(entries[3]!.details).toEqual({ role: 'reviewer' });
+    expect(entries[4]!.details).toEqual({ changed: ['lockAfterMinutes'] });
     expect(JSON.stringify(entries)).not.toContain(REVIEWER.password);
   });
 });

@@ -179,7 +179,7 @@ describe('A2-2 case_versions row edited to match a swapped package', () => {
 // ATTACK: A2-3 — a `trusted_keys` row inserted with sqlite3 (no `key.import` entry; its
 // custody_seq points at any old entry) makes `verify --data` call a forged package signed by that
 // key "a key imported on this station" and intact; `check` and `log verify` say nothing.
-describe.skip('A2-3 a trusted key inserted into the database without key import', () => {
+describe('A2-3 a trusted key inserted into the database without key import', () => {
   it('verify --data does not trust it, and check names it', async () => {
     const root = await makeTempDir('attack2-forge');
     try {
@@ -197,8 +197,13 @@ describe.skip('A2-3 a trusted key inserted into the database without key import'
       expect(report.keyTrust).not.toBe('imported');
       expect(report.ok).toBe(false);
       await station.reopen();
+      // The engine's own verify (the Verify screen) does not trust the planted row either.
+      const viaEngine = await station.call('package.verify', { path: join(root, 'bag') });
+      expect(viaEngine.keyTrust).not.toBe('imported');
+      expect(viaEngine.ok).toBe(false);
       const check = await station.call('station.check', { rehash: false });
       expect(check.ok).toBe(false);
+      expect(check.problems).toContainEqual(expect.objectContaining({ kind: 'trustedKey', seq: 1 }));
     } finally {
       tamper(station.dataDir, (db) => db.prepare(`DELETE FROM trusted_keys WHERE label = 'Station 2'`).run());
       await removeTree(root);
@@ -210,7 +215,7 @@ describe.skip('A2-3 a trusted key inserted into the database without key import'
 // private key is passphrase-protected and cannot be read): `verify --data` calls a forged package
 // "this station's own key" and intact, and `key show` prints the forger's fingerprint — the one a
 // defence expert is told to compare with. The engine itself does notice (key.damaged at start).
-describe.skip('A2-4 the station public key file replaced', () => {
+describe('A2-4 the station public key file replaced', () => {
   it('verify --data and key show do not vouch for the replaced key', async () => {
     const root = await makeTempDir('attack2-pub');
     const pubFile = keyPaths(station.dataDir).publicKey;

@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureStationKey, keyPaths } from '../../src/core/keys/stationKey';
 import { codeOf, makeTempDir, openStation, removeTree, type TestStation } from './harness';
+import { tamper } from './tamper';
 
 /**
  * The station key: made at the first start (a new station, or one from before keys existed),
@@ -44,15 +47,50 @@ describe('station key', () => {
     expect((await station.call('station.key', {})).fingerprint).toBe(info.fingerprint);
   });
 
-  it('is made at the first start of a station from before keys existed', async () => {
-    station = await openStation();
-    const before = (await station.call('station.key', {})).fingerprint;
+  it('is made at the first start of a station from before keys existed, and anchored in the chain', async () => {
+    station = await openStation({ noAdmin: true });
+    const dataDir = station.dataDir;
+    const keyCreations = (): Array<{ fingerprint: string; recordedAtStart: boolean }> => {
+      const db = new Database(join(dataDir, 'station.db'), { readonly: true });
+      try {
+        const rows = db.prepare("SELECT details FROM custody WHERE action = 'key.create' ORDER BY seq").all() as {
+          details: string;
+        }[];
+        return rows.map((r) => JSON.parse(r.details) as { fingerprint: string; recordedAtStart: boolean });
+      } finally {
+        db.close();
+      }
+    };
+    const before = keyCreations();
+    expect(before).toEqual([expect.objectContaining({ recordedAtStart: false })]);
     await station.engine.close();
-    await rm(keyPaths(station.dataDir).dir, { recursive: true });
+    // What a station from before keys (and before key.create) was: no key folder, no such entry.
+    // The key.create entry is the newest, so dropping it and the head with it leaves a sound chain.
+    const toPreKeyStation = (): void =>
+      tamper(dataDir, (db) => {
+        db.prepare("DELETE FROM custody WHERE action = 'key.create'").run();
+        const head = db.prepare('SELECT seq, hash FROM custody ORDER BY seq DESC LIMIT 1').get();
+        writeFileSync(join(dataDir, 'custody-head.json'), `${JSON.stringify(head)}\n`);
+      });
+    toPreKeyStation();
+    await rm(keyPaths(dataDir).dir, { recursive: true });
     await station.reopen();
-    const after = await station.call('station.key', {});
-    expect(after.fingerprint).not.toBe(before);
-    expect(after.fingerprint).toBe(opensslFingerprint(keyPaths(station.dataDir).publicKey));
+    const made = keyCreations();
+    expect(made).toHaveLength(1);
+    expect(made[0]!.fingerprint).not.toBe(before[0]!.fingerprint);
+    expect(made[0]!.fingerprint).toBe(opensslFingerprint(keyPaths(dataDir).publicKey));
+
+    // A key made before key.create existed is recorded at the next start, as older than its entry.
+    await station.engine.close();
+    toPreKeyStation();
+    await station.reopen();
+    expect(keyCreations()).toEqual([{ ...made[0], recordedAtStart: true }]);
+
+    // Once the chain anchors a key, a deleted key folder is refused, and no new key is made.
+    await station.engine.close();
+    await rm(keyPaths(dataDir).dir, { recursive: true });
+    expect(await codeOf(station.reopen())).toBe('key.damaged');
+    expect(await stat(keyPaths(dataDir).publicKey).catch(() => null)).toBeNull();
   });
 
   it('an interrupted creation (no station.json) is made again, never half-used', async () => {

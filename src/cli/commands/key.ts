@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { groupFingerprint } from '../../core/keys/fingerprint';
-import { keyPaths, readStationPublicKey } from '../../core/keys/stationKey';
+import { readStationKeyTrust } from '../../core/keys/knownKeys';
+import { keyPaths } from '../../core/keys/stationKey';
+import { AppError } from '../../shared/errors';
 import { resolveDataDir } from '../../core/station/dataDir';
 import type { StationKeyInfo } from '../../shared/sealSchemas';
 import { CliStation, type GlobalOptions } from '../context';
@@ -61,12 +63,18 @@ export async function runKey(opts: GlobalOptions, args: KeyArgs): Promise<number
 
 async function showKey(opts: GlobalOptions): Promise<number> {
   const dataDir = resolveDataDir(opts.data);
-  const { publicKeyPem, fingerprint } = await readStationPublicKey(dataDir).catch(() => {
+  // The public key file alone proves nothing (anyone who can write the folder can replace it):
+  // it is shown only when the key record, the private key and the custody log agree with it.
+  const trust = await readStationKeyTrust(dataDir);
+  if (!trust.trusted && trust.absent)
     throw new UsageError(`no station key in ${dataDir}: run "init --admin NAME" first`);
-  });
-  const record = JSON.parse(await readFile(keyPaths(dataDir).record, 'utf8')) as { protection?: unknown };
-  const protection = (['safeStorage', 'passphrase', 'fileMode'] as const).find((p) => p === record.protection);
-  if (!protection) throw new UsageError(`the station key record in ${dataDir} is damaged`);
+  if (!trust.trusted) {
+    for (const problem of trust.problems) process.stderr.write(`${escapeForTerminal(problem)}\n`);
+    throw new AppError('key.damaged', { folder: keyPaths(dataDir).dir, file: 'station.pub.pem' });
+  }
+  const protection = (['safeStorage', 'passphrase', 'fileMode'] as const).find((p) => p === trust.protection);
+  if (!protection) throw new AppError('key.damaged', { folder: keyPaths(dataDir).dir, file: 'station.json' });
+  const { publicKeyPem, fingerprint } = trust;
   const info: StationKeyInfo = {
     publicKeyPem,
     fingerprint,

@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
-import { listTrustedKeys } from '../keys/trustedKeysRepo';
+import { engineKnownKeys } from '../keys/keyTrust';
 import { withStationAnchor } from '../custody/stationAnchor';
 import { verifyPackage } from '../package/verifyPackage';
 import type { ExportDesk } from '../seal/exportDesk';
@@ -28,7 +28,7 @@ export function exportHandlers(s: Services, desk: ExportDesk): Pick<Handlers, Ex
       }
       await checkVerifyPath(s, input.path, call.via);
       const report = await verifyPackage(input.path, {
-        known: { station: s.stationKey.fingerprint, imported: listTrustedKeys(s.db).map((k) => k.fingerprint) },
+        known: engineKnownKeys(s.db, s.stationKey.fingerprint),
         ...(input.expectFingerprint ? { expectFingerprint: input.expectFingerprint } : {}),
       });
       return withStationAnchor(report, s.db, s.stationId);

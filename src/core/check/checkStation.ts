@@ -13,6 +13,7 @@ import { packageDir } from '../seal/packageStore';
 import { allVersionSeals, inspectSealedPackage } from '../seal/sealedPackageGuard';
 import { crossCheckRecords } from './crossCheck';
 import { looseModes } from './fileModes';
+import { checkKeys } from './keyCheck';
 import { unresolvedQuarantine } from '../store/quarantine';
 import { quarantineAgreement } from './quarantineAgreement';
 import type { OpenIntents } from '../store/storeIntents';
@@ -123,6 +124,7 @@ export async function checkStation(opts: {
     ...(await movedAsideBlockers(layout)),
     ...(await quarantineAgreement(db, layout)),
   );
+  problems.push(...(await checkKeys(db, layout.root)));
   const chain = verifyCustody(db, await readHeadFile(layout.chainHead), opts.checkpoints);
   return {
     ok: problems.length === 0 && chain.ok,

@@ -238,6 +238,24 @@ function checkOne(db: ReadableDB, signed: { statementText: string; signature: st
 }
 
 /**
+ * The file carries the statement twice: `statementText`, the exact signed bytes, and `statement`,
+ * the same parsed for readers. Only the text is signed, so the parsed copy is believed only when
+ * it says exactly what the text says; an edited copy (a seq moved back) is a named problem.
+ */
+function unsignedStatementDiffers(signed: SignedCheckpoint): string | null {
+  let fromText: unknown;
+  try {
+    fromText = JSON.parse(signed.statementText);
+  } catch {
+    return null; // checkOne names an unreadable text
+  }
+  if (canonicalJson(fromText) === canonicalJson(signed.statement)) return null;
+  const parsed = CheckpointStatement.safeParse(fromText);
+  const signedSeq = parsed.success ? parsed.data.seq : '?';
+  return `the checkpoint file's statement (entry ${signed.statement.seq}) is not the signed statement (entry ${signedSeq})`;
+}
+
+/**
  * Checks every stored checkpoint and the checkpoint file: each signature by the station key (when
  * it is at hand), each signed (seq, hash) still in the chain, and the file's checkpoint among the
  * stored ones (checkpoints removed from the database leave the file naming one of them).
@@ -281,6 +299,8 @@ export async function verifyCheckpoints(
     if (!parsed.success) failures.push({ seq: 0, problem: 'the checkpoint file is unreadable' });
     else {
       const result = checkOne(db, parsed.data, opts.publicKeyPem);
+      const readable = unsignedStatementDiffers(parsed.data);
+      if (readable !== null) failures.push({ seq: result.seq, problem: readable });
       if (result.problem) failures.push({ seq: result.seq, problem: `checkpoint file: ${result.problem}` });
       else if (!texts.has(parsed.data.statementText)) {
         failures.push({

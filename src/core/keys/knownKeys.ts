@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { keyFingerprint } from './fingerprint';
+import { stationKeyTrust, trustedKeyProblems, type StationKeyTrust } from './keyTrust';
 
 /**
  * The keys a station recognises, read without opening an engine and without writing anything:
@@ -12,25 +12,19 @@ import { keyFingerprint } from './fingerprint';
  */
 
 export interface KnownKeySet {
-  /** Fingerprint of this station's own key, or null when it has none yet. */
+  /** Fingerprint of this station's own key, or null when it has none yet or it is refused. */
   station: string | null;
   /** Fingerprints of the imported keys, recomputed from each stored public key. */
   imported: string[];
+  /**
+   * Keys found but not vouched for (keyTrust.ts): the station's public key file when the key's
+   * other records disagree with it, and `trusted_keys` rows that no `key.import` entry backs.
+   */
+  refused: Array<{ fingerprint: string | null; detail: string }>;
 }
 
 export const STATION_PUBLIC_KEY_FILE = join('keys', 'station.pub.pem');
 export const STATION_DB_FILE = 'station.db';
-
-async function readStationKey(dataDir: string): Promise<string | null> {
-  let pem: string;
-  try {
-    pem = await readFile(join(dataDir, STATION_PUBLIC_KEY_FILE), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  return keyFingerprint(pem);
-}
 
 /** Above this a closed database is opened in place rather than copied into memory. */
 const MAX_IN_MEMORY_DB_BYTES = 256 * 1024 * 1024;
@@ -64,28 +58,29 @@ export async function openQuietly(file: string, nativeBinding: string | undefine
   }
 }
 
-async function readImported(dataDir: string, nativeBinding: string | undefined): Promise<string[]> {
-  const db = await openQuietly(join(dataDir, STATION_DB_FILE), nativeBinding);
-  if (!db) return [];
+export async function readKnownKeys(dataDir: string, opts: { nativeBinding?: string } = {}): Promise<KnownKeySet> {
+  const db = await openQuietly(join(dataDir, STATION_DB_FILE), opts.nativeBinding);
   try {
-    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trusted_keys'").get();
-    if (!table) return [];
-    const rows = db.prepare('SELECT public_key_pem FROM trusted_keys').all() as Array<{ public_key_pem: string }>;
-    const fingerprints = new Set<string>();
-    // The fingerprint is recomputed from the key itself rather than trusted from its column.
-    for (const row of rows) {
-      try {
-        fingerprints.add(keyFingerprint(row.public_key_pem));
-      } catch {
-        // A row that is not a key recognises nothing.
-      }
-    }
-    return [...fingerprints];
+    const refused: KnownKeySet['refused'] = [];
+    const own = await stationKeyTrust(dataDir, db);
+    if (!own.trusted) for (const detail of own.problems) refused.push({ fingerprint: own.fingerprint, detail });
+    const imported = db ? trustedKeyProblems(db) : { good: [], problems: [] };
+    for (const p of imported.problems) refused.push({ fingerprint: p.fingerprint, detail: p.detail });
+    return { station: own.trusted ? own.fingerprint : null, imported: [...new Set(imported.good)], refused };
   } finally {
-    db.close();
+    db?.close();
   }
 }
 
-export async function readKnownKeys(dataDir: string, opts: { nativeBinding?: string } = {}): Promise<KnownKeySet> {
-  return { station: await readStationKey(dataDir), imported: await readImported(dataDir, opts.nativeBinding) };
+/** The verdict on the station's own key (keyTrust.ts), read the same quiet way: for `key show`. */
+export async function readStationKeyTrust(
+  dataDir: string,
+  opts: { nativeBinding?: string } = {},
+): Promise<StationKeyTrust> {
+  const db = await openQuietly(join(dataDir, STATION_DB_FILE), opts.nativeBinding);
+  try {
+    return await stationKeyTrust(dataDir, db);
+  } finally {
+    db?.close();
+  }
 }

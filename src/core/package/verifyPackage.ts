@@ -49,6 +49,8 @@ export interface KnownKeys {
   station: string | null;
   /** Fingerprints of the keys an admin imported. */
   imported: string[];
+  /** Keys the station holds but does not vouch for (their records disagree), with why. */
+  refused?: Array<{ fingerprint: string | null; detail: string }>;
 }
 
 export interface VerifyOptions {
@@ -528,16 +530,21 @@ class Verification {
     this.report.keyKnown = trust === 'station' || trust === 'imported';
     if (expected !== undefined && expected !== fp)
       this.add('fingerprint', PUBLIC_KEY_NAME, `the package is signed by key ${fp}, not the expected ${expected}`);
-    else if (known && trust === 'unknown')
+    else if (known && trust === 'unknown') {
+      const refused = known.refused?.find((r) => r.fingerprint === fp);
       this.add(
         'fingerprint',
         PUBLIC_KEY_NAME,
-        `the package is signed by key ${fp}, which is neither this station's key nor an imported one`,
+        refused
+          ? `the package is signed by key ${fp}, which this station holds but does not vouch for: ${refused.detail}`
+          : `the package is signed by key ${fp}, which is neither this station's key nor an imported one`,
       );
-    else if (!known && expected === undefined)
+    } else if (!known && expected === undefined)
       this.report.warnings.push(
         `The signing key ${fp} is not known here: compare its fingerprint with the one the sealing station shows (key show) or the report prints.`,
       );
+    for (const r of known?.refused ?? [])
+      this.report.warnings.push(`A key of this station is not vouched for: ${r.detail}`);
   }
 
   /** Checks each custody line; returns the hash of each line that recomputes, by seq. */
