@@ -5,7 +5,9 @@ import globals from 'globals';
 
 /**
  * Layers are folders, and this file is where their borders are kept:
- * shared ← core ← main / web / cli; preload and renderer see only shared.
+ * shared ← core ← main / web / cli; preload and renderer see only shared. The central server
+ * (server/) is its own program: it shares the contract and the engine's package format code, never
+ * a host, the UI or better-sqlite3 (its database is PostgreSQL or PGlite).
  */
 const nodeOnly = ['fs', 'fs/*', 'node:*', 'child_process', 'better-sqlite3', 'worker_threads', 'path', 'os', 'crypto'];
 const uiOnly = ['react', 'react-dom', 'react-dom/*', '@tanstack/*'];
@@ -66,5 +68,21 @@ export default tseslint.config(
   {
     files: ['src/web/**', 'src/cli/**'],
     rules: restrict([...uiOnly, 'electron', '**/main/**', '**/renderer/**', '**/preload/**'], 'Hosts use the engine.'),
+  },
+  {
+    files: ['server/**'],
+    rules: restrict(
+      [
+        ...uiOnly,
+        'electron',
+        'better-sqlite3',
+        '**/main/**',
+        '**/renderer/**',
+        '**/web/**',
+        '**/cli/**',
+        '**/preload/**',
+      ],
+      'The central server shares src/shared and the package format, nothing of the station hosts.',
+    ),
   },
 );
