@@ -219,10 +219,10 @@ describe('verify: the tamper matrix', { timeout: 240_000 }, () => {
     expect(own.code).toBe(1);
     expect(kinds(own)).toEqual(['fingerprint']);
 
-    // Another station of the office, which imported the real key: still not the forger's.
-    const otherData = join(root, `data-other-${n}`);
-    await mkdir(otherData);
-    const db = new Database(join(otherData, 'station.db'));
+    // A trusted_keys row planted in a hand-made database is vouched for by no custody entry.
+    const plantedData = join(root, `data-planted-${n}`);
+    await mkdir(plantedData);
+    const db = new Database(join(plantedData, 'station.db'));
     db.exec(`CREATE TABLE trusted_keys(fingerprint TEXT PRIMARY KEY, label TEXT, public_key_pem TEXT,
       imported_by TEXT, imported_at TEXT, custody_seq INTEGER)`);
     db.prepare('INSERT INTO trusted_keys VALUES (?, ?, ?, ?, ?, ?)').run(
@@ -234,6 +234,17 @@ describe('verify: the tamper matrix', { timeout: 240_000 }, () => {
       1,
     );
     db.close();
+    const planted = await verifyCli(bag.dir, '--data', plantedData);
+    expect(planted.code).toBe(1);
+    expect(kinds(planted)).toEqual(['fingerprint']);
+
+    // Another station of the office, which imported the real key with `key import`: still not the forger's.
+    const otherData = join(root, `data-other-${n}`);
+    expect((await runCli(['init', '--admin', 'admin', '--data', otherData])).code).toBe(0);
+    const keyFile = join(root, `office-station-2-${n}.pub.pem`);
+    await writeFile(keyFile, bag.key.publicKeyPem);
+    const keyImport = await runCli(['key', 'import', keyFile, '--label', 'office station 2', '--data', otherData]);
+    expect(keyImport.code, keyImport.stderr).toBe(0);
     const imported = await verifyCli(bag.dir, '--data', otherData);
     expect(imported.code).toBe(1);
     expect(kinds(imported)).toEqual(['fingerprint']);
