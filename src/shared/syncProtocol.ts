@@ -135,6 +135,7 @@ export const SYNC_ERROR_CODES = [
   'station.unknown',
   'station.revoked',
   'request.invalid',
+  'request.throttled',
   'upload.hashMismatch',
   'upload.notFound',
   'blob.missing',
