@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { keyFingerprint } from '../../src/core/keys/fingerprint';
 import { EnrolResponse, StationStatusResponse } from '../../src/shared/syncProtocol';
 import { loadOrCreateServerKey } from '../keys/serverKey';
 import { describeEachDatabase, type TestDatabase } from '../test/databases';
@@ -41,7 +42,6 @@ describeEachDatabase('enrolment and signed requests', (db) => {
     expect(res.status).toBe(200);
     const pem = await res.text();
     const code = await newCode();
-    const { keyFingerprint } = await import('../../src/core/keys/fingerprint');
     expect(code).toMatch(/^ES1-[A-Z2-7]{26}-[0-9a-f]{64}$/);
     expect(code.endsWith(keyFingerprint(pem))).toBe(true);
   });
