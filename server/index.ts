@@ -86,8 +86,13 @@ async function serve(dataDir: string, host: string, portText: string | undefined
   }
   const log = stderrLog();
   const server = await startServer({ dataDir, host, port, env: process.env, log });
-  console.log(message('listening', { url: server.url }));
-  console.log(message('keyFingerprint', { fingerprint: server.services.serverKey.fingerprint }));
+  // One write, so a reader that sees the URL line sees the fingerprint with it.
+  console.log(
+    [
+      message('listening', { url: server.url }),
+      message('keyFingerprint', { fingerprint: server.services.serverKey.fingerprint }),
+    ].join('\n'),
+  );
   log.info('server started', { url: server.url, database: server.services.databaseKind, dataDir });
   return new Promise<number>((resolveExit) => {
     const stop = (signal: NodeJS.Signals): void => {

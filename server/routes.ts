@@ -2,6 +2,7 @@ import { adminRoutes } from './admin/adminRoutes';
 import { enrolRoutes } from './enrol/enrolRoutes';
 import type { Route } from './http/route';
 import { operatorRoutes } from './operators/operatorRoutes';
+import { stationRoutes } from './stations/stationRoutes';
 
 /**
  * Every route the server answers, in one list. The upload side plugs in here: the tus handler as
@@ -10,5 +11,5 @@ import { operatorRoutes } from './operators/operatorRoutes';
  * `verifyRequest` / `readSignedJson` from server/auth/.
  */
 export function serverRoutes(): Route[] {
-  return [...enrolRoutes(), ...adminRoutes(), ...operatorRoutes()];
+  return [...enrolRoutes(), ...stationRoutes(), ...adminRoutes(), ...operatorRoutes()];
 }

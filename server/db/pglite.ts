@@ -11,7 +11,7 @@ import { INT8_OID, parseInt8, withSavepoint } from './savepoints';
  * never a second request of this process.
  */
 export async function openPglite(dataDir: string): Promise<Sql> {
-  const db = await PGlite.create({ dataDir, parsers: { [INT8_OID]: parseInt8 } });
+  const db = await PGlite.create(dataDir, { parsers: { [INT8_OID]: parseInt8 } });
   return wrapDatabase(db);
 }
 

@@ -28,18 +28,20 @@ export async function enrolStation(
   return sql.transaction(async (tx) => {
     const codeId = await claimEnrolCode(tx, parsed.secret, now);
     if (codeId === null) throw new SyncError('enrol.codeInvalid', 'unknown, used or expired code');
-    const existing = await findStation(tx, request.stationId, { forUpdate: true });
-    if (existing) {
-      if (existing.keyFingerprint !== fingerprint) throw new SyncError('enrol.stationExists', request.stationId);
+    const inserted = await insertStation(tx, {
+      id: request.stationId,
+      name: request.stationName,
+      publicKeyPem,
+      keyFingerprint: fingerprint,
+      enrolledAt: now,
+    });
+    if (!inserted) {
+      // Enrolled before (or by a simultaneous request, which this insert waited for).
+      const existing = await findStation(tx, request.stationId, { forUpdate: true });
+      if (!existing || existing.keyFingerprint !== fingerprint) {
+        throw new SyncError('enrol.stationExists', request.stationId);
+      }
       if (existing.revokedAt) throw new SyncError('station.revoked', request.stationId);
-    } else {
-      await insertStation(tx, {
-        id: request.stationId,
-        name: request.stationName,
-        publicKeyPem,
-        keyFingerprint: fingerprint,
-        enrolledAt: now,
-      });
     }
     await markEnrolCodeUsed(tx, codeId, request.stationId, now);
     return { stationId: request.stationId, serverKeyFingerprint };

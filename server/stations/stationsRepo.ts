@@ -44,14 +44,17 @@ export async function listStations(sql: Sql): Promise<Station[]> {
   return rows.map(toStation);
 }
 
+/** Adds a station; false when one with this id exists already (another enrolment got there first). */
 export async function insertStation(
   sql: Sql,
   s: { id: string; name: string; publicKeyPem: string; keyFingerprint: string; enrolledAt: Date },
-): Promise<void> {
-  await sql.query(
-    `INSERT INTO stations (id, name, public_key_pem, key_fingerprint, enrolled_at) VALUES ($1, $2, $3, $4, $5)`,
+): Promise<boolean> {
+  const rows = await sql.query(
+    `INSERT INTO stations (id, name, public_key_pem, key_fingerprint, enrolled_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (id) DO NOTHING RETURNING id`,
     [s.id, s.name, s.publicKeyPem, s.keyFingerprint, s.enrolledAt],
   );
+  return rows.length === 1;
 }
 
 export type RevokeOutcome = 'revoked' | 'alreadyRevoked' | 'unknown';
