@@ -37,8 +37,8 @@ export class BlobStore {
   async has(wanted: readonly string[]): Promise<string[]> {
     if (wanted.length === 0) return [];
     const rows = await this.sql.query<{ sha256: string; size: number }>(
-      'SELECT sha256, size FROM blobs WHERE sha256 = ANY($1::text[])',
-      [[...new Set(wanted)]],
+      'SELECT sha256, size FROM blobs WHERE sha256 IN (SELECT jsonb_array_elements_text($1::jsonb))',
+      [JSON.stringify([...new Set(wanted)])],
     );
     const held = new Map(rows.map((r) => [r.sha256, Number(r.size)]));
     const present = await Promise.all(
@@ -52,8 +52,8 @@ export class BlobStore {
   async sizes(hashes: readonly string[]): Promise<Map<string, number>> {
     if (hashes.length === 0) return new Map();
     const rows = await this.sql.query<{ sha256: string; size: number }>(
-      'SELECT sha256, size FROM blobs WHERE sha256 = ANY($1::text[])',
-      [[...new Set(hashes)]],
+      'SELECT sha256, size FROM blobs WHERE sha256 IN (SELECT jsonb_array_elements_text($1::jsonb))',
+      [JSON.stringify([...new Set(hashes)])],
     );
     return new Map(rows.map((r) => [r.sha256, Number(r.size)]));
   }

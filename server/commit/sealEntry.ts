@@ -14,12 +14,20 @@ export interface ChainPoint {
  */
 export function sealEntryProblems(
   entry: CustodyEntry,
-  expected: { caseId: string | null; caseNumber: string; version: number; tagManifestSha256: string; head: ChainPoint | null },
+  expected: {
+    caseId: string | null;
+    caseNumber: string;
+    version: number;
+    tagManifestSha256: string;
+    head: ChainPoint | null;
+  },
 ): string[] {
   const problems: string[] = [];
   const { hash, ...unhashed } = entry;
-  if (hashCustodyEntry(unhashed) !== hash) problems.push(`the case.seal entry (seq ${entry.seq}): its hash does not recompute`);
-  if (entry.action !== 'case.seal') problems.push(`the seal entry (seq ${entry.seq}) is a ${entry.action} entry, not case.seal`);
+  if (hashCustodyEntry(unhashed) !== hash)
+    problems.push(`the case.seal entry (seq ${entry.seq}): its hash does not recompute`);
+  if (entry.action !== 'case.seal')
+    problems.push(`the seal entry (seq ${entry.seq}) is a ${entry.action} entry, not case.seal`);
   const d = entry.details;
   if (d.number !== expected.caseNumber)
     problems.push(`the case.seal entry names case ${String(d.number)}, not ${expected.caseNumber}`);

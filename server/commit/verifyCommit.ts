@@ -1,4 +1,10 @@
-import { BAG_INFO, BAG_INFO_NAME, TAG_MANIFEST_NAME, bagInfoValue, parseBagInfo } from '../../src/core/package/bagFormat';
+import {
+  BAG_INFO,
+  BAG_INFO_NAME,
+  TAG_MANIFEST_NAME,
+  bagInfoValue,
+  parseBagInfo,
+} from '../../src/core/package/bagFormat';
 import { checkCustodyLines } from '../../src/core/package/custodyLines';
 import { verifyBagSource } from '../../src/core/package/verifyPackage';
 import { CaseJson } from '../../src/shared/sealSchemas';
@@ -54,7 +60,8 @@ export async function verifyCommit(
     expectFingerprint: station.keyFingerprint,
     readBackHashes: storedHashes(request.files),
   });
-  for (const p of report.problems) problems.push(p.path ? `${p.kind}: ${p.path}: ${p.detail}` : `${p.kind}: ${p.detail}`);
+  for (const p of report.problems)
+    problems.push(p.path ? `${p.kind}: ${p.path}: ${p.detail}` : `${p.kind}: ${p.detail}`);
   if (report.case !== null && report.case !== request.caseNumber)
     problems.push(`the package is case ${report.case}; the commit names ${request.caseNumber}`);
   if (report.version !== null && report.version !== request.version)

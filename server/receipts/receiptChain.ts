@@ -1,13 +1,14 @@
-import { createHash, sign, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../src/core/util/canonicalJson';
 import { PROTOCOL_VERSION, Receipt, type CommitFile } from '../../src/shared/syncProtocol';
 import type { Sql } from '../db/sql';
 
-/** The server's own key, which signs every receipt. */
+/** The server's own key, which signs every receipt (server/keys/serverKey.ts). */
 export interface ReceiptSigner {
-  privateKey: KeyObject;
   /** SHA-256 of the public key's SPKI DER, hex (server/PROTOCOL.md). */
-  fingerprint: string;
+  readonly fingerprint: string;
+  /** Raw 64-byte Ed25519 signature. */
+  sign(data: Uint8Array): Buffer;
 }
 
 /** A receipt exactly as issued: the canonical JSON text and the raw 64-byte Ed25519 signature over its bytes. */
@@ -42,7 +43,7 @@ export async function appendReceipt(tx: Sql, subject: ReceiptSubject, signer: Re
   });
   const json = canonicalJson(receipt);
   const bytes = Buffer.from(json, 'utf8');
-  const signature = sign(null, bytes, signer.privateKey);
+  const signature = signer.sign(bytes);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   await tx.query(
     `INSERT INTO receipts (seq, prev_hash, sha256, json, signature, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
