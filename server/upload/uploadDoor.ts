@@ -157,6 +157,9 @@ export class UploadDoor {
       throw this.refusal(400, 'request.invalid', 'Upload-Metadata needs sha256 (lowercase hex)');
     if (!name || name.length > 1024) throw this.refusal(400, 'request.invalid', 'Upload-Metadata needs a name');
     if (upload.size === undefined) throw this.refusal(400, 'request.invalid', 'Upload-Length is required');
+    // A package holds no empty file (an import skips them), and tus would finish one inside its
+    // creation request, where the upload cannot be moved into the blob store and still answered.
+    if (upload.size === 0) throw this.refusal(400, 'request.invalid', 'an empty file is not uploaded');
     await insertUpload(this.services.sql, {
       id: upload.id,
       stationId: station.id,

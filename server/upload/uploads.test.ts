@@ -79,6 +79,8 @@ describeEachDatabase('tus uploads', (dbs) => {
     expect(await readdir(join(db.dataDir, 'blobs', file.sha256.slice(0, 2)))).toEqual([file.sha256]);
     // Nothing is left of either upload but the blob.
     expect((await readdir(join(db.dataDir, 'uploads'))).filter((n) => !n.startsWith('.'))).toEqual([]);
+    // No package holds an empty file: one is refused at creation.
+    expect((await tusSend(server.url, station, await randomFile('empty.bin', 0))).failedStatus).toBe(400);
   });
 
   it('refuses a file whose bytes were corrupted in transit (460), and takes it sent again', async () => {
