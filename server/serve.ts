@@ -40,7 +40,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const { dataDir, log, env } = options;
   const undo: Array<() => Promise<void>> = [];
   const unwind = async (): Promise<void> => {
-    for (const step of undo.reverse()) await step().catch((error: unknown) => log.warn('cleanup failed', errorFields(error)));
+    for (const step of undo.reverse())
+      await step().catch((error: unknown) => log.warn('cleanup failed', errorFields(error)));
   };
   try {
     await prepareDataDir(dataDir);

@@ -79,7 +79,10 @@ describeEachDatabase('server start and stop', (db) => {
 
   it.skipIf(externalAddress() === null)('accepts HTTP Basic and the admin token from loopback only', async () => {
     const t = await db.fresh();
-    await runServerCommand(['user', 'add', 'alice', '--data', t.dataDir], { ...t.env, SERVER_PASSWORD: 'a long operator passphrase' });
+    await runServerCommand(['user', 'add', 'alice', '--data', t.dataDir], {
+      ...t.env,
+      SERVER_PASSWORD: 'a long operator passphrase',
+    });
     const server = await startServerProcess(t.dataDir, t.env, ['--port', '0', '--host', '0.0.0.0']);
     const port = new URL(server.url).port;
     const auth = { Authorization: `Basic ${Buffer.from('alice:a long operator passphrase').toString('base64')}` };

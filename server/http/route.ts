@@ -28,5 +28,7 @@ export interface Route {
 
 export function matches(route: Route, pathname: string): boolean {
   if (route.path !== undefined) return pathname === route.path;
-  return route.prefix !== undefined && (pathname === route.prefix.replace(/\/$/, '') || pathname.startsWith(route.prefix));
+  return (
+    route.prefix !== undefined && (pathname === route.prefix.replace(/\/$/, '') || pathname.startsWith(route.prefix))
+  );
 }
