@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +32,22 @@ describe('the server command line', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot be written/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('the server with a PostgreSQL it cannot reach', () => {
+  it('says the database could not be opened, and why', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'es-server-nodb-'));
+    try {
+      const r = await runServerCommand(['--port', '0', '--data', dataDir], {
+        DATABASE_URL: `postgresql://postgres@/nowhere?host=${encodeURIComponent(join(dataDir, 'no-socket-here'))}`,
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/The database could not be opened: .*ENOENT/);
+      await expect(stat(join(dataDir, 'admin.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
