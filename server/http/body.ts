@@ -45,10 +45,11 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<RawB
       done = true;
       resolve({ bytes: Buffer.concat(chunks, size), sha256: hash.digest('hex') });
     });
+    // A client that goes away mid-body is not a server fault: refused (and logged) as such.
     req.on('error', (error) => {
       if (done) return;
       done = true;
-      reject(error);
+      reject(new SyncError('request.invalid', `the body was cut off: ${error.message}`));
     });
   });
 }
