@@ -1,6 +1,7 @@
 import { adminRoutes } from './admin/adminRoutes';
 import { enrolRoutes } from './enrol/enrolRoutes';
 import type { Route } from './http/route';
+import type { ServerServices } from './services';
 import { operatorRoutes } from './operators/operatorRoutes';
 import { stationRoutes } from './stations/stationRoutes';
 
@@ -8,8 +9,10 @@ import { stationRoutes } from './stations/stationRoutes';
  * Every route the server answers, in one list. The upload side plugs in here: the tus handler as
  * a prefix route on `/api/v1/uploads/` (all methods), and `POST /api/v1/have` and
  * `POST /api/v1/commit` (server/upload/, server/commit/), each verifying its request with
- * `verifyRequest` / `readSignedJson` from server/auth/.
+ * `verifyRequest` / `readSignedJson` from server/auth/. `services` is here for routes that must
+ * be built at start (the tus server and its store); a route with a `close` is closed at shutdown,
+ * after the listener and before the database.
  */
-export function serverRoutes(): Route[] {
+export function serverRoutes(_services: ServerServices): Route[] {
   return [...enrolRoutes(), ...stationRoutes(), ...adminRoutes(), ...operatorRoutes()];
 }

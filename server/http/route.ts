@@ -24,6 +24,8 @@ export interface Route {
   path?: string;
   prefix?: string;
   handle(ctx: RequestContext): Promise<void>;
+  /** Releases what the route holds (timers, stores) at shutdown; the database is still open. */
+  close?(): Promise<void>;
 }
 
 export function matches(route: Route, pathname: string): boolean {
