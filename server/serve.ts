@@ -77,6 +77,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       adminToken: randomBytes(32).toString('hex'),
     };
     const routes = options.routes ? options.routes(services) : serverRoutes(services, env);
+    undo.push(async () => {
+      for (const route of routes) await route.close?.();
+    });
     const server = createServer(createRequestHandler(services, routes));
     // Uploads of large files run for as long as the link needs: no limit on a whole request,
     // only on idle sockets and slow headers.

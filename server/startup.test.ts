@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +32,22 @@ describe('the server command line', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot be written/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('the server with a PostgreSQL it cannot reach', () => {
+  it('says the database could not be opened, and why', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'es-server-nodb-'));
+    try {
+      const r = await runServerCommand(['--port', '0', '--data', dataDir], {
+        DATABASE_URL: `postgresql://postgres@/nowhere?host=${encodeURIComponent(join(dataDir, 'no-socket-here'))}`,
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/The database could not be opened: .*ENOENT/);
+      await expect(stat(join(dataDir, 'admin.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -79,7 +95,10 @@ describeEachDatabase('server start and stop', (db) => {
 
   it.skipIf(externalAddress() === null)('accepts HTTP Basic and the admin token from loopback only', async () => {
     const t = await db.fresh();
-    await runServerCommand(['user', 'add', 'alice', '--data', t.dataDir], { ...t.env, SERVER_PASSWORD: 'a long operator passphrase' });
+    await runServerCommand(['user', 'add', 'alice', '--data', t.dataDir], {
+      ...t.env,
+      SERVER_PASSWORD: 'a long operator passphrase',
+    });
     const server = await startServerProcess(t.dataDir, t.env, ['--port', '0', '--host', '0.0.0.0']);
     const port = new URL(server.url).port;
     const auth = { Authorization: `Basic ${Buffer.from('alice:a long operator passphrase').toString('base64')}` };

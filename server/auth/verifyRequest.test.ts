@@ -28,7 +28,13 @@ async function enrolled(sql: Sql, id: string): Promise<TestStationKeys> {
 }
 
 function parts(station: TestStationKeys, nonce: string, body: Buffer, bodySha256 = sha(body)) {
-  const headers = signRequest(station.privateKey, { method: 'POST', pathAndQuery: PATH, stationId: station.id, nonce, body });
+  const headers = signRequest(station.privateKey, {
+    method: 'POST',
+    pathAndQuery: PATH,
+    stationId: station.id,
+    nonce,
+    body,
+  });
   return { method: 'POST', pathAndQuery: PATH, headers: { ...headers } as Record<string, string>, bodySha256 };
 }
 
@@ -95,7 +101,15 @@ describeEachDatabase('verifyRequest', (db) => {
     const sign = (nonce: string) => ({
       method: 'PATCH',
       pathAndQuery: '/api/v1/uploads/x',
-      headers: { ...signRequest(st.privateKey, { method: 'PATCH', pathAndQuery: '/api/v1/uploads/x', stationId: st.id, nonce, body: UNSIGNED_PAYLOAD }) } as Record<string, string>,
+      headers: {
+        ...signRequest(st.privateKey, {
+          method: 'PATCH',
+          pathAndQuery: '/api/v1/uploads/x',
+          stationId: st.id,
+          nonce,
+          body: UNSIGNED_PAYLOAD,
+        }),
+      } as Record<string, string>,
     });
     const n1 = await issueNonce(sql, st.id, T0);
     expect(await refusal(verifyRequest(sql, { ...sign(n1), bodySha256: sha(body) }, T0))).toBe('auth.signature');
@@ -133,7 +147,10 @@ describeEachDatabase('verifyRequest', (db) => {
     const st = await enrolled(sql, 'st-1');
     const nonce = await issueNonce(sql, st.id, T0);
     const good = parts(st, nonce, body);
-    const shortSig = { ...good, headers: { ...good.headers, 'x-station-signature': Buffer.alloc(63).toString('base64') } };
+    const shortSig = {
+      ...good,
+      headers: { ...good.headers, 'x-station-signature': Buffer.alloc(63).toString('base64') },
+    };
     expect(await refusal(verifyRequest(sql, shortSig, T0))).toBe('auth.signature');
     const noNonce = { ...good, headers: { ...good.headers, 'x-station-nonce': 'xyz' } };
     expect(await refusal(verifyRequest(sql, noNonce, T0))).toBe('auth.nonce');

@@ -48,7 +48,11 @@ export async function stationList(dataDir: string, json: boolean, env: NodeJS.Pr
       ? message('station.revokedAt', { revokedAt: s.revokedAt }, env)
       : message('station.active', {}, env);
     console.log(
-      message('station.line', { id: s.id, name: s.name, enrolledAt: s.enrolledAt, state, fingerprint: s.keyFingerprint }, env),
+      message(
+        'station.line',
+        { id: s.id, name: s.name, enrolledAt: s.enrolledAt, state, fingerprint: s.keyFingerprint },
+        env,
+      ),
     );
   }
 }

@@ -8,7 +8,11 @@ import { ServerMessageError } from './messages';
  * database is PostgreSQL, which any number of processes may open). PGlite's folder is locked for
  * the command's run.
  */
-export async function withDatabase<T>(dataDir: string, env: NodeJS.ProcessEnv, fn: (sql: Sql) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+  fn: (sql: Sql) => Promise<T>,
+): Promise<T> {
   await prepareDataDir(dataDir);
   const lock = env.DATABASE_URL?.trim() ? null : await lockDataDir(dataDir);
   try {

@@ -45,7 +45,8 @@ export async function migrate(
   const migrations = options.migrations ?? MIGRATIONS;
   let last = 0;
   for (const m of migrations) {
-    if (m.version !== last + 1) throw new Error(`server migration versions must rise by one: ${m.version} after ${last}`);
+    if (m.version !== last + 1)
+      throw new Error(`server migration versions must rise by one: ${m.version} after ${last}`);
     last = m.version;
   }
   const newest = options.target ?? last;

@@ -48,10 +48,9 @@ export async function claimEnrolCode(tx: Sql, secret: string, now: Date): Promis
 
 /** Marks a claimed code used by `stationId` (which must exist by now). */
 export async function markEnrolCodeUsed(tx: Sql, id: number, stationId: string, now: Date): Promise<void> {
-  const rows = await tx.query('UPDATE enrol_codes SET used_at = $3, used_by_station = $2 WHERE id = $1 AND used_at IS NULL RETURNING id', [
-    id,
-    stationId,
-    now,
-  ]);
+  const rows = await tx.query(
+    'UPDATE enrol_codes SET used_at = $3, used_by_station = $2 WHERE id = $1 AND used_at IS NULL RETURNING id',
+    [id, stationId, now],
+  );
   if (rows.length !== 1) throw new Error(`enrolment code ${id} was used while it was claimed`);
 }

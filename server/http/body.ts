@@ -45,10 +45,11 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<RawB
       done = true;
       resolve({ bytes: Buffer.concat(chunks, size), sha256: hash.digest('hex') });
     });
+    // A client that goes away mid-body is not a server fault: refused (and logged) as such.
     req.on('error', (error) => {
       if (done) return;
       done = true;
-      reject(error);
+      reject(new SyncError('request.invalid', `the body was cut off: ${error.message}`));
     });
   });
 }
@@ -67,7 +68,10 @@ export function parseJson<S extends z.ZodType>(bytes: Buffer, schema: S): z.infe
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new SyncError('request.invalid', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    throw new SyncError(
+      'request.invalid',
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
   }
   return parsed.data as z.infer<S>;
 }
@@ -85,5 +89,6 @@ export async function readJson<S extends z.ZodType>(
 /** Refuses bodies that do not say they are JSON: a browser form cannot then post to a JSON route. */
 export function requireJsonContentType(req: IncomingMessage): void {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') throw new SyncError('request.invalid', `content-type ${type || '(none)'}`, { status: 415 });
+  if (type !== 'application/json')
+    throw new SyncError('request.invalid', `content-type ${type || '(none)'}`, { status: 415 });
 }

@@ -11,14 +11,28 @@ function commonHeaders(res: ServerResponse): void {
   res.setHeader('X-Frame-Options', 'DENY');
 }
 
-export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
   const body = Buffer.from(JSON.stringify(value), 'utf8');
   commonHeaders(res);
-  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': body.length,
+  });
   res.end(body);
 }
 
-export function sendText(res: ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8'): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  contentType = 'text/plain; charset=utf-8',
+): void {
   const body = Buffer.from(text, 'utf8');
   commonHeaders(res);
   res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': body.length });
@@ -29,7 +43,12 @@ export function sendText(res: ServerResponse, status: number, text: string, cont
  * Server-rendered pages carry their own inline style and no script: the policy lets nothing else
  * load, and forms post only back to this server.
  */
-export function sendHtml(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
+export function sendHtml(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  headers: Record<string, string> = {},
+): void {
   const body = Buffer.from(html, 'utf8');
   commonHeaders(res);
   res.writeHead(status, {

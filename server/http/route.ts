@@ -24,9 +24,13 @@ export interface Route {
   path?: string;
   prefix?: string;
   handle(ctx: RequestContext): Promise<void>;
+  /** Releases what the route holds (timers, stores) at shutdown; the database is still open. */
+  close?(): Promise<void>;
 }
 
 export function matches(route: Route, pathname: string): boolean {
   if (route.path !== undefined) return pathname === route.path;
-  return route.prefix !== undefined && (pathname === route.prefix.replace(/\/$/, '') || pathname.startsWith(route.prefix));
+  return (
+    route.prefix !== undefined && (pathname === route.prefix.replace(/\/$/, '') || pathname.startsWith(route.prefix))
+  );
 }

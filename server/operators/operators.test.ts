@@ -27,7 +27,16 @@ async function seedCases(sql: Sql): Promise<void> {
   const insert = `INSERT INTO received_cases
     (station_id, case_number, case_version, tag_manifest_sha256, received_at, verification, receipt_seq, problems)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
-  await sql.query(insert, [st.id, '2026-0001', 2, 'a'.repeat(64), new Date('2026-12-02T09:00:00Z'), 'verified', 1, '[]']);
+  await sql.query(insert, [
+    st.id,
+    '2026-0001',
+    2,
+    'a'.repeat(64),
+    new Date('2026-12-02T09:00:00Z'),
+    'verified',
+    1,
+    '[]',
+  ]);
   await sql.query(insert, [
     st.id,
     '<script>alert(1)</script>',
@@ -46,17 +55,24 @@ describeEachDatabase('operators and the case list', (db) => {
 
   beforeAll(async () => {
     t = await db.fresh();
-    const added = await runServerCommand(['user', 'add', 'alice', '--data', t.dataDir], { ...t.env, SERVER_PASSWORD: PASSWORD });
+    const added = await runServerCommand(['user', 'add', 'alice', '--data', t.dataDir], {
+      ...t.env,
+      SERVER_PASSWORD: PASSWORD,
+    });
     expect(added.code, added.stderr).toBe(0);
-    const twice = await runServerCommand(['user', 'add', 'alice', '--data', t.dataDir], { ...t.env, SERVER_PASSWORD: PASSWORD });
+    const twice = await runServerCommand(['user', 'add', 'alice', '--data', t.dataDir], {
+      ...t.env,
+      SERVER_PASSWORD: PASSWORD,
+    });
     expect(twice.code).toBe(1);
     expect(twice.stderr).toMatch(/already exists/);
     const sql = await t.open();
     await seedCases(sql);
     // A name with many recent failures: its next attempt must wait (a minute, at the policy's cap).
-    await sql.query(`INSERT INTO operator_sign_in_failures (name, failures, last_failed_at) VALUES ('mallory', 12, $1)`, [
-      new Date(),
-    ]);
+    await sql.query(
+      `INSERT INTO operator_sign_in_failures (name, failures, last_failed_at) VALUES ('mallory', 12, $1)`,
+      [new Date()],
+    );
     await sql.close();
     server = await startServerProcess(t.dataDir, t.env);
   });
@@ -73,7 +89,10 @@ describeEachDatabase('operators and the case list', (db) => {
     expect(empty.stderr).toMatch(/password is empty/);
     expect((await add('bob', 'short')).stderr).toMatch(/too short/);
     expect((await add('bob', 'bbbbbbbbbbbbbbbb')).stderr).toMatch(/one character/);
-    expect((await runServerCommand(['user', 'add', 'bob', '--data', t.dataDir], { ...t.env, SERVER_PASSWORD: undefined })).stderr).toMatch(/SERVER_PASSWORD/);
+    expect(
+      (await runServerCommand(['user', 'add', 'bob', '--data', t.dataDir], { ...t.env, SERVER_PASSWORD: undefined }))
+        .stderr,
+    ).toMatch(/SERVER_PASSWORD/);
   });
 
   it('shows the sign-in form, not the cases, to a visitor', async () => {
@@ -103,7 +122,9 @@ describeEachDatabase('operators and the case list', (db) => {
     const page = await (await fetch(`${server.url}/?lang=en`, { headers: { Cookie: session } })).text();
     expect(page).toContain('Received cases');
     expect(page).toContain('2026-0001');
-    const cases = ReceivedCase.array().parse(await (await fetch(`${server.url}/api/cases`, { headers: { Cookie: session } })).json());
+    const cases = ReceivedCase.array().parse(
+      await (await fetch(`${server.url}/api/cases`, { headers: { Cookie: session } })).json(),
+    );
     expect(cases.map((c) => [c.caseNumber, c.version, c.verification, c.receiptSeq])).toEqual([
       ['<script>alert(1)</script>', 1, 'refused', null],
       ['2026-0001', 2, 'verified', 1],
@@ -140,8 +161,12 @@ describeEachDatabase('operators and the case list', (db) => {
   });
 
   it('answers a wrong password and an unknown name alike', async () => {
-    const wrong = await fetch(`${server.url}/api/cases`, { headers: { Authorization: basic('alice', 'not the password!') } });
-    const unknown = await fetch(`${server.url}/api/cases`, { headers: { Authorization: basic('nobody', 'not the password!') } });
+    const wrong = await fetch(`${server.url}/api/cases`, {
+      headers: { Authorization: basic('alice', 'not the password!') },
+    });
+    const unknown = await fetch(`${server.url}/api/cases`, {
+      headers: { Authorization: basic('nobody', 'not the password!') },
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(await wrong.text()).toBe(await unknown.text());
@@ -159,7 +184,9 @@ describeEachDatabase('operators and the case list', (db) => {
   });
 
   it('makes a name with many failed sign-ins wait, even with the right password', async () => {
-    const res = await fetch(`${server.url}/api/cases`, { headers: { Authorization: basic('mallory', 'whatever it is') } });
+    const res = await fetch(`${server.url}/api/cases`, {
+      headers: { Authorization: basic('mallory', 'whatever it is') },
+    });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
   });

@@ -19,7 +19,11 @@ export async function createSession(sql: Sql, operatorId: number, now: Date): Pr
   return token;
 }
 
-export async function sessionOperator(sql: Sql, token: string, now: Date): Promise<{ id: number; name: string } | null> {
+export async function sessionOperator(
+  sql: Sql,
+  token: string,
+  now: Date,
+): Promise<{ id: number; name: string } | null> {
   if (!/^[0-9a-f]{64}$/.test(token)) return null;
   const rows = await sql.query<{ id: number; name: string }>(
     `SELECT o.id, o.name FROM operator_sessions s JOIN operators o ON o.id = s.operator_id

@@ -17,9 +17,7 @@ export const OPERATOR_THROTTLE: ThrottlePolicy = {
 };
 
 export type SignInResult =
-  | { kind: 'ok'; operator: Operator }
-  | { kind: 'invalid' }
-  | { kind: 'throttled'; retryAfterSeconds: number };
+  { kind: 'ok'; operator: Operator } | { kind: 'invalid' } | { kind: 'throttled'; retryAfterSeconds: number };
 
 /** A hash to check unknown names against, so they cost the same time as known ones. */
 let decoyHash: Promise<string> | null = null;

@@ -20,17 +20,18 @@ export function layout(lang: Lang, body: Html, other: { href: string }): string 
   const t = PAGE_TEXT[lang];
   const otherLang: Lang = lang === 'en' ? 'zh-CN' : 'en';
   return html`<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${t.title}</title>
-<style>${new Html(STYLE)}</style>
-</head>
-<body>
-<p><a href="${other.href}" hreflang="${otherLang}" lang="${otherLang}">${t.otherLanguage}</a></p>
-${body}
-</body>
-</html>
-`.text;
+    <html lang="${lang}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${t.title}</title>
+        <style>
+          ${new Html(STYLE)}
+        </style>
+      </head>
+      <body>
+        <p><a href="${other.href}" hreflang="${otherLang}" lang="${otherLang}">${t.otherLanguage}</a></p>
+        ${body}
+      </body>
+    </html> `.text;
 }

@@ -15,7 +15,14 @@ export const PAGE_TEXT: Record<
     invalid: string;
     throttled: string;
     noCases: string;
-    cols: { caseNumber: string; version: string; station: string; receivedAt: string; verification: string; receipt: string };
+    cols: {
+      caseNumber: string;
+      version: string;
+      station: string;
+      receivedAt: string;
+      verification: string;
+      receipt: string;
+    };
     verification: { verified: string; refused: string };
     otherLanguage: string;
     serverKey: string;

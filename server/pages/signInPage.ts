@@ -14,12 +14,12 @@ export function renderSignInPage(p: { lang: Lang; problem: SignInProblem; name?:
         ? html`<p class="error" role="alert">${fill(t.throttled, { seconds: p.problem.retryAfterSeconds })}</p>`
         : '';
   const body = html`<h1>${t.signInHeading}</h1>
-${problem}
-<form method="post" action="/sign-in">
-<input type="hidden" name="lang" value="${p.lang}">
-<label>${t.name} <input name="name" autocomplete="username" required value="${p.name ?? ''}"></label>
-<label>${t.password} <input name="password" type="password" autocomplete="current-password" required></label>
-<button type="submit">${t.signIn}</button>
-</form>`;
+    ${problem}
+    <form method="post" action="/sign-in">
+      <input type="hidden" name="lang" value="${p.lang}" />
+      <label>${t.name} <input name="name" autocomplete="username" required value="${p.name ?? ''}" /></label>
+      <label>${t.password} <input name="password" type="password" autocomplete="current-password" required /></label>
+      <button type="submit">${t.signIn}</button>
+    </form>`;
   return layout(p.lang, body, { href: `/?lang=${p.lang === 'en' ? 'zh-CN' : 'en'}` });
 }

@@ -31,7 +31,11 @@ function toStation(row: StationRow): Station {
   };
 }
 
-export async function findStation(sql: Sql, id: string, options: { forUpdate?: boolean } = {}): Promise<Station | null> {
+export async function findStation(
+  sql: Sql,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<Station | null> {
   const rows = await sql.query<StationRow>(
     `SELECT ${COLUMNS} FROM stations WHERE id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
     [id],

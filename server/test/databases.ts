@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
@@ -66,13 +66,36 @@ export function describeEachDatabase(title: string, suite: (db: DatabaseFixture)
   }
 }
 
+/**
+ * PGlite runs initdb in WebAssembly, several seconds a time on a busy machine: each test file
+ * makes one empty cluster (closed cleanly, so its files are a consistent copy) and every fresh
+ * database starts as a copy of it. Nothing in it is migrated, so migration tests start from zero.
+ */
+let pgliteTemplate: Promise<string> | null = null;
+
+function emptyPgliteCluster(): Promise<string> {
+  pgliteTemplate ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'es-pglite-template-'));
+    const sql = await openPglite(join(dir, 'db'));
+    await sql.close();
+    return dir;
+  })();
+  return pgliteTemplate;
+}
+
+afterAll(async () => {
+  if (pgliteTemplate) await rm(await pgliteTemplate, { recursive: true, force: true });
+});
+
 function fixture(kind: DatabaseKind, cluster: () => PostgresCluster | null): DatabaseFixture {
   return {
     kind,
     async fresh() {
       const dataDir = await mkdtemp(join(tmpdir(), `es-server-${kind}-`));
       const env: NodeJS.ProcessEnv = { DATABASE_URL: '' };
-      if (kind === 'postgres') {
+      if (kind === 'pglite') {
+        await cp(join(await emptyPgliteCluster(), 'db'), join(dataDir, 'db'), { recursive: true });
+      } else {
         const c = cluster();
         if (!c) throw new Error('the PostgreSQL cluster is not running');
         env.DATABASE_URL = await c.createDatabase();

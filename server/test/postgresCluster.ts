@@ -49,7 +49,18 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     await tool('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
     // Durability is not under test here: fsync off keeps the throwaway cluster fast.
     const serverOptions = `-k ${root} -c listen_addresses='' -p 5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-    await tool('pg_ctl', ['-D', dataDir, '-l', join(root, 'server.log'), '-w', '-t', '120', '-o', serverOptions, 'start']);
+    await tool('pg_ctl', [
+      '-D',
+      dataDir,
+      '-l',
+      join(root, 'server.log'),
+      '-w',
+      '-t',
+      '120',
+      '-o',
+      serverOptions,
+      'start',
+    ]);
   } catch (error) {
     await rm(root, { recursive: true, force: true });
     throw error;
