@@ -13,6 +13,7 @@ import { ApprovalStatement, type CaseVersion } from '../../src/shared/sealSchema
 import { getMediaFixtures } from '../fixtures';
 import { fileHashes } from '../support/packageChecks';
 import { CLI_PASSWORD, runCli } from './cliRunner';
+import { tamper } from './tamper';
 import { codeOf, importedItem, openStation, type TestStation } from './harness';
 
 /**
@@ -299,6 +300,24 @@ describe('the approval workflow', () => {
     expect(r4.problems.map((p) => p.kind)).toEqual(['approval', 'approval']);
     expect(r4.problems.map((p) => p.detail).join('\n')).toMatch(/tag manifest/);
     expect(r4.problems.map((p) => p.detail).join('\n')).toMatch(/approves version 2; the package is version 1/);
+  });
+
+  it('exports no approval whose stored copy no longer matches its custody entry', async () => {
+    const where = 'WHERE case_id = ? AND version = 2';
+    let original = '';
+    tamper(station.dataDir, (db) => {
+      original = (db.prepare(`SELECT approval_statement AS s FROM case_versions ${where}`).get(a.id) as { s: string }).s;
+      const forged = canonicalJson({ ...JSON.parse(original), approvedBy: 'zhao' });
+      db.prepare(`UPDATE case_versions SET approval_statement = ?, approved_by = 'zhao' ${where}`).run(forged, a.id);
+    });
+    try {
+      expect(await codeOf(exportTo(a.id, 2, 'usb-forged-row'))).toBe('export.failed');
+    } finally {
+      tamper(station.dataDir, (db) =>
+        db.prepare(`UPDATE case_versions SET approval_statement = ?, approved_by = 'li' ${where}`).run(original, a.id),
+      );
+    }
+    expect(await codeOf(exportTo(a.id, 2, 'usb-restored-row'))).toBe('resolved');
   });
 
   it('lets the command line approve and reject as a script would, with refusals in words', async () => {

@@ -226,12 +226,25 @@ export function listVersionsInState(db: ReadableDB, state: CaseVersionState): Ca
   return rows.map(rowToCaseVersion);
 }
 
-/** The signed approval statement of an approved (queued, synced, refused) version, as exports carry it. */
+/**
+ * The signed approval statement of an approved (queued, synced, refused) version, as exports
+ * carry it; null before approval. The row is a copy anyone with sqlite3 could edit: the statement
+ * must hash to what its `case.approve` entry (hash-chained, under signed checkpoints) names, or no
+ * copy may carry it (`export.failed`).
+ */
 export function approvalStatementOf(
   db: ReadableDB,
   ref: VersionRef,
 ): { statementText: string; signature: string } | null {
   const row = getCaseVersionRow(db, ref.caseId, ref.version);
-  if (!row?.approval_statement || !row.approval_signature) return null;
+  if (!row?.approval_statement || !row.approval_signature || row.approval_seq === null) return null;
+  const entry = db
+    .prepare(`SELECT details FROM custody WHERE seq = ? AND action = 'case.approve' AND subject = ?`)
+    .get(row.approval_seq, row.case_id) as { details: string } | undefined;
+  const named = entry ? (JSON.parse(entry.details) as { approvalSha256?: unknown }).approvalSha256 : undefined;
+  if (named !== sha256Hex(row.approval_statement))
+    throw new AppError('export.failed', {
+      reason: `the approval of version ${row.version} does not match its custody entry ${row.approval_seq}`,
+    });
   return { statementText: row.approval_statement, signature: row.approval_signature };
 }
