@@ -107,6 +107,7 @@ async function main(argv: string[]): Promise<number> {
         title: values.title,
         place: values.place,
         reason: values.reason,
+        version: values.version,
       });
     case 'seal':
       return runSeal(global, { refs: rest });

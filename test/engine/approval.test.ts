@@ -347,6 +347,12 @@ describe('the approval workflow', () => {
       expect.objectContaining({ state: 'rejected', rejectReason: 'wrong place' }),
     ]);
 
+    const diff = await cli(['case', 'diff', a.number, '--user', 'zhao']);
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stdout).toContain(`${a.number} version 2 against version 1`);
+    expect(diff.stdout).toMatch(/^\+ item {2}[0-9a-f]{12} {2}review\.mp4$/m);
+    expect(diff.stdout).toMatch(/^- item {2}[0-9a-f]{12} {2}photo_gps\.jpg$/m);
+
     const verified = await runCli(['verify', approvedExport]);
     expect(verified.code, verified.stderr).toBe(0);
     expect(verified.stdout).toMatch(/approved by li at .* \(signature and package agree\)/);
