@@ -45,6 +45,14 @@ function versionIn(s: StepServices, ref: VersionRef, from: CaseVersionState): Ca
   return row;
 }
 
+/** A sealed version still waiting for review: not reopened past (`approval.superseded`). */
+function versionToReview(s: StepServices, ref: VersionRef): CaseVersionRow {
+  const row = versionIn(s, ref, 'sealed');
+  if (row.reopen_seq !== null)
+    throw new AppError('approval.superseded', { number: row.number, version: row.version, next: row.version + 1 });
+  return row;
+}
+
 /** Runs one state-changing UPDATE that must touch exactly the version's row. */
 function updateOne(s: StepServices, sql: string, params: Record<string, unknown>): void {
   const result = s.db.prepare(sql).run(params);
@@ -67,7 +75,7 @@ export function markVersionApproved(
   r: VersionRef & { actor: string; approvedAt: string; statementText: string; signature: string },
 ): CaseVersion {
   return inTransaction(s.db, () => {
-    const row = versionIn(s, r, 'sealed');
+    const row = versionToReview(s, r);
     const entry = s.record({
       actor: r.actor,
       action: 'case.approve',
@@ -105,7 +113,7 @@ export function markVersionApproved(
  */
 export function markVersionRejected(s: StepServices, r: VersionRef & { actor: string; reason: string }): CaseVersion {
   return inTransaction(s.db, () => {
-    const row = versionIn(s, r, 'sealed');
+    const row = versionToReview(s, r);
     const at = stationTimestamp(s.now());
     const entry = s.record({
       actor: r.actor,
