@@ -5,6 +5,7 @@ import type { CaseJson } from '../../shared/sealSchemas';
 import { appendCustody } from '../custody/custodyLog';
 import { migrate } from '../db/migrate';
 import type { WritableDB } from '../db/database';
+import { listCases } from '../cases/casesRepo';
 import { getCaseVersionRow } from '../seal/caseVersionsRepo';
 import { diffVersions } from './versionDiff';
 import {
@@ -118,6 +119,10 @@ describe('review steps of a sealed version', () => {
 
     expect(markVersionQueued(s, { ...v1, actor: 'station' })).toMatchObject({ state: 'queued' });
     expect(lastEntry(db)).toMatchObject({ action: 'case.queue' });
+    const list = (state: Parameters<typeof listCases>[1]['state']) =>
+      listCases(db, { state, offset: 0, limit: 10 }).cases.map((c) => [c.number, c.state]);
+    expect(list('queued')).toEqual([['ZF-2026-00001', 'queued']]);
+    expect(list('approved')).toEqual([]);
     const synced = markVersionSynced(s, { ...v1, actor: 'station', details: { receiptSeq: 7 } });
     expect(synced.state).toBe('synced');
     expect(JSON.parse(lastEntry(db).details)).toMatchObject({ receiptSeq: 7, version: 1 });
@@ -125,6 +130,7 @@ describe('review steps of a sealed version', () => {
       'approval.wrongState',
     );
     expect(listVersionsInState(db, 'approved')).toEqual([]);
+    expect(list('synced')).toEqual([['ZF-2026-00001', 'synced']]);
   });
 
   it('queued → refused is final, with the server’s reason', () => {
