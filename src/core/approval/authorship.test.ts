@@ -2,6 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { isMethodName } from '../../shared/contract';
+import { isErrorCode } from '../../shared/errors';
 import { CASE_AUTHORING_ACTIONS, ITEM_AUTHORING_ACTIONS, NON_AUTHORING_ACTIONS } from './authorship';
 
 /**
@@ -27,8 +29,10 @@ const ACTION_NAME = /^(import|[a-z]+\.[a-zA-Z]+(\.[a-zA-Z]+)?)$/;
 /** Every action name the engine's sources hand to a custody append, literal or built. */
 async function recordedActions(): Promise<Map<string, string>> {
   const found = new Map<string, string>();
+  // Error codes and method names share the dotted form; on the lines read they are never actions.
   const note = (name: string, file: string): void => {
-    if (ACTION_NAME.test(name) && !found.has(name)) found.set(name, relative(CORE, file));
+    if (ACTION_NAME.test(name) && !isErrorCode(name) && !isMethodName(name) && !found.has(name))
+      found.set(name, relative(CORE, file));
   };
   for (const file of await sourceFiles(CORE)) {
     if (file.includes(`${join('approval', 'authorship')}.ts`)) continue;
