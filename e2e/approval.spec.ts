@@ -27,11 +27,15 @@ let caseNumber = '';
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
 async function cli(dataDir: string, args: string[], user?: string): Promise<string> {
-  const { stdout } = await run(TSX, ['src/cli/index.ts', ...args, '--data', dataDir, ...(user ? ['--user', user] : [])], {
-    cwd: ROOT,
-    env: { ...process.env, STATION_PASSWORD: PASSWORD, STATION_NEW_PASSWORD: PASSWORD, STATION_DATA: '' },
-    timeout: 120_000,
-  });
+  const { stdout } = await run(
+    TSX,
+    ['src/cli/index.ts', ...args, '--data', dataDir, ...(user ? ['--user', user] : [])],
+    {
+      cwd: ROOT,
+      env: { ...process.env, STATION_PASSWORD: PASSWORD, STATION_NEW_PASSWORD: PASSWORD, STATION_DATA: '' },
+      timeout: 120_000,
+    },
+  );
   return stdout;
 }
 
@@ -106,9 +110,7 @@ test('a reviewer seals, a supervisor reads the version and approves it', async (
   const v1 = supervisorCase.locator('[data-testid="case-version"][data-version="1"]');
   await expect(v1.getByTestId('version-state')).toHaveAttribute('data-state', 'approved');
   await expect(v1.getByTestId('version-approved')).toContainText('li');
-  await expect(
-    supervisorCase.locator('[data-testid="case-record-entry"][data-action="case.approve"]'),
-  ).toHaveCount(1);
+  await expect(supervisorCase.locator('[data-testid="case-record-entry"][data-action="case.approve"]')).toHaveCount(1);
   await saveScreenshot(supervisor, 'approval-04-approved');
 
   await supervisor.getByTestId('nav-cases').click();

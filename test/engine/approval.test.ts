@@ -166,7 +166,13 @@ describe('the approval workflow', () => {
     // The correction: wang adds the second recording with a tag, removes the photo, fixes the notes;
     // zhao, a supervisor, adds a tag of his own to an item of the version.
     await as('wang').call('cases.addItems', { caseId: a.id, itemIds: [ids.review.id] });
-    await as('wang').call('tags.add', { itemId: ids.review.id, code: 'street-vending', fromSec: 0.5, toSec: 2, note: '占道' });
+    await as('wang').call('tags.add', {
+      itemId: ids.review.id,
+      code: 'street-vending',
+      fromSec: 0.5,
+      toSec: 2,
+      note: '占道',
+    });
     await as('zhao').call('tags.add', { itemId: ids.review.id, code: 'street-vending', note: 'whole recording' });
     await as('wang').call('cases.removeItem', { caseId: a.id, itemId: ids.photo.id, reason: 'another case' });
     await as('wang').call('cases.update', { id: a.id, notes: '第二段录像已补充' });
@@ -187,7 +193,10 @@ describe('the approval workflow', () => {
         () => null,
         (error: unknown) => error as { code: string; params: Record<string, unknown> },
       );
-    expect(edited).toMatchObject({ code: 'approval.ownEdit', params: { number: a.number, version: 2, action: 'tag.add' } });
+    expect(edited).toMatchObject({
+      code: 'approval.ownEdit',
+      params: { number: a.number, version: 2, action: 'tag.add' },
+    });
     expect(await codeOf(as('zhao').call('cases.reject', { caseId: a.id, reason: 'x' }))).toBe('approval.ownEdit');
 
     // A supervisor may seal; then someone else reviews.
@@ -214,7 +223,9 @@ describe('the approval workflow', () => {
     try {
       expect(() =>
         db
-          .prepare(`UPDATE case_versions SET state = 'synced', synced_at = 'x', sync_seq = 1 WHERE case_id = ? AND version = 2`)
+          .prepare(
+            `UPDATE case_versions SET state = 'synced', synced_at = 'x', sync_seq = 1 WHERE case_id = ? AND version = 2`,
+          )
           .run(a.id),
       ).toThrow(/legal review step/);
       expect(() =>
@@ -306,7 +317,8 @@ describe('the approval workflow', () => {
     const where = 'WHERE case_id = ? AND version = 2';
     let original = '';
     tamper(station.dataDir, (db) => {
-      original = (db.prepare(`SELECT approval_statement AS s FROM case_versions ${where}`).get(a.id) as { s: string }).s;
+      original = (db.prepare(`SELECT approval_statement AS s FROM case_versions ${where}`).get(a.id) as { s: string })
+        .s;
       const forged = canonicalJson({ ...JSON.parse(original), approvedBy: 'zhao' });
       db.prepare(`UPDATE case_versions SET approval_statement = ?, approved_by = 'zhao' ${where}`).run(forged, a.id);
     });

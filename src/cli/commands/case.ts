@@ -134,7 +134,8 @@ function describeDiff(d: VersionDiff): string {
   ];
   for (const i of d.itemsAdded) lines.push(`+ item  ${i.sha256.slice(0, 12)}  ${t(i.originalName)}`);
   for (const i of d.itemsRemoved) lines.push(`- item  ${i.sha256.slice(0, 12)}  ${t(i.originalName)}`);
-  for (const tag of d.tagsAdded) lines.push(`+ tag   ${t(tag.code)} on ${t(tag.itemName)}${tag.note ? `: ${t(tag.note)}` : ''}`);
+  for (const tag of d.tagsAdded)
+    lines.push(`+ tag   ${t(tag.code)} on ${t(tag.itemName)}${tag.note ? `: ${t(tag.note)}` : ''}`);
   for (const tag of d.tagsRemoved) lines.push(`- tag   ${t(tag.code)} on ${t(tag.itemName)}`);
   for (const c of d.tagsChanged)
     lines.push(`~ tag   ${t(c.after.code)} on ${t(c.after.itemName)} (${c.fields.join(', ')} changed)`);

@@ -54,7 +54,11 @@ async function recordedActions(): Promise<Map<string, string>> {
 
 describe('the four-eyes rule', () => {
   it('classifies every action the engine records as editing a version or not', async () => {
-    const classified = new Set<string>([...CASE_AUTHORING_ACTIONS, ...ITEM_AUTHORING_ACTIONS, ...NON_AUTHORING_ACTIONS]);
+    const classified = new Set<string>([
+      ...CASE_AUTHORING_ACTIONS,
+      ...ITEM_AUTHORING_ACTIONS,
+      ...NON_AUTHORING_ACTIONS,
+    ]);
     const found = await recordedActions();
     // The scan finds what it must: a sample of each way an action is written.
     for (const known of ['case.addItem', 'tag.add', 'tag.undo', 'clip.create', 'import.finish', 'case.export.started'])

@@ -157,9 +157,11 @@ describe('review steps of a sealed version', () => {
     });
     expect(getCaseVersionRow(db, 'case-1', 1)).toMatchObject({ reopen_seq: entry.seq });
     expect(db.prepare('SELECT state, version FROM cases').get()).toEqual({ state: 'draft', version: 2 });
-    expect(codeOf(() => markVersionApproved(s, { ...v1, actor: 'zhao', approvedAt: AT, statementText: '{}', signature: 'c2ln' }))).toBe(
-      'approval.wrongState',
-    );
+    expect(
+      codeOf(() =>
+        markVersionApproved(s, { ...v1, actor: 'zhao', approvedAt: AT, statementText: '{}', signature: 'c2ln' }),
+      ),
+    ).toBe('approval.wrongState');
     expect(codeOf(() => markVersionRejected(s, { caseId: 'case-1', version: 2, actor: 'li', reason: 'x' }))).toBe(
       'case.versionNotFound',
     );
@@ -223,8 +225,14 @@ describe('diffVersions', () => {
     }) as unknown as CaseJson;
 
   it('lists items and tags added, removed and changed, and the fields that changed', () => {
-    const before = snapshot(1, 'first', [item('a', [tag('t1', 'stall'), tag('t2', 'cart')]), item('b', [tag('t3', '')])]);
-    const after = snapshot(2, 'second', [item('a', [tag('t1', 'stall on the walkway'), tag('t4', 'new')]), item('c', [])]);
+    const before = snapshot(1, 'first', [
+      item('a', [tag('t1', 'stall'), tag('t2', 'cart')]),
+      item('b', [tag('t3', '')]),
+    ]);
+    const after = snapshot(2, 'second', [
+      item('a', [tag('t1', 'stall on the walkway'), tag('t4', 'new')]),
+      item('c', []),
+    ]);
     const diff = diffVersions(before, after);
     expect(diff).toMatchObject({ version: 2, previousVersion: 1 });
     expect(diff.itemsAdded.map((i) => i.id)).toEqual(['c']);
