@@ -3,6 +3,7 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type { Page } from '@playwright/test';
 import { generateMediaFixtures } from '../test/fixtures/generateMedia';
 import { signIn } from './support/stationSteps';
 import { expect, openStation, saveScreenshot, test } from './support/webHost';
@@ -22,6 +23,29 @@ const TITLE = '夜间占道经营 Night market stall';
 const run = promisify(execFile);
 
 let caseNumber = '';
+
+/**
+ * The test machine has no CJK system font: the pages get the Noto Sans SC the report embeds, under
+ * a name the station's font stack lists (as seal.spec.ts does), so the screenshots read.
+ */
+const CJK_FONT = join(
+  ROOT,
+  'node_modules',
+  '@expo-google-fonts',
+  'noto-sans-sc',
+  '400Regular',
+  'NotoSansSC_400Regular.ttf',
+);
+const CJK_FONT_URL = '/__e2e__/noto-sans-sc.ttf';
+
+async function useCjkFont(page: Page): Promise<void> {
+  await page.route(`**${CJK_FONT_URL}`, (route) => route.fulfill({ path: CJK_FONT, contentType: 'font/ttf' }));
+  await page.addInitScript((url) => {
+    const style = document.createElement('style');
+    style.textContent = `@font-face { font-family: 'Noto Sans CJK SC'; src: url('${url}') format('truetype'); }`;
+    document.addEventListener('DOMContentLoaded', () => document.head.append(style));
+  }, CJK_FONT_URL);
+}
 
 // The command-line setup before the host starts counts against the test's time.
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
@@ -68,6 +92,7 @@ test('a reviewer seals, a supervisor reads the version and approves it', async (
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.setViewportSize({ width: 1600, height: 960 });
+  await useCjkFont(page);
 
   // The reviewer who sealed it sees the version waiting, with no way to approve it.
   await openStation(page, webHost);
@@ -85,6 +110,7 @@ test('a reviewer seals, a supervisor reads the version and approves it', async (
   const context = await browser.newContext({ viewport: { width: 1600, height: 960 } });
   const supervisor = await context.newPage();
   supervisor.on('pageerror', (error) => errors.push(error.message));
+  await useCjkFont(supervisor);
   await openStation(supervisor, webHost);
   await signIn(supervisor, { name: 'li', password: PASSWORD });
   await supervisor.getByTestId('nav-cases').click();
@@ -112,6 +138,9 @@ test('a reviewer seals, a supervisor reads the version and approves it', async (
   await expect(v1.getByTestId('version-approved')).toContainText('li');
   await expect(supervisorCase.locator('[data-testid="case-record-entry"][data-action="case.approve"]')).toHaveCount(1);
   await saveScreenshot(supervisor, 'approval-04-approved');
+  await supervisor.getByTestId('locale-en').click();
+  await expect(v1.getByTestId('version-approved')).toContainText('Approved by li');
+  await saveScreenshot(supervisor, 'approval-04-approved-en');
 
   await supervisor.getByTestId('nav-cases').click();
   await supervisor.getByTestId('cases-state').selectOption('approved');
