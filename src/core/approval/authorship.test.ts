@@ -2,8 +2,6 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isMethodName } from '../../shared/contract';
-import { isErrorCode } from '../../shared/errors';
 import { CASE_AUTHORING_ACTIONS, ITEM_AUTHORING_ACTIONS, NON_AUTHORING_ACTIONS } from './authorship';
 
 /**
@@ -29,18 +27,19 @@ const ACTION_NAME = /^(import|[a-z]+\.[a-zA-Z]+(\.[a-zA-Z]+)?)$/;
 /** Every action name the engine's sources hand to a custody append, literal or built. */
 async function recordedActions(): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  // Error codes and method names share the dotted form; on the lines read they are never actions.
   const note = (name: string, file: string): void => {
-    if (ACTION_NAME.test(name) && !isErrorCode(name) && !isMethodName(name) && !found.has(name))
-      found.set(name, relative(CORE, file));
+    if (ACTION_NAME.test(name) && !found.has(name)) found.set(name, relative(CORE, file));
   };
   for (const file of await sourceFiles(CORE)) {
     if (file.includes(`${join('approval', 'authorship')}.ts`)) continue;
     const text = await readFile(file, 'utf8');
     for (const line of text.split('\n')) {
-      // `action: 'x'`, `action: cond ? 'x' : 'y'`, and the helpers that pass an action along.
-      if (/\baction:/.test(line) || /\b(change|createAccount)\(/.test(line))
-        for (const m of line.matchAll(/'([^']+)'/g)) note(m[1]!, file);
+      // `action: 'x'`, `action: cond ? 'x' : 'y'` (the strings of that expression only), and the
+      // account helpers that pass an `account.*` action along.
+      const expression = /\baction:\s*([^,}]+)/.exec(line)?.[1];
+      if (expression) for (const m of expression.matchAll(/'([^']+)'/g)) note(m[1]!, file);
+      if (/\b(change|createAccount)\(/.test(line))
+        for (const m of line.matchAll(/'(account\.[a-zA-Z]+)'/g)) note(m[1]!, file);
       const constant = /export const [A-Z_]+ = '([^']+)'/.exec(line);
       if (constant && /^case\./.test(constant[1]!)) note(constant[1]!, file);
       // Actions built from a kind: clips and stills, and tag revisions.

@@ -82,6 +82,10 @@ export const NON_AUTHORING_ACTIONS = [
   'still.duplicate',
   'store.quarantineResolved',
   'store.quarantined',
+  // The sync worker's (h-outbox): enrolment, sync settings, a stored receipt.
+  'sync.enrol',
+  'sync.receipt',
+  'sync.settings',
   'taxonomy.install',
   'taxonomy.update',
 ] as const;
