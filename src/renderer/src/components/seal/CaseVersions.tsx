@@ -33,7 +33,7 @@ export function CaseVersions({
           <li key={v.version} className="seal-version" data-testid="case-version" data-version={v.version}>
             <div className="seal-version-head">
               <SealBadge version={v.version} />
-              <VersionStateMark state={v.state} />
+              <VersionStateMark state={v.state} reopened={v.reopenedAt !== null} />
               <span className="spacer" />
               <button
                 type="button"

@@ -15,9 +15,18 @@ export function SealBadge({ version, testId = 'seal-badge' }: { version: number;
   );
 }
 
-/** A sealed version's review state in words, with an icon for the ones that need no action. */
-export function VersionStateMark({ state }: { state: CaseVersionState }) {
+/**
+ * A sealed version's review state in words, with an icon for the ones that need no action. A
+ * sealed version reopened before anyone reviewed it is superseded, not waiting.
+ */
+export function VersionStateMark({ state, reopened }: { state: CaseVersionState; reopened: boolean }) {
   const { t } = useI18n();
+  if (state === 'sealed' && reopened)
+    return (
+      <span className="mark version-state" data-testid="version-state" data-state="superseded">
+        {t('versionState.superseded')}
+      </span>
+    );
   const tone =
     state === 'approved' || state === 'synced' || state === 'queued'
       ? 'mark-ok'
