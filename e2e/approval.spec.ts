@@ -142,6 +142,39 @@ test('a reviewer seals, a supervisor reads the version and approves it', async (
   await expect(v1.getByTestId('version-approved')).toContainText('Approved by li');
   await saveScreenshot(supervisor, 'approval-04-approved-en');
 
+  // The approved version's export carries the signed approval; the Verify screen says who and when.
+  const medium = await mkdtemp(join(tmpdir(), 'station-e2e-approval-usb-'));
+  try {
+    await supervisorCase.getByTestId('export-open').click();
+    const exporter = supervisor.getByTestId('export-dialog');
+    await exporter.getByTestId('export-folder').click();
+    await exporter.getByTestId('export-target').fill(medium);
+    await exporter.getByTestId('export-start').click();
+    await expect(exporter.getByTestId('export-done').or(exporter.getByTestId('error-banner'))).toBeVisible({
+      timeout: 120_000,
+    });
+    await expect(exporter.getByTestId('error-banner')).toHaveCount(0);
+    const bag = (await exporter.getByTestId('export-path').textContent())!;
+    await exporter.getByTestId('export-close').click();
+    await supervisor.getByTestId('nav-verify').click();
+    const verify = supervisor.getByTestId('verify-view');
+    await verify.getByTestId('verify-path').fill(bag);
+    await verify.getByTestId('verify-run').click();
+    const result = supervisor.getByTestId('verify-result');
+    await expect(result).toHaveAttribute('data-ok', 'true', { timeout: 60_000 });
+    await expect(result.getByTestId('verify-approval')).toContainText('Approved by li at');
+    await expect(result.getByTestId('verify-approval')).toHaveAttribute('data-verified', 'true');
+    await expect(result.locator('[data-testid="verify-check"][data-check="approval"]')).toHaveAttribute(
+      'data-ok',
+      'true',
+    );
+    await saveScreenshot(supervisor, 'approval-05-verify-en');
+  } finally {
+    // The exported package is read-only; make it removable first.
+    await run('chmod', ['-R', 'u+w', medium]).catch(() => undefined);
+    await rm(medium, { recursive: true, force: true });
+  }
+
   await supervisor.getByTestId('nav-cases').click();
   await supervisor.getByTestId('cases-state').selectOption('approved');
   await expect(supervisor.getByTestId('case-row').filter({ hasText: caseNumber })).toHaveCount(1);
