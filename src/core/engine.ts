@@ -26,6 +26,7 @@ import { ReviewDesk } from './review/reviewDesk';
 import { tagHandlers } from './api/tagHandlers';
 import { taxonomyHandlers } from './api/taxonomyHandlers';
 import { sealHandlers } from './api/sealHandlers';
+import { approvalHandlers } from './api/approvalHandlers';
 import { exportHandlers } from './api/exportHandlers';
 import { SealDesk } from './seal/sealDesk';
 import { ExportDesk } from './seal/exportDesk';
@@ -397,6 +398,7 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     ...caseHandlers(services),
     ...reviewHandlers(review),
     ...sealHandlers(services, sealDesk),
+    ...approvalHandlers(services),
     ...exportHandlers(services, exportDesk),
     ...keyHandlers(services),
     ...custodyHandlers(services),

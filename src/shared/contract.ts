@@ -51,6 +51,9 @@ import {
   StationKeyInfo,
   TrustedKey,
   VerifyReport,
+  VersionDiff,
+  VersionRejection,
+  VersionReview,
 } from './sealSchemas';
 import { CheckReport, CustodyProblem } from './custodySchemas';
 import { EnrolInput, SyncEnrolment, SyncSettings, SyncStatus, SyncSummary } from './syncSchemas';
@@ -308,6 +311,18 @@ export const contract = {
     output: CaseDetail,
   }),
   'cases.versions': method({ input: z.object({ caseId: Id }).strict(), output: z.array(CaseVersion) }),
+  /**
+   * A supervisor or admin approves a sealed version (default: the latest) that they neither sealed
+   * nor edited; signs `seal/approval.json` for its exports. Refusals: `approval.*`.
+   */
+  'cases.approve': method({ input: VersionReview, output: CaseVersion }),
+  /** Like approve, but sends the version back with a reason: the case reopens as the next draft version. */
+  'cases.reject': method({ input: VersionRejection, output: CaseVersion }),
+  /** What changed from the previous sealed version (items, tags, case fields), from the two frozen snapshots. */
+  'cases.versionDiff': method({
+    input: z.object({ caseId: Id, version: z.number().int().positive() }).strict(),
+    output: VersionDiff,
+  }),
   /** Copies a sealed version's package to a folder (or one zip), reads it back and verifies it; progress as `export.progress`. */
   'cases.export': method({ input: ExportRequest, output: ExportResult }),
   'cases.exportCancel': method({ input: z.object({ jobId: JobId }).strict(), output: Ok }),

@@ -31,6 +31,14 @@ export const SIGNATURE_NAME = 'seal/tagmanifest-sha256.txt.sig';
  */
 export const CHECKPOINT_NAME = 'seal/custody-checkpoint.json';
 export const CHECKPOINT_SIGNATURE_NAME = 'seal/custody-checkpoint.json.sig';
+/**
+ * Added by exports of an approved version, outside the tag manifest: the supervisor's approval,
+ * exactly the canonical JSON the station signed when the version was approved, and its raw 64-byte
+ * Ed25519 signature by the package's key: `openssl pkeyutl -verify -pubin -inkey
+ * seal/station.pub.pem -rawin -in seal/approval.json -sigfile seal/approval.json.sig` checks it.
+ */
+export const APPROVAL_NAME = 'seal/approval.json';
+export const APPROVAL_SIGNATURE_NAME = 'seal/approval.json.sig';
 export const PAYLOAD_DIR = 'data';
 
 export const BAGIT_TXT = 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n';

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { SignedCheckpoint } from '../../shared/custodySchemas';
 import { fsyncDir } from '../store/atomicWrite';
 import {
+  APPROVAL_NAME,
+  APPROVAL_SIGNATURE_NAME,
   CHECKPOINT_NAME,
   CHECKPOINT_SIGNATURE_NAME,
   PUBLIC_KEY_NAME,
@@ -27,6 +29,14 @@ export function checkpointStatements(checkpoint: SignedCheckpoint): SealStatemen
   return [
     { path: CHECKPOINT_NAME, bytes: Buffer.from(checkpoint.statementText, 'utf8') },
     { path: CHECKPOINT_SIGNATURE_NAME, bytes: Buffer.from(checkpoint.signature, 'base64') },
+  ];
+}
+
+/** The approval of the version as two files: the exact signed statement and its raw signature. */
+export function approvalStatements(approval: { statementText: string; signature: string }): SealStatement[] {
+  return [
+    { path: APPROVAL_NAME, bytes: Buffer.from(approval.statementText, 'utf8') },
+    { path: APPROVAL_SIGNATURE_NAME, bytes: Buffer.from(approval.signature, 'base64') },
   ];
 }
 

@@ -14,7 +14,10 @@ import {
   type VerifyCheck,
   type VerifyReport,
 } from '../../shared/sealSchemas';
+import { checkApprovalStatement } from './approvalCheck';
 import {
+  APPROVAL_NAME,
+  APPROVAL_SIGNATURE_NAME,
   BAG_INFO,
   BAG_INFO_NAME,
   BAGIT_TXT_NAME,
@@ -104,6 +107,7 @@ const CHECK_KINDS: Record<VerifyCheck['name'], BagProblemKind[]> = {
   custody: ['custody'],
   caseJson: ['caseJson'],
   checkpoint: ['checkpoint'],
+  approval: ['approval'],
 };
 
 export function normalizeFingerprint(fp: string): string {
@@ -128,6 +132,7 @@ function emptyReport(): VerifyReport {
     payloadFiles: 0,
     payloadBytes: 0,
     checkpoint: null,
+    approval: null,
   };
 }
 
@@ -256,6 +261,7 @@ class Verification {
     const custodyHashes = this.checkCustody(custodyBytes, manifest);
     this.checkCaseJson(caseJsonBytes, manifest, bagInfo);
     await this.checkCarriedCheckpoint(key, bagInfo, custodyHashes);
+    await this.checkCarriedApproval(key, bagInfo, tagManifestBytes);
   }
 
   private async checkBagitTxt(): Promise<void> {
@@ -386,7 +392,16 @@ class Verification {
         // Statements added after sealing (approval, receipts, checkpoints) live here, each signed on
         // its own. The custody checkpoint is checked (checkCarriedCheckpoint); any other may not
         // pass as part of what was verified.
-        if (![PUBLIC_KEY_NAME, SIGNATURE_NAME, CHECKPOINT_NAME, CHECKPOINT_SIGNATURE_NAME].includes(f.path))
+        if (
+          ![
+            PUBLIC_KEY_NAME,
+            SIGNATURE_NAME,
+            CHECKPOINT_NAME,
+            CHECKPOINT_SIGNATURE_NAME,
+            APPROVAL_NAME,
+            APPROVAL_SIGNATURE_NAME,
+          ].includes(f.path)
+        )
           this.report.warnings.push(
             `${f.path} is not covered by the package's signature and was not checked: do not rely on what it says.`,
           );
@@ -736,5 +751,39 @@ class Verification {
         `signs entry ${statement.seq} with hash ${statement.hash}; custody.jsonl has ${inPackage}`,
       );
     checkpoint.verified = this.problems.length === problemsBefore;
+  }
+
+  /** The approval an export of an approved version carries (FORMAT.md, `approvalCheck.ts`); none is not a problem. */
+  private async checkCarriedApproval(
+    key: KeyObject | null,
+    bagInfo: ParsedBagInfo | null,
+    tagManifest: Buffer | null,
+  ): Promise<void> {
+    const hasText = this.files.has(APPROVAL_NAME);
+    const hasSignature = this.files.has(APPROVAL_SIGNATURE_NAME);
+    if (!hasText && !hasSignature) return;
+    if (!hasText) {
+      this.add('approval', APPROVAL_SIGNATURE_NAME, `an approval signature without ${APPROVAL_NAME}`);
+      return;
+    }
+    if (!hasSignature) {
+      this.add('approval', APPROVAL_NAME, `the approval has no signature (${APPROVAL_SIGNATURE_NAME})`);
+      return;
+    }
+    const text = await this.readSmall(APPROVAL_NAME, 'approval', MAX_CHECKPOINT_BYTES);
+    const signature = await this.readSmall(APPROVAL_SIGNATURE_NAME, 'approval', MAX_CHECKPOINT_BYTES);
+    if (!text || !signature) return;
+    const result = checkApprovalStatement({
+      text,
+      signature,
+      key,
+      fingerprint: this.report.fingerprint,
+      tagManifest,
+      caseNumber: this.report.case,
+      version: this.report.version,
+      stationId: bagInfo ? bagInfoValue(bagInfo, BAG_INFO.stationId) : undefined,
+    });
+    this.report.approval = result.approval;
+    for (const p of result.problems) this.add('approval', p.path, p.detail);
   }
 }

@@ -83,6 +83,16 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'case.alreadyDraft':
       'Version {version} of the case is already a draft, open for changes: there is nothing to reopen. Seal it when it is ready.',
     'case.versionNotFound': 'This version of the case does not exist.',
+    'approval.notSupervisor':
+      'Only a supervisor or an administrator can approve or reject a sealed version. Ask a supervisor to review it.',
+    'approval.ownSeal':
+      'You sealed version {version} of case {number}, so you cannot approve or reject it. Another supervisor must review it.',
+    'approval.ownEdit':
+      'You worked on version {version} of case {number} (custody entry {seq}, {action}), so you cannot approve or reject it. Another supervisor must review it.',
+    'approval.wrongState':
+      'Version {version} of case {number} is not waiting for this step (its state: {state}). Nothing was changed.',
+    'approval.superseded':
+      'Version {version} of case {number} was reopened as version {next}; it can no longer be approved or rejected. Review the newest sealed version instead.',
     'seal.hashMismatch':
       'The case was not sealed: stored evidence no longer matches its recorded SHA-256 ({items}). The mismatch is on the custody record; check the station.',
     'seal.failed': 'The case could not be sealed. Nothing was changed; see the station log for details.',
@@ -223,6 +233,13 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'case.notSealed': '此案件还没有封存的版本。请先封存。',
     'case.alreadyDraft': '此案件的当前版本 {version} 已是草稿，可以修改，无需重新打开。准备好后请封存。',
     'case.versionNotFound': '此案件版本不存在。',
+    'approval.notSupervisor': '只有主管或管理员可以批准或退回已封存的版本。请由主管审核。',
+    'approval.ownSeal': '案件 {number} 的版本 {version} 是您封存的，您不能批准或退回它。请由另一位主管审核。',
+    'approval.ownEdit':
+      '您参与了案件 {number} 版本 {version} 的编辑（监管记录 {seq}，{action}），不能批准或退回它。请由另一位主管审核。',
+    'approval.wrongState': '案件 {number} 的版本 {version} 当前不处于可执行此步骤的状态（状态：{state}），未做任何更改。',
+    'approval.superseded':
+      '案件 {number} 的版本 {version} 已重新打开为版本 {next}，不能再批准或退回。请审核最新封存的版本。',
     'seal.hashMismatch':
       '案件未封存：存储的证据与记录的 SHA-256 不一致（{items}）。此不一致已记入监管链，请检查工作站。',
     'seal.failed': '案件无法封存，未做任何更改；详情见工作站日志。',
