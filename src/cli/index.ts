@@ -17,6 +17,8 @@ import { runKey } from './commands/key';
 import { runTag } from './commands/tag';
 import { runTaxonomy } from './commands/taxonomy';
 import { runVerify } from './commands/verify';
+import { runSync } from './commands/sync';
+import { runEnrol } from './commands/enrol';
 import { USAGE, UsageError } from './usage';
 
 async function main(argv: string[]): Promise<number> {
@@ -58,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
         version: { type: 'string' },
         zip: { type: 'boolean', default: false },
         label: { type: 'string' },
+        once: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -121,6 +124,10 @@ async function main(argv: string[]): Promise<number> {
         data: values.data,
         expectFingerprint: values['expect-fingerprint'],
       });
+    case 'sync':
+      return runSync(global, { refs: rest, once: values.once });
+    case 'enrol':
+      return runEnrol(global, { refs: rest });
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -406,6 +406,8 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
   };
 
   if (opts.runJobs !== false) derived.kick();
+  // An approval on an enrolled station is queued by the next pass: ask for one now.
+  bus.on('cases.changed', () => sync.nudge());
   sync.start();
 
   let closed = false;

@@ -15,6 +15,7 @@ import {
   type VerifyReport,
 } from '../../shared/sealSchemas';
 import { checkApprovalStatement } from './approvalCheck';
+import { checkCarriedReceipts } from './receiptCheck';
 import {
   APPROVAL_NAME,
   APPROVAL_SIGNATURE_NAME,
@@ -24,6 +25,9 @@ import {
   CHECKPOINT_NAME,
   CHECKPOINT_SIGNATURE_NAME,
   MANIFEST_NAME,
+  RECEIPT_FILE,
+  RECEIPT_SIGNATURE_FILE,
+  SERVER_KEY_NAME,
   PUBLIC_KEY_NAME,
   SIGNATURE_BYTES,
   SIGNATURE_NAME,
@@ -88,6 +92,8 @@ export class VerifyAbortedError extends Error {
 const MAX_TAG_FILE_BYTES = 16 * 1024 * 1024;
 const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 const MAX_CHECKPOINT_BYTES = 64 * 1024;
+/** A receipt lists every file of the package: bounded like a tag file. */
+const MAX_RECEIPT_BYTES = 16 * 1024 * 1024;
 /** Hashed on the calling thread (a still, a report): a worker's round trip would cost more. */
 const SMALL_FILE_BYTES = 256 * 1024;
 const CASE_JSON = 'data/case.json';
@@ -108,6 +114,7 @@ const CHECK_KINDS: Record<VerifyCheck['name'], BagProblemKind[]> = {
   caseJson: ['caseJson'],
   checkpoint: ['checkpoint'],
   approval: ['approval'],
+  receipt: ['receipt'],
 };
 
 export function normalizeFingerprint(fp: string): string {
@@ -133,6 +140,7 @@ function emptyReport(): VerifyReport {
     payloadBytes: 0,
     checkpoint: null,
     approval: null,
+    receipts: [],
   };
 }
 
@@ -262,6 +270,7 @@ class Verification {
     this.checkCaseJson(caseJsonBytes, manifest, bagInfo);
     await this.checkCarriedCheckpoint(key, bagInfo, custodyHashes);
     await this.checkCarriedApproval(key, bagInfo, tagManifestBytes);
+    await this.checkCarriedReceipts(bagInfo, tagManifestBytes);
   }
 
   private async checkBagitTxt(): Promise<void> {
@@ -400,7 +409,10 @@ class Verification {
             CHECKPOINT_SIGNATURE_NAME,
             APPROVAL_NAME,
             APPROVAL_SIGNATURE_NAME,
-          ].includes(f.path)
+            SERVER_KEY_NAME,
+          ].includes(f.path) &&
+          !RECEIPT_FILE.test(f.path) &&
+          !RECEIPT_SIGNATURE_FILE.test(f.path)
         )
           this.report.warnings.push(
             `${f.path} is not covered by the package's signature and was not checked: do not rely on what it says.`,
@@ -785,5 +797,32 @@ class Verification {
     });
     this.report.approval = result.approval;
     for (const p of result.problems) this.add('approval', p.path, p.detail);
+  }
+
+  /** The central server's receipts an export carries (FORMAT.md, `receiptCheck.ts`); none is not a problem. */
+  private async checkCarriedReceipts(bagInfo: ParsedBagInfo | null, tagManifest: Buffer | null): Promise<void> {
+    const seqs = new Set<number>();
+    for (const path of this.files.keys()) {
+      const m = RECEIPT_FILE.exec(path) ?? RECEIPT_SIGNATURE_FILE.exec(path);
+      if (m) seqs.add(Number(m[1]));
+    }
+    if (seqs.size === 0 && !this.files.has(SERVER_KEY_NAME)) return;
+    const receipts = new Map<number, { text: Buffer | null; signature: Buffer | null }>();
+    for (const seq of seqs) {
+      const text = await this.readSmall(`seal/receipt-${seq}.json`, 'receipt', MAX_RECEIPT_BYTES);
+      const signature = await this.readSmall(`seal/receipt-${seq}.json.sig`, 'receipt', MAX_CHECKPOINT_BYTES);
+      receipts.set(seq, { text, signature });
+    }
+    const result = checkCarriedReceipts({
+      receipts,
+      serverKey: await this.readSmall(SERVER_KEY_NAME, 'receipt', MAX_CHECKPOINT_BYTES),
+      tagManifest,
+      caseNumber: this.report.case,
+      version: this.report.version,
+      stationKeyFingerprint: this.report.fingerprint,
+      stationId: bagInfo ? bagInfoValue(bagInfo, BAG_INFO.stationId) : undefined,
+    });
+    this.report.receipts = result.receipts;
+    for (const p of result.problems) this.add('receipt', p.path, p.detail);
   }
 }

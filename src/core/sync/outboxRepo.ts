@@ -264,3 +264,10 @@ export function receiptOfVersion(db: ReadableDB, key: VersionKey): StoredReceipt
       .get(key.caseId, key.version) as StoredReceipt | undefined) ?? null
   );
 }
+
+/** Every receipt stored for a version, oldest first. */
+export function receiptsOfVersion(db: ReadableDB, key: VersionKey): StoredReceipt[] {
+  return db
+    .prepare(`${SELECT_RECEIPT} WHERE case_id = ? AND version = ? ORDER BY id`)
+    .all(key.caseId, key.version) as StoredReceipt[];
+}

@@ -1,6 +1,5 @@
-import { createPublicKey, verify as verifySignature } from 'node:crypto';
-import { Receipt, type CommitFile, type CommitResponse } from '../../shared/syncProtocol';
-import { canonicalJson } from '../util/canonicalJson';
+import type { CommitFile, CommitResponse, Receipt } from '../../shared/syncProtocol';
+import { parseReceiptText, receiptSignatureValid } from '../package/receiptCheck';
 import { SyncFailure } from './syncFailure';
 
 /**
@@ -10,31 +9,6 @@ import { SyncFailure } from './syncFailure';
  * The text and signature are kept exactly as received, so `openssl pkeyutl -verify -rawin` checks
  * the stored and exported copies.
  */
-
-export const RECEIPT_SIGNATURE_BYTES = 64;
-
-/** Parses a receipt's exact bytes; null when they are not a receipt in its signed (canonical) form. */
-export function parseReceiptText(text: string): Receipt | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const parsed = Receipt.safeParse(value);
-  if (!parsed.success) return null;
-  return canonicalJson(value) === text ? parsed.data : null;
-}
-
-/** Whether `signature` is the raw Ed25519 signature of `text` by the key in `publicKeyPem`. */
-export function receiptSignatureValid(text: Buffer, signature: Buffer, publicKeyPem: string): boolean {
-  if (signature.length !== RECEIPT_SIGNATURE_BYTES) return false;
-  try {
-    return verifySignature(null, text, createPublicKey(publicKeyPem), signature);
-  } catch {
-    return false;
-  }
-}
 
 export interface ExpectedReceipt {
   serverKeyPem: string;

@@ -4,7 +4,7 @@ import { stationTimestamp } from '../util/time';
 import { readEnrolment, readSyncSettings } from './enrolmentRepo';
 import type { LiveProgress } from './liveProgress';
 import { filesOf, getReceipt, listOutbox, receiptOfVersion, type OutboxFile, type VersionKey } from './outboxRepo';
-import { parseReceiptText } from './receiptCheck';
+import { parseReceiptText } from '../package/receiptCheck';
 import { isInsideWindow } from './syncWindow';
 
 /**

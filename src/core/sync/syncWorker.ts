@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { idempotencyKeyOf, type CommitRequest } from '../../shared/syncProtocol';
 import type { SyncStatus, SyncSummary } from '../../shared/syncSchemas';
 import type { Services } from '../api/services';
+import { markVersionRefused, markVersionSynced } from '../approval/versionSteps';
 import { custodyBySeqs } from '../custody/custodyLog';
 import { inTransaction } from '../db/database';
 import { packageDir } from '../seal/packageStore';
@@ -36,6 +37,7 @@ import { ServerClient } from './serverClient';
 import { SyncFailure, asSyncFailure } from './syncFailure';
 import { buildSyncStatus, summarize } from './syncStatus';
 import { isInsideWindow, nextWindowOpening } from './syncWindow';
+import { stationTimestamp } from '../util/time';
 import { queueVersion } from './queueVersion';
 import { BandwidthLimiter } from './throttle';
 import { uploadFile } from './tusUpload';
@@ -122,6 +124,8 @@ export class SyncWorker {
 
   /** Something changed that sync may act on (an approval, an enrolment): a pass soon, backoffs kept. */
   nudge(): void {
+    // A command's engine uploads only when asked: an `approve` must not start sending on its way out.
+    if (this.tuning.background === false) return;
     void this.requestPass(false);
   }
 
@@ -356,7 +360,9 @@ export class SyncWorker {
         custodySeq: entry.seq,
       });
       markSynced(s.db, key, receiptId, entry.at);
+      markVersionSynced(s, { ...key, actor: ACTOR, details: { seq: checked.receipt.seq, receiptEntry: entry.seq } });
     });
+    s.emit('cases.changed', { caseId: v.caseId });
     s.log.info('a case version is synced', { case: v.caseNumber, version: v.version, seq: checked.receipt.seq });
   }
 
@@ -370,22 +376,15 @@ export class SyncWorker {
           : asSyncFailure(error);
     if (failure.final) {
       inTransaction(s.db, () => {
-        const entry = s.record({
+        const refused = markVersionRefused(s, {
+          ...key,
           actor: ACTOR,
-          action: 'sync.refused',
-          subject: v.caseId,
-          sha256: null,
-          details: {
-            number: v.caseNumber,
-            version: v.version,
-            tagManifestSha256: v.tagManifestSha256,
-            code: failure.code,
-            reason: failure.detail,
-            problems: failure.opts.problems ?? [],
-          },
+          reason: failure.detail,
+          details: { code: failure.code, problems: failure.opts.problems ?? [] },
         });
-        markRefused(s.db, key, failure.detail, entry.at);
+        markRefused(s.db, key, failure.detail, refused.refusedAt ?? stationTimestamp(s.now()));
       });
+      s.emit('cases.changed', { caseId: v.caseId });
       s.log.warn('the server refused a case version', { case: v.caseNumber, version: v.version, reason: failure.detail });
       return;
     }
