@@ -41,14 +41,14 @@ describe('check and the sealed packages', () => {
     await appendFile(join(sealedPath, 'tagmanifest-sha256.txt'), '\n');
     const r = await check();
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/problem: package .*the tag manifest is not the one sealed/);
+    expect(r.stdout).toMatch(/problem: package .*tagmanifest-sha256.txt is not the one sealed/);
   }, 60_000);
 
   it('names a deleted package folder', async () => {
     await rename(sealedPath, join(station.root, 'moved'));
     const r = await check();
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/problem: package .*the sealed package or its tag manifest is missing/);
+    expect(r.stdout).toMatch(/problem: package .*the sealed package folder is missing/);
     await rename(join(station.root, 'moved'), sealedPath);
   }, 60_000);
 });

@@ -211,7 +211,7 @@ describe('verify: the tamper matrix', { timeout: 240_000 }, () => {
     expect(expected.code).toBe(1);
     expect(kinds(expected)).toEqual(['fingerprint']);
 
-    // A station whose own key sealed the real package.
+    // A folder holding only the real key's public file, as if it were the sealing station's.
     const stationData = join(root, `data-${n}`);
     await mkdir(join(stationData, 'keys'), { recursive: true });
     await writeFile(join(stationData, 'keys/station.pub.pem'), bag.key.publicKeyPem);
@@ -219,10 +219,10 @@ describe('verify: the tamper matrix', { timeout: 240_000 }, () => {
     expect(own.code).toBe(1);
     expect(kinds(own)).toEqual(['fingerprint']);
 
-    // Another station of the office, which imported the real key: still not the forger's.
-    const otherData = join(root, `data-other-${n}`);
-    await mkdir(otherData);
-    const db = new Database(join(otherData, 'station.db'));
+    // A trusted_keys row planted in a hand-made database is vouched for by no custody entry.
+    const plantedData = join(root, `data-planted-${n}`);
+    await mkdir(plantedData);
+    const db = new Database(join(plantedData, 'station.db'));
     db.exec(`CREATE TABLE trusted_keys(fingerprint TEXT PRIMARY KEY, label TEXT, public_key_pem TEXT,
       imported_by TEXT, imported_at TEXT, custody_seq INTEGER)`);
     db.prepare('INSERT INTO trusted_keys VALUES (?, ?, ?, ?, ?, ?)').run(
@@ -234,6 +234,17 @@ describe('verify: the tamper matrix', { timeout: 240_000 }, () => {
       1,
     );
     db.close();
+    const planted = await verifyCli(bag.dir, '--data', plantedData);
+    expect(planted.code).toBe(1);
+    expect(kinds(planted)).toEqual(['fingerprint']);
+
+    // Another station of the office, which imported the real key with `key import`: still not the forger's.
+    const otherData = join(root, `data-other-${n}`);
+    expect((await runCli(['init', '--admin', 'admin', '--data', otherData])).code).toBe(0);
+    const keyFile = join(root, `office-station-2-${n}.pub.pem`);
+    await writeFile(keyFile, bag.key.publicKeyPem);
+    const keyImport = await runCli(['key', 'import', keyFile, '--label', 'office station 2', '--data', otherData]);
+    expect(keyImport.code, keyImport.stderr).toBe(0);
     const imported = await verifyCli(bag.dir, '--data', otherData);
     expect(imported.code).toBe(1);
     expect(kinds(imported)).toEqual(['fingerprint']);
@@ -242,8 +253,11 @@ describe('verify: the tamper matrix', { timeout: 240_000 }, () => {
     const recognised = await verifyCli(real.dir, '--data', otherData);
     expect(recognised.code).toBe(0);
     expect(recognised.json).toMatchObject({ keyKnown: true, keyTrust: 'imported', warnings: [] });
-    const ownStation = await verifyCli(real.dir, '--data', stationData);
-    expect(ownStation.json).toMatchObject({ ok: true, keyKnown: true, keyTrust: 'station' });
+    // A bare public key file, with no station database and no key.create entry behind it, vouches
+    // for nothing (keyTrust.ts): the real package is not "this station's" there. A real station's
+    // own key is recognised in attack2.test.ts (A2-9) and seal.test.ts.
+    const bareKey = await verifyCli(real.dir, '--data', stationData);
+    expect(bareKey.json).toMatchObject({ ok: false, keyKnown: false, keyTrust: 'unknown' });
   });
 
   it('a --data folder with no keys and no database recognises nothing', async () => {

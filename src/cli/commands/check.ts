@@ -78,9 +78,8 @@ export async function runCheck(
       );
       for (const p of report.problems) {
         const where = [p.itemId, p.sha256, p.seq === null ? null : `entry ${p.seq}`, p.path].filter((x) => x !== null);
-        process.stdout.write(
-          `problem: ${p.kind} ${escapeForTerminal(where.join(' '))} ${escapeForTerminal(p.detail)}\n`,
-        );
+        const parts = [p.kind, ...(where.length > 0 ? [where.join(' ')] : []), p.detail];
+        process.stdout.write(`problem: ${escapeForTerminal(parts.join(' '))}\n`);
       }
       process.stdout.write(report.ok ? 'check: OK\n' : 'check: PROBLEMS FOUND\n');
     }

@@ -277,6 +277,16 @@ export function trustedKeyProblems(db: ReadableDB): { good: string[]; problems: 
   const good: string[] = [];
   const problems: TrustedKeyProblem[] = [];
   if (rows.length === 0) return { good, problems };
+  if (!hasTable(db, 'custody')) {
+    // Not a station's database (made by hand): no chain can vouch for any row.
+    for (const row of rows)
+      problems.push({
+        fingerprint: row.fingerprint,
+        seq: row.custody_seq,
+        detail: `the trusted key ${row.fingerprint} has no custody log to vouch for it`,
+      });
+    return { good, problems };
+  }
   const firstBroken = firstBrokenSeq(db);
   const entryStmt = db.prepare('SELECT * FROM custody WHERE seq = ?');
   for (const row of rows) {
