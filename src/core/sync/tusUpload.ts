@@ -40,11 +40,27 @@ export interface UploadFileInput {
 
 export const UPLOADS_PATH = '/api/v1/uploads/';
 
-/** The file's bytes [start, end) as a stream, through the bandwidth limit. */
-function sliceStream(path: string, size: number, start: number, end: number, limiter: BandwidthLimiter): Readable {
+/**
+ * The file's bytes [start, end) as a stream, through the bandwidth limit. tus-js-client's Node
+ * HTTP stack sends a stream's `size` as the request's Content-Length, so it is set here.
+ */
+function sliceStream(
+  path: string,
+  size: number,
+  start: number,
+  end: number,
+  limiter: BandwidthLimiter,
+): Readable & { size: number } {
   const last = Math.min(end, size);
   const raw = last > start ? createReadStream(path, { start, end: last - 1 }) : Readable.from([]);
-  return limiter.pieceBytes() === Infinity ? raw : raw.pipe(throttledStream(limiter));
+  let body: Readable = raw;
+  if (limiter.pieceBytes() !== Infinity) {
+    const throttled = throttledStream(limiter);
+    // A read error must reach the request (pipe alone would leave it waiting for bytes).
+    raw.on('error', (error) => throttled.destroy(error));
+    body = raw.pipe(throttled);
+  }
+  return Object.assign(body, { size: last - start });
 }
 
 /** What tus-js-client's error says the server answered, as the outbox's reason. */
@@ -87,7 +103,6 @@ export function uploadFile(input: UploadFileInput): Promise<void> {
     }
     let settled = false;
     let lastActivity = Date.now();
-    let confirmed = 0;
     const finish = (error: unknown | null): void => {
       if (settled) return;
       settled = true;
@@ -114,7 +129,6 @@ export function uploadFile(input: UploadFileInput): Promise<void> {
               const last = Math.min(end, input.size);
               return {
                 value: sliceStream(input.filePath, input.size, start, end, input.limiter),
-                size: last - start,
                 done: last >= input.size,
               };
             },
@@ -140,11 +154,10 @@ export function uploadFile(input: UploadFileInput): Promise<void> {
           lastActivity = Date.now();
           input.onProgress(bytesSent);
         },
+        // `chunkSize` is what this request moved the server's offset by: the bytes it took.
         onChunkComplete: (chunkSize: number, bytesAccepted: number) => {
           lastActivity = Date.now();
-          const sent = Math.max(0, Math.min(chunkSize, bytesAccepted - confirmed));
-          confirmed = bytesAccepted;
-          input.onConfirmed(bytesAccepted, sent);
+          input.onConfirmed(bytesAccepted, chunkSize);
         },
         onSuccess: () => finish(null),
         onError: (error: Error) => finish(signal.aborted ? signal.reason : failureOfTusError(error)),
