@@ -12,6 +12,7 @@ import { runServe } from './commands/serve';
 import { runUser } from './commands/user';
 import { runCase } from './commands/case';
 import { runSeal } from './commands/seal';
+import { runReview } from './commands/review';
 import { runExport } from './commands/export';
 import { runKey } from './commands/key';
 import { runTag } from './commands/tag';
@@ -112,6 +113,9 @@ async function main(argv: string[]): Promise<number> {
       });
     case 'seal':
       return runSeal(global, { refs: rest });
+    case 'approve':
+    case 'reject':
+      return runReview(global, command === 'approve' ? 'approve' : 'reject', { refs: rest, version: values.version, reason: values.reason });
     case 'export':
       return runExport(global, { refs: rest, version: values.version, to: values.to, zip: values.zip });
     case 'key':

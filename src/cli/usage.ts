@@ -58,6 +58,13 @@ Commands:
   case versions <case> [--json]     the sealed versions of a case
   seal <case> [--json]              re-hash the case's files, freeze the draft as its next version
                                     and build its signed package in the station's store
+  approve <case> [--version N] [--json]
+                                    (supervisor, admin) approve a sealed version (default: the
+                                    latest) you neither sealed nor edited; its exports then carry
+                                    the signed seal/approval.json
+  reject <case> [--version N] --reason TEXT [--json]
+                                    (supervisor, admin) send a sealed version back with a reason;
+                                    the case reopens as the next draft version
   export <case> [--version N] --to DIR [--zip] [--json]
                                     write a sealed version (default: the latest) into DIR as a
                                     folder or one zip, read it back and verify it

@@ -97,7 +97,13 @@ function describeVersions(versions: CaseVersion[]): string {
     const reopened = v.reopenedAt
       ? `  reopened by ${t(v.reopenedBy ?? '')} at ${v.reopenedAt}: ${t(v.reopenReason ?? '')}`
       : '';
-    return `v${v.version}  sealed by ${t(v.sealedBy)} at ${v.sealedAt}  ${v.itemCount} item(s)  ${t(v.packageName)}  ${v.tagManifestSha256}${reopened}`;
+    const review =
+      v.state === 'sealed'
+        ? ''
+        : v.state === 'rejected'
+          ? `  rejected by ${t(v.rejectedBy ?? '')} at ${v.rejectedAt ?? ''}`
+          : `  ${v.state}; approved by ${t(v.approvedBy ?? '')} at ${v.approvedAt ?? ''}${v.refuseReason ? `; refused by the server: ${t(v.refuseReason)}` : ''}`;
+    return `v${v.version}  sealed by ${t(v.sealedBy)} at ${v.sealedAt}  ${v.itemCount} item(s)  ${t(v.packageName)}  ${v.tagManifestSha256}${review}${reopened}`;
   });
   return `${lines.join('\n')}\n`;
 }

@@ -86,7 +86,7 @@ export function m0090VersionReview(db: WritableDB): void {
       CHECK ((sync_seq IS NOT NULL) = (state = 'synced')),
       CHECK ((refuse_seq IS NOT NULL) = (state = 'refused')),
       -- A rejection reopens the case with the same entry.
-      CHECK (state <> 'rejected' OR reopen_seq = reject_seq)
+      CHECK (state <> 'rejected' OR reopen_seq IS reject_seq)
     ) STRICT;
 
     INSERT INTO case_versions_new (case_id, version, state, snapshot, tag_manifest_sha256, package_name,

@@ -186,6 +186,14 @@ function VerifyResult({ path, report }: { path: string; report: VerifyReport }) 
               : t('verify.checkpointNone')}
           </dd>
         </div>
+        <div className="field-row">
+          <dt>{t('verify.approval')}</dt>
+          <dd data-testid="verify-approval" data-verified={report.approval?.verified ?? ''}>
+            {report.approval
+              ? t('verify.approvalValue', { by: report.approval.by, at: report.approval.at })
+              : t('verify.approvalNone')}
+          </dd>
+        </div>
       </dl>
       {/* A failed package leads with its problems: they are what the reader has to act on. */}
       {report.ok ? null : <ProblemList problems={report.problems} />}
