@@ -34,6 +34,21 @@ export type EnrolResponse = z.infer<typeof EnrolResponse>;
 export const NonceRequest = z.object({ stationId });
 export const NonceResponse = z.object({ nonce: z.string().regex(/^[0-9a-f]{64}$/) });
 
+/**
+ * `POST /api/v1/station` (signed, body `{}`): the station's own enrolment as the server sees it.
+ * A station uses it to check, with one signed round trip, that the server knows and accepts it.
+ */
+export const StationStatusRequest = z.object({}).strict();
+export const StationStatusResponse = z.object({
+  stationId,
+  stationName: z.string(),
+  keyFingerprint: sha256,
+  enrolledAt: z.string(),
+  serverKeyFingerprint: sha256,
+  serverTime: z.string(),
+});
+export type StationStatusResponse = z.infer<typeof StationStatusResponse>;
+
 export const HaveRequest = z.object({ sha256: z.array(sha256).max(10_000) });
 export const HaveResponse = z.object({ have: z.array(sha256) });
 
@@ -135,6 +150,7 @@ export const SYNC_ERROR_CODES = [
   'station.unknown',
   'station.revoked',
   'request.invalid',
+  'request.throttled',
   'upload.hashMismatch',
   'upload.notFound',
   'blob.missing',

@@ -1,0 +1,54 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Sql } from './sql';
+import { INT8_OID, parseInt8, withSavepoint } from './savepoints';
+
+/**
+ * The embedded default: PostgreSQL compiled to WebAssembly, its files in `DIR/db`. One process
+ * may open a data folder at a time (the server's folder lock makes sure of it), and PGlite has a
+ * single connection, which it serialises: a transaction holds it from BEGIN to COMMIT, and every
+ * query from outside waits for it. So `session` needs no connection of its own here, and
+ * session-level advisory locks all belong to that one backend: they keep a second process out,
+ * never a second request of this process.
+ */
+export async function openPglite(dataDir: string): Promise<Sql> {
+  const db = await PGlite.create(dataDir, { parsers: { [INT8_OID]: parseInt8 } });
+  return wrapDatabase(db);
+}
+
+function wrapDatabase(db: PGlite): Sql {
+  const self: Sql = {
+    async query<T extends object>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+      const result = await db.query<T>(text, [...params]);
+      return result.rows;
+    },
+    transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+      return db.transaction((tx) => fn(wrapTransaction(tx)));
+    },
+    session<T>(fn: (conn: Sql) => Promise<T>): Promise<T> {
+      return fn(self);
+    },
+    async close(): Promise<void> {
+      if (!db.closed) await db.close();
+    },
+  };
+  return self;
+}
+
+function wrapTransaction(tx: Transaction): Sql {
+  const self: Sql = {
+    async query<T extends object>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+      const result = await tx.query<T>(text, [...params]);
+      return result.rows;
+    },
+    transaction<T>(fn: (inner: Sql) => Promise<T>): Promise<T> {
+      return withSavepoint(self, fn);
+    },
+    session<T>(fn: (conn: Sql) => Promise<T>): Promise<T> {
+      return fn(self);
+    },
+    close(): Promise<void> {
+      return Promise.reject(new Error('a transaction cannot close its database'));
+    },
+  };
+  return self;
+}
