@@ -119,7 +119,8 @@ export function checkCarriedReceipts(input: ReceiptCheckInput): ReceiptCheckResu
       add(name, `names station ${receipt.stationId}; bag-info.txt says ${input.stationId}`);
     if (!receipt.files.some((f) => f.path === 'tagmanifest-sha256.txt' && f.sha256 === tagManifestSha256))
       add(name, 'does not list this package\'s tag manifest among the files received');
-    carried.verified = problems.length === before;
+    // Without a usable server key nothing vouches for the receipt (that problem is named once, above).
+    carried.verified = problems.length === before && serverFingerprint !== null;
   }
   return { receipts, problems };
 }
