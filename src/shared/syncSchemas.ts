@@ -37,6 +37,8 @@ export const SYNC_PROBLEM_CODES = [
   'receipt.invalid',
   /** A file of the sealed package could not be read on this station. */
   'package.unreadable',
+  /** The station key could not sign the requests (its passphrase is not set, or the keychain refused). */
+  'stationKey',
   /** The station is not enrolled with a server. */
   'notEnrolled',
   /** Outside the daily sync window. */

@@ -271,3 +271,17 @@ export function receiptsOfVersion(db: ReadableDB, key: VersionKey): StoredReceip
     .prepare(`${SELECT_RECEIPT} WHERE case_id = ? AND version = ? ORDER BY id`)
     .all(key.caseId, key.version) as StoredReceipt[];
 }
+
+/**
+ * The server says it lacks these blobs at commit (`blob.missing`): their files are sent again from
+ * the start, whatever this station believed.
+ */
+export function resetFilesBySha(db: WritableDB, key: VersionKey, sha256s: readonly string[]): number {
+  const update = db.prepare(
+    `UPDATE sync_files SET done = NULL, upload_url = NULL, offset = 0
+     WHERE case_id = ? AND version = ? AND sha256 = ?`,
+  );
+  let n = 0;
+  for (const h of sha256s) n += update.run(key.caseId, key.version, h).changes;
+  return n;
+}

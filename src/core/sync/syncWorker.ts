@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { AppError } from '../../shared/errors';
 import { idempotencyKeyOf, type CommitRequest } from '../../shared/syncProtocol';
 import type { SyncStatus, SyncSummary } from '../../shared/syncSchemas';
 import type { Services } from '../api/services';
@@ -24,6 +25,7 @@ import {
   markRefused,
   markSynced,
   nextDueMs,
+  resetFilesBySha,
   setConfirmedOffset,
   setUploadUrl,
   versionFailed,
@@ -202,7 +204,16 @@ export class SyncWorker {
     this.schedule(untilNext);
   }
 
+  /** A pass never throws: each version's failure is on its outbox row; anything else is logged. */
   private async pass(ignoreBackoff: boolean): Promise<void> {
+    try {
+      await this.passOnce(ignoreBackoff);
+    } catch (error) {
+      this.s.log.error('a sync pass failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private async passOnce(ignoreBackoff: boolean): Promise<void> {
     const s = this.s;
     const enrolment = readEnrolment(s.db);
     if (!enrolment) return;
@@ -371,8 +382,9 @@ export class SyncWorker {
     const failure =
       error instanceof PackageUnreadableError
         ? new SyncFailure('package.unreadable', error.message)
-        : error instanceof SyncFailure
-          ? error
+        : error instanceof AppError && error.code.startsWith('key.')
+          ? // The station key cannot sign now (its passphrase is not set, the keychain refused).
+            new SyncFailure('stationKey', error.code)
           : asSyncFailure(error);
     if (failure.final) {
       inTransaction(s.db, () => {
@@ -399,6 +411,11 @@ export class SyncWorker {
           restart: failure.code === 'upload.hashMismatch' || failure.code === 'upload.notFound',
         });
       versionFailed(s.db, key, { code: failure.code, detail: failure.detail, nextAttemptMs });
+      if (failure.code === 'blob.missing') {
+        // Named by hash in `problems` (PROTOCOL.md); the message may name them too.
+        const named = [...(failure.opts.problems ?? []), failure.detail].join(' ').match(/[0-9a-f]{64}/g) ?? [];
+        resetFilesBySha(s.db, key, [...new Set(named)]);
+      }
     });
     s.log.warn('sync will try again', {
       case: v.caseNumber,

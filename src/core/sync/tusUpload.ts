@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Upload, type HttpRequest } from 'tus-js-client';
+import { AppError } from '../../shared/errors';
 import { UNSIGNED_PAYLOAD } from '../../shared/syncProtocol';
 import type { ServerClient } from './serverClient';
 import { SyncFailure, asSyncFailure } from './syncFailure';
@@ -63,11 +64,22 @@ function sliceStream(
   return Object.assign(body, { size: last - start });
 }
 
-/** What tus-js-client's error says the server answered, as the outbox's reason. */
-function failureOfTusError(error: unknown): SyncFailure {
-  const response = (error as { originalResponse?: { getStatus(): number; getBody(): string } | null })
-    .originalResponse;
-  if (!response) return asSyncFailure(error);
+/**
+ * What tus-js-client's error says the server answered, as the outbox's reason. A failure of our
+ * own `onBeforeRequest` (no nonce: a revoked station; a key that cannot sign) comes back as the
+ * error's cause and is passed on as it was.
+ */
+function failureOfTusError(error: unknown): unknown {
+  const detailed = error as {
+    originalResponse?: { getStatus(): number; getBody(): string } | null;
+    causingError?: unknown;
+  };
+  const response = detailed.originalResponse;
+  if (!response) {
+    const cause = detailed.causingError;
+    if (cause instanceof SyncFailure || cause instanceof AppError) return cause;
+    return asSyncFailure(cause ?? error);
+  }
   const status = response.getStatus();
   let code: string | null = null;
   let message = '';

@@ -61,6 +61,10 @@ export const syncEn = {
   'sync.showFiles': 'Files',
   'sync.hideFiles': 'Hide files',
   'sync.col.file': 'File',
+  'verify.check.receipt': 'Central server receipts (signature by seal/server.pub.pem, naming this package)',
+  'verify.receipts': 'Central server',
+  'verify.receiptValue': 'Received as receipt {seq} at {at}, server key {fingerprint}',
+  'verify.receiptsNone': 'No receipt (the version had not reached the central server when this copy was exported)',
   ...prefixKeys('syncProblem.', SYNC_PROBLEM_MESSAGES['en']),
 } as const;
 
@@ -119,5 +123,9 @@ export const syncZhCN: Record<keyof typeof syncEn, string> = {
   'sync.showFiles': '文件',
   'sync.hideFiles': '隐藏文件',
   'sync.col.file': '文件',
+  'verify.check.receipt': '中心服务器回执（由 seal/server.pub.pem 签名，指向本证据包）',
+  'verify.receipts': '中心服务器',
+  'verify.receiptValue': '已作为回执 {seq} 于 {at} 接收，服务器密钥 {fingerprint}',
+  'verify.receiptsNone': '无回执（导出此副本时该版本尚未送达中心服务器）',
   ...prefixKeys('syncProblem.', SYNC_PROBLEM_MESSAGES['zh-CN']),
 };
