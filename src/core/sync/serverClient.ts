@@ -27,8 +27,10 @@ export interface StationSigner {
   sign(data: Buffer): Promise<Buffer>;
 }
 
-/** No single request waits longer than this for the server's answer to start. */
+/** No single request waits longer than this for the server's answer. */
 const REQUEST_TIMEOUT_MS = 60_000;
+/** The commit checks every blob of the case from the disk (a 2 GB case takes a while). */
+const COMMIT_TIMEOUT_MS = 30 * 60_000;
 
 export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -39,8 +41,8 @@ export function serverUrl(base: string, path: string): URL {
   return new URL(path.replace(/^\//, ''), base.endsWith('/') ? base : `${base}/`);
 }
 
-function withTimeout(signal: AbortSignal | undefined): AbortSignal {
-  const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+function withTimeout(signal: AbortSignal | undefined, timeoutMs = REQUEST_TIMEOUT_MS): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 
@@ -77,9 +79,9 @@ async function readJson<S extends z.ZodType>(response: Response, schema: S): Pro
   }
 }
 
-async function send(url: URL, init: RequestInit, signal?: AbortSignal): Promise<Response> {
+async function send(url: URL, init: RequestInit, signal?: AbortSignal, timeoutMs?: number): Promise<Response> {
   try {
-    return await fetch(url, { ...init, signal: withTimeout(signal), redirect: 'error' });
+    return await fetch(url, { ...init, signal: withTimeout(signal, timeoutMs), redirect: 'error' });
   } catch (error) {
     if (signal?.aborted) throw error;
     throw asSyncFailure(error);
@@ -162,11 +164,17 @@ export class ServerClient {
     payload: unknown,
     signal: AbortSignal | undefined,
     extra: Record<string, string> = {},
+    timeoutMs?: number,
   ): Promise<Response> {
     const url = this.url(path);
     const body = Buffer.from(JSON.stringify(payload), 'utf8');
     const headers = await this.signatureHeaders('POST', url, body, signal);
-    return send(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers, ...extra }, body }, signal);
+    return send(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers, ...extra }, body },
+      signal,
+      timeoutMs,
+    );
   }
 
   /** The hashes among `sha256s` whose blobs the server holds (asked 10 000 at a time). */
@@ -182,7 +190,13 @@ export class ServerClient {
 
   /** Commits a sealed version; the answer is the receipt as sent (text and signature, unparsed). */
   async commit(request: CommitRequest, idempotencyKey: string, signal?: AbortSignal): Promise<CommitResponse> {
-    const response = await this.postSigned('/api/v1/commit', request, signal, { 'idempotency-key': idempotencyKey });
+    const response = await this.postSigned(
+      '/api/v1/commit',
+      request,
+      signal,
+      { 'idempotency-key': idempotencyKey },
+      COMMIT_TIMEOUT_MS,
+    );
     if (!response.ok) throw await failureOf(response);
     return readJson(response, CommitResponse);
   }

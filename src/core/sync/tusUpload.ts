@@ -123,9 +123,12 @@ export function uploadFile(input: UploadFileInput): Promise<void> {
       if (error === null) resolve();
       else reject(error);
     };
+    // tus-js-client wants an input; the file reader below reads the package file itself, by path,
+    // one slice per request, so nothing of it is held in memory.
     const upload = new Upload(
-      { path: input.filePath },
+      Buffer.alloc(0),
       {
+        fingerprint: async () => `sha256:${input.sha256}`,
         endpoint: client.url(UPLOADS_PATH).toString(),
         ...(input.uploadUrl ? { uploadUrl: input.uploadUrl } : {}),
         uploadSize: input.size,
