@@ -47,19 +47,41 @@ export async function makeEvidenceFile(dir: string, name: string, bytes: number)
   return path;
 }
 
-/** Imports `files` (any kind), puts them in a new case, seals it as the admin, approves it as `li`. */
+/** Imports `files` (any kind), then seals and approves a case of them (`approvedCaseOf`). */
 export async function sealedApprovedCase(
   station: SyncStation,
   title: string,
   files: string[],
-): Promise<{ caseId: string; number: string; version: number; tagManifestSha256: string }> {
+): Promise<ApprovedCase> {
   const record = await station.importAndWait(files, { includeNonMedia: true });
-  const itemIds = files.map((f) => importedItem(record, f.split('/').pop()!).id);
+  return approvedCaseOf(
+    station,
+    title,
+    files.map((f) => importedItem(record, f.split('/').pop()!).id),
+  );
+}
+
+export interface ApprovedCase {
+  caseId: string;
+  number: string;
+  version: number;
+  tagManifestSha256: string;
+  itemIds: string[];
+}
+
+/** A new case of `itemIds`, sealed by the admin and approved by the supervisor `li`. */
+export async function approvedCaseOf(station: SyncStation, title: string, itemIds: string[]): Promise<ApprovedCase> {
   const c = await station.call('cases.create', { title, place: '南京东路' });
   await station.call('cases.addItems', { caseId: c.id, itemIds });
   const sealed = await station.call('cases.seal', { caseId: c.id });
   await station.asSupervisor('cases.approve', { caseId: c.id });
-  return { caseId: c.id, number: sealed.case, version: sealed.version, tagManifestSha256: sealed.tagManifestSha256 };
+  return {
+    caseId: c.id,
+    number: sealed.case,
+    version: sealed.version,
+    tagManifestSha256: sealed.tagManifestSha256,
+    itemIds,
+  };
 }
 
 export interface CentralServer {

@@ -10,6 +10,7 @@ import { Receipt } from '../../src/shared/syncProtocol';
 import { runCli } from '../engine/cliRunner';
 import { CuttingProxy } from './cuttingProxy';
 import {
+  approvedCaseOf,
   makeEvidenceFile,
   openSyncStation,
   sealedApprovedCase,
@@ -74,12 +75,14 @@ async function blobFiles(): Promise<string[]> {
 describe('sync of a sealed and approved case', () => {
   let synced: SyncSummary;
   let caseId: string;
+  let itemIds: string[];
   let exported: string;
 
   it('uploads, commits and keeps a receipt the pinned server key signed', async () => {
     const file = await makeEvidenceFile(join(station.root, 'src1'), 'cam1.bin', 3 * MiB + 123);
     const c = await sealedApprovedCase(station, 'Flow', [file]);
     caseId = c.caseId;
+    itemIds = c.itemIds;
     synced = await syncUntilSettled(c.number);
     expect(synced).toMatchObject({ case: c.number, version: 1, state: 'synced', refusedReason: null });
     expect(synced.receipt?.tagManifestSha256).toBe(c.tagManifestSha256);
@@ -140,7 +143,7 @@ describe('sync of a sealed and approved case', () => {
   it('sends the same commit again only to get the same receipt: nothing is stored twice', async () => {
     const blobsBefore = await blobFiles();
     // Another case holding the same bytes: the server already has them, so none is uploaded.
-    const again = await sealedApprovedCase(station, 'Same bytes', [join(station.root, 'src1', 'cam1.bin')]);
+    const again = await approvedCaseOf(station, 'Same bytes', itemIds);
     const before = proxy.forwardedUp;
     const result = await syncUntilSettled(again.number);
     expect(result.state).toBe('synced');
