@@ -1,5 +1,12 @@
 import type { ReadableDB } from '../db/database';
-import type { SyncFileStatus, SyncStatus, SyncSummary, SyncVersionStatus } from '../../shared/syncSchemas';
+import type {
+  SyncFileStatus,
+  SyncProblem,
+  SyncProblemCode,
+  SyncStatus,
+  SyncSummary,
+  SyncVersionStatus,
+} from '../../shared/syncSchemas';
 import { stationTimestamp } from '../util/time';
 import { readEnrolment, readSyncSettings } from './enrolmentRepo';
 import type { LiveProgress } from './liveProgress';
@@ -12,8 +19,8 @@ import { isInsideWindow } from './syncWindow';
  * file, with the live bytes and speed of the file being sent now.
  */
 
-function problemOf(code: string | null, detail: string | null): SyncVersionStatus['lastProblem'] {
-  return code ? ({ code, detail: detail ?? '' } as SyncVersionStatus['lastProblem']) : null;
+function problemOf(code: SyncProblemCode | null, detail: string | null): SyncProblem | null {
+  return code ? { code, detail: detail ?? '' } : null;
 }
 
 function whenOf(ms: number, now: Date): string | null {

@@ -110,7 +110,6 @@ describe('migration 100 (sync outbox)', () => {
       seq: 1,
       server_key_fingerprint: FP,
       receipt_json: '{}',
-      signature: null as unknown as string,
       received_at: AT,
       custody_seq: 1,
     };
@@ -122,9 +121,9 @@ describe('migration 100 (sync outbox)', () => {
       d
         .prepare(
           `INSERT INTO sync_receipts (case_id, version, seq, server_key_fingerprint, receipt_json, signature, received_at, custody_seq)
-           VALUES (@case_id, @version, 2, @server_key_fingerprint, @receipt_json, @signature, @received_at, @custody_seq)`,
+           VALUES (@case_id, @version, @seq, @server_key_fingerprint, @receipt_json, @signature, @received_at, @custody_seq)`,
         )
-        .run({ ...receipt, signature: Buffer.alloc(63) }),
+        .run({ ...receipt, seq: 2, signature: Buffer.alloc(63) }),
     ).toThrow(/CHECK/);
     const id = (d.prepare('SELECT id FROM sync_receipts').get() as { id: number }).id;
     d.prepare(`UPDATE sync_outbox SET state = 'synced', receipt_id = ?`).run(id);
