@@ -58,7 +58,7 @@ function sliceStream(
   if (limiter.pieceBytes() !== Infinity) {
     const throttled = throttledStream(limiter);
     // A read error must reach the request (pipe alone would leave it waiting for bytes).
-    raw.on('error', (error) => throttled.destroy(error));
+    raw.on('error', (error: Error) => throttled.destroy(error));
     body = raw.pipe(throttled);
   }
   return Object.assign(body, { size: last - start });
