@@ -35,8 +35,7 @@ afterAll(async () => {
   await server?.cleanup();
 });
 
-const custodyActions = async () =>
-  (await station.call('custody.list', { limit: 500 })).entries.map((e) => e.action);
+const custodyActions = async () => (await station.call('custody.list', { limit: 500 })).entries.map((e) => e.action);
 
 describe('sync.enrol', () => {
   it('is refused before enrolment for sync.now, and for anyone but an admin', async () => {
@@ -107,7 +106,10 @@ describe('sync.enrol', () => {
       const enrolled = await runCli(['enrol', server.url, await server.enrolCode(), '--data', data, '--json']);
       expect(enrolled.code, enrolled.stderr).toBe(0);
       const pem = await readFile(join(server.dataDir, 'keys', 'server.pub.pem'), 'utf8');
-      expect(JSON.parse(enrolled.stdout)).toMatchObject({ serverUrl: server.url, serverKeyFingerprint: keyFingerprint(pem) });
+      expect(JSON.parse(enrolled.stdout)).toMatchObject({
+        serverUrl: server.url,
+        serverKeyFingerprint: keyFingerprint(pem),
+      });
       const synced = await runCli(['sync', '--once', '--json', '--data', data]);
       expect(synced.code, synced.stderr).toBe(0);
       expect(JSON.parse(synced.stdout)).toEqual([]);

@@ -48,11 +48,7 @@ export async function makeEvidenceFile(dir: string, name: string, bytes: number)
 }
 
 /** Imports `files` (any kind), then seals and approves a case of them (`approvedCaseOf`). */
-export async function sealedApprovedCase(
-  station: SyncStation,
-  title: string,
-  files: string[],
-): Promise<ApprovedCase> {
+export async function sealedApprovedCase(station: SyncStation, title: string, files: string[]): Promise<ApprovedCase> {
   const record = await station.importAndWait(files, { includeNonMedia: true });
   return approvedCaseOf(
     station,

@@ -38,8 +38,7 @@ export async function runSync(opts: GlobalOptions, args: { refs: string[]; once:
         .filter((v) => v.state !== 'synced' && v.state !== 'refused' && v.nextAttemptAt)
         .map((v) => new Date(v.nextAttemptAt!).getTime());
       const until = waits.length > 0 ? Math.min(...waits) : Date.now();
-      if (!opts.json)
-        for (const s of list) if (s.state !== 'synced') process.stderr.write(`${describe(s)}\n`);
+      if (!opts.json) for (const s of list) if (s.state !== 'synced') process.stderr.write(`${describe(s)}\n`);
       await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now())));
       list = await station.call('sync.now', { wait: true });
     }

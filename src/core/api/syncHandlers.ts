@@ -35,7 +35,13 @@ export function syncHandlers(s: Services, worker: SyncWorker): Pick<Handlers, Sy
         window: input.window === undefined ? before.window : input.window,
       };
       inTransaction(s.db, () => {
-        s.record({ actor: actor.name, action: 'sync.settings', subject: null, sha256: null, details: { before, after } });
+        s.record({
+          actor: actor.name,
+          action: 'sync.settings',
+          subject: null,
+          sha256: null,
+          details: { before, after },
+        });
         writeSyncSettings(s.db, after);
       });
       s.emit('sync.changed', { caseId: null });

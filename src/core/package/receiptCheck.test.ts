@@ -34,7 +34,10 @@ const receipt: Receipt = {
   idempotencyKey: `st-1:ZF-1:v1:${tagSha}`,
 };
 
-function input(r: Partial<Receipt> = {}, opts: { seq?: number; key?: typeof server.privateKey } = {}): ReceiptCheckInput {
+function input(
+  r: Partial<Receipt> = {},
+  opts: { seq?: number; key?: typeof server.privateKey } = {},
+): ReceiptCheckInput {
   const text = Buffer.from(canonicalJson({ ...receipt, ...r }), 'utf8');
   return {
     receipts: new Map([[opts.seq ?? 3, { text, signature: sign(null, text, opts.key ?? server.privateKey) }]]),

@@ -114,11 +114,14 @@ export function checkCarriedReceipts(input: ReceiptCheckInput): ReceiptCheckResu
     if (input.version !== null && receipt.caseVersion !== input.version)
       add(name, `names version ${receipt.caseVersion}; the package is version ${input.version}`);
     if (input.stationKeyFingerprint !== null && receipt.stationKeyFingerprint !== input.stationKeyFingerprint)
-      add(name, `names station key ${receipt.stationKeyFingerprint}; the package is signed by ${input.stationKeyFingerprint}`);
+      add(
+        name,
+        `names station key ${receipt.stationKeyFingerprint}; the package is signed by ${input.stationKeyFingerprint}`,
+      );
     if (input.stationId !== undefined && receipt.stationId !== input.stationId)
       add(name, `names station ${receipt.stationId}; bag-info.txt says ${input.stationId}`);
     if (!receipt.files.some((f) => f.path === 'tagmanifest-sha256.txt' && f.sha256 === tagManifestSha256))
-      add(name, 'does not list this package\'s tag manifest among the files received');
+      add(name, "does not list this package's tag manifest among the files received");
     // Without a usable server key nothing vouches for the receipt (that problem is named once, above).
     carried.verified = problems.length === before && serverFingerprint !== null;
   }

@@ -41,7 +41,10 @@ export async function enrolStation(
     served = parseEd25519PublicKey(await fetchServerKey(serverUrl));
   } catch (error) {
     if (error instanceof AppError && error.code === 'key.invalid')
-      throw new AppError('enrol.serverKeyMismatch', { expected: code.serverKeyFingerprint, found: 'not an Ed25519 key' });
+      throw new AppError('enrol.serverKeyMismatch', {
+        expected: code.serverKeyFingerprint,
+        found: 'not an Ed25519 key',
+      });
     if (error instanceof SyncFailure && error.code !== 'network')
       throw new AppError('sync.serverRefused', { url: serverUrl, code: error.code, reason: error.detail });
     throw unreachable(serverUrl, error);

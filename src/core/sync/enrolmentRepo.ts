@@ -37,8 +37,7 @@ export function insertEnrolment(db: WritableDB, e: Enrolment & { custodySeq: num
 
 export function readSyncSettings(db: ReadableDB): SyncSettings {
   const row = db.prepare('SELECT * FROM sync_settings WHERE id = 1').get() as
-    | { bandwidth_bytes_per_sec: number | null; window_start: string | null; window_end: string | null }
-    | undefined;
+    { bandwidth_bytes_per_sec: number | null; window_start: string | null; window_end: string | null } | undefined;
   return {
     bandwidthBytesPerSec: row?.bandwidth_bytes_per_sec ?? null,
     window: row?.window_start && row.window_end ? { start: row.window_start, end: row.window_end } : null,

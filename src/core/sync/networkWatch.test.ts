@@ -7,7 +7,14 @@ import { NetworkWatch, networkFingerprint } from './networkWatch';
  * calls the listener once; the loopback coming and going, or nothing changing, does not.
  */
 const iface = (address: string, internal = false): NetworkInterfaceInfo =>
-  ({ address, internal, family: 'IPv4', netmask: '255.255.255.0', mac: '00:00:00:00:00:00', cidr: null }) as NetworkInterfaceInfo;
+  ({
+    address,
+    internal,
+    family: 'IPv4',
+    netmask: '255.255.255.0',
+    mac: '00:00:00:00:00:00',
+    cidr: null,
+  }) as NetworkInterfaceInfo;
 
 describe('network changes', () => {
   it('fingerprints the external addresses only, in a stable order', () => {
@@ -21,7 +28,11 @@ describe('network changes', () => {
   it('calls the listener once per change', () => {
     let current = '';
     let calls = 0;
-    const watch = new NetworkWatch(1_000, () => (calls += 1), () => current);
+    const watch = new NetworkWatch(
+      1_000,
+      () => (calls += 1),
+      () => current,
+    );
     expect(watch.poll()).toBe(false);
     current = 'eth0 IPv4 10.0.0.2';
     expect(watch.poll()).toBe(true);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { databasePerTest, insertData, insertImportWithCustody, updateToVersion } from '../../../test/engine/migrationHelpers';
+import {
+  databasePerTest,
+  insertData,
+  insertImportWithCustody,
+  updateToVersion,
+} from '../../../test/engine/migrationHelpers';
 import type { WritableDB } from '../db/database';
 import {
   approvedNotQueued,
@@ -57,8 +62,30 @@ function stationWithVersions(states: Array<'sealed' | 'approved'>): WritableDB {
   states.forEach((state, i) => {
     const seq = 2 + i * 2;
     insertData(d, 'custody', [
-      { seq, at: AT, actor: 'admin', station: 's1', action: 'case.seal', subject: 'case-1', sha256: null, details: '{}', prev: 'b'.repeat(64), hash: `${i}`.repeat(64) },
-      { seq: seq + 1, at: AT, actor: 'li', station: 's1', action: 'case.approve', subject: 'case-1', sha256: null, details: '{}', prev: `${i}`.repeat(64), hash: `${i + 5}`.repeat(64) },
+      {
+        seq,
+        at: AT,
+        actor: 'admin',
+        station: 's1',
+        action: 'case.seal',
+        subject: 'case-1',
+        sha256: null,
+        details: '{}',
+        prev: 'b'.repeat(64),
+        hash: `${i}`.repeat(64),
+      },
+      {
+        seq: seq + 1,
+        at: AT,
+        actor: 'li',
+        station: 's1',
+        action: 'case.approve',
+        subject: 'case-1',
+        sha256: null,
+        details: '{}',
+        prev: `${i}`.repeat(64),
+        hash: `${i + 5}`.repeat(64),
+      },
     ]);
     insertData(d, 'case_versions', [
       {
@@ -74,7 +101,13 @@ function stationWithVersions(states: Array<'sealed' | 'approved'>): WritableDB {
         sealed_at: AT,
         seal_seq: seq,
         ...(state === 'approved'
-          ? { approved_by: 'li', approved_at: AT, approval_seq: seq + 1, approval_statement: '{}', approval_signature: 'AA==' }
+          ? {
+              approved_by: 'li',
+              approved_at: AT,
+              approval_seq: seq + 1,
+              approval_statement: '{}',
+              approval_signature: 'AA==',
+            }
           : {}),
       },
     ]);
@@ -107,7 +140,11 @@ describe('the outbox', () => {
     expect(dueVersions(d, 4_999, true)).toHaveLength(1);
     expect(dueVersions(d, 5_000, false)).toHaveLength(1);
     expect(nextDueMs(d)).toBe(5_000);
-    expect(getOutboxVersion(d, key)).toMatchObject({ attempts: 1, lastErrorCode: 'network', lastErrorDetail: 'ECONNREFUSED' });
+    expect(getOutboxVersion(d, key)).toMatchObject({
+      attempts: 1,
+      lastErrorCode: 'network',
+      lastErrorDetail: 'ECONNREFUSED',
+    });
     // Waiting for the window is not a failed attempt.
     versionWaits(d, key, { code: 'window', detail: '22:00–06:00', nextAttemptMs: 9_000 });
     expect(getOutboxVersion(d, key)).toMatchObject({ attempts: 1, lastErrorCode: 'window', nextAttemptMs: 9_000 });
@@ -160,7 +197,10 @@ describe('the outbox', () => {
     markSynced(d, key, id, AT);
     markRefused(d, other, 'the custody entries do not chain', AT);
     expect(getOutboxVersion(d, key)).toMatchObject({ state: 'synced', receiptId: id, finishedAt: AT });
-    expect(getOutboxVersion(d, other)).toMatchObject({ state: 'refused', refusedReason: 'the custody entries do not chain' });
+    expect(getOutboxVersion(d, other)).toMatchObject({
+      state: 'refused',
+      refusedReason: 'the custody entries do not chain',
+    });
     expect(dueVersions(d, Number.MAX_SAFE_INTEGER, true)).toEqual([]);
     expect(nextDueMs(d)).toBeNull();
     const stored = receiptOfVersion(d, key)!;

@@ -91,8 +91,7 @@ export function listOutbox(db: ReadableDB): OutboxVersion[] {
 export function getOutboxVersion(db: ReadableDB, key: VersionKey): OutboxVersion | null {
   return (
     (db.prepare(`${SELECT_VERSION} WHERE o.case_id = ? AND o.version = ?`).get(key.caseId, key.version) as
-      | OutboxVersion
-      | undefined) ?? null
+      OutboxVersion | undefined) ?? null
   );
 }
 
@@ -234,10 +233,7 @@ export function markRefused(db: WritableDB, key: VersionKey, reason: string, at:
   ).run(reason, at, key.caseId, key.version);
 }
 
-export function insertReceipt(
-  db: WritableDB,
-  r: Omit<StoredReceipt, 'id'> & { custodySeq: number },
-): number {
+export function insertReceipt(db: WritableDB, r: Omit<StoredReceipt, 'id'> & { custodySeq: number }): number {
   const result = db
     .prepare(
       `INSERT INTO sync_receipts (case_id, version, seq, server_key_fingerprint, receipt_json, signature, received_at, custody_seq)

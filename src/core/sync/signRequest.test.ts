@@ -28,7 +28,13 @@ describe('signRequest', () => {
 
   it('signs the body hash of the exact bytes, checkable with openssl against the public key', () => {
     const body = Buffer.from('{"caseNumber":"2026-001"}', 'utf8');
-    const headers = signRequest(privateKey, { method: 'POST', pathAndQuery: '/api/v1/commit', stationId: 'st-1', nonce: NONCE, body });
+    const headers = signRequest(privateKey, {
+      method: 'POST',
+      pathAndQuery: '/api/v1/commit',
+      stationId: 'st-1',
+      nonce: NONCE,
+      body,
+    });
     expect(headers['x-station-id']).toBe('st-1');
     expect(headers['x-station-nonce']).toBe(NONCE);
     expect(headers['x-station-body-sha256']).toBe(createHash('sha256').update(body).digest('hex'));
@@ -49,7 +55,16 @@ describe('signRequest', () => {
       writeFileSync(join(dir, 'text'), text);
       writeFileSync(join(dir, 'sig'), signature);
       const out = execFileSync('openssl', [
-        'pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'pub.pem'), '-rawin', '-in', join(dir, 'text'), '-sigfile', join(dir, 'sig'),
+        'pkeyutl',
+        '-verify',
+        '-pubin',
+        '-inkey',
+        join(dir, 'pub.pem'),
+        '-rawin',
+        '-in',
+        join(dir, 'text'),
+        '-sigfile',
+        join(dir, 'sig'),
       ]).toString();
       expect(out).toMatch(/Signature Verified Successfully/);
     } finally {
@@ -67,6 +82,8 @@ describe('signRequest', () => {
     });
     expect(headers['x-station-body-sha256']).toBe(UNSIGNED_PAYLOAD);
     const text = `ES-REQUEST-1\nPATCH\n/api/v1/uploads/abc\nst-1\n${NONCE}\nUNSIGNED-PAYLOAD`;
-    expect(verify(null, Buffer.from(text), publicKey, Buffer.from(headers['x-station-signature'], 'base64'))).toBe(true);
+    expect(verify(null, Buffer.from(text), publicKey, Buffer.from(headers['x-station-signature'], 'base64'))).toBe(
+      true,
+    );
   });
 });

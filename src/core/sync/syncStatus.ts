@@ -27,12 +27,7 @@ function whenOf(ms: number, now: Date): string | null {
   return ms > now.getTime() ? stationTimestamp(new Date(ms)) : null;
 }
 
-function fileStatus(
-  f: OutboxFile,
-  key: VersionKey,
-  live: LiveProgress,
-  now: Date,
-): SyncFileStatus {
+function fileStatus(f: OutboxFile, key: VersionKey, live: LiveProgress, now: Date): SyncFileStatus {
   const progress = f.done === null ? live.get(key.caseId, key.version, f.path, f.size) : null;
   const state: SyncFileStatus['state'] =
     f.done !== null ? 'done' : progress ? 'uploading' : f.lastErrorCode ? 'waiting' : 'pending';

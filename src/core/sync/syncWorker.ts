@@ -397,7 +397,11 @@ export class SyncWorker {
         markRefused(s.db, key, failure.detail, refused.refusedAt ?? stationTimestamp(s.now()));
       });
       s.emit('cases.changed', { caseId: v.caseId });
-      s.log.warn('the server refused a case version', { case: v.caseNumber, version: v.version, reason: failure.detail });
+      s.log.warn('the server refused a case version', {
+        case: v.caseNumber,
+        version: v.version,
+        reason: failure.detail,
+      });
       return;
     }
     const nextAttemptMs = this.retryAt(v.attempts + 1);

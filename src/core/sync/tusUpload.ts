@@ -125,59 +125,56 @@ export function uploadFile(input: UploadFileInput): Promise<void> {
     };
     // tus-js-client wants an input; the file reader below reads the package file itself, by path,
     // one slice per request, so nothing of it is held in memory.
-    const upload = new Upload(
-      Buffer.alloc(0),
-      {
-        fingerprint: async () => `sha256:${input.sha256}`,
-        endpoint: client.url(UPLOADS_PATH).toString(),
-        ...(input.uploadUrl ? { uploadUrl: input.uploadUrl } : {}),
-        uploadSize: input.size,
-        metadata: { sha256: input.sha256, name: input.name },
-        chunkSize: input.chunkSize,
-        retryDelays: [],
-        storeFingerprintForResuming: false,
-        removeFingerprintOnSuccess: false,
-        fileReader: {
-          openFile: async () => ({
-            size: input.size,
-            slice: async (start: number, end: number) => {
-              const last = Math.min(end, input.size);
-              return {
-                value: sliceStream(input.filePath, input.size, start, end, input.limiter),
-                done: last >= input.size,
-              };
-            },
-            close: () => undefined,
-          }),
-        },
-        onBeforeRequest: async (req: HttpRequest) => {
-          const method = req.getMethod();
-          const url = new URL(req.getURL());
-          const headers = await client.signatureHeaders(
-            method,
-            url,
-            method === 'PATCH' ? UNSIGNED_PAYLOAD : Buffer.alloc(0),
-            signal,
-          );
-          for (const [name, value] of Object.entries(headers)) req.setHeader(name, value);
-          lastActivity = Date.now();
-        },
-        onUploadUrlAvailable: () => {
-          if (upload.url) input.onUploadUrl(upload.url);
-        },
-        onProgress: (bytesSent: number) => {
-          lastActivity = Date.now();
-          input.onProgress(bytesSent);
-        },
-        // `chunkSize` is what this request moved the server's offset by: the bytes it took.
-        onChunkComplete: (chunkSize: number, bytesAccepted: number) => {
-          lastActivity = Date.now();
-          input.onConfirmed(bytesAccepted, chunkSize);
-        },
-        onSuccess: () => finish(null),
-        onError: (error: Error) => finish(signal.aborted ? signal.reason : failureOfTusError(error)),
+    const upload = new Upload(Buffer.alloc(0), {
+      fingerprint: async () => `sha256:${input.sha256}`,
+      endpoint: client.url(UPLOADS_PATH).toString(),
+      ...(input.uploadUrl ? { uploadUrl: input.uploadUrl } : {}),
+      uploadSize: input.size,
+      metadata: { sha256: input.sha256, name: input.name },
+      chunkSize: input.chunkSize,
+      retryDelays: [],
+      storeFingerprintForResuming: false,
+      removeFingerprintOnSuccess: false,
+      fileReader: {
+        openFile: async () => ({
+          size: input.size,
+          slice: async (start: number, end: number) => {
+            const last = Math.min(end, input.size);
+            return {
+              value: sliceStream(input.filePath, input.size, start, end, input.limiter),
+              done: last >= input.size,
+            };
+          },
+          close: () => undefined,
+        }),
       },
-    );
+      onBeforeRequest: async (req: HttpRequest) => {
+        const method = req.getMethod();
+        const url = new URL(req.getURL());
+        const headers = await client.signatureHeaders(
+          method,
+          url,
+          method === 'PATCH' ? UNSIGNED_PAYLOAD : Buffer.alloc(0),
+          signal,
+        );
+        for (const [name, value] of Object.entries(headers)) req.setHeader(name, value);
+        lastActivity = Date.now();
+      },
+      onUploadUrlAvailable: () => {
+        if (upload.url) input.onUploadUrl(upload.url);
+      },
+      onProgress: (bytesSent: number) => {
+        lastActivity = Date.now();
+        input.onProgress(bytesSent);
+      },
+      // `chunkSize` is what this request moved the server's offset by: the bytes it took.
+      onChunkComplete: (chunkSize: number, bytesAccepted: number) => {
+        lastActivity = Date.now();
+        input.onConfirmed(bytesAccepted, chunkSize);
+      },
+      onSuccess: () => finish(null),
+      onError: (error: Error) => finish(signal.aborted ? signal.reason : failureOfTusError(error)),
+    });
     const onAbort = (): void => {
       void upload.abort(false).catch(() => undefined);
       finish(signal.reason);

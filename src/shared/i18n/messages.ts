@@ -149,7 +149,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'sync.notEnrolled':
       'This station is not enrolled with a central server yet. An administrator enrols it with the server’s address and a one-time code from its operator.',
     'sync.alreadyEnrolled': 'This station is already enrolled with the central server at {url}.',
-    'sync.unreachable': 'The central server at {url} could not be reached ({reason}). Check the address and the network, then try again.',
+    'sync.unreachable':
+      'The central server at {url} could not be reached ({reason}). Check the address and the network, then try again.',
     'sync.serverRefused': 'The central server at {url} refused the request ({code}: {reason}).',
     'enrol.codeMalformed':
       'This is not an enrolment code. A code looks like ES1-… followed by 26 letters and digits and the server key’s fingerprint; copy it exactly as the server printed it.',
@@ -288,13 +289,15 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'engine.socketUnmovable':
       '引擎无法监听：{path} 处有一个 {kind}，且无法将其移到一旁（{reason}）。请删除它后重新启动。',
     'engine.unreachable': '工作站引擎已停止响应（{reason}）。未再向其发送任何内容；请重新启动。',
-    'sync.notEnrolled': '此工作站尚未在中心服务器注册。请管理员使用服务器地址和服务器管理员提供的一次性注册码进行注册。',
+    'sync.notEnrolled':
+      '此工作站尚未在中心服务器注册。请管理员使用服务器地址和服务器管理员提供的一次性注册码进行注册。',
     'sync.alreadyEnrolled': '此工作站已在 {url} 的中心服务器注册。',
     'sync.unreachable': '无法连接 {url} 的中心服务器（{reason}）。请检查地址和网络后重试。',
     'sync.serverRefused': '{url} 的中心服务器拒绝了请求（{code}：{reason}）。',
     'enrol.codeMalformed':
       '这不是注册码。注册码以 ES1- 开头，后跟 26 个字母和数字以及服务器密钥指纹；请按服务器打印的内容原样复制。',
-    'enrol.codeInvalid': '{url} 的中心服务器不接受此注册码：注册码未知、已使用或已超过 24 小时。请向服务器管理员索取新的注册码。',
+    'enrol.codeInvalid':
+      '{url} 的中心服务器不接受此注册码：注册码未知、已使用或已超过 24 小时。请向服务器管理员索取新的注册码。',
     'enrol.stationExists': '{url} 的中心服务器已用另一个密钥注册了此工作站。请服务器管理员检查工作站列表。',
     'enrol.serverKeyMismatch':
       '未注册：服务器返回的密钥为 {found}，但注册码指定的密钥为 {expected}。可能有人处于此工作站与服务器之间，或地址有误。未保存任何内容。',
@@ -381,7 +384,8 @@ export const SYNC_PROBLEM_MESSAGES: Record<Locale, Record<SyncProblemCode, strin
     server: 'The server answered with an error.',
     'receipt.invalid': 'The server’s receipt did not verify, so it was not kept.',
     'package.unreadable': 'A file of the sealed package could not be read on this station.',
-    stationKey: 'The station key could not sign the upload (its passphrase is not set, or the keychain refused). An administrator must unlock it.',
+    stationKey:
+      'The station key could not sign the upload (its passphrase is not set, or the keychain refused). An administrator must unlock it.',
     notEnrolled: 'This station is not enrolled with a server.',
     window: 'Outside the daily sync hours.',
   },

@@ -146,7 +146,9 @@ describe('migration 100 (sync outbox)', () => {
     };
     insertData(d, 'sync_enrolment', [enrolment]);
     expect(() => insertData(d, 'sync_enrolment', [{ ...enrolment, id: 2 }])).toThrow(/CHECK/);
-    insertData(d, 'sync_settings', [{ id: 1, bandwidth_bytes_per_sec: 1000, window_start: '22:00', window_end: '06:00' }]);
+    insertData(d, 'sync_settings', [
+      { id: 1, bandwidth_bytes_per_sec: 1000, window_start: '22:00', window_end: '06:00' },
+    ]);
     expect(() => d.prepare(`UPDATE sync_settings SET window_end = NULL`).run()).toThrow(/CHECK/);
     expect(() => d.prepare(`UPDATE sync_settings SET bandwidth_bytes_per_sec = 0`).run()).toThrow(/CHECK/);
     expect(() => d.prepare(`UPDATE sync_settings SET window_start = '7am'`).run()).toThrow(/CHECK/);

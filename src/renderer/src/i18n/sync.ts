@@ -28,7 +28,8 @@ export const syncEn = {
   'sync.bandwidth': 'Upload limit (MB/s)',
   'sync.bandwidthHint': 'Leave empty for no limit.',
   'sync.window': 'Daily sync hours',
-  'sync.windowHint': 'Uploads run only between these times (an end before the start runs past midnight). Leave both empty for any time.',
+  'sync.windowHint':
+    'Uploads run only between these times (an end before the start runs past midnight). Leave both empty for any time.',
   'sync.windowFrom': 'From',
   'sync.windowTo': 'To',
   'sync.save': 'Save settings',
@@ -72,7 +73,8 @@ export const syncEn = {
 export const syncZhCN: Record<keyof typeof syncEn, string> = {
   'nav.sync': '同步',
   'sync.title': '与中心服务器同步',
-  'sync.intro': '已审批的案件版本会发送到中心服务器，服务器核对每个文件和签名后返回签名回执。同步不会删除此工作站上的任何内容。',
+  'sync.intro':
+    '已审批的案件版本会发送到中心服务器，服务器核对每个文件和签名后返回签名回执。同步不会删除此工作站上的任何内容。',
   'sync.enrolment': '中心服务器',
   'sync.notEnrolled': '此工作站尚未在中心服务器注册。',
   'sync.notEnrolledAskAdmin': '由管理员使用服务器地址和一次性注册码为工作站注册。',

@@ -113,7 +113,9 @@ function Enrolment({ status, isAdmin, onEnrolled }: { status: SyncStatus; isAdmi
           </div>
           <div className="field-row">
             <dt />
-            <dd className="muted small">{t('sync.enrolled', { by: e.enrolledBy, at: formatInstant(e.enrolledAt) ?? '' })}</dd>
+            <dd className="muted small">
+              {t('sync.enrolled', { by: e.enrolledBy, at: formatInstant(e.enrolledAt) ?? '' })}
+            </dd>
           </div>
         </dl>
       ) : (
@@ -314,7 +316,10 @@ function VersionRow({ v }: { v: SyncVersionStatus }) {
           <span className={`mark sync-state sync-state-${v.state}`}>{t(`sync.state.${v.state}`)}</span>
         </td>
         <td className="sync-progress">
-          <ProgressBar value={v.state === 'synced' ? 1 : progressRatio(done, v.bytesTotal)} label={t('sync.col.progress')} />
+          <ProgressBar
+            value={v.state === 'synced' ? 1 : progressRatio(done, v.bytesTotal)}
+            label={t('sync.col.progress')}
+          />
           <span className="small muted">
             {t('sync.bytes', { done: formatSize(done, t), total: formatSize(v.bytesTotal, t) })} ·{' '}
             {t('sync.files', { sent: v.filesSent, count: v.files.length })}
@@ -351,9 +356,7 @@ function VersionRow({ v }: { v: SyncVersionStatus }) {
           ) : null}
         </td>
       </tr>
-      {open
-        ? v.files.map((f) => <FileRow key={f.path} f={f} />)
-        : null}
+      {open ? v.files.map((f) => <FileRow key={f.path} f={f} />) : null}
     </>
   );
 }
