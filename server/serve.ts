@@ -40,7 +40,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const { dataDir, log, env } = options;
   const undo: Array<() => Promise<void>> = [];
   const unwind = async (): Promise<void> => {
-    for (const step of undo.reverse()) await step().catch((error: unknown) => log.warn('cleanup failed', errorFields(error)));
+    for (const step of undo.reverse())
+      await step().catch((error: unknown) => log.warn('cleanup failed', errorFields(error)));
   };
   try {
     await prepareDataDir(dataDir);
@@ -75,7 +76,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       log,
       adminToken: randomBytes(32).toString('hex'),
     };
-    const routes = options.routes ? options.routes(services) : serverRoutes();
+    const routes = options.routes ? options.routes(services) : serverRoutes(services, env);
     const server = createServer(createRequestHandler(services, routes));
     // Uploads of large files run for as long as the link needs: no limit on a whole request,
     // only on idle sockets and slow headers.

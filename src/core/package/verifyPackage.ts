@@ -1,14 +1,12 @@
 import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { lstat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { hashCustodyEntry } from '../custody/custodyLog';
 import { keyFingerprint } from '../keys/fingerprint';
 import { AppError } from '../../shared/errors';
 import { CheckpointStatement } from '../../shared/custodySchemas';
 import { canonicalJson } from '../util/canonicalJson';
 import {
   CaseJson,
-  CustodyLine,
   type BagProblem,
   type BagProblemKind,
   type VerifyCheck,
@@ -40,6 +38,7 @@ import {
   type ManifestEntry,
   type ParsedBagInfo,
 } from './bagFormat';
+import { checkCustodyLines } from './custodyLines';
 import { openFolderBag, openZipBag, TooLargeError, type BagSource } from './bagSource';
 import { RangeHashAbortedError, RangeHashPool } from './rangeHashPool';
 
@@ -169,7 +168,44 @@ async function openSource(path: string): Promise<BagSource | { unreadable: strin
 }
 
 export async function verifyPackage(path: string, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  const report = await withHashers(opts, async (hashers) => {
+    const source = await openSource(path);
+    if ('unreadable' in source) {
+      const unreadable = emptyReport();
+      unreadable.problems.push({ path: '', kind: 'format', detail: `the zip cannot be read: ${source.unreadable}` });
+      return unreadable;
+    }
+    try {
+      return await runVerification(source, opts, hashers);
+    } finally {
+      await source.close();
+    }
+  });
+  return finish(report);
+}
+
+/**
+ * The same checks on a bag that is neither a folder nor a zip on this machine: the central server
+ * verifies a committed package from its blob store this way. The caller opens and closes `source`.
+ */
+export async function verifyBagSource(source: BagSource, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  return finish(await withHashers(opts, (hashers) => runVerification(source, opts, hashers)));
+}
+
+async function runVerification(
+  source: BagSource,
+  opts: VerifyOptions,
+  hashers: () => RangeHashPool,
+): Promise<VerifyReport> {
   const report = emptyReport();
+  await new Verification(source, opts, report, hashers).run();
+  return report;
+}
+
+async function withHashers(
+  opts: VerifyOptions,
+  run: (hashers: () => RangeHashPool) => Promise<VerifyReport>,
+): Promise<VerifyReport> {
   let pool: RangeHashPool | null = null;
   const hashers = (): RangeHashPool =>
     (pool ??= new RangeHashPool({ direct: opts.directIo ?? false, signal: opts.signal }));
@@ -179,23 +215,14 @@ export async function verifyPackage(path: string, opts: VerifyOptions = {}): Pro
   if (!opts.readBackHashes) hashers();
   let settled = false;
   try {
-    const source = await openSource(path);
-    if ('unreadable' in source) {
-      report.problems.push({ path: '', kind: 'format', detail: `the zip cannot be read: ${source.unreadable}` });
-      return finish(report);
-    }
-    try {
-      await new Verification(source, opts, report, hashers).run();
-      settled = true;
-    } finally {
-      await source.close();
-    }
+    const report = await run(hashers);
+    settled = true;
+    return report;
   } finally {
     // Every hash answered means every worker has closed its file: the threads can end on their
     // own time. Cancelled or failed, the answer waits until they have (a medium may be pulled).
     await (pool as RangeHashPool | null)?.close({ wait: !settled });
   }
-  return finish(report);
 }
 
 class Verification {
@@ -576,36 +603,14 @@ class Verification {
 
   /** Checks each custody line; returns the hash of each line that recomputes, by seq. */
   private checkCustody(bytes: Buffer | null, manifest: ManifestEntry[]): Map<number, string> {
-    const hashes = new Map<number, string>();
     if (!bytes) {
       if (!this.files.has(CUSTODY_JSONL) && !manifest.some((e) => e.path === CUSTODY_JSONL))
         this.add('custody', CUSTODY_JSONL, 'custody.jsonl is missing');
-      return hashes;
+      return new Map();
     }
-    const lines = bytes.toString('utf8').split('\n');
-    if (lines.at(-1) === '') lines.pop();
-    lines.forEach((line, i) => {
-      const where = `line ${i + 1}`;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        this.add('custody', CUSTODY_JSONL, `${where}: not JSON`);
-        return;
-      }
-      const parsed = CustodyLine.safeParse(value);
-      if (!parsed.success) {
-        this.add('custody', CUSTODY_JSONL, `${where}: not a custody entry`);
-        return;
-      }
-      // The entry exactly as written must hash to its own `hash`: a field changed, added or dropped breaks it.
-      const unhashed: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-      delete unhashed.hash;
-      if (hashCustodyEntry(unhashed as Parameters<typeof hashCustodyEntry>[0]) !== parsed.data.hash)
-        this.add('custody', CUSTODY_JSONL, `${where} (seq ${parsed.data.seq}): its hash does not recompute`);
-      else hashes.set(parsed.data.seq, parsed.data.hash);
-    });
-    return hashes;
+    const checked = checkCustodyLines(bytes.toString('utf8'));
+    for (const p of checked.problems) this.add('custody', CUSTODY_JSONL, p.detail);
+    return checked.hashes;
   }
 
   private checkCaseJson(bytes: Buffer | null, manifest: ManifestEntry[], bagInfo: ParsedBagInfo | null): void {
