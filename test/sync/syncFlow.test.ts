@@ -140,7 +140,7 @@ describe('sync of a sealed and approved case', () => {
     expect(tampered.problems.map((p) => p.kind)).toContain('receipt');
   });
 
-  it('sends the same commit again only to get the same receipt: nothing is stored twice', async () => {
+  it('sends nothing the server holds: a second case of the same file uploads only its own files', async () => {
     const blobsBefore = await blobFiles();
     // Another case holding the same bytes: the server already has them, so none is uploaded.
     const again = await approvedCaseOf(station, 'Same bytes', itemIds);
@@ -217,5 +217,30 @@ describe('faults', () => {
     expect(mine).toMatchObject({ state: 'waiting', lastProblem: { code: 'station.revoked' } });
     const versions = await station.call('cases.versions', { caseId: c.caseId });
     expect(versions.at(-1)?.state).toBe('queued');
+  });
+});
+
+describe('the background worker', () => {
+  it('queues and sends an approval made on an enrolled station without being asked', async () => {
+    // An engine that lives on (the app, `serve`): background passes, woken by the approval.
+    const live = await openSyncStation({ sync: { background: true, backoff: { baseMs: 1, capMs: 2 } } });
+    try {
+      await live.call('sync.enrol', { serverUrl: server.url, code: await server.enrolCode() });
+      const changes: Array<string | null> = [];
+      live.engine.on('sync.changed', (e) => changes.push(e.caseId));
+      const file = await makeEvidenceFile(join(live.root, 'src'), 'cam6.bin', 512 * 1024);
+      const c = await sealedApprovedCase(live, 'In the background', [file]);
+      for (;;) {
+        const v = (await live.call('sync.status', {})).versions.find((x) => x.caseId === c.caseId);
+        if (v?.state === 'synced') break;
+        expect(v?.state).not.toBe('refused');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(changes).toContain(c.caseId);
+      const versions = await live.call('cases.versions', { caseId: c.caseId });
+      expect(versions.at(-1)?.state).toBe('synced');
+    } finally {
+      await live.cleanup();
+    }
   });
 });
