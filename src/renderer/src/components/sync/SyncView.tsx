@@ -315,45 +315,51 @@ function VersionRow({ v }: { v: SyncVersionStatus }) {
         <td>
           <span className={`mark sync-state sync-state-${v.state}`}>{t(`sync.state.${v.state}`)}</span>
         </td>
-        <td className="sync-progress">
-          <ProgressBar
-            value={v.state === 'synced' ? 1 : progressRatio(done, v.bytesTotal)}
-            label={t('sync.col.progress')}
-          />
-          <span className="small muted">
-            {t('sync.bytes', { done: formatSize(done, t), total: formatSize(v.bytesTotal, t) })} ·{' '}
-            {t('sync.files', { sent: v.filesSent, count: v.files.length })}
-          </span>
-          {uploading?.bytesPerSec ? (
+        <td>
+          <div className="sync-progress">
+            <ProgressBar
+              value={v.state === 'synced' ? 1 : progressRatio(done, v.bytesTotal)}
+              label={t('sync.col.progress')}
+            />
             <span className="small muted">
-              {t('sync.speed', { speed: formatSize(Math.round(uploading.bytesPerSec), t) })}
-              {uploading.secondsLeft !== null ? ` · ${t('sync.eta', { time: formatEta(uploading.secondsLeft) })}` : ''}
+              {t('sync.bytes', { done: formatSize(done, t), total: formatSize(v.bytesTotal, t) })} ·{' '}
+              {t('sync.files', { sent: v.filesSent, count: v.files.length })}
             </span>
-          ) : null}
+            {uploading?.bytesPerSec ? (
+              <span className="small muted">
+                {t('sync.speed', { speed: formatSize(Math.round(uploading.bytesPerSec), t) })}
+                {uploading.secondsLeft !== null
+                  ? ` · ${t('sync.eta', { time: formatEta(uploading.secondsLeft) })}`
+                  : ''}
+              </span>
+            ) : null}
+          </div>
         </td>
-        <td className="sync-detail">
-          {v.receipt ? (
-            <span data-testid="sync-receipt" data-seq={v.receipt.seq}>
-              {t('sync.receipt', { seq: v.receipt.seq, at: formatInstant(v.receipt.receivedAt) ?? '' })}
-            </span>
-          ) : null}
-          {v.state === 'refused' && v.refusedReason ? (
-            <span className="warn-text" data-testid="sync-refused">
-              {t('sync.refusedReason', { reason: v.refusedReason })}
-            </span>
-          ) : null}
-          <Problem problem={v.lastProblem} />
-          {v.nextAttemptAt ? (
-            <span className="small muted">
-              {t('sync.retryAt', { at: formatInstant(v.nextAttemptAt) ?? '' })}
-              {v.attempts > 0 ? ` · ${t('sync.attempts', { count: v.attempts })}` : ''}
-            </span>
-          ) : null}
-          {v.files.length > 0 ? (
-            <button type="button" className="btn btn-ghost btn-small" onClick={() => setOpen(!open)}>
-              {open ? t('sync.hideFiles') : t('sync.showFiles')}
-            </button>
-          ) : null}
+        <td>
+          <div className="sync-detail">
+            {v.receipt ? (
+              <span data-testid="sync-receipt" data-seq={v.receipt.seq}>
+                {t('sync.receipt', { seq: v.receipt.seq, at: formatInstant(v.receipt.receivedAt) ?? '' })}
+              </span>
+            ) : null}
+            {v.state === 'refused' && v.refusedReason ? (
+              <span className="warn-text" data-testid="sync-refused">
+                {t('sync.refusedReason', { reason: v.refusedReason })}
+              </span>
+            ) : null}
+            <Problem problem={v.lastProblem} />
+            {v.nextAttemptAt ? (
+              <span className="small muted">
+                {t('sync.retryAt', { at: formatInstant(v.nextAttemptAt) ?? '' })}
+                {v.attempts > 0 ? ` · ${t('sync.attempts', { count: v.attempts })}` : ''}
+              </span>
+            ) : null}
+            {v.files.length > 0 ? (
+              <button type="button" className="btn btn-ghost btn-small" onClick={() => setOpen(!open)}>
+                {open ? t('sync.hideFiles') : t('sync.showFiles')}
+              </button>
+            ) : null}
+          </div>
         </td>
       </tr>
       {open ? v.files.map((f) => <FileRow key={f.path} f={f} />) : null}
@@ -370,19 +376,23 @@ function FileRow({ f }: { f: SyncFileStatus }) {
         <span className={`mark sync-state sync-state-${f.state}`}>{t(`sync.state.${f.state}`)}</span>
         {f.done === 'held' ? <span className="small muted"> ({t('sync.held')})</span> : null}
       </td>
-      <td className="sync-progress">
-        <ProgressBar value={progressRatio(f.bytesDone, f.size)} label={f.path} />
-        <span className="small muted">
-          {t('sync.bytes', { done: formatSize(f.bytesDone, t), total: formatSize(f.size, t) })}
-          {f.bytesPerSec ? ` · ${t('sync.speed', { speed: formatSize(Math.round(f.bytesPerSec), t) })}` : ''}
-          {f.secondsLeft !== null ? ` · ${t('sync.eta', { time: formatEta(f.secondsLeft) })}` : ''}
-        </span>
+      <td>
+        <div className="sync-progress">
+          <ProgressBar value={progressRatio(f.bytesDone, f.size)} label={f.path} />
+          <span className="small muted">
+            {t('sync.bytes', { done: formatSize(f.bytesDone, t), total: formatSize(f.size, t) })}
+            {f.bytesPerSec ? ` · ${t('sync.speed', { speed: formatSize(Math.round(f.bytesPerSec), t) })}` : ''}
+            {f.secondsLeft !== null ? ` · ${t('sync.eta', { time: formatEta(f.secondsLeft) })}` : ''}
+          </span>
+        </div>
       </td>
-      <td className="sync-detail">
-        <Problem problem={f.lastProblem} />
-        {f.nextAttemptAt ? (
-          <span className="small muted">{t('sync.retryAt', { at: formatInstant(f.nextAttemptAt) ?? '' })}</span>
-        ) : null}
+      <td>
+        <div className="sync-detail">
+          <Problem problem={f.lastProblem} />
+          {f.nextAttemptAt ? (
+            <span className="small muted">{t('sync.retryAt', { at: formatInstant(f.nextAttemptAt) ?? '' })}</span>
+          ) : null}
+        </div>
       </td>
     </tr>
   );
