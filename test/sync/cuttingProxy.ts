@@ -4,13 +4,15 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
  * A small TCP proxy between the station and the server on loopback, for the fault tests: it counts
  * every byte the station sends, and drops the connection (both sides, at once) when that count
  * crosses each of the thresholds it is given, forwarding exactly the bytes before the threshold.
- * That is what a pulled cable does to a transfer, at a byte the test chooses.
+ * That is what a pulled cable does to a transfer, at a byte the test chooses. It can also flip one
+ * byte on its way (a line that corrupts), which only the server's hash of the finished file sees.
  */
 export class CuttingProxy {
   /** Bytes from the station forwarded to the server, over all connections. */
   forwardedUp = 0;
   cutsMade = 0;
   private thresholds: number[] = [];
+  private corruptions: number[] = [];
   private readonly sockets = new Set<Socket>();
   private server: Server | null = null;
 
@@ -19,6 +21,23 @@ export class CuttingProxy {
   /** Cut when the station's total bytes reach each of these (absolute counts, any order). */
   cutAt(thresholds: number[]): void {
     this.thresholds = [...thresholds].sort((a, b) => a - b);
+  }
+
+  /** Flip every bit of the station's byte at each of these (absolute) counts, once: a bad line. */
+  corruptAt(offsets: number[]): void {
+    this.corruptions = [...offsets].sort((a, b) => a - b);
+  }
+
+  /** `chunk`, the station's bytes from `forwardedUp` on, with any byte due for corruption flipped. */
+  private corrupt(chunk: Buffer): Buffer {
+    let out = chunk;
+    while (this.corruptions.length > 0 && this.corruptions[0]! < this.forwardedUp + chunk.length) {
+      const at = this.corruptions.shift()! - this.forwardedUp;
+      if (at < 0) continue;
+      if (out === chunk) out = Buffer.from(chunk);
+      out[at] = out[at]! ^ 0xff;
+    }
+    return out;
   }
 
   async listen(): Promise<string> {
@@ -56,8 +75,9 @@ export class CuttingProxy {
         else drop();
         return;
       }
+      const sent = this.corrupt(chunk);
       this.forwardedUp += chunk.length;
-      upstream.write(chunk);
+      upstream.write(sent);
     });
     upstream.on('data', (chunk: Buffer) => {
       if (!dead) client.write(chunk);

@@ -184,6 +184,23 @@ describe('faults', () => {
     expect(sentOnTheWire).toBeLessThanOrEqual(size + 3 * CHUNK + OVERHEAD + 256 * 1024);
   });
 
+  it('sends a file again from the start when a byte was corrupted on the way', async () => {
+    const size = 3 * MiB;
+    const file = await makeEvidenceFile(join(station.root, 'src7'), 'cam7.bin', size);
+    const c = await sealedApprovedCase(station, 'Corrupted in transit', [file]);
+    proxy.corruptAt([proxy.forwardedUp + 1.5 * MiB]);
+    const [first] = (await station.call('sync.now', { wait: true })).filter((s) => s.case === c.number);
+    expect(first).toMatchObject({ state: 'waiting', lastProblem: { code: 'upload.hashMismatch' } });
+    expect((await syncUntilSettled(c.number)).state).toBe('synced');
+    // The server kept only the right bytes: its blob of the file is named by the file's true hash.
+    const status = await station.call('sync.status', {});
+    const original = status.versions
+      .find((v) => v.caseId === c.caseId)!
+      .files.find((f) => f.path.startsWith('data/originals/'))!;
+    expect(original.done).toBe('uploaded');
+    expect(await blobFiles()).toContain(original.sha256);
+  });
+
   it('resumes at the server offset after the server restarts mid-upload', async () => {
     const size = 6 * MiB;
     const file = await makeEvidenceFile(join(station.root, 'src4'), 'cam4.bin', size);
