@@ -82,6 +82,10 @@ export const NON_AUTHORING_ACTIONS = [
   'still.duplicate',
   'store.quarantineResolved',
   'store.quarantined',
+  // Sync (core/sync): the station's enrolment and settings, and a receipt kept after sealing.
+  'sync.enrol',
+  'sync.receipt',
+  'sync.settings',
   'taxonomy.install',
   'taxonomy.update',
 ] as const;
