@@ -224,6 +224,30 @@ describe('faults', () => {
     expect(proxy.forwardedUp - start).toBeLessThanOrEqual(size + CHUNK + OVERHEAD + 256 * 1024);
   });
 
+  it('waits outside the daily window without counting a failure, and goes when the window allows', async () => {
+    const file = await makeEvidenceFile(join(station.root, 'src8'), 'cam8.bin', 64 * 1024);
+    const c = await sealedApprovedCase(station, 'Night window', [file]);
+    // A window that starts two hours from now (station time) and lasts one hour: now is outside.
+    const hh = (offset: number) => String((new Date().getHours() + offset) % 24).padStart(2, '0');
+    await station.call('sync.settings', { window: { start: `${hh(2)}:00`, end: `${hh(3)}:00` } });
+    const [mine] = (await station.call('sync.now', { wait: true })).filter((s) => s.case === c.number);
+    expect(mine).toMatchObject({ state: 'waiting', lastProblem: { code: 'window' } });
+    const status = await station.call('sync.status', {});
+    expect(status.outsideWindow).toBe(true);
+    const v = status.versions.find((x) => x.caseId === c.caseId)!;
+    expect(v.attempts).toBe(0);
+    expect(v.files).toEqual([]);
+    await station.call('sync.settings', { window: null });
+    expect((await syncUntilSettled(c.number)).state).toBe('synced');
+    const { total } = await station.call('custody.list', { limit: 1 });
+    const latest = await station.call('custody.list', { offset: Math.max(0, total - 100), limit: 100 });
+    const settings = latest.entries.filter((e) => e.action === 'sync.settings').slice(-2);
+    expect(settings.map((e) => e.details.after)).toEqual([
+      { bandwidthBytesPerSec: null, window: { start: `${hh(2)}:00`, end: `${hh(3)}:00` } },
+      { bandwidthBytesPerSec: null, window: null },
+    ]);
+  });
+
   it('shows a revoked station as waiting, with the reason', async () => {
     const file = await makeEvidenceFile(join(station.root, 'src5'), 'cam5.bin', 64 * 1024);
     const c = await sealedApprovedCase(station, 'Revoked', [file]);
