@@ -110,12 +110,17 @@ async function main(argv: string[]): Promise<number> {
         title: values.title,
         place: values.place,
         reason: values.reason,
+        version: values.version,
       });
     case 'seal':
       return runSeal(global, { refs: rest });
     case 'approve':
     case 'reject':
-      return runReview(global, command === 'approve' ? 'approve' : 'reject', { refs: rest, version: values.version, reason: values.reason });
+      return runReview(global, command === 'approve' ? 'approve' : 'reject', {
+        refs: rest,
+        version: values.version,
+        reason: values.reason,
+      });
     case 'export':
       return runExport(global, { refs: rest, version: values.version, to: values.to, zip: values.zip });
     case 'key':

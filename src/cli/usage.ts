@@ -55,7 +55,10 @@ Commands:
   case show <case> [--json]         the case and its items on one time axis
   case reopen <case> --reason TEXT [--json]
                                     start the next version of a sealed case as a draft
-  case versions <case> [--json]     the sealed versions of a case
+  case versions <case> [--json]     the sealed versions of a case, with their review state
+  case diff <case> [--version N] [--json]
+                                    what changed from the previous sealed version (items, tags,
+                                    case details); default: the latest sealed version
   seal <case> [--json]              re-hash the case's files, freeze the draft as its next version
                                     and build its signed package in the station's store
   approve <case> [--version N] [--json]

@@ -67,9 +67,7 @@ export const CaseVersion = z.object({
 export type CaseVersion = z.infer<typeof CaseVersion>;
 
 /** `cases.approve` / `cases.reject`: the version, the latest sealed one when absent. */
-export const VersionReview = z
-  .object({ caseId: Id, version: z.number().int().positive().optional() })
-  .strict();
+export const VersionReview = z.object({ caseId: Id, version: z.number().int().positive().optional() }).strict();
 export const VersionRejection = VersionReview.extend({ reason: z.string().trim().min(1).max(1000) }).strict();
 
 const Change = <T extends z.ZodType>(value: T) => z.object({ before: value, after: value });

@@ -13,6 +13,7 @@ import { ApprovalStatement, type CaseVersion } from '../../src/shared/sealSchema
 import { getMediaFixtures } from '../fixtures';
 import { fileHashes } from '../support/packageChecks';
 import { CLI_PASSWORD, runCli } from './cliRunner';
+import { tamper } from './tamper';
 import { codeOf, importedItem, openStation, type TestStation } from './harness';
 
 /**
@@ -165,7 +166,13 @@ describe('the approval workflow', () => {
     // The correction: wang adds the second recording with a tag, removes the photo, fixes the notes;
     // zhao, a supervisor, adds a tag of his own to an item of the version.
     await as('wang').call('cases.addItems', { caseId: a.id, itemIds: [ids.review.id] });
-    await as('wang').call('tags.add', { itemId: ids.review.id, code: 'street-vending', fromSec: 0.5, toSec: 2, note: '占道' });
+    await as('wang').call('tags.add', {
+      itemId: ids.review.id,
+      code: 'street-vending',
+      fromSec: 0.5,
+      toSec: 2,
+      note: '占道',
+    });
     await as('zhao').call('tags.add', { itemId: ids.review.id, code: 'street-vending', note: 'whole recording' });
     await as('wang').call('cases.removeItem', { caseId: a.id, itemId: ids.photo.id, reason: 'another case' });
     await as('wang').call('cases.update', { id: a.id, notes: '第二段录像已补充' });
@@ -186,7 +193,10 @@ describe('the approval workflow', () => {
         () => null,
         (error: unknown) => error as { code: string; params: Record<string, unknown> },
       );
-    expect(edited).toMatchObject({ code: 'approval.ownEdit', params: { number: a.number, version: 2, action: 'tag.add' } });
+    expect(edited).toMatchObject({
+      code: 'approval.ownEdit',
+      params: { number: a.number, version: 2, action: 'tag.add' },
+    });
     expect(await codeOf(as('zhao').call('cases.reject', { caseId: a.id, reason: 'x' }))).toBe('approval.ownEdit');
 
     // A supervisor may seal; then someone else reviews.
@@ -213,7 +223,9 @@ describe('the approval workflow', () => {
     try {
       expect(() =>
         db
-          .prepare(`UPDATE case_versions SET state = 'synced', synced_at = 'x', sync_seq = 1 WHERE case_id = ? AND version = 2`)
+          .prepare(
+            `UPDATE case_versions SET state = 'synced', synced_at = 'x', sync_seq = 1 WHERE case_id = ? AND version = 2`,
+          )
           .run(a.id),
       ).toThrow(/legal review step/);
       expect(() =>
@@ -301,6 +313,25 @@ describe('the approval workflow', () => {
     expect(r4.problems.map((p) => p.detail).join('\n')).toMatch(/approves version 2; the package is version 1/);
   });
 
+  it('exports no approval whose stored copy no longer matches its custody entry', async () => {
+    const where = 'WHERE case_id = ? AND version = 2';
+    let original = '';
+    tamper(station.dataDir, (db) => {
+      original = (db.prepare(`SELECT approval_statement AS s FROM case_versions ${where}`).get(a.id) as { s: string })
+        .s;
+      const forged = canonicalJson({ ...JSON.parse(original), approvedBy: 'zhao' });
+      db.prepare(`UPDATE case_versions SET approval_statement = ?, approved_by = 'zhao' ${where}`).run(forged, a.id);
+    });
+    try {
+      expect(await codeOf(exportTo(a.id, 2, 'usb-forged-row'))).toBe('export.failed');
+    } finally {
+      tamper(station.dataDir, (db) =>
+        db.prepare(`UPDATE case_versions SET approval_statement = ?, approved_by = 'li' ${where}`).run(original, a.id),
+      );
+    }
+    expect(await codeOf(exportTo(a.id, 2, 'usb-restored-row'))).toBe('resolved');
+  });
+
   it('lets the command line approve and reject as a script would, with refusals in words', async () => {
     const b = (await station.call('cases.list', { text: 'Sealed by a supervisor' })).cases[0]!;
     const c = await sealedBy('wang', 'Sent back from the command line', [ids.h264.id]);
@@ -327,6 +358,12 @@ describe('the approval workflow', () => {
     expect(JSON.parse(versions.stdout) as CaseVersion[]).toEqual([
       expect.objectContaining({ state: 'rejected', rejectReason: 'wrong place' }),
     ]);
+
+    const diff = await cli(['case', 'diff', a.number, '--user', 'zhao']);
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stdout).toContain(`${a.number} version 2 against version 1`);
+    expect(diff.stdout).toMatch(/^\+ item {2}[0-9a-f]{12} {2}review\.mp4$/m);
+    expect(diff.stdout).toMatch(/^- item {2}[0-9a-f]{12} {2}photo_gps\.jpg$/m);
 
     const verified = await runCli(['verify', approvedExport]);
     expect(verified.code, verified.stderr).toBe(0);

@@ -18,11 +18,7 @@ const REJECT_USAGE = 'usage: reject <case> [--version N] --reason TEXT [--json]'
  * refuses a reviewer, the account that sealed or edited the version, and a version not waiting
  * for review. `--json` prints the version as `cases.versions` lists it.
  */
-export async function runReview(
-  opts: GlobalOptions,
-  verdict: 'approve' | 'reject',
-  args: ReviewArgs,
-): Promise<number> {
+export async function runReview(opts: GlobalOptions, verdict: 'approve' | 'reject', args: ReviewArgs): Promise<number> {
   const usage = verdict === 'approve' ? APPROVE_USAGE : REJECT_USAGE;
   const [caseRef, ...extra] = args.refs;
   if (!caseRef || extra.length > 0) throw new UsageError(usage);

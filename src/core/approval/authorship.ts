@@ -82,7 +82,7 @@ export const NON_AUTHORING_ACTIONS = [
   'still.duplicate',
   'store.quarantineResolved',
   'store.quarantined',
-  // Sync (core/sync): the station's enrolment and settings, and a receipt kept after sealing.
+  // The sync worker's (h-outbox): enrolment, sync settings, a stored receipt.
   'sync.enrol',
   'sync.receipt',
   'sync.settings',

@@ -70,7 +70,11 @@ function tagsOf(items: readonly PackageItem[]): Map<string, DiffTag> {
 }
 
 /** `{ before, after }` when the field differs; null when it is the same (or there is no earlier version). */
-function change<T>(previous: CaseJson | null, current: CaseJson, pick: (c: CaseJson) => T): { before: T; after: T } | null {
+function change<T>(
+  previous: CaseJson | null,
+  current: CaseJson,
+  pick: (c: CaseJson) => T,
+): { before: T; after: T } | null {
   if (!previous) return null;
   const before = pick(previous);
   const after = pick(current);

@@ -5,6 +5,7 @@ import type { CaseJson } from '../../shared/sealSchemas';
 import { appendCustody } from '../custody/custodyLog';
 import { migrate } from '../db/migrate';
 import type { WritableDB } from '../db/database';
+import { listCases } from '../cases/casesRepo';
 import { getCaseVersionRow } from '../seal/caseVersionsRepo';
 import { diffVersions } from './versionDiff';
 import {
@@ -118,6 +119,10 @@ describe('review steps of a sealed version', () => {
 
     expect(markVersionQueued(s, { ...v1, actor: 'station' })).toMatchObject({ state: 'queued' });
     expect(lastEntry(db)).toMatchObject({ action: 'case.queue' });
+    const list = (state: Parameters<typeof listCases>[1]['state']) =>
+      listCases(db, { state, offset: 0, limit: 10 }).cases.map((c) => [c.number, c.state]);
+    expect(list('queued')).toEqual([['ZF-2026-00001', 'queued']]);
+    expect(list('approved')).toEqual([]);
     const synced = markVersionSynced(s, { ...v1, actor: 'station', details: { receiptSeq: 7 } });
     expect(synced.state).toBe('synced');
     expect(JSON.parse(lastEntry(db).details)).toMatchObject({ receiptSeq: 7, version: 1 });
@@ -125,6 +130,7 @@ describe('review steps of a sealed version', () => {
       'approval.wrongState',
     );
     expect(listVersionsInState(db, 'approved')).toEqual([]);
+    expect(list('synced')).toEqual([['ZF-2026-00001', 'synced']]);
   });
 
   it('queued → refused is final, with the server’s reason', () => {
@@ -151,9 +157,11 @@ describe('review steps of a sealed version', () => {
     });
     expect(getCaseVersionRow(db, 'case-1', 1)).toMatchObject({ reopen_seq: entry.seq });
     expect(db.prepare('SELECT state, version FROM cases').get()).toEqual({ state: 'draft', version: 2 });
-    expect(codeOf(() => markVersionApproved(s, { ...v1, actor: 'zhao', approvedAt: AT, statementText: '{}', signature: 'c2ln' }))).toBe(
-      'approval.wrongState',
-    );
+    expect(
+      codeOf(() =>
+        markVersionApproved(s, { ...v1, actor: 'zhao', approvedAt: AT, statementText: '{}', signature: 'c2ln' }),
+      ),
+    ).toBe('approval.wrongState');
     expect(codeOf(() => markVersionRejected(s, { caseId: 'case-1', version: 2, actor: 'li', reason: 'x' }))).toBe(
       'case.versionNotFound',
     );
@@ -217,8 +225,14 @@ describe('diffVersions', () => {
     }) as unknown as CaseJson;
 
   it('lists items and tags added, removed and changed, and the fields that changed', () => {
-    const before = snapshot(1, 'first', [item('a', [tag('t1', 'stall'), tag('t2', 'cart')]), item('b', [tag('t3', '')])]);
-    const after = snapshot(2, 'second', [item('a', [tag('t1', 'stall on the walkway'), tag('t4', 'new')]), item('c', [])]);
+    const before = snapshot(1, 'first', [
+      item('a', [tag('t1', 'stall'), tag('t2', 'cart')]),
+      item('b', [tag('t3', '')]),
+    ]);
+    const after = snapshot(2, 'second', [
+      item('a', [tag('t1', 'stall on the walkway'), tag('t4', 'new')]),
+      item('c', []),
+    ]);
     const diff = diffVersions(before, after);
     expect(diff).toMatchObject({ version: 2, previousVersion: 1 });
     expect(diff.itemsAdded.map((i) => i.id)).toEqual(['c']);

@@ -45,6 +45,14 @@ function versionIn(s: StepServices, ref: VersionRef, from: CaseVersionState): Ca
   return row;
 }
 
+/** A sealed version still waiting for review: not reopened past (`approval.superseded`). */
+function versionToReview(s: StepServices, ref: VersionRef): CaseVersionRow {
+  const row = versionIn(s, ref, 'sealed');
+  if (row.reopen_seq !== null)
+    throw new AppError('approval.superseded', { number: row.number, version: row.version, next: row.version + 1 });
+  return row;
+}
+
 /** Runs one state-changing UPDATE that must touch exactly the version's row. */
 function updateOne(s: StepServices, sql: string, params: Record<string, unknown>): void {
   const result = s.db.prepare(sql).run(params);
@@ -67,7 +75,7 @@ export function markVersionApproved(
   r: VersionRef & { actor: string; approvedAt: string; statementText: string; signature: string },
 ): CaseVersion {
   return inTransaction(s.db, () => {
-    const row = versionIn(s, r, 'sealed');
+    const row = versionToReview(s, r);
     const entry = s.record({
       actor: r.actor,
       action: 'case.approve',
@@ -105,7 +113,7 @@ export function markVersionApproved(
  */
 export function markVersionRejected(s: StepServices, r: VersionRef & { actor: string; reason: string }): CaseVersion {
   return inTransaction(s.db, () => {
-    const row = versionIn(s, r, 'sealed');
+    const row = versionToReview(s, r);
     const at = stationTimestamp(s.now());
     const entry = s.record({
       actor: r.actor,
@@ -226,12 +234,25 @@ export function listVersionsInState(db: ReadableDB, state: CaseVersionState): Ca
   return rows.map(rowToCaseVersion);
 }
 
-/** The signed approval statement of an approved (queued, synced, refused) version, as exports carry it. */
+/**
+ * The signed approval statement of an approved (queued, synced, refused) version, as exports
+ * carry it; null before approval. The row is a copy anyone with sqlite3 could edit: the statement
+ * must hash to what its `case.approve` entry (hash-chained, under signed checkpoints) names, or no
+ * copy may carry it (`export.failed`).
+ */
 export function approvalStatementOf(
   db: ReadableDB,
   ref: VersionRef,
 ): { statementText: string; signature: string } | null {
   const row = getCaseVersionRow(db, ref.caseId, ref.version);
-  if (!row?.approval_statement || !row.approval_signature) return null;
+  if (!row?.approval_statement || !row.approval_signature || row.approval_seq === null) return null;
+  const entry = db
+    .prepare(`SELECT details FROM custody WHERE seq = ? AND action = 'case.approve' AND subject = ?`)
+    .get(row.approval_seq, row.case_id) as { details: string } | undefined;
+  const named = entry ? (JSON.parse(entry.details) as { approvalSha256?: unknown }).approvalSha256 : undefined;
+  if (named !== sha256Hex(row.approval_statement))
+    throw new AppError('export.failed', {
+      reason: `the approval of version ${row.version} does not match its custody entry ${row.approval_seq}`,
+    });
   return { statementText: row.approval_statement, signature: row.approval_signature };
 }

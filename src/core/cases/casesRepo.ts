@@ -28,8 +28,8 @@ export interface CaseRow {
   version: number;
   item_count: number;
   sealed_versions: number;
-  /** The review state of the current version when it is sealed; null for a draft. */
-  current_version_state: CaseVersionState | null;
+  /** Draft, or the current sealed version's review state (`CASE_STATE`). */
+  case_state: CaseState;
   /** The review state of the newest sealed version. */
   last_version_state: CaseVersionState | null;
 }
@@ -45,7 +45,16 @@ export interface CaseFields {
 
 const Parties = z.array(CaseParty);
 
-const CURRENT_VERSION_STATE = `(SELECT v.state FROM case_versions v WHERE v.case_id = c.id AND v.version = c.version AND c.state = 'sealed')`;
+const CURRENT_VERSION_STATE = `(SELECT v.state FROM case_versions v WHERE v.case_id = c.id AND v.version = c.version)`;
+/**
+ * A case's state as the list shows and filters it: draft, or its current sealed version's review
+ * state. A rejection reopens the case, so a sealed case's current version is never rejected; a
+ * row edited outside the station could say otherwise (or name no version), and the case then
+ * reads as sealed: the sealed-package guard and `check` are where such an edit is reported.
+ */
+const CASE_STATE = `(CASE WHEN c.state = 'draft' THEN 'draft'
+  ELSE coalesce((SELECT s.state FROM (SELECT ${CURRENT_VERSION_STATE} AS state) s
+    WHERE s.state IN ('approved', 'queued', 'synced', 'refused')), 'sealed') END)`;
 const LAST_VERSION_STATE = `(SELECT v.state FROM case_versions v WHERE v.case_id = c.id ORDER BY v.version DESC LIMIT 1)`;
 
 /** Everything `cases.list` text search may match, lowercased once at write time. */
@@ -59,18 +68,9 @@ function searchTextOf(number: string, f: CaseFields): string {
 const SELECT_CASE = `SELECT c.*,
   (SELECT count(*) FROM case_items ci WHERE ci.case_id = c.id AND ci.removed_at IS NULL) AS item_count,
   (SELECT count(*) FROM case_versions cv WHERE cv.case_id = c.id) AS sealed_versions,
-  ${CURRENT_VERSION_STATE} AS current_version_state,
+  ${CASE_STATE} AS case_state,
   ${LAST_VERSION_STATE} AS last_version_state
   FROM cases c`;
-
-/** A case's state as the list shows it: draft, or its current sealed version's review state. */
-function caseStateOf(row: CaseRow): CaseState {
-  if (row.state === 'draft') return 'draft';
-  const state = row.current_version_state;
-  // A sealed case's current version is sealed and never rejected (a rejection reopens the case).
-  if (state === null || state === 'rejected') throw new Error(`case ${row.id} is sealed without a sealed current version`);
-  return state;
-}
 
 export function rowToCaseSummary(row: CaseRow): CaseSummary {
   return {
@@ -79,7 +79,7 @@ export function rowToCaseSummary(row: CaseRow): CaseSummary {
     title: row.title,
     place: row.place,
     occurredAt: row.occurred_at,
-    state: caseStateOf(row),
+    state: row.case_state,
     version: row.version,
     sealedVersions: row.sealed_versions,
     lastVersionState: row.last_version_state,
@@ -167,7 +167,7 @@ export function listCases(
   if (text) conditions.push(`c.search_text LIKE @pattern ESCAPE '\\'`);
   if (q.state === 'draft') conditions.push(`c.state = 'draft'`);
   else if (q.state === 'rejected') conditions.push(`c.state = 'draft' AND ${LAST_VERSION_STATE} = 'rejected'`);
-  else if (q.state) conditions.push(`${CURRENT_VERSION_STATE} = @state`);
+  else if (q.state) conditions.push(`${CASE_STATE} = @state`);
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   const params = { pattern: text ? likePattern(text) : null, state: q.state ?? null, limit: q.limit, offset: q.offset };
   const total = (db.prepare(`SELECT count(*) AS n FROM cases c ${where}`).get(params) as { n: number }).n;

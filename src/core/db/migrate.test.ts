@@ -24,8 +24,8 @@ describe('migrate', () => {
     const d = fresh();
     expect(schemaVersion(d)).toBe(0);
     expect(migrate(d)).toBe(NEWEST);
-    expect(NEWEST).toBe(80);
-    expect(d.pragma('user_version', { simple: true })).toBe(80);
+    expect(NEWEST).toBe(90);
+    expect(d.pragma('user_version', { simple: true })).toBe(90);
     expect(getTableNames(d)).toEqual([
       'accounts',
       // Cases (migration 30).
@@ -65,6 +65,12 @@ describe('migrate', () => {
     expect(getSchemaNames(d, 'trigger')).toEqual([
       'case_versions_frozen_update',
       'case_versions_no_delete',
+      // The review steps of a sealed version, and a case's state (migration 90).
+      'case_versions_no_review_after_reopen',
+      'case_versions_review_step',
+      'case_versions_steps_frozen',
+      'cases_state_insert',
+      'cases_state_update',
       'custody_checkpoints_no_delete',
       'custody_checkpoints_no_update',
       'custody_no_delete',

@@ -87,7 +87,6 @@ export function getCaseVersionRow(db: ReadableDB, caseId: string, version?: numb
   return row ?? null;
 }
 
-
 export function packageNamesOfVersions(db: ReadableDB): Set<string> {
   const rows = db.prepare('SELECT package_name FROM case_versions').all() as { package_name: string }[];
   return new Set(rows.map((r) => r.package_name));

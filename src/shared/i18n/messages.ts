@@ -238,7 +238,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'approval.ownSeal': '案件 {number} 的版本 {version} 是您封存的，您不能批准或退回它。请由另一位主管审核。',
     'approval.ownEdit':
       '您参与了案件 {number} 版本 {version} 的编辑（监管记录 {seq}，{action}），不能批准或退回它。请由另一位主管审核。',
-    'approval.wrongState': '案件 {number} 的版本 {version} 当前不处于可执行此步骤的状态（状态：{state}），未做任何更改。',
+    'approval.wrongState':
+      '案件 {number} 的版本 {version} 当前不处于可执行此步骤的状态（状态：{state}），未做任何更改。',
     'approval.superseded':
       '案件 {number} 的版本 {version} 已重新打开为版本 {next}，不能再批准或退回。请审核最新封存的版本。',
     'seal.hashMismatch':

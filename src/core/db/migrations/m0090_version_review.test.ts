@@ -60,7 +60,11 @@ function databaseAtVersion80(): WritableDB {
   const d = fresh();
   expect(updateToVersion(d, versionBefore(90))).toBe(80);
   insertImportWithCustody(d, 'imp-1', null);
-  insertData(d, 'custody', [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((seq) => custody(seq, `step.${seq}`)));
+  insertData(
+    d,
+    'custody',
+    [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((seq) => custody(seq, `step.${seq}`)),
+  );
   insertData(d, 'cases', [
     {
       id: 'case-1',
@@ -127,9 +131,9 @@ describe('migration 90 (review state per sealed version)', () => {
     expect(() => d.prepare(`UPDATE case_versions SET snapshot = '{"x":1}' WHERE version = 2`).run()).toThrow(
       /never changed/,
     );
-    expect(() =>
-      d.prepare('UPDATE case_versions SET tag_manifest_sha256 = ? WHERE version = 2').run(hash(9)),
-    ).toThrow(/never changed/);
+    expect(() => d.prepare('UPDATE case_versions SET tag_manifest_sha256 = ? WHERE version = 2').run(hash(9))).toThrow(
+      /never changed/,
+    );
     expect(() => d.prepare(`UPDATE case_versions SET sealed_by = 'li' WHERE version = 2`).run()).toThrow(
       /never changed/,
     );
@@ -175,8 +179,10 @@ describe('migration 90 (review state per sealed version)', () => {
     d.prepare(
       `UPDATE case_versions SET state = 'queued', queued_by = 'station', queued_at = ?, queue_seq = 6 WHERE version = 2`,
     ).run(AT);
-    d.prepare(`UPDATE case_versions SET state = 'refused', refused_at = ?, refuse_reason = 'bad hash', refuse_seq = 7
-       WHERE version = 2`).run(AT);
+    d.prepare(
+      `UPDATE case_versions SET state = 'refused', refused_at = ?, refuse_reason = 'bad hash', refuse_seq = 7
+       WHERE version = 2`,
+    ).run(AT);
     // Refused is final.
     expect(() =>
       d.prepare(`UPDATE case_versions SET state = 'synced', synced_at = ?, sync_seq = 8 WHERE version = 2`).run(AT),

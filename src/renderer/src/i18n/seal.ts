@@ -292,7 +292,8 @@ export const sealZhCN: { readonly [K in keyof typeof sealEn]: string } = {
   'versionReview.approveTitle': '批准案件 {number} 第 {version} 版',
   'versionReview.approveBody': '您批准的是 {by} 封存的第 {version} 版，内容与封存时完全一致。',
   'versionReview.approveHash': '标签清单 SHA-256：',
-  'versionReview.approveSigned': '您的批准将记入监管链并由工作站密钥签名；此版本的每次导出都会携带它（seal/approval.json）。',
+  'versionReview.approveSigned':
+    '您的批准将记入监管链并由工作站密钥签名；此版本的每次导出都会携带它（seal/approval.json）。',
   'versionReview.approveSubmit': '批准第 {version} 版',
   'versionReview.rejectTitle': '退回案件 {number} 第 {version} 版',
   'versionReview.rejectBody': '第 {version} 版保持封存，仍可原样导出。案件将重新开启为第 {next} 版草稿，以便修改。',

@@ -94,9 +94,7 @@ export function VersionReview({
           submitLabel={t('versionReview.rejectSubmit', { next: version.version + 1 })}
           submitTestId="reject-submit"
           danger
-          confirm={(reason) =>
-            client.call('cases.reject', { caseId: detail.id, version: version.version, reason })
-          }
+          confirm={(reason) => client.call('cases.reject', { caseId: detail.id, version: version.version, reason })}
           onDone={() => {
             setDialog('none');
             onReviewed();
@@ -125,9 +123,7 @@ function ApproveDialog({
   const { client } = useStation();
   const action = useAction();
   const approve = async () => {
-    const done = await action.run(() =>
-      client.call('cases.approve', { caseId: detail.id, version: version.version }),
-    );
+    const done = await action.run(() => client.call('cases.approve', { caseId: detail.id, version: version.version }));
     if (done) onApproved();
   };
   return (
@@ -222,7 +218,10 @@ function DiffView({ diff }: { diff: VersionDiff }) {
           <li key={c.after.id}>
             {t('versionReview.tagLine', { label: tagLabel(c.after), item: c.after.itemName })}
             {c.fields.includes('note') ? (
-              <span className="muted"> · {t('versionReview.noteChange', { before: c.before.note, after: c.after.note })}</span>
+              <span className="muted">
+                {' '}
+                · {t('versionReview.noteChange', { before: c.before.note, after: c.after.note })}
+              </span>
             ) : null}
             {c.fields.some((f) => f !== 'note') ? (
               <span className="muted"> · {t('versionReview.tagEdited')}</span>
