@@ -38,6 +38,8 @@ export async function sealCases(
   const station = await openStation();
   try {
     const record = await station.importAndWait([fx.h264, fx.photoGps, fx.review]);
+    if (record.files.some((f) => !f.itemId))
+      throw new Error(`the fixtures did not all import: ${JSON.stringify(record.files)}`);
     const ids = {
       h264: importedItem(record, 'h264.mp4').id,
       photoGps: importedItem(record, 'photo_gps.jpg').id,
