@@ -13,6 +13,7 @@ import { CLIPS_TITLE, clipsNeedBytes, runClips } from './figures/clips';
 import { VERIFY_TITLE, runVerify, verifyNeedBytes } from './figures/verify';
 import { SEAL_TITLE, runSeal, sealNeedBytes } from './figures/seal';
 import { HOST_LOOP_TITLE, hostLoopNeedBytes, runHostLoop } from './figures/hostLoop';
+import { UPLOAD_TITLE, runUpload, uploadNeedBytes } from './figures/upload';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type FigureId } from './lib/args';
 import type { FigureContext } from './lib/context';
 import { freeBytes, removeTree } from './lib/files';
@@ -42,6 +43,7 @@ const FIGURES: Record<FigureId, FigureSpec> = {
   verify: { title: VERIFY_TITLE, needBytes: verifyNeedBytes, run: runVerify },
   seal: { title: SEAL_TITLE, needBytes: sealNeedBytes, run: runSeal },
   hostLoop: { title: HOST_LOOP_TITLE, needBytes: hostLoopNeedBytes, run: runHostLoop },
+  upload: { title: UPLOAD_TITLE, needBytes: uploadNeedBytes, run: runUpload },
 };
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));

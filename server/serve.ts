@@ -76,7 +76,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       log,
       adminToken: randomBytes(32).toString('hex'),
     };
-    const routes = options.routes ? options.routes(services) : serverRoutes(services);
+    const routes = options.routes ? options.routes(services) : serverRoutes(services, env);
     undo.push(async () => {
       for (const route of routes) await route.close?.();
     });

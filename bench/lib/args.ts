@@ -11,6 +11,7 @@ export const FIGURE_IDS = [
   'verify',
   'seal',
   'hostLoop',
+  'upload',
 ] as const;
 export type FigureId = (typeof FIGURE_IDS)[number];
 
@@ -37,6 +38,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [--only ${FIGURE_IDS.join(',
   --only   comma-separated figures to run (default: all)
   --quick  smaller sizes and fewer runs, for a smoke run
   --keep   keep the temporary directory
+  BENCH_UPLOAD_MIB=2048 in the environment: the upload figure with the issue's 2 GB file (default 512 MiB)
 `;
 
 export function parseBenchArgs(argv: string[]): BenchOptions {

@@ -18,6 +18,8 @@ import { runKey } from './commands/key';
 import { runTag } from './commands/tag';
 import { runTaxonomy } from './commands/taxonomy';
 import { runVerify } from './commands/verify';
+import { runSync } from './commands/sync';
+import { runEnrol } from './commands/enrol';
 import { USAGE, UsageError } from './usage';
 
 async function main(argv: string[]): Promise<number> {
@@ -59,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
         version: { type: 'string' },
         zip: { type: 'boolean', default: false },
         label: { type: 'string' },
+        once: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -130,6 +133,10 @@ async function main(argv: string[]): Promise<number> {
         data: values.data,
         expectFingerprint: values['expect-fingerprint'],
       });
+    case 'sync':
+      return runSync(global, { refs: rest, once: values.once });
+    case 'enrol':
+      return runEnrol(global, { refs: rest });
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -74,6 +74,12 @@ Commands:
   key show [--json]                 the station's public key and its fingerprint (no sign-in)
   key list [--json]                 public keys of the office's other stations
   key import FILE --label LABEL     trust another station's public key (admin)
+  enrol <server-url> <code> [--json]
+                                    (admin) enrol this station with the central server: the
+                                    one-time code from its operator pins the server's key
+  sync [--once] [--json]            send the approved case versions to the central server and
+                                    keep its signed receipts; --once: one pass, exit 0 only when
+                                    every queued version is synced
   verify <folder|zip> [--json] [--data DIR] [--expect-fingerprint FP]
                                     check a court package: files, manifests, signature, key,
                                     custody entries and case.json; every problem is listed.

@@ -66,6 +66,8 @@ import { teeToLogFile } from './log/fileLogger';
 import { defaultResourcesDir, installDefaultTaxonomy } from './taxonomy/installDefault';
 import { acquireEngineLock, type EngineLock, type OwnerRecord } from './station/engineLock';
 import { engineSocketPath } from './daemon/socketPath';
+import { syncHandlers } from './api/syncHandlers';
+import { SyncWorker } from './sync/syncWorker';
 
 export const consoleLogger: Logger = {
   info: (message, fields) => console.error(JSON.stringify({ level: 'info', message, ...fields })),
@@ -381,6 +383,9 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
   if (opts.warmReport) reports.prestart();
   const sealDesk = new SealDesk({ services, renderReport: reports.render, ffmpegVersion: tools.ffmpeg.version });
   const exportDesk = new ExportDesk(services, exportBag);
+  // Uploads in the background where the engine lives on (the app, `serve`); a command's engine
+  // syncs only when asked (`sync`).
+  const sync = new SyncWorker(services, { background: opts.runJobs !== false, ...opts.sync });
 
   const handlers: Handlers = {
     ...stationHandlers(services),
@@ -397,9 +402,13 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     ...exportHandlers(services, exportDesk),
     ...keyHandlers(services),
     ...custodyHandlers(services),
+    ...syncHandlers(services, sync),
   };
 
   if (opts.runJobs !== false) derived.kick();
+  // An approval on an enrolled station is queued by the next pass: ask for one now.
+  bus.on('cases.changed', () => sync.nudge());
+  sync.start();
 
   let closed = false;
 
@@ -556,7 +565,7 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
       await imports.close();
       await reviewClosed;
       // The report worker too: a seal waiting for its report then fails at once instead of waiting.
-      await Promise.all([sealDesk.close(), exportDesk.close(), reports.close()]);
+      await Promise.all([sealDesk.close(), exportDesk.close(), reports.close(), sync.close()]);
       await derived.stop();
       abortAllProcesses();
       await head.flush();

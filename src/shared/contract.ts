@@ -56,6 +56,7 @@ import {
   VersionReview,
 } from './sealSchemas';
 import { CheckReport, CustodyProblem } from './custodySchemas';
+import { EnrolInput, SyncEnrolment, SyncSettings, SyncStatus, SyncSummary } from './syncSchemas';
 
 /**
  * The one API of the station. Every host (Electron IPC, the web host, the CLI, tests) derives its
@@ -340,6 +341,27 @@ export const contract = {
     output: TrustedKey,
     role: 'admin',
   }),
+  /**
+   * Enrols the station with a central server (PROTOCOL.md): the server key is pinned only when its
+   * fingerprint is the code's; the station's public key is registered. A custody entry; versions
+   * approved before are queued.
+   */
+  'sync.enrol': method({ input: EnrolInput, output: SyncEnrolment, role: 'admin' }),
+  /** The enrolment, the settings, and every queued version and file with its state; reads only. */
+  'sync.status': method({ input: Empty, output: SyncStatus }),
+  /**
+   * Starts a sync pass at once, backoffs set aside. With `wait`, resolves when the pass has ended;
+   * either way answers each queued version's state.
+   */
+  'sync.now': method({
+    input: z.object({ wait: z.boolean().default(false) }).strict(),
+    output: z.array(SyncSummary),
+  }),
+  /** The bandwidth limit and daily window; any field given changes it (admin only; a custody entry). */
+  'sync.settings': method({
+    input: SyncSettings.partial().strict(),
+    output: SyncSettings,
+  }),
 } as const;
 
 export type Contract = typeof contract;
@@ -364,6 +386,8 @@ export const events = {
   'review.changed': z.object({ itemId: Id }),
   'cases.changed': z.object({ caseId: Id }),
   'export.progress': ExportProgress,
+  /** The outbox changed (a version queued, a file sent, a receipt stored); `caseId` when one case. */
+  'sync.changed': z.object({ caseId: z.string().nullable() }),
 } as const;
 
 export type Events = typeof events;

@@ -156,6 +156,18 @@ export const CarriedApproval = z.object({
 });
 export type CarriedApproval = z.infer<typeof CarriedApproval>;
 
+/**
+ * A central server's receipt an exported copy carries (`seal/receipt-<seq>.json`), as read;
+ * `verified`: signed by the key in `seal/server.pub.pem`, naming this very package.
+ */
+export const CarriedReceipt = z.object({
+  seq: z.number().int().min(1),
+  receivedAt: z.string(),
+  serverKeyFingerprint: z.string(),
+  verified: z.boolean(),
+});
+export type CarriedReceipt = z.infer<typeof CarriedReceipt>;
+
 export const SealResult = z.object({
   /** The case number. */
   case: z.string(),
@@ -213,6 +225,8 @@ export const BagProblemKind = z.enum([
   'checkpoint',
   /** The approval an export carries under `seal/` (signature, key, the package it names). */
   'approval',
+  /** A central server's receipt an export carries under `seal/` (its signature by seal/server.pub.pem, the package it names). */
+  'receipt',
 ]);
 export type BagProblemKind = z.infer<typeof BagProblemKind>;
 
@@ -238,6 +252,7 @@ export const VerifyCheck = z.object({
     'caseJson',
     'checkpoint',
     'approval',
+    'receipt',
   ]),
   ok: z.boolean(),
 });
@@ -274,6 +289,8 @@ export const VerifyReport = z.object({
   checkpoint: CarriedCheckpoint.nullable(),
   /** The supervisor's approval the copy carries (`seal/approval.json`); null when it carries none. */
   approval: CarriedApproval.nullable(),
+  /** The central server's receipts the copy carries (`seal/receipt-<seq>.json`); empty when it carries none. */
+  receipts: z.array(CarriedReceipt),
 });
 export type VerifyReport = z.infer<typeof VerifyReport>;
 

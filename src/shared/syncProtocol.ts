@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CustodyEntry } from './schemas';
 
 /**
  * The wire between a station and the central server (server/PROTOCOL.md says what each part
@@ -71,6 +72,13 @@ export const CommitRequest = z.object({
   version: z.number().int().min(1),
   tagManifestSha256: sha256,
   files: z.array(CommitFile).min(1).max(100_000),
+  /**
+   * The station's `case.seal` custody entry for this version, exactly as chained. The package
+   * cannot hold it (the entry names the tag manifest's hash, so it is written after the package):
+   * the server checks it recomputes, names this case, version and tag manifest, and follows the
+   * package's `Custody-Chain-Head`.
+   */
+  sealEntry: CustodyEntry,
 });
 export type CommitRequest = z.infer<typeof CommitRequest>;
 

@@ -43,6 +43,10 @@ function printHuman(report: VerifyReport): void {
     out.push(
       `approved by ${escapeForTerminal(approval.by)} at ${escapeForTerminal(approval.at)} (${approval.verified ? 'signature and package agree' : 'see the problems below'})`,
     );
+  for (const r of report.receipts)
+    out.push(
+      `received by the central server: receipt ${r.seq} at ${escapeForTerminal(r.receivedAt)}, server key ${groupFingerprint(r.serverKeyFingerprint)} (${r.verified ? 'signature and package agree' : 'see the problems below'})`,
+    );
   for (const p of report.problems)
     out.push(`${p.kind}: ${p.path ? `${escapeForTerminal(p.path)}: ` : ''}${escapeForTerminal(p.detail)}`);
   out.push(

@@ -24,8 +24,8 @@ describe('migrate', () => {
     const d = fresh();
     expect(schemaVersion(d)).toBe(0);
     expect(migrate(d)).toBe(NEWEST);
-    expect(NEWEST).toBe(90);
-    expect(d.pragma('user_version', { simple: true })).toBe(90);
+    expect(NEWEST).toBe(100);
+    expect(d.pragma('user_version', { simple: true })).toBe(100);
     expect(getTableNames(d)).toEqual([
       'accounts',
       // Cases (migration 30).
@@ -54,6 +54,12 @@ describe('migrate', () => {
       'quarantine',
       'station',
       'store_intents',
+      // Sync: enrolment, settings, the outbox and stored receipts (migration 100).
+      'sync_enrolment',
+      'sync_files',
+      'sync_outbox',
+      'sync_receipts',
+      'sync_settings',
       'tag_revisions',
       'tags',
       'taxonomy_versions',
@@ -82,6 +88,8 @@ describe('migrate', () => {
       'items_fts_delete',
       'items_fts_insert',
       'items_fts_update',
+      'sync_receipts_no_delete',
+      'sync_receipts_no_update',
       'tag_revisions_no_delete',
       'tag_revisions_no_update',
       'taxonomy_versions_frozen_delete',

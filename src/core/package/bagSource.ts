@@ -27,7 +27,8 @@ export interface SourceIssue {
 }
 
 export interface BagSource {
-  readonly kind: 'folder' | 'zip';
+  /** `blobs`: a package committed to the central server, each file one of its stored blobs. */
+  readonly kind: 'folder' | 'zip' | 'blobs';
   /** The bag's name: the folder's name, or the top folder inside the zip. */
   readonly name: string;
   readonly files: ReadonlyMap<string, BagFile>;

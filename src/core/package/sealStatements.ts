@@ -9,7 +9,10 @@ import {
   CHECKPOINT_SIGNATURE_NAME,
   PUBLIC_KEY_NAME,
   SIGNATURE_NAME,
+  SERVER_KEY_NAME,
   isSafeBagPath,
+  receiptName,
+  receiptSignatureName,
 } from './bagFormat';
 
 /**
@@ -37,6 +40,24 @@ export function approvalStatements(approval: { statementText: string; signature:
   return [
     { path: APPROVAL_NAME, bytes: Buffer.from(approval.statementText, 'utf8') },
     { path: APPROVAL_SIGNATURE_NAME, bytes: Buffer.from(approval.signature, 'base64') },
+  ];
+}
+
+/**
+ * A receipt of the central server as the export carries it: the JSON and signature exactly as
+ * received, and the server key pinned at enrolment they verify against (FORMAT.md).
+ */
+export function receiptStatements(
+  receipts: ReadonlyArray<{ seq: number; receiptJson: string; signature: Buffer }>,
+  serverKeyPem: string,
+): SealStatement[] {
+  if (receipts.length === 0) return [];
+  return [
+    ...receipts.flatMap((r) => [
+      { path: receiptName(r.seq), bytes: Buffer.from(r.receiptJson, 'utf8') },
+      { path: receiptSignatureName(r.seq), bytes: Buffer.from(r.signature) },
+    ]),
+    { path: SERVER_KEY_NAME, bytes: Buffer.from(serverKeyPem, 'utf8') },
   ];
 }
 

@@ -1,20 +1,19 @@
 import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { lstat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { hashCustodyEntry } from '../custody/custodyLog';
 import { keyFingerprint } from '../keys/fingerprint';
 import { AppError } from '../../shared/errors';
 import { CheckpointStatement } from '../../shared/custodySchemas';
 import { canonicalJson } from '../util/canonicalJson';
 import {
   CaseJson,
-  CustodyLine,
   type BagProblem,
   type BagProblemKind,
   type VerifyCheck,
   type VerifyReport,
 } from '../../shared/sealSchemas';
 import { checkApprovalStatement } from './approvalCheck';
+import { checkCarriedReceipts } from './receiptCheck';
 import {
   APPROVAL_NAME,
   APPROVAL_SIGNATURE_NAME,
@@ -24,6 +23,9 @@ import {
   CHECKPOINT_NAME,
   CHECKPOINT_SIGNATURE_NAME,
   MANIFEST_NAME,
+  RECEIPT_FILE,
+  RECEIPT_SIGNATURE_FILE,
+  SERVER_KEY_NAME,
   PUBLIC_KEY_NAME,
   SIGNATURE_BYTES,
   SIGNATURE_NAME,
@@ -36,6 +38,7 @@ import {
   type ManifestEntry,
   type ParsedBagInfo,
 } from './bagFormat';
+import { checkCustodyLines } from './custodyLines';
 import { openFolderBag, openZipBag, TooLargeError, type BagSource } from './bagSource';
 import { RangeHashAbortedError, RangeHashPool } from './rangeHashPool';
 
@@ -88,6 +91,8 @@ export class VerifyAbortedError extends Error {
 const MAX_TAG_FILE_BYTES = 16 * 1024 * 1024;
 const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 const MAX_CHECKPOINT_BYTES = 64 * 1024;
+/** A receipt lists every file of the package: bounded like a tag file. */
+const MAX_RECEIPT_BYTES = 16 * 1024 * 1024;
 /** Hashed on the calling thread (a still, a report): a worker's round trip would cost more. */
 const SMALL_FILE_BYTES = 256 * 1024;
 const CASE_JSON = 'data/case.json';
@@ -108,6 +113,7 @@ const CHECK_KINDS: Record<VerifyCheck['name'], BagProblemKind[]> = {
   caseJson: ['caseJson'],
   checkpoint: ['checkpoint'],
   approval: ['approval'],
+  receipt: ['receipt'],
 };
 
 export function normalizeFingerprint(fp: string): string {
@@ -133,6 +139,7 @@ function emptyReport(): VerifyReport {
     payloadBytes: 0,
     checkpoint: null,
     approval: null,
+    receipts: [],
   };
 }
 
@@ -161,7 +168,44 @@ async function openSource(path: string): Promise<BagSource | { unreadable: strin
 }
 
 export async function verifyPackage(path: string, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  const report = await withHashers(opts, async (hashers) => {
+    const source = await openSource(path);
+    if ('unreadable' in source) {
+      const unreadable = emptyReport();
+      unreadable.problems.push({ path: '', kind: 'format', detail: `the zip cannot be read: ${source.unreadable}` });
+      return unreadable;
+    }
+    try {
+      return await runVerification(source, opts, hashers);
+    } finally {
+      await source.close();
+    }
+  });
+  return finish(report);
+}
+
+/**
+ * The same checks on a bag that is neither a folder nor a zip on this machine: the central server
+ * verifies a committed package from its blob store this way. The caller opens and closes `source`.
+ */
+export async function verifyBagSource(source: BagSource, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  return finish(await withHashers(opts, (hashers) => runVerification(source, opts, hashers)));
+}
+
+async function runVerification(
+  source: BagSource,
+  opts: VerifyOptions,
+  hashers: () => RangeHashPool,
+): Promise<VerifyReport> {
   const report = emptyReport();
+  await new Verification(source, opts, report, hashers).run();
+  return report;
+}
+
+async function withHashers(
+  opts: VerifyOptions,
+  run: (hashers: () => RangeHashPool) => Promise<VerifyReport>,
+): Promise<VerifyReport> {
   let pool: RangeHashPool | null = null;
   const hashers = (): RangeHashPool =>
     (pool ??= new RangeHashPool({ direct: opts.directIo ?? false, signal: opts.signal }));
@@ -171,23 +215,14 @@ export async function verifyPackage(path: string, opts: VerifyOptions = {}): Pro
   if (!opts.readBackHashes) hashers();
   let settled = false;
   try {
-    const source = await openSource(path);
-    if ('unreadable' in source) {
-      report.problems.push({ path: '', kind: 'format', detail: `the zip cannot be read: ${source.unreadable}` });
-      return finish(report);
-    }
-    try {
-      await new Verification(source, opts, report, hashers).run();
-      settled = true;
-    } finally {
-      await source.close();
-    }
+    const report = await run(hashers);
+    settled = true;
+    return report;
   } finally {
     // Every hash answered means every worker has closed its file: the threads can end on their
     // own time. Cancelled or failed, the answer waits until they have (a medium may be pulled).
     await (pool as RangeHashPool | null)?.close({ wait: !settled });
   }
-  return finish(report);
 }
 
 class Verification {
@@ -262,6 +297,7 @@ class Verification {
     this.checkCaseJson(caseJsonBytes, manifest, bagInfo);
     await this.checkCarriedCheckpoint(key, bagInfo, custodyHashes);
     await this.checkCarriedApproval(key, bagInfo, tagManifestBytes);
+    await this.checkCarriedReceipts(bagInfo, tagManifestBytes);
   }
 
   private async checkBagitTxt(): Promise<void> {
@@ -400,7 +436,10 @@ class Verification {
             CHECKPOINT_SIGNATURE_NAME,
             APPROVAL_NAME,
             APPROVAL_SIGNATURE_NAME,
-          ].includes(f.path)
+            SERVER_KEY_NAME,
+          ].includes(f.path) &&
+          !RECEIPT_FILE.test(f.path) &&
+          !RECEIPT_SIGNATURE_FILE.test(f.path)
         )
           this.report.warnings.push(
             `${f.path} is not covered by the package's signature and was not checked: do not rely on what it says.`,
@@ -564,36 +603,14 @@ class Verification {
 
   /** Checks each custody line; returns the hash of each line that recomputes, by seq. */
   private checkCustody(bytes: Buffer | null, manifest: ManifestEntry[]): Map<number, string> {
-    const hashes = new Map<number, string>();
     if (!bytes) {
       if (!this.files.has(CUSTODY_JSONL) && !manifest.some((e) => e.path === CUSTODY_JSONL))
         this.add('custody', CUSTODY_JSONL, 'custody.jsonl is missing');
-      return hashes;
+      return new Map();
     }
-    const lines = bytes.toString('utf8').split('\n');
-    if (lines.at(-1) === '') lines.pop();
-    lines.forEach((line, i) => {
-      const where = `line ${i + 1}`;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        this.add('custody', CUSTODY_JSONL, `${where}: not JSON`);
-        return;
-      }
-      const parsed = CustodyLine.safeParse(value);
-      if (!parsed.success) {
-        this.add('custody', CUSTODY_JSONL, `${where}: not a custody entry`);
-        return;
-      }
-      // The entry exactly as written must hash to its own `hash`: a field changed, added or dropped breaks it.
-      const unhashed: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-      delete unhashed.hash;
-      if (hashCustodyEntry(unhashed as Parameters<typeof hashCustodyEntry>[0]) !== parsed.data.hash)
-        this.add('custody', CUSTODY_JSONL, `${where} (seq ${parsed.data.seq}): its hash does not recompute`);
-      else hashes.set(parsed.data.seq, parsed.data.hash);
-    });
-    return hashes;
+    const checked = checkCustodyLines(bytes.toString('utf8'));
+    for (const p of checked.problems) this.add('custody', CUSTODY_JSONL, p.detail);
+    return checked.hashes;
   }
 
   private checkCaseJson(bytes: Buffer | null, manifest: ManifestEntry[], bagInfo: ParsedBagInfo | null): void {
@@ -785,5 +802,32 @@ class Verification {
     });
     this.report.approval = result.approval;
     for (const p of result.problems) this.add('approval', p.path, p.detail);
+  }
+
+  /** The central server's receipts an export carries (FORMAT.md, `receiptCheck.ts`); none is not a problem. */
+  private async checkCarriedReceipts(bagInfo: ParsedBagInfo | null, tagManifest: Buffer | null): Promise<void> {
+    const seqs = new Set<number>();
+    for (const path of this.files.keys()) {
+      const m = RECEIPT_FILE.exec(path) ?? RECEIPT_SIGNATURE_FILE.exec(path);
+      if (m) seqs.add(Number(m[1]));
+    }
+    if (seqs.size === 0 && !this.files.has(SERVER_KEY_NAME)) return;
+    const receipts = new Map<number, { text: Buffer | null; signature: Buffer | null }>();
+    for (const seq of seqs) {
+      const text = await this.readSmall(`seal/receipt-${seq}.json`, 'receipt', MAX_RECEIPT_BYTES);
+      const signature = await this.readSmall(`seal/receipt-${seq}.json.sig`, 'receipt', MAX_CHECKPOINT_BYTES);
+      receipts.set(seq, { text, signature });
+    }
+    const result = checkCarriedReceipts({
+      receipts,
+      serverKey: await this.readSmall(SERVER_KEY_NAME, 'receipt', MAX_CHECKPOINT_BYTES),
+      tagManifest,
+      caseNumber: this.report.case,
+      version: this.report.version,
+      stationKeyFingerprint: this.report.fingerprint,
+      stationId: bagInfo ? bagInfoValue(bagInfo, BAG_INFO.stationId) : undefined,
+    });
+    this.report.receipts = result.receipts;
+    for (const p of result.problems) this.add('receipt', p.path, p.detail);
   }
 }

@@ -1,0 +1,127 @@
+import { constants } from 'node:fs';
+import { chmod, link, lstat, mkdir, open, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Sql } from '../db/sql';
+import { hashFile } from './fileHash';
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export type PlaceOutcome =
+  | { outcome: 'stored' | 'alreadyHeld'; sha256: string; size: number }
+  | { outcome: 'mismatch'; expected: string; actual: string; size: number };
+
+/**
+ * Files held once, by SHA-256, under `DIR/blobs/<first two hex>/<sha256>` (mode 0444). A file
+ * enters only through `place`: fsynced where it lies, hashed, and linked in under its hash only if
+ * the hash is the one promised. `link` fails rather than replace, so a blob once there is never
+ * overwritten, even by two instances placing the same file at once. The row in `blobs` is written
+ * after the link and the folder's fsync: a row always names a file that was checked and is on disk.
+ */
+export class BlobStore {
+  readonly root: string;
+
+  constructor(
+    dataDir: string,
+    private readonly sql: Sql,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.root = join(dataDir, 'blobs');
+  }
+
+  pathOf(sha256: string): string {
+    if (!SHA256.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
+    return join(this.root, sha256.slice(0, 2), sha256);
+  }
+
+  /** The hashes of `wanted` held here, in the order asked; each file is also looked at on disk. */
+  async has(wanted: readonly string[]): Promise<string[]> {
+    if (wanted.length === 0) return [];
+    const rows = await this.sql.query<{ sha256: string; size: number }>(
+      'SELECT sha256, size FROM blobs WHERE sha256 IN (SELECT jsonb_array_elements_text($1::jsonb))',
+      [JSON.stringify([...new Set(wanted)])],
+    );
+    const held = new Map(rows.map((r) => [r.sha256, Number(r.size)]));
+    const present = await Promise.all(
+      [...held].map(async ([sha256, size]) => ((await this.sizeOnDisk(sha256)) === size ? sha256 : null)),
+    );
+    const onDisk = new Set(present.filter((s): s is string => s !== null));
+    return wanted.filter((s) => onDisk.has(s));
+  }
+
+  /** The size of each held blob by hash (the database's record; `has` looks at the disk). */
+  async sizes(hashes: readonly string[]): Promise<Map<string, number>> {
+    if (hashes.length === 0) return new Map();
+    const rows = await this.sql.query<{ sha256: string; size: number }>(
+      'SELECT sha256, size FROM blobs WHERE sha256 IN (SELECT jsonb_array_elements_text($1::jsonb))',
+      [JSON.stringify([...new Set(hashes)])],
+    );
+    return new Map(rows.map((r) => [r.sha256, Number(r.size)]));
+  }
+
+  /**
+   * Takes the file at `tempPath` (on the same file system as the store, e.g. a finished upload)
+   * into the store if it hashes to `expected`. The temporary file is removed in every outcome but
+   * a thrown error, which leaves it for the caller.
+   */
+  async place(tempPath: string, expected: string): Promise<PlaceOutcome> {
+    if (!SHA256.test(expected)) throw new Error(`not a SHA-256: ${expected}`);
+    const size = await fsyncFile(tempPath);
+    const actual = await hashFile(tempPath, size);
+    if (actual !== expected) {
+      await unlink(tempPath);
+      return { outcome: 'mismatch', expected, actual, size };
+    }
+    const target = this.pathOf(expected);
+    await mkdir(dirname(target), { recursive: true, mode: 0o755 });
+    await chmod(tempPath, 0o444);
+    let outcome: 'stored' | 'alreadyHeld' = 'stored';
+    try {
+      await link(tempPath, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // Held already (another upload of the same bytes): the one in place was checked when it came.
+      outcome = 'alreadyHeld';
+    }
+    await fsyncDir(dirname(target));
+    await unlink(tempPath);
+    await fsyncDir(dirname(tempPath));
+    await this.sql.query(
+      `INSERT INTO blobs (sha256, size, stored_at) VALUES ($1, $2, $3)
+       ON CONFLICT (sha256) DO NOTHING`,
+      [expected, size, this.now().toISOString()],
+    );
+    return { outcome, sha256: expected, size };
+  }
+
+  private async sizeOnDisk(sha256: string): Promise<number | null> {
+    try {
+      const info = await lstat(this.pathOf(sha256));
+      return info.isFile() ? info.size : null;
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** fsync of a file by name; returns its size from the same handle. */
+async function fsyncFile(path: string): Promise<number> {
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new Error(`${path} is not a regular file`);
+    await handle.sync();
+    return info.size;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A rename or link is durable only once its folder is fsynced. */
+export async function fsyncDir(path: string): Promise<void> {
+  const handle = await open(path, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0));
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
