@@ -12,11 +12,14 @@ import { runServe } from './commands/serve';
 import { runUser } from './commands/user';
 import { runCase } from './commands/case';
 import { runSeal } from './commands/seal';
+import { runReview } from './commands/review';
 import { runExport } from './commands/export';
 import { runKey } from './commands/key';
 import { runTag } from './commands/tag';
 import { runTaxonomy } from './commands/taxonomy';
 import { runVerify } from './commands/verify';
+import { runSync } from './commands/sync';
+import { runEnrol } from './commands/enrol';
 import { USAGE, UsageError } from './usage';
 
 async function main(argv: string[]): Promise<number> {
@@ -58,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
         version: { type: 'string' },
         zip: { type: 'boolean', default: false },
         label: { type: 'string' },
+        once: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -106,9 +110,17 @@ async function main(argv: string[]): Promise<number> {
         title: values.title,
         place: values.place,
         reason: values.reason,
+        version: values.version,
       });
     case 'seal':
       return runSeal(global, { refs: rest });
+    case 'approve':
+    case 'reject':
+      return runReview(global, command === 'approve' ? 'approve' : 'reject', {
+        refs: rest,
+        version: values.version,
+        reason: values.reason,
+      });
     case 'export':
       return runExport(global, { refs: rest, version: values.version, to: values.to, zip: values.zip });
     case 'key':
@@ -121,6 +133,10 @@ async function main(argv: string[]): Promise<number> {
         data: values.data,
         expectFingerprint: values['expect-fingerprint'],
       });
+    case 'sync':
+      return runSync(global, { refs: rest, once: values.once });
+    case 'enrol':
+      return runEnrol(global, { refs: rest });
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -55,15 +55,31 @@ Commands:
   case show <case> [--json]         the case and its items on one time axis
   case reopen <case> --reason TEXT [--json]
                                     start the next version of a sealed case as a draft
-  case versions <case> [--json]     the sealed versions of a case
+  case versions <case> [--json]     the sealed versions of a case, with their review state
+  case diff <case> [--version N] [--json]
+                                    what changed from the previous sealed version (items, tags,
+                                    case details); default: the latest sealed version
   seal <case> [--json]              re-hash the case's files, freeze the draft as its next version
                                     and build its signed package in the station's store
+  approve <case> [--version N] [--json]
+                                    (supervisor, admin) approve a sealed version (default: the
+                                    latest) you neither sealed nor edited; its exports then carry
+                                    the signed seal/approval.json
+  reject <case> [--version N] --reason TEXT [--json]
+                                    (supervisor, admin) send a sealed version back with a reason;
+                                    the case reopens as the next draft version
   export <case> [--version N] --to DIR [--zip] [--json]
                                     write a sealed version (default: the latest) into DIR as a
                                     folder or one zip, read it back and verify it
   key show [--json]                 the station's public key and its fingerprint (no sign-in)
   key list [--json]                 public keys of the office's other stations
   key import FILE --label LABEL     trust another station's public key (admin)
+  enrol <server-url> <code> [--json]
+                                    (admin) enrol this station with the central server: the
+                                    one-time code from its operator pins the server's key
+  sync [--once] [--json]            send the approved case versions to the central server and
+                                    keep its signed receipts; --once: one pass, exit 0 only when
+                                    every queued version is synced
   verify <folder|zip> [--json] [--data DIR] [--expect-fingerprint FP]
                                     check a court package: files, manifests, signature, key,
                                     custody entries and case.json; every problem is listed.

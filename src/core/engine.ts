@@ -26,6 +26,7 @@ import { ReviewDesk } from './review/reviewDesk';
 import { tagHandlers } from './api/tagHandlers';
 import { taxonomyHandlers } from './api/taxonomyHandlers';
 import { sealHandlers } from './api/sealHandlers';
+import { approvalHandlers } from './api/approvalHandlers';
 import { exportHandlers } from './api/exportHandlers';
 import { SealDesk } from './seal/sealDesk';
 import { ExportDesk } from './seal/exportDesk';
@@ -65,6 +66,8 @@ import { teeToLogFile } from './log/fileLogger';
 import { defaultResourcesDir, installDefaultTaxonomy } from './taxonomy/installDefault';
 import { acquireEngineLock, type EngineLock, type OwnerRecord } from './station/engineLock';
 import { engineSocketPath } from './daemon/socketPath';
+import { syncHandlers } from './api/syncHandlers';
+import { SyncWorker } from './sync/syncWorker';
 
 export const consoleLogger: Logger = {
   info: (message, fields) => console.error(JSON.stringify({ level: 'info', message, ...fields })),
@@ -380,6 +383,9 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
   if (opts.warmReport) reports.prestart();
   const sealDesk = new SealDesk({ services, renderReport: reports.render, ffmpegVersion: tools.ffmpeg.version });
   const exportDesk = new ExportDesk(services, exportBag);
+  // Uploads in the background where the engine lives on (the app, `serve`); a command's engine
+  // syncs only when asked (`sync`).
+  const sync = new SyncWorker(services, { background: opts.runJobs !== false, ...opts.sync });
 
   const handlers: Handlers = {
     ...stationHandlers(services),
@@ -392,12 +398,17 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     ...caseHandlers(services),
     ...reviewHandlers(review),
     ...sealHandlers(services, sealDesk),
+    ...approvalHandlers(services),
     ...exportHandlers(services, exportDesk),
     ...keyHandlers(services),
     ...custodyHandlers(services),
+    ...syncHandlers(services, sync),
   };
 
   if (opts.runJobs !== false) derived.kick();
+  // An approval on an enrolled station is queued by the next pass: ask for one now.
+  bus.on('cases.changed', () => sync.nudge());
+  sync.start();
 
   let closed = false;
 
@@ -554,7 +565,7 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
       await imports.close();
       await reviewClosed;
       // The report worker too: a seal waiting for its report then fails at once instead of waiting.
-      await Promise.all([sealDesk.close(), exportDesk.close(), reports.close()]);
+      await Promise.all([sealDesk.close(), exportDesk.close(), reports.close(), sync.close()]);
       await derived.stop();
       abortAllProcesses();
       await head.flush();

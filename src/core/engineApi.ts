@@ -1,6 +1,7 @@
 import type { EventName, EventPayload, MediaVariant, MethodName, MethodOutput } from '../shared/contract';
 import type { Account } from '../shared/schemas';
 import type { ChainSigner } from './custody/checkpoints';
+import type { SyncTuning } from './sync/syncWorker';
 
 /** Who is calling, as the host knows it. The host has already checked its own transport (token, sender). */
 export interface CallContext {
@@ -98,6 +99,11 @@ export interface EngineOptions {
    * the host (`serve --import-root DIR`), who is the OS user. The CLI is not limited to them.
    */
   importRoots?: string[];
+  /**
+   * The sync worker's timing (core/sync/syncWorker.ts). `background` defaults to `runJobs`: the
+   * engine of the app or `serve` uploads on its own; a command's engine only when asked.
+   */
+  sync?: SyncTuning;
   /** Signs custody checkpoints instead of the station key: for tests only. */
   chainSigner?: ChainSigner;
   /** Seams for tests that prove failure handling with real files; never set by a host. */

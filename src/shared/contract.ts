@@ -51,8 +51,12 @@ import {
   StationKeyInfo,
   TrustedKey,
   VerifyReport,
+  VersionDiff,
+  VersionRejection,
+  VersionReview,
 } from './sealSchemas';
 import { CheckReport, CustodyProblem } from './custodySchemas';
+import { EnrolInput, SyncEnrolment, SyncSettings, SyncStatus, SyncSummary } from './syncSchemas';
 
 /**
  * The one API of the station. Every host (Electron IPC, the web host, the CLI, tests) derives its
@@ -307,6 +311,18 @@ export const contract = {
     output: CaseDetail,
   }),
   'cases.versions': method({ input: z.object({ caseId: Id }).strict(), output: z.array(CaseVersion) }),
+  /**
+   * A supervisor or admin approves a sealed version (default: the latest) that they neither sealed
+   * nor edited; signs `seal/approval.json` for its exports. Refusals: `approval.*`.
+   */
+  'cases.approve': method({ input: VersionReview, output: CaseVersion }),
+  /** Like approve, but sends the version back with a reason: the case reopens as the next draft version. */
+  'cases.reject': method({ input: VersionRejection, output: CaseVersion }),
+  /** What changed from the previous sealed version (items, tags, case fields), from the two frozen snapshots. */
+  'cases.versionDiff': method({
+    input: z.object({ caseId: Id, version: z.number().int().positive() }).strict(),
+    output: VersionDiff,
+  }),
   /** Copies a sealed version's package to a folder (or one zip), reads it back and verifies it; progress as `export.progress`. */
   'cases.export': method({ input: ExportRequest, output: ExportResult }),
   'cases.exportCancel': method({ input: z.object({ jobId: JobId }).strict(), output: Ok }),
@@ -324,6 +340,27 @@ export const contract = {
     input: z.object({ publicKeyPem: z.string().min(1).max(10_000), label: z.string().trim().min(1).max(200) }).strict(),
     output: TrustedKey,
     role: 'admin',
+  }),
+  /**
+   * Enrols the station with a central server (PROTOCOL.md): the server key is pinned only when its
+   * fingerprint is the code's; the station's public key is registered. A custody entry; versions
+   * approved before are queued.
+   */
+  'sync.enrol': method({ input: EnrolInput, output: SyncEnrolment, role: 'admin' }),
+  /** The enrolment, the settings, and every queued version and file with its state; reads only. */
+  'sync.status': method({ input: Empty, output: SyncStatus }),
+  /**
+   * Starts a sync pass at once, backoffs set aside. With `wait`, resolves when the pass has ended;
+   * either way answers each queued version's state.
+   */
+  'sync.now': method({
+    input: z.object({ wait: z.boolean().default(false) }).strict(),
+    output: z.array(SyncSummary),
+  }),
+  /** The bandwidth limit and daily window; any field given changes it (admin only; a custody entry). */
+  'sync.settings': method({
+    input: SyncSettings.partial().strict(),
+    output: SyncSettings,
   }),
 } as const;
 
@@ -349,6 +386,8 @@ export const events = {
   'review.changed': z.object({ itemId: Id }),
   'cases.changed': z.object({ caseId: Id }),
   'export.progress': ExportProgress,
+  /** The outbox changed (a version queued, a file sent, a receipt stored); `caseId` when one case. */
+  'sync.changed': z.object({ caseId: z.string().nullable() }),
 } as const;
 
 export type Events = typeof events;

@@ -188,8 +188,23 @@ export const ReviewInfo = z.object({
 });
 export type ReviewInfo = z.infer<typeof ReviewInfo>;
 
-export const CaseState = z.enum(['draft', 'sealed', 'approved', 'rejected']);
+/**
+ * A sealed version's review state (migration 90): sealed → approved → queued → synced | refused,
+ * or sealed → rejected (the case then reopens as the next draft version).
+ */
+export const CaseVersionState = z.enum(['sealed', 'approved', 'rejected', 'queued', 'synced', 'refused']);
+export type CaseVersionState = z.infer<typeof CaseVersionState>;
+
+/**
+ * Where a case stands: `draft` while its current version is a draft, else the review state of its
+ * current (newest) sealed version. Never `rejected`: a rejected version's case is a draft again.
+ */
+export const CaseState = z.enum(['draft', 'sealed', 'approved', 'queued', 'synced', 'refused']);
 export type CaseState = z.infer<typeof CaseState>;
+
+/** What the case list filters by: a case state, or `rejected` for drafts whose last sealed version was rejected. */
+export const CaseListState = z.enum(['draft', 'rejected', 'sealed', 'approved', 'queued', 'synced', 'refused']);
+export type CaseListState = z.infer<typeof CaseListState>;
 
 export const CaseParty = z.object({
   kind: z.enum(['business', 'person', 'vehicle', 'other']),
@@ -239,6 +254,8 @@ export const CaseSummary = z.object({
   version: z.number().int().positive(),
   /** How many versions have been sealed (each stays exportable). */
   sealedVersions: z.number().int().nonnegative(),
+  /** The review state of the newest sealed version (`rejected` on a draft sent back); null before the first seal. */
+  lastVersionState: CaseVersionState.nullable(),
   itemCount: z.number().int().nonnegative(),
   createdBy: z.string(),
   createdAt: IsoInstant,
@@ -270,7 +287,7 @@ export type CaseDetail = z.infer<typeof CaseDetail>;
 export const CaseQuery = z
   .object({
     text: z.string().max(200).optional(),
-    state: CaseState.optional(),
+    state: CaseListState.optional(),
     offset: z.number().int().nonnegative().default(0),
     limit: z.number().int().positive().max(500).default(100),
   })

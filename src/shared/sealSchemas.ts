@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CustodyEntry, Gps, Id, IsoInstant, MediaInfo, RecordedAtSource, Sha256 } from './schemas';
-import { CaseParty, JobId } from './reviewSchemas';
+import { CaseParty, CaseVersionState, JobId } from './reviewSchemas';
 
 /**
  * Sealed case versions, the court package (a signed BagIt bag) and its verification. The package
@@ -32,8 +32,7 @@ export const TrustedKey = z.object({
 });
 export type TrustedKey = z.infer<typeof TrustedKey>;
 
-export const CaseVersionState = z.enum(['sealed']);
-export type CaseVersionState = z.infer<typeof CaseVersionState>;
+export { CaseVersionState };
 
 /** One frozen version of a case. Its package never changes once sealed. */
 export const CaseVersion = z.object({
@@ -53,8 +52,121 @@ export const CaseVersion = z.object({
   reopenedBy: z.string().nullable(),
   reopenedAt: IsoInstant.nullable(),
   reopenReason: z.string().nullable(),
+  /** The review (migration 90): each step's who, when and why, null until it happened. */
+  approvedBy: z.string().nullable(),
+  approvedAt: IsoInstant.nullable(),
+  rejectedBy: z.string().nullable(),
+  rejectedAt: IsoInstant.nullable(),
+  rejectReason: z.string().nullable(),
+  queuedAt: IsoInstant.nullable(),
+  syncedAt: IsoInstant.nullable(),
+  refusedAt: IsoInstant.nullable(),
+  /** The central server's reason for refusing the version (final). */
+  refuseReason: z.string().nullable(),
 });
 export type CaseVersion = z.infer<typeof CaseVersion>;
+
+/** `cases.approve` / `cases.reject`: the version, the latest sealed one when absent. */
+export const VersionReview = z.object({ caseId: Id, version: z.number().int().positive().optional() }).strict();
+export const VersionRejection = VersionReview.extend({ reason: z.string().trim().min(1).max(1000) }).strict();
+
+const Change = <T extends z.ZodType>(value: T) => z.object({ before: value, after: value });
+
+export const DiffItem = z.object({
+  id: Id,
+  origin: z.enum(['original', 'clip', 'still']),
+  sha256: Sha256,
+  originalName: z.string(),
+});
+export type DiffItem = z.infer<typeof DiffItem>;
+
+export const DiffTag = z.object({
+  id: Id,
+  itemId: Id,
+  itemName: z.string(),
+  code: z.string(),
+  label: z.object({ zh: z.string(), en: z.string() }),
+  taxonomyVersion: z.number().int().positive(),
+  fromSec: z.number().nullable(),
+  toSec: z.number().nullable(),
+  note: z.string(),
+  updatedBy: z.string(),
+});
+export type DiffTag = z.infer<typeof DiffTag>;
+
+/**
+ * What changed from the previous sealed version to this one, computed from the two frozen
+ * `case.json` snapshots. For version 1 the previous version is empty: everything is added.
+ * A field is null when it did not change.
+ */
+export const VersionDiff = z.object({
+  caseId: Id,
+  caseNumber: z.string(),
+  version: z.number().int().positive(),
+  previousVersion: z.number().int().positive().nullable(),
+  itemsAdded: z.array(DiffItem),
+  itemsRemoved: z.array(DiffItem),
+  tagsAdded: z.array(DiffTag),
+  tagsRemoved: z.array(DiffTag),
+  tagsChanged: z.array(
+    z.object({
+      before: DiffTag,
+      after: DiffTag,
+      fields: z.array(z.enum(['code', 'taxonomyVersion', 'fromSec', 'toSec', 'note'])),
+    }),
+  ),
+  fields: z.object({
+    title: Change(z.string()).nullable(),
+    place: Change(z.string()).nullable(),
+    occurredAt: Change(IsoInstant.nullable()).nullable(),
+    parties: Change(z.array(CaseParty)).nullable(),
+    notes: Change(z.string()).nullable(),
+  }),
+});
+export type VersionDiff = z.infer<typeof VersionDiff>;
+
+/**
+ * The approval an export of an approved version carries as `seal/approval.json` (FORMAT.md):
+ * exactly these bytes, canonical JSON, signed by the station key when the version was approved.
+ */
+export const ApprovalStatement = z
+  .object({
+    type: z.literal('evidence-station/approval'),
+    version: z.literal(1),
+    caseId: Id,
+    caseNumber: z.string(),
+    caseVersion: z.number().int().positive(),
+    /** The sealed version's tag-manifest hash: what the approval is of. */
+    tagManifestSha256: Sha256,
+    sealedBy: z.string(),
+    approvedBy: z.string(),
+    /** Station time with its offset. */
+    approvedAt: IsoInstant,
+    stationId: z.string(),
+    keyFingerprint: z.string(),
+  })
+  .strict();
+export type ApprovalStatement = z.infer<typeof ApprovalStatement>;
+
+/** The approval an exported copy carries, as read; `verified`: signed by the package's key, naming this very package. */
+export const CarriedApproval = z.object({
+  by: z.string(),
+  at: z.string(),
+  verified: z.boolean(),
+});
+export type CarriedApproval = z.infer<typeof CarriedApproval>;
+
+/**
+ * A central server's receipt an exported copy carries (`seal/receipt-<seq>.json`), as read;
+ * `verified`: signed by the key in `seal/server.pub.pem`, naming this very package.
+ */
+export const CarriedReceipt = z.object({
+  seq: z.number().int().min(1),
+  receivedAt: z.string(),
+  serverKeyFingerprint: z.string(),
+  verified: z.boolean(),
+});
+export type CarriedReceipt = z.infer<typeof CarriedReceipt>;
 
 export const SealResult = z.object({
   /** The case number. */
@@ -111,6 +223,10 @@ export const BagProblemKind = z.enum([
   'format',
   /** The custody checkpoint an export carries under `seal/` (signature, key, agreement with the custody in the package). */
   'checkpoint',
+  /** The approval an export carries under `seal/` (signature, key, the package it names). */
+  'approval',
+  /** A central server's receipt an export carries under `seal/` (its signature by seal/server.pub.pem, the package it names). */
+  'receipt',
 ]);
 export type BagProblemKind = z.infer<typeof BagProblemKind>;
 
@@ -135,6 +251,8 @@ export const VerifyCheck = z.object({
     'custody',
     'caseJson',
     'checkpoint',
+    'approval',
+    'receipt',
   ]),
   ok: z.boolean(),
 });
@@ -169,6 +287,10 @@ export const VerifyReport = z.object({
   payloadBytes: z.number().int().nonnegative(),
   /** The custody checkpoint the copy carries; null when it carries none (packages exported before checkpoints). */
   checkpoint: CarriedCheckpoint.nullable(),
+  /** The supervisor's approval the copy carries (`seal/approval.json`); null when it carries none. */
+  approval: CarriedApproval.nullable(),
+  /** The central server's receipts the copy carries (`seal/receipt-<seq>.json`); empty when it carries none. */
+  receipts: z.array(CarriedReceipt),
 });
 export type VerifyReport = z.infer<typeof VerifyReport>;
 

@@ -1,5 +1,5 @@
 import type { CaseDetail } from '../../shared/reviewSchemas';
-import type { CaseVersion } from '../../shared/sealSchemas';
+import type { CaseVersion, VersionDiff } from '../../shared/sealSchemas';
 import { CliStation, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
 import { escapeForTerminal } from '../escapeForTerminal';
@@ -11,10 +11,11 @@ interface CaseArgs {
   title: string | undefined;
   place: string | undefined;
   reason: string | undefined;
+  version: string | undefined;
 }
 
 const USAGE =
-  'usage: case create --title TITLE [--place PLACE] | case add <case> <item…> | case show <case> | case reopen <case> --reason TEXT | case versions <case>';
+  'usage: case create --title TITLE [--place PLACE] | case add <case> <item…> | case show <case> | case reopen <case> --reason TEXT | case versions <case> | case diff <case> [--version N]';
 
 /**
  * `case create`, `case add <case> <item…>` and `case show <case>`. A case is named by its id or
@@ -34,6 +35,8 @@ export async function runCase(opts: GlobalOptions, args: CaseArgs): Promise<numb
     }
   } else if (args.sub === 'versions') {
     if (!caseRef || itemRefs.length > 0) throw new UsageError('usage: case versions <case> [--json]');
+  } else if (args.sub === 'diff') {
+    if (!caseRef || itemRefs.length > 0) throw new UsageError('usage: case diff <case> [--version N] [--json]');
   } else {
     throw new UsageError(USAGE);
   }
@@ -44,6 +47,20 @@ export async function runCase(opts: GlobalOptions, args: CaseArgs): Promise<numb
       const { id } = await station.call('cases.get', { ref: caseRef! });
       const versions = await station.call('cases.versions', { caseId: id });
       process.stdout.write(opts.json ? `${JSON.stringify(versions, null, 2)}\n` : describeVersions(versions));
+      return 0;
+    }
+    if (args.sub === 'diff') {
+      const { id, number } = await station.call('cases.get', { ref: caseRef! });
+      let version = args.version === undefined ? undefined : Number(args.version);
+      if (version !== undefined && (!Number.isInteger(version) || version < 1))
+        throw new UsageError('--version must be a positive whole number');
+      if (version === undefined) {
+        const versions = await station.call('cases.versions', { caseId: id });
+        version = versions.at(-1)?.version;
+        if (version === undefined) throw new UsageError(`case ${number} has no sealed version to compare`);
+      }
+      const diff = await station.call('cases.versionDiff', { caseId: id, version });
+      process.stdout.write(opts.json ? `${JSON.stringify(diff, null, 2)}\n` : describeDiff(diff));
       return 0;
     }
     let detail: CaseDetail;
@@ -97,7 +114,33 @@ function describeVersions(versions: CaseVersion[]): string {
     const reopened = v.reopenedAt
       ? `  reopened by ${t(v.reopenedBy ?? '')} at ${v.reopenedAt}: ${t(v.reopenReason ?? '')}`
       : '';
-    return `v${v.version}  sealed by ${t(v.sealedBy)} at ${v.sealedAt}  ${v.itemCount} item(s)  ${t(v.packageName)}  ${v.tagManifestSha256}${reopened}`;
+    const review =
+      v.state === 'sealed'
+        ? ''
+        : v.state === 'rejected'
+          ? `  rejected by ${t(v.rejectedBy ?? '')} at ${v.rejectedAt ?? ''}`
+          : `  ${v.state}; approved by ${t(v.approvedBy ?? '')} at ${v.approvedAt ?? ''}${v.refuseReason ? `; refused by the server: ${t(v.refuseReason)}` : ''}`;
+    return `v${v.version}  sealed by ${t(v.sealedBy)} at ${v.sealedAt}  ${v.itemCount} item(s)  ${t(v.packageName)}  ${v.tagManifestSha256}${review}${reopened}`;
   });
+  return `${lines.join('\n')}\n`;
+}
+
+function describeDiff(d: VersionDiff): string {
+  const t = escapeForTerminal;
+  const lines = [
+    d.previousVersion === null
+      ? `${t(d.caseNumber)} version ${d.version}: the first sealed version`
+      : `${t(d.caseNumber)} version ${d.version} against version ${d.previousVersion}`,
+  ];
+  for (const i of d.itemsAdded) lines.push(`+ item  ${i.sha256.slice(0, 12)}  ${t(i.originalName)}`);
+  for (const i of d.itemsRemoved) lines.push(`- item  ${i.sha256.slice(0, 12)}  ${t(i.originalName)}`);
+  for (const tag of d.tagsAdded)
+    lines.push(`+ tag   ${t(tag.code)} on ${t(tag.itemName)}${tag.note ? `: ${t(tag.note)}` : ''}`);
+  for (const tag of d.tagsRemoved) lines.push(`- tag   ${t(tag.code)} on ${t(tag.itemName)}`);
+  for (const c of d.tagsChanged)
+    lines.push(`~ tag   ${t(c.after.code)} on ${t(c.after.itemName)} (${c.fields.join(', ')} changed)`);
+  for (const [field, change] of Object.entries(d.fields))
+    if (change) lines.push(`~ ${field}: ${t(JSON.stringify(change.before))} -> ${t(JSON.stringify(change.after))}`);
+  if (lines.length === 1) lines.push('no changes');
   return `${lines.join('\n')}\n`;
 }

@@ -38,6 +38,15 @@ function printHuman(report: VerifyReport): void {
     out.push(
       `custody checkpoint: entry ${cp.seq}, hash ${cp.hash}, signed ${escapeForTerminal(cp.at)} (${cp.verified ? 'signature and custody agree' : 'see the problems below'})`,
     );
+  const approval = report.approval;
+  if (approval)
+    out.push(
+      `approved by ${escapeForTerminal(approval.by)} at ${escapeForTerminal(approval.at)} (${approval.verified ? 'signature and package agree' : 'see the problems below'})`,
+    );
+  for (const r of report.receipts)
+    out.push(
+      `received by the central server: receipt ${r.seq} at ${escapeForTerminal(r.receivedAt)}, server key ${groupFingerprint(r.serverKeyFingerprint)} (${r.verified ? 'signature and package agree' : 'see the problems below'})`,
+    );
   for (const p of report.problems)
     out.push(`${p.kind}: ${p.path ? `${escapeForTerminal(p.path)}: ` : ''}${escapeForTerminal(p.detail)}`);
   out.push(

@@ -1,7 +1,8 @@
 import { AppError } from '../../shared/errors';
 import { findCase } from '../cases/casesRepo';
 import { inTransaction } from '../db/database';
-import { getCaseVersion, listCaseVersions, markVersionReopened, setCaseState } from '../seal/caseVersionsRepo';
+import { getCaseVersion, listCaseVersions } from '../seal/caseVersionsRepo';
+import { reopenAsNextDraft } from '../seal/reopenVersion';
 import type { SealDesk } from '../seal/sealDesk';
 import { stationTimestamp } from '../util/time';
 import { caseDetail } from './caseHandlers';
@@ -44,7 +45,7 @@ export function sealHandlers(s: Services, desk: SealDesk): Pick<Handlers, SealMe
           sha256: null,
           details: { number: row.number, reopenedVersion: sealed.version, newVersion: next, reason: input.reason },
         });
-        markVersionReopened(s.db, {
+        reopenAsNextDraft(s.db, {
           caseId: row.id,
           version: sealed.version,
           by: actor.name,
@@ -52,7 +53,6 @@ export function sealHandlers(s: Services, desk: SealDesk): Pick<Handlers, SealMe
           reason: input.reason,
           seq: entry.seq,
         });
-        setCaseState(s.db, { caseId: row.id, state: 'draft', version: next, updatedAt: at });
         return row.id;
       });
       s.emit('cases.changed', { caseId });

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { CaseParty, type CaseState, type CaseSummary } from '../../shared/reviewSchemas';
+import {
+  CaseParty,
+  type CaseListState,
+  type CaseState,
+  type CaseSummary,
+  type CaseVersionState,
+} from '../../shared/reviewSchemas';
 import type { ReadableDB, WritableDB } from '../db/database';
 import { caseNumberScope, formatCaseNumber, type CaseNumberContext } from './caseNumber';
 
@@ -13,7 +19,8 @@ export interface CaseRow {
   occurred_at: string | null;
   parties: string;
   notes: string;
-  state: CaseState;
+  /** The column: whether the current version is a draft or sealed (migration 90). */
+  state: 'draft' | 'sealed';
   created_by: string;
   created_at: string;
   updated_at: string;
@@ -21,6 +28,10 @@ export interface CaseRow {
   version: number;
   item_count: number;
   sealed_versions: number;
+  /** Draft, or the current sealed version's review state (`CASE_STATE`). */
+  case_state: CaseState;
+  /** The review state of the newest sealed version. */
+  last_version_state: CaseVersionState | null;
 }
 
 /** The fields of a case a person edits. */
@@ -34,6 +45,18 @@ export interface CaseFields {
 
 const Parties = z.array(CaseParty);
 
+const CURRENT_VERSION_STATE = `(SELECT v.state FROM case_versions v WHERE v.case_id = c.id AND v.version = c.version)`;
+/**
+ * A case's state as the list shows and filters it: draft, or its current sealed version's review
+ * state. A rejection reopens the case, so a sealed case's current version is never rejected; a
+ * row edited outside the station could say otherwise (or name no version), and the case then
+ * reads as sealed: the sealed-package guard and `check` are where such an edit is reported.
+ */
+const CASE_STATE = `(CASE WHEN c.state = 'draft' THEN 'draft'
+  ELSE coalesce((SELECT s.state FROM (SELECT ${CURRENT_VERSION_STATE} AS state) s
+    WHERE s.state IN ('approved', 'queued', 'synced', 'refused')), 'sealed') END)`;
+const LAST_VERSION_STATE = `(SELECT v.state FROM case_versions v WHERE v.case_id = c.id ORDER BY v.version DESC LIMIT 1)`;
+
 /** Everything `cases.list` text search may match, lowercased once at write time. */
 function searchTextOf(number: string, f: CaseFields): string {
   return [number, f.title, f.place, ...f.parties.flatMap((p) => [p.name, p.detail])]
@@ -44,7 +67,9 @@ function searchTextOf(number: string, f: CaseFields): string {
 
 const SELECT_CASE = `SELECT c.*,
   (SELECT count(*) FROM case_items ci WHERE ci.case_id = c.id AND ci.removed_at IS NULL) AS item_count,
-  (SELECT count(*) FROM case_versions cv WHERE cv.case_id = c.id) AS sealed_versions
+  (SELECT count(*) FROM case_versions cv WHERE cv.case_id = c.id) AS sealed_versions,
+  ${CASE_STATE} AS case_state,
+  ${LAST_VERSION_STATE} AS last_version_state
   FROM cases c`;
 
 export function rowToCaseSummary(row: CaseRow): CaseSummary {
@@ -54,9 +79,10 @@ export function rowToCaseSummary(row: CaseRow): CaseSummary {
     title: row.title,
     place: row.place,
     occurredAt: row.occurred_at,
-    state: row.state,
+    state: row.case_state,
     version: row.version,
     sealedVersions: row.sealed_versions,
+    lastVersionState: row.last_version_state,
     itemCount: row.item_count,
     createdBy: row.created_by,
     createdAt: row.created_at,
@@ -127,15 +153,21 @@ function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Cases newest first, filtered by text (number, title, place, parties) and state. */
+/**
+ * Cases newest first, filtered by text (number, title, place, parties) and state: `draft`, a
+ * sealed current version's review state, or `rejected` for drafts whose last sealed version was
+ * rejected (sent back for correction).
+ */
 export function listCases(
   db: ReadableDB,
-  q: { text?: string | undefined; state?: CaseState | undefined; offset: number; limit: number },
+  q: { text?: string | undefined; state?: CaseListState | undefined; offset: number; limit: number },
 ): { cases: CaseSummary[]; total: number } {
   const conditions: string[] = [];
   const text = q.text?.trim();
   if (text) conditions.push(`c.search_text LIKE @pattern ESCAPE '\\'`);
-  if (q.state) conditions.push('c.state = @state');
+  if (q.state === 'draft') conditions.push(`c.state = 'draft'`);
+  else if (q.state === 'rejected') conditions.push(`c.state = 'draft' AND ${LAST_VERSION_STATE} = 'rejected'`);
+  else if (q.state) conditions.push(`${CASE_STATE} = @state`);
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   const params = { pattern: text ? likePattern(text) : null, state: q.state ?? null, limit: q.limit, offset: q.offset };
   const total = (db.prepare(`SELECT count(*) AS n FROM cases c ${where}`).get(params) as { n: number }).n;

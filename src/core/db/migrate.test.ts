@@ -24,8 +24,8 @@ describe('migrate', () => {
     const d = fresh();
     expect(schemaVersion(d)).toBe(0);
     expect(migrate(d)).toBe(NEWEST);
-    expect(NEWEST).toBe(80);
-    expect(d.pragma('user_version', { simple: true })).toBe(80);
+    expect(NEWEST).toBe(100);
+    expect(d.pragma('user_version', { simple: true })).toBe(100);
     expect(getTableNames(d)).toEqual([
       'accounts',
       // Cases (migration 30).
@@ -54,6 +54,12 @@ describe('migrate', () => {
       'quarantine',
       'station',
       'store_intents',
+      // Sync: enrolment, settings, the outbox and stored receipts (migration 100).
+      'sync_enrolment',
+      'sync_files',
+      'sync_outbox',
+      'sync_receipts',
+      'sync_settings',
       'tag_revisions',
       'tags',
       'taxonomy_versions',
@@ -65,6 +71,12 @@ describe('migrate', () => {
     expect(getSchemaNames(d, 'trigger')).toEqual([
       'case_versions_frozen_update',
       'case_versions_no_delete',
+      // The review steps of a sealed version, and a case's state (migration 90).
+      'case_versions_no_review_after_reopen',
+      'case_versions_review_step',
+      'case_versions_steps_frozen',
+      'cases_state_insert',
+      'cases_state_update',
       'custody_checkpoints_no_delete',
       'custody_checkpoints_no_update',
       'custody_no_delete',
@@ -76,6 +88,8 @@ describe('migrate', () => {
       'items_fts_delete',
       'items_fts_insert',
       'items_fts_update',
+      'sync_receipts_no_delete',
+      'sync_receipts_no_update',
       'tag_revisions_no_delete',
       'tag_revisions_no_update',
       'taxonomy_versions_frozen_delete',

@@ -31,6 +31,29 @@ export const SIGNATURE_NAME = 'seal/tagmanifest-sha256.txt.sig';
  */
 export const CHECKPOINT_NAME = 'seal/custody-checkpoint.json';
 export const CHECKPOINT_SIGNATURE_NAME = 'seal/custody-checkpoint.json.sig';
+/**
+ * Added by exports of an approved version, outside the tag manifest: the supervisor's approval,
+ * exactly the canonical JSON the station signed when the version was approved, and its raw 64-byte
+ * Ed25519 signature by the package's key: `openssl pkeyutl -verify -pubin -inkey
+ * seal/station.pub.pem -rawin -in seal/approval.json -sigfile seal/approval.json.sig` checks it.
+ */
+export const APPROVAL_NAME = 'seal/approval.json';
+export const APPROVAL_SIGNATURE_NAME = 'seal/approval.json.sig';
+/**
+ * Added by exports of a version the central server received, outside the tag manifest: each
+ * receipt exactly as the server sent it (canonical JSON), its raw 64-byte Ed25519 signature, and
+ * the server key pinned at enrolment: `openssl pkeyutl -verify -pubin -inkey seal/server.pub.pem
+ * -rawin -in seal/receipt-<seq>.json -sigfile seal/receipt-<seq>.json.sig` checks it.
+ */
+export const SERVER_KEY_NAME = 'seal/server.pub.pem';
+export const RECEIPT_FILE = /^seal\/receipt-([1-9][0-9]{0,15})\.json$/;
+export const RECEIPT_SIGNATURE_FILE = /^seal\/receipt-([1-9][0-9]{0,15})\.json\.sig$/;
+export function receiptName(seq: number): string {
+  return `seal/receipt-${seq}.json`;
+}
+export function receiptSignatureName(seq: number): string {
+  return `seal/receipt-${seq}.json.sig`;
+}
 export const PAYLOAD_DIR = 'data';
 
 export const BAGIT_TXT = 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n';

@@ -3,11 +3,16 @@ import { join } from 'node:path';
 import type { SignedCheckpoint } from '../../shared/custodySchemas';
 import { fsyncDir } from '../store/atomicWrite';
 import {
+  APPROVAL_NAME,
+  APPROVAL_SIGNATURE_NAME,
   CHECKPOINT_NAME,
   CHECKPOINT_SIGNATURE_NAME,
   PUBLIC_KEY_NAME,
   SIGNATURE_NAME,
+  SERVER_KEY_NAME,
   isSafeBagPath,
+  receiptName,
+  receiptSignatureName,
 } from './bagFormat';
 
 /**
@@ -27,6 +32,32 @@ export function checkpointStatements(checkpoint: SignedCheckpoint): SealStatemen
   return [
     { path: CHECKPOINT_NAME, bytes: Buffer.from(checkpoint.statementText, 'utf8') },
     { path: CHECKPOINT_SIGNATURE_NAME, bytes: Buffer.from(checkpoint.signature, 'base64') },
+  ];
+}
+
+/** The approval of the version as two files: the exact signed statement and its raw signature. */
+export function approvalStatements(approval: { statementText: string; signature: string }): SealStatement[] {
+  return [
+    { path: APPROVAL_NAME, bytes: Buffer.from(approval.statementText, 'utf8') },
+    { path: APPROVAL_SIGNATURE_NAME, bytes: Buffer.from(approval.signature, 'base64') },
+  ];
+}
+
+/**
+ * A receipt of the central server as the export carries it: the JSON and signature exactly as
+ * received, and the server key pinned at enrolment they verify against (FORMAT.md).
+ */
+export function receiptStatements(
+  receipts: ReadonlyArray<{ seq: number; receiptJson: string; signature: Buffer }>,
+  serverKeyPem: string,
+): SealStatement[] {
+  if (receipts.length === 0) return [];
+  return [
+    ...receipts.flatMap((r) => [
+      { path: receiptName(r.seq), bytes: Buffer.from(r.receiptJson, 'utf8') },
+      { path: receiptSignatureName(r.seq), bytes: Buffer.from(r.signature) },
+    ]),
+    { path: SERVER_KEY_NAME, bytes: Buffer.from(serverKeyPem, 'utf8') },
   ];
 }
 

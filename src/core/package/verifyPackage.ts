@@ -12,13 +12,20 @@ import {
   type VerifyCheck,
   type VerifyReport,
 } from '../../shared/sealSchemas';
+import { checkApprovalStatement } from './approvalCheck';
+import { checkCarriedReceipts } from './receiptCheck';
 import {
+  APPROVAL_NAME,
+  APPROVAL_SIGNATURE_NAME,
   BAG_INFO,
   BAG_INFO_NAME,
   BAGIT_TXT_NAME,
   CHECKPOINT_NAME,
   CHECKPOINT_SIGNATURE_NAME,
   MANIFEST_NAME,
+  RECEIPT_FILE,
+  RECEIPT_SIGNATURE_FILE,
+  SERVER_KEY_NAME,
   PUBLIC_KEY_NAME,
   SIGNATURE_BYTES,
   SIGNATURE_NAME,
@@ -84,6 +91,8 @@ export class VerifyAbortedError extends Error {
 const MAX_TAG_FILE_BYTES = 16 * 1024 * 1024;
 const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 const MAX_CHECKPOINT_BYTES = 64 * 1024;
+/** A receipt lists every file of the package: bounded like a tag file. */
+const MAX_RECEIPT_BYTES = 16 * 1024 * 1024;
 /** Hashed on the calling thread (a still, a report): a worker's round trip would cost more. */
 const SMALL_FILE_BYTES = 256 * 1024;
 const CASE_JSON = 'data/case.json';
@@ -103,6 +112,8 @@ const CHECK_KINDS: Record<VerifyCheck['name'], BagProblemKind[]> = {
   custody: ['custody'],
   caseJson: ['caseJson'],
   checkpoint: ['checkpoint'],
+  approval: ['approval'],
+  receipt: ['receipt'],
 };
 
 export function normalizeFingerprint(fp: string): string {
@@ -127,6 +138,8 @@ function emptyReport(): VerifyReport {
     payloadFiles: 0,
     payloadBytes: 0,
     checkpoint: null,
+    approval: null,
+    receipts: [],
   };
 }
 
@@ -283,6 +296,8 @@ class Verification {
     const custodyHashes = this.checkCustody(custodyBytes, manifest);
     this.checkCaseJson(caseJsonBytes, manifest, bagInfo);
     await this.checkCarriedCheckpoint(key, bagInfo, custodyHashes);
+    await this.checkCarriedApproval(key, bagInfo, tagManifestBytes);
+    await this.checkCarriedReceipts(bagInfo, tagManifestBytes);
   }
 
   private async checkBagitTxt(): Promise<void> {
@@ -413,7 +428,19 @@ class Verification {
         // Statements added after sealing (approval, receipts, checkpoints) live here, each signed on
         // its own. The custody checkpoint is checked (checkCarriedCheckpoint); any other may not
         // pass as part of what was verified.
-        if (![PUBLIC_KEY_NAME, SIGNATURE_NAME, CHECKPOINT_NAME, CHECKPOINT_SIGNATURE_NAME].includes(f.path))
+        if (
+          ![
+            PUBLIC_KEY_NAME,
+            SIGNATURE_NAME,
+            CHECKPOINT_NAME,
+            CHECKPOINT_SIGNATURE_NAME,
+            APPROVAL_NAME,
+            APPROVAL_SIGNATURE_NAME,
+            SERVER_KEY_NAME,
+          ].includes(f.path) &&
+          !RECEIPT_FILE.test(f.path) &&
+          !RECEIPT_SIGNATURE_FILE.test(f.path)
+        )
           this.report.warnings.push(
             `${f.path} is not covered by the package's signature and was not checked: do not rely on what it says.`,
           );
@@ -741,5 +768,66 @@ class Verification {
         `signs entry ${statement.seq} with hash ${statement.hash}; custody.jsonl has ${inPackage}`,
       );
     checkpoint.verified = this.problems.length === problemsBefore;
+  }
+
+  /** The approval an export of an approved version carries (FORMAT.md, `approvalCheck.ts`); none is not a problem. */
+  private async checkCarriedApproval(
+    key: KeyObject | null,
+    bagInfo: ParsedBagInfo | null,
+    tagManifest: Buffer | null,
+  ): Promise<void> {
+    const hasText = this.files.has(APPROVAL_NAME);
+    const hasSignature = this.files.has(APPROVAL_SIGNATURE_NAME);
+    if (!hasText && !hasSignature) return;
+    if (!hasText) {
+      this.add('approval', APPROVAL_SIGNATURE_NAME, `an approval signature without ${APPROVAL_NAME}`);
+      return;
+    }
+    if (!hasSignature) {
+      this.add('approval', APPROVAL_NAME, `the approval has no signature (${APPROVAL_SIGNATURE_NAME})`);
+      return;
+    }
+    const text = await this.readSmall(APPROVAL_NAME, 'approval', MAX_CHECKPOINT_BYTES);
+    const signature = await this.readSmall(APPROVAL_SIGNATURE_NAME, 'approval', MAX_CHECKPOINT_BYTES);
+    if (!text || !signature) return;
+    const result = checkApprovalStatement({
+      text,
+      signature,
+      key,
+      fingerprint: this.report.fingerprint,
+      tagManifest,
+      caseNumber: this.report.case,
+      version: this.report.version,
+      stationId: bagInfo ? bagInfoValue(bagInfo, BAG_INFO.stationId) : undefined,
+    });
+    this.report.approval = result.approval;
+    for (const p of result.problems) this.add('approval', p.path, p.detail);
+  }
+
+  /** The central server's receipts an export carries (FORMAT.md, `receiptCheck.ts`); none is not a problem. */
+  private async checkCarriedReceipts(bagInfo: ParsedBagInfo | null, tagManifest: Buffer | null): Promise<void> {
+    const seqs = new Set<number>();
+    for (const path of this.files.keys()) {
+      const m = RECEIPT_FILE.exec(path) ?? RECEIPT_SIGNATURE_FILE.exec(path);
+      if (m) seqs.add(Number(m[1]));
+    }
+    if (seqs.size === 0 && !this.files.has(SERVER_KEY_NAME)) return;
+    const receipts = new Map<number, { text: Buffer | null; signature: Buffer | null }>();
+    for (const seq of seqs) {
+      const text = await this.readSmall(`seal/receipt-${seq}.json`, 'receipt', MAX_RECEIPT_BYTES);
+      const signature = await this.readSmall(`seal/receipt-${seq}.json.sig`, 'receipt', MAX_CHECKPOINT_BYTES);
+      receipts.set(seq, { text, signature });
+    }
+    const result = checkCarriedReceipts({
+      receipts,
+      serverKey: await this.readSmall(SERVER_KEY_NAME, 'receipt', MAX_CHECKPOINT_BYTES),
+      tagManifest,
+      caseNumber: this.report.case,
+      version: this.report.version,
+      stationKeyFingerprint: this.report.fingerprint,
+      stationId: bagInfo ? bagInfoValue(bagInfo, BAG_INFO.stationId) : undefined,
+    });
+    this.report.receipts = result.receipts;
+    for (const p of result.problems) this.add('receipt', p.path, p.detail);
   }
 }

@@ -169,6 +169,11 @@ export const CUSTODY_ACTION: Record<string, Bilingual> = {
   'case.removeItem': b('移出案件', 'removed from case'),
   'case.seal': b('封存', 'sealed'),
   'case.reopen': b('重新打开', 'reopened'),
+  'case.approve': b('批准', 'approved'),
+  'case.reject': b('退回', 'rejected'),
+  'case.queue': b('排队上传', 'queued for upload'),
+  'case.sync': b('已上传', 'synced'),
+  'case.syncRefused': b('服务器拒收', 'refused by the server'),
   'case.export': b('导出', 'exported'),
   'case.hashMismatch': b('哈希不符', 'hash mismatch'),
 };

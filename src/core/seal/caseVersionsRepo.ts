@@ -1,13 +1,16 @@
-import type { CaseVersion } from '../../shared/sealSchemas';
+import type { CaseVersion, CaseVersionState } from '../../shared/sealSchemas';
 import type { ReadableDB, WritableDB } from '../db/database';
 
-/** Sealed case versions (`case_versions`, migration 40): written once at sealing, reopened once. */
+/**
+ * Sealed case versions (`case_versions`, migrations 40 and 90): written once at sealing, reopened
+ * once; their review steps are written by `approval/versionSteps.ts`.
+ */
 
-interface CaseVersionRow {
+export interface CaseVersionRow {
   case_id: string;
   number: string;
   version: number;
-  state: 'sealed';
+  state: CaseVersionState;
   snapshot: string;
   tag_manifest_sha256: string;
   package_name: string;
@@ -19,9 +22,22 @@ interface CaseVersionRow {
   reopened_by: string | null;
   reopened_at: string | null;
   reopen_reason: string | null;
+  reopen_seq: number | null;
+  approved_by: string | null;
+  approved_at: string | null;
+  approval_seq: number | null;
+  approval_statement: string | null;
+  approval_signature: string | null;
+  rejected_by: string | null;
+  rejected_at: string | null;
+  reject_reason: string | null;
+  queued_at: string | null;
+  synced_at: string | null;
+  refused_at: string | null;
+  refuse_reason: string | null;
 }
 
-function rowToCaseVersion(row: CaseVersionRow): CaseVersion {
+export function rowToCaseVersion(row: CaseVersionRow): CaseVersion {
   return {
     caseId: row.case_id,
     caseNumber: row.number,
@@ -36,6 +52,15 @@ function rowToCaseVersion(row: CaseVersionRow): CaseVersion {
     reopenedBy: row.reopened_by,
     reopenedAt: row.reopened_at,
     reopenReason: row.reopen_reason,
+    approvedBy: row.approved_by,
+    approvedAt: row.approved_at,
+    rejectedBy: row.rejected_by,
+    rejectedAt: row.rejected_at,
+    rejectReason: row.reject_reason,
+    queuedAt: row.queued_at,
+    syncedAt: row.synced_at,
+    refusedAt: row.refused_at,
+    refuseReason: row.refuse_reason,
   };
 }
 
@@ -48,12 +73,18 @@ export function listCaseVersions(db: ReadableDB, caseId: string): CaseVersion[] 
 
 /** A sealed version, or the latest one when `version` is absent; null when there is none. */
 export function getCaseVersion(db: ReadableDB, caseId: string, version?: number): CaseVersion | null {
+  const row = getCaseVersionRow(db, caseId, version);
+  return row ? rowToCaseVersion(row) : null;
+}
+
+/** The stored row of a sealed version (the latest when `version` is absent), snapshot and statements included. */
+export function getCaseVersionRow(db: ReadableDB, caseId: string, version?: number): CaseVersionRow | null {
   const row = (
     version === undefined
       ? db.prepare(`${SELECT_VERSION} WHERE v.case_id = ? ORDER BY v.version DESC LIMIT 1`).get(caseId)
       : db.prepare(`${SELECT_VERSION} WHERE v.case_id = ? AND v.version = ?`).get(caseId, version)
   ) as CaseVersionRow | undefined;
-  return row ? rowToCaseVersion(row) : null;
+  return row ?? null;
 }
 
 export function packageNamesOfVersions(db: ReadableDB): Set<string> {

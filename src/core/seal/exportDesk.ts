@@ -8,7 +8,9 @@ import { inTransaction } from '../db/database';
 import { SourceGate } from '../import/sourcePolicy';
 import { latestCheckpoint } from '../custody/checkpoints';
 import type { CallContext } from '../engineApi';
-import { checkpointStatements, type SealStatement } from '../package/sealStatements';
+import { approvalStatements, checkpointStatements, type SealStatement } from '../package/sealStatements';
+import { approvalStatementOf } from '../approval/versionSteps';
+import { receiptStatementsOf } from '../sync/exportReceipts';
 import { refuseWhileCustodyProblems } from './custodyGate';
 import { getCaseVersion, listCaseVersions, sealSeqOf } from './caseVersionsRepo';
 import type { exportBag, ExportBagProgress } from '../package/exportBag';
@@ -127,6 +129,10 @@ export class ExportDesk {
     refuseWhileCustodyProblems(s.db, 'export.custodyProblem');
     await this.checkDestination(input.to, input.via);
     const statements = await this.checkpointToCarry(sealSeqOf(s.db, row.id, version.version) ?? Infinity);
+    // An approved version's exports carry the supervisor's signed approval (FORMAT.md).
+    const approval = approvalStatementOf(s.db, { caseId: row.id, version: version.version });
+    // A version the central server received carries its signed receipts and the server key (FORMAT.md).
+    const receipts = receiptStatementsOf(s.db, { caseId: row.id, version: version.version });
 
     const format = input.zip ? 'zip' : 'folder';
     const onProgress = (p: ExportBagProgress): void => s.emit('export.progress', { jobId: input.jobId, ...p });
@@ -159,7 +165,7 @@ export class ExportDesk {
         signal,
         onProgress,
         expectFingerprint: s.stationKey.fingerprint,
-        sealStatements: statements.files,
+        sealStatements: [...statements.files, ...(approval ? approvalStatements(approval) : []), ...receipts],
         owner: { stationId: s.stationId },
         log: s.log,
       });
@@ -175,6 +181,8 @@ export class ExportDesk {
             bytes: result.bytes,
             outcome: 'verified',
             checkpoint: statements.checkpoint,
+            approvalCarried: approval !== null,
+            receiptsCarried: receipts.filter((r) => r.path.endsWith('.json')).length,
             startedSeq,
           },
         }),

@@ -7,6 +7,7 @@ import './styles/print.css';
 import './styles/review.css';
 import './styles/cases.css';
 import './styles/seal.css';
+import './styles/sync.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors';
 import type { ImportReasonCode, Locale } from '../schemas';
+import type { SyncProblemCode } from '../syncSchemas';
 
 /**
  * What a person reads for each error code and import outcome reason, in both languages. One
@@ -82,6 +83,16 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'case.alreadyDraft':
       'Version {version} of the case is already a draft, open for changes: there is nothing to reopen. Seal it when it is ready.',
     'case.versionNotFound': 'This version of the case does not exist.',
+    'approval.notSupervisor':
+      'Only a supervisor or an administrator can approve or reject a sealed version. Ask a supervisor to review it.',
+    'approval.ownSeal':
+      'You sealed version {version} of case {number}, so you cannot approve or reject it. Another supervisor must review it.',
+    'approval.ownEdit':
+      'You worked on version {version} of case {number} (custody entry {seq}, {action}), so you cannot approve or reject it. Another supervisor must review it.',
+    'approval.wrongState':
+      'Version {version} of case {number} is not waiting for this step (its state: {state}). Nothing was changed.',
+    'approval.superseded':
+      'Version {version} of case {number} was reopened as version {next}; it can no longer be approved or rejected. Review the newest sealed version instead.',
     'seal.hashMismatch':
       'The case was not sealed: stored evidence no longer matches its recorded SHA-256 ({items}). The mismatch is on the custody record; check the station.',
     'seal.failed': 'The case could not be sealed. Nothing was changed; see the station log for details.',
@@ -135,6 +146,20 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
       'The engine cannot listen: {path} is a {kind} that it could not move aside ({reason}). Remove it and start again.',
     'engine.unreachable':
       'The station engine stopped answering ({reason}). Nothing more was sent to it; start it again.',
+    'sync.notEnrolled':
+      'This station is not enrolled with a central server yet. An administrator enrols it with the server’s address and a one-time code from its operator.',
+    'sync.alreadyEnrolled': 'This station is already enrolled with the central server at {url}.',
+    'sync.unreachable':
+      'The central server at {url} could not be reached ({reason}). Check the address and the network, then try again.',
+    'sync.serverRefused': 'The central server at {url} refused the request ({code}: {reason}).',
+    'enrol.codeMalformed':
+      'This is not an enrolment code. A code looks like ES1-… followed by 26 letters and digits and the server key’s fingerprint; copy it exactly as the server printed it.',
+    'enrol.codeInvalid':
+      'The central server at {url} did not accept this enrolment code: it is unknown, already used or older than 24 hours. Ask its operator for a new code.',
+    'enrol.stationExists':
+      'The central server at {url} already has this station enrolled with another key. Ask its operator to check the station list.',
+    'enrol.serverKeyMismatch':
+      'Not enrolled: the server answered with key {found}, but the enrolment code names key {expected}. Someone may be standing between this station and the server, or the address is wrong. Nothing was stored.',
     'method.unknown': 'The station does not support this action (version mismatch).',
     internal: 'An internal error occurred. The action was not completed; please try again or report it.',
   },
@@ -209,6 +234,14 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'case.notSealed': '此案件还没有封存的版本。请先封存。',
     'case.alreadyDraft': '此案件的当前版本 {version} 已是草稿，可以修改，无需重新打开。准备好后请封存。',
     'case.versionNotFound': '此案件版本不存在。',
+    'approval.notSupervisor': '只有主管或管理员可以批准或退回已封存的版本。请由主管审核。',
+    'approval.ownSeal': '案件 {number} 的版本 {version} 是您封存的，您不能批准或退回它。请由另一位主管审核。',
+    'approval.ownEdit':
+      '您参与了案件 {number} 版本 {version} 的编辑（监管记录 {seq}，{action}），不能批准或退回它。请由另一位主管审核。',
+    'approval.wrongState':
+      '案件 {number} 的版本 {version} 当前不处于可执行此步骤的状态（状态：{state}），未做任何更改。',
+    'approval.superseded':
+      '案件 {number} 的版本 {version} 已重新打开为版本 {next}，不能再批准或退回。请审核最新封存的版本。',
     'seal.hashMismatch':
       '案件未封存：存储的证据与记录的 SHA-256 不一致（{items}）。此不一致已记入监管链，请检查工作站。',
     'seal.failed': '案件无法封存，未做任何更改；详情见工作站日志。',
@@ -257,6 +290,18 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'engine.socketUnmovable':
       '引擎无法监听：{path} 处有一个 {kind}，且无法将其移到一旁（{reason}）。请删除它后重新启动。',
     'engine.unreachable': '工作站引擎已停止响应（{reason}）。未再向其发送任何内容；请重新启动。',
+    'sync.notEnrolled':
+      '此工作站尚未在中心服务器注册。请管理员使用服务器地址和服务器管理员提供的一次性注册码进行注册。',
+    'sync.alreadyEnrolled': '此工作站已在 {url} 的中心服务器注册。',
+    'sync.unreachable': '无法连接 {url} 的中心服务器（{reason}）。请检查地址和网络后重试。',
+    'sync.serverRefused': '{url} 的中心服务器拒绝了请求（{code}：{reason}）。',
+    'enrol.codeMalformed':
+      '这不是注册码。注册码以 ES1- 开头，后跟 26 个字母和数字以及服务器密钥指纹；请按服务器打印的内容原样复制。',
+    'enrol.codeInvalid':
+      '{url} 的中心服务器不接受此注册码：注册码未知、已使用或已超过 24 小时。请向服务器管理员索取新的注册码。',
+    'enrol.stationExists': '{url} 的中心服务器已用另一个密钥注册了此工作站。请服务器管理员检查工作站列表。',
+    'enrol.serverKeyMismatch':
+      '未注册：服务器返回的密钥为 {found}，但注册码指定的密钥为 {expected}。可能有人处于此工作站与服务器之间，或地址有误。未保存任何内容。',
     'method.unknown': '工作站不支持此操作（版本不一致）。',
     internal: '发生内部错误，操作未完成。请重试或上报此问题。',
   },
@@ -314,3 +359,59 @@ export function prefixKeys<P extends string, K extends string>(
   for (const key of Object.keys(messages) as K[]) out[`${prefix}${key}`] = messages[key];
   return out;
 }
+
+/**
+ * Why a sync waits or was refused, in plain words (the Sync panel, `sync`). The server's own
+ * message follows in the detail, in the language it speaks.
+ */
+export const SYNC_PROBLEM_MESSAGES: Record<Locale, Record<SyncProblemCode, string>> = {
+  en: {
+    'enrol.codeInvalid': 'The enrolment code was not accepted.',
+    'enrol.stationExists': 'The server knows this station with another key.',
+    'auth.nonce': 'The server did not accept the request’s one-time number; it is sent again.',
+    'auth.signature': 'The server did not accept this station’s signature.',
+    'station.unknown': 'The server does not know this station. It must be enrolled again.',
+    'station.revoked': 'The server’s operator has revoked this station. Nothing more is accepted from it.',
+    'request.invalid': 'The server did not understand a request from this station.',
+    'request.throttled': 'The server asked this station to slow down; it tries again shortly.',
+    'upload.hashMismatch': 'A file arrived changed (its SHA-256 differed); it is sent again from the start.',
+    'upload.notFound': 'The server no longer has the partial upload; the file is sent again.',
+    'blob.missing': 'The server is missing files of this case; they are sent again.',
+    'commit.refused': 'The server checked the package and refused it.',
+    'commit.conflict': 'The server already holds a different package under this case version.',
+    'operator.unauthorized': 'The server refused access.',
+    internal: 'The server had an internal error.',
+    network: 'The server could not be reached, or the connection broke.',
+    server: 'The server answered with an error.',
+    'receipt.invalid': 'The server’s receipt did not verify, so it was not kept.',
+    'package.unreadable': 'A file of the sealed package could not be read on this station.',
+    stationKey:
+      'The station key could not sign the upload (its passphrase is not set, or the keychain refused). An administrator must unlock it.',
+    notEnrolled: 'This station is not enrolled with a server.',
+    window: 'Outside the daily sync hours.',
+  },
+  'zh-CN': {
+    'enrol.codeInvalid': '注册码未被接受。',
+    'enrol.stationExists': '服务器已用另一个密钥登记了此工作站。',
+    'auth.nonce': '服务器未接受请求的一次性编号，将重新发送。',
+    'auth.signature': '服务器未接受此工作站的签名。',
+    'station.unknown': '服务器不认识此工作站，需要重新注册。',
+    'station.revoked': '服务器管理员已吊销此工作站，不再接受其任何内容。',
+    'request.invalid': '服务器无法理解此工作站的请求。',
+    'request.throttled': '服务器要求此工作站放慢速度，稍后将重试。',
+    'upload.hashMismatch': '文件到达时已变化（SHA-256 不一致），将从头重新发送。',
+    'upload.notFound': '服务器已不再保留未完成的上传，文件将重新发送。',
+    'blob.missing': '服务器缺少此案件的文件，将重新发送。',
+    'commit.refused': '服务器检查了证据包并拒绝接收。',
+    'commit.conflict': '服务器在此案件版本下已保存了不同的证据包。',
+    'operator.unauthorized': '服务器拒绝访问。',
+    internal: '服务器发生内部错误。',
+    network: '无法连接服务器，或连接中断。',
+    server: '服务器返回了错误。',
+    'receipt.invalid': '服务器的回执未通过验证，未予保存。',
+    'package.unreadable': '此工作站无法读取封存证据包中的某个文件。',
+    stationKey: '工作站密钥无法为上传签名（未设置口令或系统钥匙串拒绝）。需由管理员解锁。',
+    notEnrolled: '此工作站尚未在服务器注册。',
+    window: '不在每日同步时段内。',
+  },
+};

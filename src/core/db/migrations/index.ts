@@ -7,6 +7,8 @@ import { m0050Accounts } from './m0050_accounts';
 import { m0060CustodyGuard } from './m0060_custody_guard';
 import { m0070StoreIntents } from './m0070_store_intents';
 import { m0080QuarantineOutcome } from './m0080_quarantine_outcome';
+import { m0090VersionReview } from './m0090_version_review';
+import { m0100SyncOutbox } from './m0100_sync_outbox';
 
 export interface Migration {
   version: number;
@@ -25,4 +27,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 60, update: m0060CustodyGuard },
   { version: 70, update: m0070StoreIntents },
   { version: 80, update: m0080QuarantineOutcome },
+  { version: 90, update: m0090VersionReview, rebuildsTables: true },
+  { version: 100, update: m0100SyncOutbox },
 ];

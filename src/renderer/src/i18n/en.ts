@@ -5,6 +5,7 @@ import { casesEn } from './cases';
 import { custodyEn } from './custody';
 import { reviewEn } from './review';
 import { sealEn } from './seal';
+import { syncEn } from './sync';
 
 /**
  * English messages: the reference catalogue. Keys are stable and dotted; every other locale must
@@ -41,6 +42,7 @@ export const en = {
   ...reviewEn,
   ...casesEn,
   ...sealEn,
+  ...syncEn,
   ...custodyEn,
   'locale.zh-CN': '中文',
   'locale.en': 'English',

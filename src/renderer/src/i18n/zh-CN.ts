@@ -4,6 +4,7 @@ import { custodyZhCN } from './custody';
 import type { Messages } from './en';
 import { reviewZhCN } from './review';
 import { sealZhCN } from './seal';
+import { syncZhCN } from './sync';
 
 /** 简体中文：键与 en.ts 完全一致（由 `Messages` 类型与 messages.test.ts 保证）。 */
 export const zhCN: Messages = {
@@ -36,6 +37,7 @@ export const zhCN: Messages = {
   ...reviewZhCN,
   ...casesZhCN,
   ...sealZhCN,
+  ...syncZhCN,
   ...custodyZhCN,
   'locale.zh-CN': '中文',
   'locale.en': 'English',

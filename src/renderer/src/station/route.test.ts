@@ -10,6 +10,7 @@ describe('routes in the hash', () => {
     { view: 'case', caseRef: 'ZF-2026-00001' },
     { view: 'taxonomy' },
     { view: 'verify' },
+    { view: 'sync' },
   ])('round-trips %o', (route) => {
     expect(parseRoute(formatRoute(route))).toEqual(route);
   });

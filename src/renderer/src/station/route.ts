@@ -10,7 +10,8 @@ export type Route =
   | { view: 'cases' }
   | { view: 'case'; caseRef: string }
   | { view: 'taxonomy' }
-  | { view: 'verify' };
+  | { view: 'verify' }
+  | { view: 'sync' };
 
 const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -29,6 +30,7 @@ export function parseRoute(hash: string): Route {
   if (head === 'cases') return { view: 'cases' };
   if (head === 'taxonomy') return { view: 'taxonomy' };
   if (head === 'verify') return { view: 'verify' };
+  if (head === 'sync') return { view: 'sync' };
   return { view: 'library' };
 }
 
@@ -46,6 +48,8 @@ export function formatRoute(route: Route): string {
       return '#/taxonomy';
     case 'verify':
       return '#/verify';
+    case 'sync':
+      return '#/sync';
   }
 }
 

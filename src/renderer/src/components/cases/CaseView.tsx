@@ -18,6 +18,7 @@ import { RemoveItemDialog } from './RemoveItemDialog';
 import { CaseVersions } from '../seal/CaseVersions';
 import { SealActions, SealOverlays, latestVersion, useCaseVersions, type SealOverlay } from '../seal/caseSeal';
 import { SealBadge } from '../seal/sealMarks';
+import { VersionReview } from '../seal/VersionReview';
 
 /**
  * Route `#/cases/<ref>` (id or number): the case's header, its evidence on one time axis and as a
@@ -73,6 +74,8 @@ export function CaseView({ caseRef }: { caseRef: string }) {
   const isDraft = detail.state === 'draft';
   const count = detail.items.length;
   const latest = latestVersion(versions.data);
+  // The current version sealed and not yet reviewed: the supervisor's review panel leads the page.
+  const awaitingReview = detail.state === 'sealed' && latest?.state === 'sealed' && latest.reopenedAt === null;
   return (
     <section className="case-page" data-testid="case-view" data-case-id={detail.id} data-state={detail.state}>
       <header className="page-toolbar case-header">
@@ -122,6 +125,7 @@ export function CaseView({ caseRef }: { caseRef: string }) {
       ) : null}
       <div className="case-body">
         <div className="case-main">
+          {awaitingReview && latest ? <VersionReview detail={detail} version={latest} onReviewed={reload} /> : null}
           <CaseTimeline items={detail.items} />
           <CaseEvidenceList items={detail.items} canRemove={isDraft} onRemove={setRemoving} />
         </div>
@@ -134,7 +138,7 @@ export function CaseView({ caseRef }: { caseRef: string }) {
           <CaseDetailsPanel detail={detail} onSaved={reload} />
           <CaseRecord
             caseId={detail.id}
-            refreshKey={`${detail.updatedAt}:${count}:${exportsClosed}`}
+            refreshKey={`${detail.updatedAt}:${detail.state}:${detail.version}:${count}:${exportsClosed}`}
             itemNames={new Map(detail.items.map((entry) => [entry.item.id, entry.item.originalName]))}
           />
         </aside>

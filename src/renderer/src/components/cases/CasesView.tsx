@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { CaseState } from '../../../../shared/reviewSchemas';
+import { CaseListState } from '../../../../shared/reviewSchemas';
 import { useDebounced } from '../../hooks/useDebounced';
 import { useStationEvent } from '../../hooks/useEvent';
 import { useLoad } from '../../hooks/useLoad';
@@ -27,7 +27,7 @@ export function CasesView() {
   const { client, session } = useStation();
   const { navigate } = useNavigation();
   const [text, setText] = useState('');
-  const [state, setState] = useState<CaseState | ''>('');
+  const [state, setState] = useState<CaseListState | ''>('');
   const [overlay, setOverlay] = useState<Overlay>('none');
   const [revision, setRevision] = useState(0);
   const debouncedText = useDebounced(text.trim(), SEARCH_DEBOUNCE_MS);
@@ -72,8 +72,8 @@ export function CasesView() {
           <span>{t('cases.stateFilter')}</span>
           <Select
             value={state}
-            options={CaseState.options}
-            labelOf={(option) => t(`caseState.${option}`)}
+            options={CaseListState.options}
+            labelOf={(option) => t(`caseListState.${option}`)}
             anyLabel={t('cases.anyState')}
             onValueChange={setState}
             testId="cases-state"
@@ -149,6 +149,11 @@ export function CasesView() {
                   <td className="mono nowrap">{formatInstant(c.occurredAt) ?? t('common.none')}</td>
                   <td className="nowrap">
                     <CaseStateBadge state={c.state} />
+                    {c.state === 'draft' && c.lastVersionState === 'rejected' ? (
+                      <span className="mark mark-danger case-returned" data-testid="case-row-returned">
+                        {t('caseState.returned')}
+                      </span>
+                    ) : null}
                     {c.state !== 'draft' || c.sealedVersions > 0 ? (
                       <span
                         className="mono muted small case-version"

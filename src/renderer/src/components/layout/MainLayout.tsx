@@ -15,6 +15,7 @@ import { CasesView } from '../cases/CasesView';
 import { ReviewWorkspace } from '../review/ReviewWorkspace';
 import { TaxonomyEditor } from '../taxonomy/TaxonomyEditor';
 import { VerifyView } from '../seal/VerifyView';
+import { SyncView } from '../sync/SyncView';
 import { useRoute } from '../../station/route';
 import { NavigationProvider } from '../../station/NavigationContext';
 import { CustodyProblemBanner } from './CustodyProblemBanner';
@@ -112,6 +113,8 @@ export function MainLayout() {
           <CaseView key={route.caseRef} caseRef={route.caseRef} />
         ) : route.view === 'verify' ? (
           <VerifyView />
+        ) : route.view === 'sync' ? (
+          <SyncView />
         ) : (
           <TaxonomyEditor />
         )}

@@ -67,6 +67,15 @@ export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(
         >
           {t('nav.verify')}
         </button>
+        <button
+          type="button"
+          className="top-nav-tab"
+          aria-current={section === 'sync' ? 'page' : undefined}
+          onClick={() => navigate({ view: 'sync' })}
+          data-testid="nav-sync"
+        >
+          {t('nav.sync')}
+        </button>
         {isAdmin ? (
           <button
             type="button"

@@ -6,7 +6,7 @@ import { CopyButton } from '../common/CopyButton';
 import { ErrorBanner } from '../common/ErrorBanner';
 import type { AppError } from '../../../../shared/errors';
 import { Icon } from '../common/Icon';
-import { SealBadge } from './sealMarks';
+import { SealBadge, VersionStateMark } from './sealMarks';
 
 /**
  * The case's sealed versions, newest first: who sealed each and when, its tag-manifest hash (the
@@ -33,6 +33,7 @@ export function CaseVersions({
           <li key={v.version} className="seal-version" data-testid="case-version" data-version={v.version}>
             <div className="seal-version-head">
               <SealBadge version={v.version} />
+              <VersionStateMark state={v.state} reopened={v.reopenedAt !== null} />
               <span className="spacer" />
               <button
                 type="button"
@@ -79,7 +80,8 @@ export function CaseVersions({
                 {v.tagManifestSha256}
               </code>
             </div>
-            {v.reopenedBy ? (
+            <VersionReviewLines version={v} />
+            {v.reopenedBy && v.state !== 'rejected' ? (
               <div className="seal-reopened small" data-testid="version-reopened">
                 <span>{t('versions.reopened', { by: v.reopenedBy, at: formatInstant(v.reopenedAt) ?? '' })}</span>
                 {v.reopenReason ? (
@@ -91,5 +93,42 @@ export function CaseVersions({
         ))}
       </ol>
     </section>
+  );
+}
+
+/** Who approved or rejected the version and when, and how its upload went. */
+function VersionReviewLines({ version: v }: { version: CaseVersion }) {
+  const { t } = useI18n();
+  const at = (iso: string | null) => formatInstant(iso) ?? '';
+  return (
+    <>
+      {v.approvedBy ? (
+        <div className="seal-reviewed small" data-testid="version-approved">
+          {t('versions.approved', { by: v.approvedBy, at: at(v.approvedAt) })}
+        </div>
+      ) : null}
+      {v.rejectedBy ? (
+        <div className="seal-reopened small" data-testid="version-rejected">
+          <span>{t('versions.rejected', { by: v.rejectedBy, at: at(v.rejectedAt) })}</span>
+          <span className="case-record-reason">{t('versions.reopenReason', { reason: v.rejectReason ?? '' })}</span>
+        </div>
+      ) : null}
+      {v.queuedAt && v.state === 'queued' ? (
+        <div className="small muted" data-testid="version-queued">
+          {t('versions.queued', { at: at(v.queuedAt) })}
+        </div>
+      ) : null}
+      {v.syncedAt ? (
+        <div className="small" data-testid="version-synced">
+          {t('versions.synced', { at: at(v.syncedAt) })}
+        </div>
+      ) : null}
+      {v.refusedAt ? (
+        <div className="seal-reopened small" data-testid="version-refused">
+          <span>{t('versions.refused', { at: at(v.refusedAt) })}</span>
+          <span className="case-record-reason">{t('versions.reopenReason', { reason: v.refuseReason ?? '' })}</span>
+        </div>
+      ) : null}
+    </>
   );
 }

@@ -3,7 +3,7 @@ import type { BagProblem, VerifyReport } from '../../../../shared/sealSchemas';
 import { useAction } from '../../hooks/useAction';
 import { useLoad } from '../../hooks/useLoad';
 import { useI18n } from '../../i18n';
-import { normalizeFingerprint } from '../../lib/fingerprint';
+import { groupFingerprint, normalizeFingerprint } from '../../lib/fingerprint';
 import { formatSize } from '../../lib/size';
 import { useClient } from '../../station/StationContext';
 import { ErrorBanner } from '../common/ErrorBanner';
@@ -184,6 +184,30 @@ function VerifyResult({ path, report }: { path: string; report: VerifyReport }) 
             {report.checkpoint
               ? t('verify.checkpointValue', { seq: report.checkpoint.seq, at: report.checkpoint.at })
               : t('verify.checkpointNone')}
+          </dd>
+        </div>
+        <div className="field-row">
+          <dt>{t('verify.approval')}</dt>
+          <dd data-testid="verify-approval" data-verified={report.approval?.verified ?? ''}>
+            {report.approval
+              ? t('verify.approvalValue', { by: report.approval.by, at: report.approval.at })
+              : t('verify.approvalNone')}
+          </dd>
+        </div>
+        <div className="field-row">
+          <dt>{t('verify.receipts')}</dt>
+          <dd data-testid="verify-receipts">
+            {report.receipts.length === 0
+              ? t('verify.receiptsNone')
+              : report.receipts.map((r) => (
+                  <div key={r.seq} data-verified={r.verified}>
+                    {t('verify.receiptValue', {
+                      seq: r.seq,
+                      at: r.receivedAt,
+                      fingerprint: groupFingerprint(r.serverKeyFingerprint),
+                    })}
+                  </div>
+                ))}
           </dd>
         </div>
       </dl>

@@ -1,4 +1,4 @@
-import type { VerifyReport } from '../../../../shared/sealSchemas';
+import type { CaseVersionState, VerifyReport } from '../../../../shared/sealSchemas';
 import { useI18n } from '../../i18n';
 import { groupFingerprint } from '../../lib/fingerprint';
 import { CopyButton } from '../common/CopyButton';
@@ -11,6 +11,32 @@ export function SealBadge({ version, testId = 'seal-badge' }: { version: number;
     <span className="mark seal-badge" data-testid={testId} data-version={version}>
       <Icon name="lock" size={12} />
       {t('seal.badge', { version })}
+    </span>
+  );
+}
+
+/**
+ * A sealed version's review state in words, with an icon for the ones that need no action. A
+ * sealed version reopened before anyone reviewed it is superseded, not waiting.
+ */
+export function VersionStateMark({ state, reopened }: { state: CaseVersionState; reopened: boolean }) {
+  const { t } = useI18n();
+  if (state === 'sealed' && reopened)
+    return (
+      <span className="mark version-state" data-testid="version-state" data-state="superseded">
+        {t('versionState.superseded')}
+      </span>
+    );
+  const tone =
+    state === 'approved' || state === 'synced' || state === 'queued'
+      ? 'mark-ok'
+      : state === 'rejected' || state === 'refused'
+        ? 'mark-danger'
+        : 'mark-info';
+  return (
+    <span className={`mark ${tone} version-state`} data-testid="version-state" data-state={state}>
+      {state === 'approved' || state === 'synced' ? <Icon name="check" size={11} /> : null}
+      {t(`versionState.${state}`)}
     </span>
   );
 }

@@ -1,0 +1,433 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { AppError } from '../../shared/errors';
+import { idempotencyKeyOf, type CommitRequest } from '../../shared/syncProtocol';
+import type { SyncStatus, SyncSummary } from '../../shared/syncSchemas';
+import type { Services } from '../api/services';
+import { markVersionRefused, markVersionSynced } from '../approval/versionSteps';
+import { custodyBySeqs } from '../custody/custodyLog';
+import { inTransaction } from '../db/database';
+import { packageDir } from '../seal/packageStore';
+import { sealSeqOf } from '../seal/caseVersionsRepo';
+import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
+import { readEnrolment, readSyncSettings, type Enrolment } from './enrolmentRepo';
+import { LiveProgress } from './liveProgress';
+import { NetworkWatch } from './networkWatch';
+import {
+  approvedNotQueued,
+  dueVersions,
+  fileFailed,
+  filesOf,
+  insertFiles,
+  insertReceipt,
+  markFileUploaded,
+  markFilesHeld,
+  markRefused,
+  markSynced,
+  nextDueMs,
+  resetFilesBySha,
+  setConfirmedOffset,
+  setUploadUrl,
+  versionFailed,
+  versionWaits,
+  type OutboxVersion,
+  type VersionKey,
+} from './outboxRepo';
+import { PackageUnreadableError, listPackageFiles } from './packageFiles';
+import { checkReceipt } from './receiptCheck';
+import { ServerClient } from './serverClient';
+import { SyncFailure, asSyncFailure } from './syncFailure';
+import { buildSyncStatus, summarize } from './syncStatus';
+import { isInsideWindow, nextWindowOpening } from './syncWindow';
+import { stationTimestamp } from '../util/time';
+import { queueVersion } from './queueVersion';
+import { BandwidthLimiter } from './throttle';
+import { uploadFile } from './tusUpload';
+
+/**
+ * The station's sync worker: one per engine, in the engine's process (never the UI's). It wakes
+ * on "sync now", on a timer, at the next retry a backoff set, and when the network changes; each
+ * pass takes the queued versions in order: asks the server which blobs it holds, uploads the
+ * others with tus, commits the version and keeps the verified receipt. Every state it reaches is
+ * in SQLite (outboxRepo.ts), so a restart — or a SIGKILL — resumes where the server says it
+ * stopped. It never deletes or changes evidence or packages.
+ */
+
+export interface SyncTuning {
+  /** Run the timer and the network watch (an engine that lives: the app, `serve`). Default true. */
+  background?: boolean;
+  backoff?: BackoffPolicy;
+  /** Look for due versions at least this often. */
+  timerMs?: number;
+  networkPollMs?: number;
+  /** Bytes per tus PATCH: the most a cut can cost to send again. */
+  chunkSize?: number;
+  /** No progress for this long: the connection is taken as lost. */
+  stallMs?: number;
+  /** For tests: the randomness of the backoff's jitter. */
+  random?: () => number;
+}
+
+const DEFAULTS = {
+  timerMs: 60_000,
+  networkPollMs: 5_000,
+  chunkSize: 32 * 1024 * 1024,
+  stallMs: 60_000,
+};
+
+export type SyncServices = Pick<
+  Services,
+  'db' | 'layout' | 'log' | 'now' | 'stationId' | 'stationKey' | 'record' | 'emit'
+>;
+
+const ACTOR = 'station';
+
+export class SyncWorker {
+  private readonly live = new LiveProgress();
+  private readonly limiter: BandwidthLimiter;
+  private readonly backoff: BackoffPolicy;
+  private readonly random: () => number;
+  private readonly controller = new AbortController();
+  private readonly network: NetworkWatch | null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  /** A pass asked for while one runs: it starts when that one ends (with the strongest request). */
+  private queued: { ignoreBackoff: boolean; promise: Promise<void> } | null = null;
+  private active: VersionKey | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly s: SyncServices,
+    private readonly tuning: SyncTuning = {},
+  ) {
+    this.backoff = tuning.backoff ?? DEFAULT_BACKOFF;
+    this.random = tuning.random ?? Math.random;
+    this.limiter = new BandwidthLimiter(() => readSyncSettings(s.db).bandwidthBytesPerSec);
+    this.network =
+      tuning.background === false
+        ? null
+        : new NetworkWatch(tuning.networkPollMs ?? DEFAULTS.networkPollMs, () => {
+            s.log.info('the network changed: sync tries now');
+            void this.requestPass(true);
+          });
+  }
+
+  /** Starts the timer and the network watch (background engines only). */
+  start(): void {
+    if (this.tuning.background === false || this.closed) return;
+    this.network?.start();
+    this.schedule(0);
+  }
+
+  /** "Sync now": a pass that does not wait for backoffs; resolves when it has ended. */
+  syncNow(): Promise<void> {
+    return this.requestPass(true);
+  }
+
+  /** Something changed that sync may act on (an approval, an enrolment): a pass soon, backoffs kept. */
+  nudge(): void {
+    // A command's engine uploads only when asked: an `approve` must not start sending on its way out.
+    if (this.tuning.background === false) return;
+    void this.requestPass(false);
+  }
+
+  status(): SyncStatus {
+    return buildSyncStatus(this.s.db, {
+      live: this.live,
+      running: this.running !== null,
+      active: this.active,
+      now: this.s.now(),
+    });
+  }
+
+  summary(): SyncSummary[] {
+    return summarize(this.status(), this.s.db);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.network?.stop();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.controller.abort(new Error('the engine is closing'));
+    await this.running?.catch(() => undefined);
+    await this.queued?.promise.catch(() => undefined);
+  }
+
+  private changed(caseId: string | null): void {
+    this.s.emit('sync.changed', { caseId });
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.tuning.background === false || this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        void this.requestPass(false);
+      },
+      Math.max(0, delayMs),
+    );
+    this.timer.unref();
+  }
+
+  private requestPass(ignoreBackoff: boolean): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (!this.running) {
+      this.running = this.pass(ignoreBackoff).finally(() => {
+        this.running = null;
+        this.afterPass();
+      });
+      return this.running;
+    }
+    if (this.queued) {
+      this.queued.ignoreBackoff ||= ignoreBackoff;
+      return this.queued.promise;
+    }
+    const entry = { ignoreBackoff, promise: Promise.resolve() };
+    entry.promise = this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        return this.requestPass(entry.ignoreBackoff);
+      });
+    this.queued = entry;
+    return entry.promise;
+  }
+
+  /** The next wake: the earliest retry, or the timer, whichever comes first. */
+  private afterPass(): void {
+    if (this.closed || this.tuning.background === false) return;
+    const timerMs = this.tuning.timerMs ?? DEFAULTS.timerMs;
+    const next = nextDueMs(this.s.db);
+    const untilNext = next === null ? timerMs : Math.min(timerMs, next - this.s.now().getTime());
+    this.schedule(untilNext);
+  }
+
+  /** A pass never throws: each version's failure is on its outbox row; anything else is logged. */
+  private async pass(ignoreBackoff: boolean): Promise<void> {
+    try {
+      await this.passOnce(ignoreBackoff);
+    } catch (error) {
+      this.s.log.error('a sync pass failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private async passOnce(ignoreBackoff: boolean): Promise<void> {
+    const s = this.s;
+    const enrolment = readEnrolment(s.db);
+    if (!enrolment) return;
+    for (const key of approvedNotQueued(s.db)) {
+      inTransaction(s.db, () => queueVersion(s, key, ACTOR));
+      this.changed(key.caseId);
+    }
+    const now = s.now();
+    const due = dueVersions(s.db, now.getTime(), ignoreBackoff);
+    for (const version of due) {
+      if (this.controller.signal.aborted) return;
+      const window = readSyncSettings(s.db).window;
+      const at = s.now();
+      if (!isInsideWindow(at, window)) {
+        const opens = nextWindowOpening(at, window);
+        for (const v of due)
+          versionWaits(s.db, v, {
+            code: 'window',
+            detail: `${window?.start ?? ''}–${window?.end ?? ''}`,
+            nextAttemptMs: opens.getTime(),
+          });
+        this.changed(null);
+        return;
+      }
+      await this.syncVersion(enrolment, version);
+    }
+  }
+
+  private retryAt(attempts: number): number {
+    return this.s.now().getTime() + retryDelayMs(attempts, this.backoff, this.random);
+  }
+
+  private async syncVersion(enrolment: Enrolment, v: OutboxVersion): Promise<void> {
+    const s = this.s;
+    const signal = this.controller.signal;
+    const key: VersionKey = { caseId: v.caseId, version: v.version };
+    const client = new ServerClient(enrolment.serverUrl, {
+      stationId: s.stationId,
+      sign: (data) => s.stationKey.sign(data),
+    });
+    this.active = key;
+    this.changed(v.caseId);
+    let currentFile: string | null = null;
+    try {
+      const dir = packageDir(s.layout, v.packageName);
+      if (filesOf(s.db, key).length === 0) {
+        const listed = await listPackageFiles(dir, v.tagManifestSha256);
+        inTransaction(s.db, () => {
+          if (filesOf(s.db, key).length === 0) insertFiles(s.db, key, listed);
+        });
+      }
+      const pending = filesOf(s.db, key).filter((f) => f.done === null);
+      if (pending.length > 0) {
+        const held = await client.have([...new Set(pending.map((f) => f.sha256))], signal);
+        if (held.size > 0) markFilesHeld(s.db, key, held);
+        this.changed(v.caseId);
+      }
+      for (const file of filesOf(s.db, key)) {
+        if (file.done !== null) continue;
+        if (signal.aborted) return;
+        const window = readSyncSettings(s.db).window;
+        if (!isInsideWindow(s.now(), window)) {
+          versionWaits(s.db, key, {
+            code: 'window',
+            detail: `${window?.start ?? ''}–${window?.end ?? ''}`,
+            nextAttemptMs: nextWindowOpening(s.now(), window).getTime(),
+          });
+          return;
+        }
+        currentFile = file.path;
+        this.live.update(v.caseId, v.version, file.path, file.offset);
+        await uploadFile({
+          client,
+          filePath: join(dir, ...file.path.split('/')),
+          name: file.path,
+          sha256: file.sha256,
+          size: file.size,
+          uploadUrl: file.uploadUrl,
+          limiter: this.limiter,
+          signal,
+          chunkSize: this.tuning.chunkSize ?? DEFAULTS.chunkSize,
+          stallMs: this.tuning.stallMs ?? DEFAULTS.stallMs,
+          onUploadUrl: (url) => setUploadUrl(s.db, key, file.path, url),
+          onConfirmed: (offset, sent) => setConfirmedOffset(s.db, key, file.path, offset, sent),
+          onProgress: (bytes) => this.live.update(v.caseId, v.version, file.path, bytes),
+        });
+        markFileUploaded(s.db, key, file.path);
+        this.live.end(v.caseId, v.version, file.path);
+        currentFile = null;
+        this.changed(v.caseId);
+      }
+      await this.commit(client, enrolment, v, key);
+    } catch (error) {
+      if (currentFile) this.live.end(v.caseId, v.version, currentFile);
+      if (signal.aborted) return;
+      this.failed(v, key, currentFile, error);
+    } finally {
+      this.active = null;
+      this.changed(v.caseId);
+    }
+  }
+
+  private async commit(client: ServerClient, enrolment: Enrolment, v: OutboxVersion, key: VersionKey): Promise<void> {
+    const s = this.s;
+    const files = filesOf(s.db, key).map((f) => ({ path: f.path, sha256: f.sha256, size: f.size }));
+    const sealSeq = sealSeqOf(s.db, v.caseId, v.version);
+    const [sealEntry] = sealSeq === null ? [] : custodyBySeqs(s.db, [sealSeq]);
+    if (!sealEntry) throw new PackageUnreadableError(`the case.seal entry of ${v.caseNumber} v${v.version} is missing`);
+    const request: CommitRequest = {
+      caseNumber: v.caseNumber,
+      version: v.version,
+      tagManifestSha256: v.tagManifestSha256,
+      files,
+      sealEntry,
+    };
+    const idempotencyKey = idempotencyKeyOf(s.stationId, request);
+    const answer = await client.commit(request, idempotencyKey, this.controller.signal);
+    const checked = checkReceipt(answer, {
+      serverKeyPem: enrolment.serverKeyPem,
+      serverKeyFingerprint: enrolment.serverKeyFingerprint,
+      stationId: s.stationId,
+      stationKeyFingerprint: s.stationKey.fingerprint,
+      caseNumber: v.caseNumber,
+      version: v.version,
+      tagManifestSha256: v.tagManifestSha256,
+      files,
+      idempotencyKey,
+    });
+    const receivedAt = checked.receipt.receivedAt;
+    inTransaction(s.db, () => {
+      const entry = s.record({
+        actor: ACTOR,
+        action: 'sync.receipt',
+        subject: v.caseId,
+        sha256: createHash('sha256').update(checked.text, 'utf8').digest('hex'),
+        details: {
+          number: v.caseNumber,
+          version: v.version,
+          tagManifestSha256: v.tagManifestSha256,
+          seq: checked.receipt.seq,
+          receivedAt,
+          serverUrl: enrolment.serverUrl,
+          serverKeyFingerprint: enrolment.serverKeyFingerprint,
+          files: files.length,
+        },
+      });
+      const receiptId = insertReceipt(s.db, {
+        caseId: v.caseId,
+        version: v.version,
+        seq: checked.receipt.seq,
+        serverKeyFingerprint: enrolment.serverKeyFingerprint,
+        receiptJson: checked.text,
+        signature: checked.signature,
+        receivedAt,
+        custodySeq: entry.seq,
+      });
+      markSynced(s.db, key, receiptId, entry.at);
+      markVersionSynced(s, { ...key, actor: ACTOR, details: { seq: checked.receipt.seq, receiptEntry: entry.seq } });
+    });
+    s.emit('cases.changed', { caseId: v.caseId });
+    s.log.info('a case version is synced', { case: v.caseNumber, version: v.version, seq: checked.receipt.seq });
+  }
+
+  private failed(v: OutboxVersion, key: VersionKey, path: string | null, error: unknown): void {
+    const s = this.s;
+    const failure =
+      error instanceof PackageUnreadableError
+        ? new SyncFailure('package.unreadable', error.message)
+        : error instanceof AppError && error.code.startsWith('key.')
+          ? // The station key cannot sign now (its passphrase is not set, the keychain refused).
+            new SyncFailure('stationKey', error.code)
+          : asSyncFailure(error);
+    if (failure.final) {
+      inTransaction(s.db, () => {
+        const refused = markVersionRefused(s, {
+          ...key,
+          actor: ACTOR,
+          reason: failure.detail,
+          details: { code: failure.code, problems: failure.opts.problems ?? [] },
+        });
+        markRefused(s.db, key, failure.detail, refused.refusedAt ?? stationTimestamp(s.now()));
+      });
+      s.emit('cases.changed', { caseId: v.caseId });
+      s.log.warn('the server refused a case version', {
+        case: v.caseNumber,
+        version: v.version,
+        reason: failure.detail,
+      });
+      return;
+    }
+    const nextAttemptMs = this.retryAt(v.attempts + 1);
+    inTransaction(s.db, () => {
+      if (path)
+        fileFailed(s.db, key, path, {
+          code: failure.code,
+          detail: failure.detail,
+          nextAttemptMs,
+          // The server dropped the partial upload (a hash mismatch) or no longer knows it: start again.
+          restart: failure.code === 'upload.hashMismatch' || failure.code === 'upload.notFound',
+        });
+      versionFailed(s.db, key, { code: failure.code, detail: failure.detail, nextAttemptMs });
+      if (failure.code === 'blob.missing') {
+        // Named by hash in `problems` (PROTOCOL.md); the message may name them too.
+        const named = [...(failure.opts.problems ?? []), failure.detail].join(' ').match(/[0-9a-f]{64}/g) ?? [];
+        resetFilesBySha(s.db, key, [...new Set(named)]);
+      }
+    });
+    s.log.warn('sync will try again', {
+      case: v.caseNumber,
+      version: v.version,
+      file: path,
+      code: failure.code,
+      detail: failure.detail,
+      retryInMs: nextAttemptMs - s.now().getTime(),
+    });
+  }
+}
