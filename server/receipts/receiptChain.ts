@@ -65,26 +65,3 @@ export async function receiptBySeq(sql: Sql, seq: number): Promise<IssuedReceipt
 function byPath(a: CommitFile, b: CommitFile): number {
   return Buffer.compare(Buffer.from(a.path, 'utf8'), Buffer.from(b.path, 'utf8'));
 }
-
-/**
- * The whole chain checked from the database: seqs from 1 without a gap, each `prevHash` the
- * SHA-256 of the receipt before, each receipt's own hash as recorded. For tests and operators.
- */
-export async function chainProblems(sql: Sql): Promise<string[]> {
-  const rows = await sql.query<{ seq: number; prev_hash: string; sha256: string; json: string }>(
-    'SELECT seq, prev_hash, sha256, json FROM receipts ORDER BY seq',
-  );
-  const problems: string[] = [];
-  let prev = '0'.repeat(64);
-  rows.forEach((row, i) => {
-    const seq = Number(row.seq);
-    if (seq !== i + 1) problems.push(`receipt ${seq} where ${i + 1} was expected`);
-    const hash = createHash('sha256').update(row.json, 'utf8').digest('hex');
-    if (hash !== row.sha256) problems.push(`receipt ${seq}: its bytes hash to ${hash}, recorded ${row.sha256}`);
-    const parsed = Receipt.parse(JSON.parse(row.json));
-    if (parsed.seq !== seq || parsed.prevHash !== prev || row.prev_hash !== prev)
-      problems.push(`receipt ${seq}: prevHash ${parsed.prevHash}, the receipt before hashes to ${prev}`);
-    prev = hash;
-  });
-  return problems;
-}
