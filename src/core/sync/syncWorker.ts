@@ -7,6 +7,7 @@ import type { Services } from '../api/services';
 import { markVersionRefused, markVersionSynced } from '../approval/versionSteps';
 import { custodyBySeqs } from '../custody/custodyLog';
 import { inTransaction } from '../db/database';
+import { isSafeBagPath } from '../package/bagFormat';
 import { packageDir } from '../seal/packageStore';
 import { sealSeqOf } from '../seal/caseVersionsRepo';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
@@ -265,6 +266,11 @@ export class SyncWorker {
           if (filesOf(s.db, key).length === 0) insertFiles(s.db, key, listed);
         });
       }
+      // The rows say which files to read and send: one edited to name a path outside the sealed
+      // package (`../…`) must not make sync read and send another file of the station.
+      const strayRow = filesOf(s.db, key).find((f) => !isSafeBagPath(f.path));
+      if (strayRow)
+        throw new PackageUnreadableError(`the outbox lists ${strayRow.path}, which is not a path inside the package`);
       const pending = filesOf(s.db, key).filter((f) => f.done === null);
       if (pending.length > 0) {
         const held = await client.have([...new Set(pending.map((f) => f.sha256))], signal);
