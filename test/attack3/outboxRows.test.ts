@@ -87,3 +87,35 @@ describe('an outbox row pointed outside the sealed package', () => {
     expect(after?.lastProblem?.detail).toContain(outside);
   }, 120_000);
 });
+
+describe('an outbox row whose hash no longer matches the package', () => {
+  it('is never sent in a commit, which the server would refuse for good under the version key', async () => {
+    await server.stop();
+    const file = await makeEvidenceFile(join(station.root, 'src-hash'), 'hash.bin', 100_000);
+    const c = await sealedApprovedCase(station, 'Edited outbox hash', [file]);
+    const waiting = (await station.call('sync.now', { wait: true })).find((s) => s.case === c.number);
+    expect(waiting?.state).toBe('waiting');
+    // A bit flipped in the outbox (or an edit): the payload row now names the hash of another file
+    // of the same package, which the server will hold, and says it is already there.
+    let dataPath = '';
+    tamper(station.dataDir, (db) => {
+      const rows = db.prepare('SELECT path, sha256 FROM sync_files WHERE case_id = ?').all(c.caseId) as {
+        path: string;
+        sha256: string;
+      }[];
+      const data = rows.find((r) => r.path.startsWith('data/') && r.path.endsWith('hash.bin'))!;
+      const manifest = rows.find((r) => r.path === 'manifest-sha256.txt')!;
+      dataPath = data.path;
+      db.prepare(`UPDATE sync_files SET sha256 = ?, done = 'held' WHERE case_id = ? AND path = ?`).run(
+        manifest.sha256,
+        c.caseId,
+        data.path,
+      );
+    });
+    await server.start();
+    const after = (await station.call('sync.now', { wait: true })).find((s) => s.case === c.number);
+    // Not refused for good: the station sends only what its sealed package holds.
+    expect(after?.state).not.toBe('refused');
+    expect(after?.lastProblem?.detail ?? '').toContain(dataPath);
+  }, 120_000);
+});
