@@ -96,13 +96,20 @@ export function getOutboxVersion(db: ReadableDB, key: VersionKey): OutboxVersion
 }
 
 /** Queued versions whose backoff has run out by `nowMs` (all queued ones with `ignoreBackoff`). */
+/**
+ * No backoff step or daily window sets a retry further ahead than this. A retry time beyond it
+ * was set by a clock that was ahead and has been put right since: it is due now, not in a year.
+ */
+export const LONGEST_WAIT_MS = 2 * 24 * 60 * 60 * 1000;
+
 export function dueVersions(db: ReadableDB, nowMs: number, ignoreBackoff: boolean): OutboxVersion[] {
   return db
     .prepare(
-      `${SELECT_VERSION} WHERE o.state = 'queued' AND (@ignore = 1 OR o.next_attempt_ms <= @now)
+      `${SELECT_VERSION} WHERE o.state = 'queued'
+         AND (@ignore = 1 OR o.next_attempt_ms <= @now OR o.next_attempt_ms > @now + @longest)
        ORDER BY o.queued_at, c.number, o.version`,
     )
-    .all({ now: nowMs, ignore: ignoreBackoff ? 1 : 0 }) as OutboxVersion[];
+    .all({ now: nowMs, ignore: ignoreBackoff ? 1 : 0, longest: LONGEST_WAIT_MS }) as OutboxVersion[];
 }
 
 /** The earliest time a queued version waits for, or null when none is queued. */

@@ -7,6 +7,7 @@ import type { Services } from '../api/services';
 import { markVersionRefused, markVersionSynced } from '../approval/versionSteps';
 import { custodyBySeqs } from '../custody/custodyLog';
 import { inTransaction } from '../db/database';
+import { isSafeBagPath } from '../package/bagFormat';
 import { packageDir } from '../seal/packageStore';
 import { sealSeqOf } from '../seal/caseVersionsRepo';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
@@ -265,6 +266,11 @@ export class SyncWorker {
           if (filesOf(s.db, key).length === 0) insertFiles(s.db, key, listed);
         });
       }
+      // The rows say which files to read and send: one edited to name a path outside the sealed
+      // package (`../…`) must not make sync read and send another file of the station.
+      const strayRow = filesOf(s.db, key).find((f) => !isSafeBagPath(f.path));
+      if (strayRow)
+        throw new PackageUnreadableError(`the outbox lists ${strayRow.path}, which is not a path inside the package`);
       const pending = filesOf(s.db, key).filter((f) => f.done === null);
       if (pending.length > 0) {
         const held = await client.have([...new Set(pending.map((f) => f.sha256))], signal);
@@ -319,6 +325,21 @@ export class SyncWorker {
   private async commit(client: ServerClient, enrolment: Enrolment, v: OutboxVersion, key: VersionKey): Promise<void> {
     const s = this.s;
     const files = filesOf(s.db, key).map((f) => ({ path: f.path, sha256: f.sha256, size: f.size }));
+    // A commit the server refuses stays refused under this version's key, so it must list what the
+    // sealed package holds, not rows that were edited or corrupted since they were listed.
+    const sealed = await listPackageFiles(packageDir(s.layout, v.packageName), v.tagManifestSha256);
+    const rowOf = new Map(files.map((f) => [f.path, f]));
+    const differs = sealed.find((f) => {
+      const row = rowOf.get(f.path);
+      return !row || row.sha256 !== f.sha256 || row.size !== f.size;
+    });
+    const sealedPaths = new Set(sealed.map((f) => f.path));
+    const extra = files.find((f) => !sealedPaths.has(f.path));
+    const wrong = differs ?? extra;
+    if (wrong)
+      throw new PackageUnreadableError(
+        `the outbox says ${wrong.path} is not what the sealed package holds: the commit is not sent`,
+      );
     const sealSeq = sealSeqOf(s.db, v.caseId, v.version);
     const [sealEntry] = sealSeq === null ? [] : custodyBySeqs(s.db, [sealSeq]);
     if (!sealEntry) throw new PackageUnreadableError(`the case.seal entry of ${v.caseNumber} v${v.version} is missing`);
