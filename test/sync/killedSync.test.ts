@@ -47,7 +47,7 @@ afterAll(async () => {
   await server?.cleanup();
 });
 
-describe('sync --once killed mid-upload', () => {
+describe('sync --once killed mid-upload', { timeout: 300_000 }, () => {
   const args = () => ['sync', '--once', '--json', '--user', 'admin', '--data', station.dataDir];
 
   it('exits 1 when a queued version could not be synced, saying why', async () => {
