@@ -142,28 +142,60 @@ export function markVersionRejected(s: StepServices, r: VersionRef & { actor: st
   });
 }
 
+/**
+ * One step of the sync worker on a version: its custody entry (naming the version and its tag
+ * manifest) and the state change, in one transaction. `set` is the step's own columns; the
+ * UPDATE matches only a version still in `from`, so a step taken twice fails instead of
+ * recording twice.
+ */
+function syncStep(
+  s: StepServices,
+  r: VersionRef & { actor: string; details?: Record<string, unknown> },
+  step: { from: CaseVersionState; action: string; set: string; params?: Record<string, unknown> },
+): CaseVersion {
+  return inTransaction(s.db, () => {
+    const row = versionIn(s, r, step.from);
+    const at = stationTimestamp(s.now());
+    const entry = s.record({
+      actor: r.actor,
+      action: step.action,
+      subject: row.case_id,
+      sha256: null,
+      details: {
+        ...r.details,
+        number: row.number,
+        version: row.version,
+        tagManifestSha256: row.tag_manifest_sha256,
+        ...step.params,
+      },
+    });
+    updateOne(
+      s,
+      `UPDATE case_versions SET ${step.set}
+       WHERE case_id = @caseId AND version = @version AND state = @from`,
+      {
+        ...step.params,
+        actor: r.actor,
+        at,
+        seq: entry.seq,
+        from: step.from,
+        caseId: row.case_id,
+        version: row.version,
+      },
+    );
+    return reread(s, r);
+  });
+}
+
 /** approved → queued: the sync worker takes the version on (at enrolment, or when approved on an enrolled station). */
 export function markVersionQueued(
   s: StepServices,
   r: VersionRef & { actor: string; details?: Record<string, unknown> },
 ): CaseVersion {
-  return inTransaction(s.db, () => {
-    const row = versionIn(s, r, 'approved');
-    const at = stationTimestamp(s.now());
-    const entry = s.record({
-      actor: r.actor,
-      action: 'case.queue',
-      subject: row.case_id,
-      sha256: null,
-      details: { ...r.details, number: row.number, version: row.version, tagManifestSha256: row.tag_manifest_sha256 },
-    });
-    updateOne(
-      s,
-      `UPDATE case_versions SET state = 'queued', queued_by = @actor, queued_at = @at, queue_seq = @seq
-       WHERE case_id = @caseId AND version = @version AND state = 'approved'`,
-      { actor: r.actor, at, seq: entry.seq, caseId: row.case_id, version: row.version },
-    );
-    return reread(s, r);
+  return syncStep(s, r, {
+    from: 'approved',
+    action: 'case.queue',
+    set: `state = 'queued', queued_by = @actor, queued_at = @at, queue_seq = @seq`,
   });
 }
 
@@ -172,23 +204,10 @@ export function markVersionSynced(
   s: StepServices,
   r: VersionRef & { actor: string; details?: Record<string, unknown> },
 ): CaseVersion {
-  return inTransaction(s.db, () => {
-    const row = versionIn(s, r, 'queued');
-    const at = stationTimestamp(s.now());
-    const entry = s.record({
-      actor: r.actor,
-      action: 'case.sync',
-      subject: row.case_id,
-      sha256: null,
-      details: { ...r.details, number: row.number, version: row.version, tagManifestSha256: row.tag_manifest_sha256 },
-    });
-    updateOne(
-      s,
-      `UPDATE case_versions SET state = 'synced', synced_at = @at, sync_seq = @seq
-       WHERE case_id = @caseId AND version = @version AND state = 'queued'`,
-      { at, seq: entry.seq, caseId: row.case_id, version: row.version },
-    );
-    return reread(s, r);
+  return syncStep(s, r, {
+    from: 'queued',
+    action: 'case.sync',
+    set: `state = 'synced', synced_at = @at, sync_seq = @seq`,
   });
 }
 
@@ -197,29 +216,11 @@ export function markVersionRefused(
   s: StepServices,
   r: VersionRef & { actor: string; reason: string; details?: Record<string, unknown> },
 ): CaseVersion {
-  return inTransaction(s.db, () => {
-    const row = versionIn(s, r, 'queued');
-    const at = stationTimestamp(s.now());
-    const entry = s.record({
-      actor: r.actor,
-      action: 'case.syncRefused',
-      subject: row.case_id,
-      sha256: null,
-      details: {
-        ...r.details,
-        number: row.number,
-        version: row.version,
-        tagManifestSha256: row.tag_manifest_sha256,
-        reason: r.reason,
-      },
-    });
-    updateOne(
-      s,
-      `UPDATE case_versions SET state = 'refused', refused_at = @at, refuse_reason = @reason, refuse_seq = @seq
-       WHERE case_id = @caseId AND version = @version AND state = 'queued'`,
-      { at, reason: r.reason, seq: entry.seq, caseId: row.case_id, version: row.version },
-    );
-    return reread(s, r);
+  return syncStep(s, r, {
+    from: 'queued',
+    action: 'case.syncRefused',
+    set: `state = 'refused', refused_at = @at, refuse_reason = @reason, refuse_seq = @seq`,
+    params: { reason: r.reason },
   });
 }
 
