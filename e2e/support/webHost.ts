@@ -72,7 +72,8 @@ async function startHost(file: string, setup: HostSetup | null): Promise<Running
 
   const stop = async (): Promise<void> => {
     await killGroup(child);
-    await rm(dataDir, { recursive: true, force: true });
+    // The engine child may still be finishing its last writes (a thumbnail, the WAL) for a moment.
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
 
   try {

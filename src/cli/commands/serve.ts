@@ -43,8 +43,10 @@ export async function runServe(
   let lost = false;
   await new Promise<void>((resolveStop) => {
     const stop = (): void => resolveStop();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    // `on`, not `once`: a process group stop can deliver a signal twice (tsx relays it too), and a
+    // second one with no handler would end this host before its engine has closed.
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     // An engine that dies under the web host leaves nothing to serve: stop, and say why.
     if (station.engine instanceof RemoteEngine)
       station.engine.onLost((error) => {
