@@ -3,7 +3,7 @@ import { Html, html } from './html';
 import { PAGE_TEXT } from './pageText';
 
 const STYLE = `
-body{font-family:system-ui,"Noto Sans SC","Microsoft YaHei",sans-serif;margin:2rem;color:#1b1f24;background:#fff}
+body{font-family:system-ui,"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2rem;color:#1b1f24;background:#fff}
 header{display:flex;gap:1rem;align-items:baseline;justify-content:space-between;flex-wrap:wrap}
 table{border-collapse:collapse;width:100%;margin-top:1rem}
 th,td{border-bottom:1px solid #d0d7de;padding:.4rem .6rem;text-align:left}

@@ -88,9 +88,15 @@ export function ChangePasswordButton() {
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button type="button" className="btn btn-ghost" onClick={() => setOpen(true)} data-testid="change-password">
-        <Icon name="lock" />
-        {t('password.open')}
+      <button
+        type="button"
+        className="btn btn-ghost"
+        onClick={() => setOpen(true)}
+        title={t('password.open')}
+        data-testid="change-password"
+      >
+        <Icon name="key" />
+        <span className="top-bar-label">{t('password.open')}</span>
       </button>
       {open ? <ChangePasswordDialog onClose={() => setOpen(false)} /> : null}
     </>

@@ -104,9 +104,15 @@ export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(
         {t('top.account', { name: account.displayName || account.name, role: t(`role.${account.role}`) })}
       </span>
       {isAdmin ? (
-        <button type="button" className="btn btn-ghost" onClick={onAccounts} data-testid="open-accounts">
+        <button
+          type="button"
+          className="btn btn-ghost"
+          onClick={onAccounts}
+          title={t('top.accounts')}
+          data-testid="open-accounts"
+        >
           <Icon name="users" />
-          {t('top.accounts')}
+          <span className="top-bar-label">{t('top.accounts')}</span>
         </button>
       ) : null}
       {isAdmin ? (
@@ -114,21 +120,34 @@ export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(
           type="button"
           className="btn btn-ghost"
           onClick={() => setKeysOpen(true)}
+          title={t('keys.open')}
           data-testid="open-station-keys"
         >
           <Icon name="shield" />
-          {t('keys.open')}
+          <span className="top-bar-label">{t('keys.open')}</span>
         </button>
       ) : null}
       {keysOpen ? <StationKeysDialog onClose={() => setKeysOpen(false)} /> : null}
       <ChangePasswordButton />
-      <button type="button" className="btn btn-ghost" onClick={() => void lock()} data-testid="lock">
+      <button
+        type="button"
+        className="btn btn-ghost"
+        onClick={() => void lock()}
+        title={t('top.lock')}
+        data-testid="lock"
+      >
         <Icon name="lock" />
-        {t('top.lock')}
+        <span className="top-bar-label">{t('top.lock')}</span>
       </button>
-      <button type="button" className="btn btn-ghost" onClick={() => void signOut()} data-testid="sign-out">
+      <button
+        type="button"
+        className="btn btn-ghost"
+        onClick={() => void signOut()}
+        title={t('top.signOut')}
+        data-testid="sign-out"
+      >
         <Icon name="logout" />
-        {t('top.signOut')}
+        <span className="top-bar-label">{t('top.signOut')}</span>
       </button>
     </header>
   );
