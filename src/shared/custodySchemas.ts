@@ -106,6 +106,8 @@ export const CheckProblemKind = z.enum([
   'key',
   /** A `trusted_keys` row that no verifying `key.import` entry of the same fingerprint backs (`seq`: the row's entry). */
   'trustedKey',
+  /** A version marked approved whose `case.approve` entry is missing, disagrees, or names an approver the four-eyes rule refuses (`seq`: the entry it names). */
+  'approval',
 ]);
 export type CheckProblemKind = z.infer<typeof CheckProblemKind>;
 

@@ -75,6 +75,7 @@ export const ERROR_CATALOGUE = {
   'approval.ownEdit': 403,
   'approval.wrongState': 409,
   'approval.superseded': 409,
+  'approval.notOnRecord': 409,
   'seal.hashMismatch': 409,
   'seal.failed': 500,
   'seal.custodyProblem': 409,

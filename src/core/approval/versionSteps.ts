@@ -6,6 +6,7 @@ import { findCase } from '../cases/casesRepo';
 import { inTransaction, type ReadableDB } from '../db/database';
 import { getCaseVersionRow, rowToCaseVersion, type CaseVersionRow } from '../seal/caseVersionsRepo';
 import { startNextDraft } from '../seal/reopenVersion';
+import { approvalProblems } from './approvalOnRecord';
 import { stationTimestamp } from '../util/time';
 
 /**
@@ -192,6 +193,17 @@ export function markVersionQueued(
   s: StepServices,
   r: VersionRef & { actor: string; details?: Record<string, unknown> },
 ): CaseVersion {
+  // Only an approval the custody log backs lets a version leave the station: a row edited in the
+  // database file is refused here, whatever the state column says.
+  // (A version in another state is refused by the step itself, as approval.wrongState.)
+  const row = getCaseVersionRow(s.db, r.caseId, r.version);
+  const problems = row?.state === 'approved' ? approvalProblems(s.db, row) : [];
+  if (row && problems.length > 0)
+    throw new AppError('approval.notOnRecord', {
+      number: row.number,
+      version: row.version,
+      detail: problems.join('; '),
+    });
   return syncStep(s, r, {
     from: 'approved',
     action: 'case.queue',

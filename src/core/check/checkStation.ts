@@ -11,6 +11,8 @@ import { evidencePath, type StationLayout } from '../store/layout';
 import { verifyPackage } from '../package/verifyPackage';
 import { packageDir } from '../seal/packageStore';
 import { allVersionSeals, inspectSealedPackage } from '../seal/sealedPackageGuard';
+import { approvalProblems } from '../approval/approvalOnRecord';
+import { approvedVersionRows } from '../seal/caseVersionsRepo';
 import { crossCheckRecords } from './crossCheck';
 import { looseModes } from './fileModes';
 import { checkKeys } from './keyCheck';
@@ -125,6 +127,7 @@ export async function checkStation(opts: {
     ...(await quarantineAgreement(db, layout)),
   );
   problems.push(...(await checkKeys(db, layout.root)));
+  problems.push(...approvalsOffRecord(db));
   const chain = verifyCustody(db, await readHeadFile(layout.chainHead), opts.checkpoints);
   return {
     ok: problems.length === 0 && chain.ok,
@@ -134,6 +137,20 @@ export async function checkStation(opts: {
     chain,
     problems,
   };
+}
+
+/** Versions marked approved that the custody log does not back (approval/approvalOnRecord.ts). */
+function approvalsOffRecord(db: ReadableDB): CheckProblem[] {
+  return approvedVersionRows(db).flatMap((row) =>
+    approvalProblems(db, row).map((detail) => ({
+      kind: 'approval' as const,
+      sha256: null,
+      itemId: null,
+      seq: row.approval_seq,
+      path: null,
+      detail: `${row.number} v${row.version}: ${detail}`,
+    })),
+  );
 }
 
 /** What the engine moved aside from its socket's name (see daemon/socketBlocker): left for a person. */

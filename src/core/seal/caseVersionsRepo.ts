@@ -87,6 +87,15 @@ export function getCaseVersionRow(db: ReadableDB, caseId: string, version?: numb
   return row ?? null;
 }
 
+/** Every version that carries an approval (approved, or past it), oldest case first. */
+export function approvedVersionRows(db: ReadableDB): CaseVersionRow[] {
+  return db
+    .prepare(
+      `${SELECT_VERSION} WHERE v.approved_by IS NOT NULL OR v.approval_seq IS NOT NULL ORDER BY c.number, v.version`,
+    )
+    .all() as CaseVersionRow[];
+}
+
 export function packageNamesOfVersions(db: ReadableDB): Set<string> {
   const rows = db.prepare('SELECT package_name FROM case_versions').all() as { package_name: string }[];
   return new Set(rows.map((r) => r.package_name));

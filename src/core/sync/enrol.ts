@@ -5,8 +5,7 @@ import type { Services } from '../api/services';
 import { inTransaction } from '../db/database';
 import { parseEd25519PublicKey } from '../keys/parsePublicKey';
 import { insertEnrolment, readEnrolment } from './enrolmentRepo';
-import { approvedNotQueued } from './outboxRepo';
-import { queueVersion } from './queueVersion';
+import { queueApprovedVersions } from './queueVersion';
 import { fetchServerKey, postEnrol } from './serverClient';
 import { SyncFailure } from './syncFailure';
 
@@ -18,7 +17,7 @@ import { SyncFailure } from './syncFailure';
  * approved before now are queued in the same transaction as the enrolment.
  */
 
-export type EnrolServices = Pick<Services, 'db' | 'record' | 'now' | 'stationId' | 'stationKey' | 'settings'>;
+export type EnrolServices = Pick<Services, 'db' | 'record' | 'now' | 'stationId' | 'stationKey' | 'settings' | 'log'>;
 
 function unreachable(serverUrl: string, error: unknown): AppError {
   const reason = error instanceof SyncFailure ? error.detail : error instanceof Error ? error.message : String(error);
@@ -91,7 +90,9 @@ export async function enrolStation(
       enrolledBy: actor,
     };
     insertEnrolment(s.db, { ...enrolment, custodySeq: entry.seq });
-    for (const key of approvedNotQueued(s.db)) queueVersion(s, key, actor);
+    queueApprovedVersions(s, actor, (key, error) =>
+      s.log.error('an approved version is not queued: its approval is not on record', { ...key, ...error.params }),
+    );
     return {
       serverUrl,
       serverKeyFingerprint: served.fingerprint,

@@ -1,7 +1,9 @@
+import { AppError } from '../../shared/errors';
 import type { Services } from '../api/services';
+import { inTransaction } from '../db/database';
 import { markVersionQueued } from '../approval/versionSteps';
 import { stationTimestamp } from '../util/time';
-import { getOutboxVersion, insertOutboxVersion, type VersionKey } from './outboxRepo';
+import { approvedNotQueued, getOutboxVersion, insertOutboxVersion, type VersionKey } from './outboxRepo';
 
 /**
  * Puts an approved version in the outbox: the review step approved → queued (its `case.queue`
@@ -13,4 +15,27 @@ export function queueVersion(s: Pick<Services, 'db' | 'record' | 'now'>, key: Ve
   if (getOutboxVersion(s.db, key)) return false;
   const version = markVersionQueued(s, { ...key, actor });
   return insertOutboxVersion(s.db, key, version.queuedAt ?? stationTimestamp(s.now()));
+}
+
+/**
+ * Queues every approved version not yet in the outbox, each in its own transaction. A version
+ * whose approval the custody log does not back (`approval.notOnRecord`) stays where it is and is
+ * handed to `onRefused`; `check` lists it until someone looks. Returns the versions queued.
+ */
+export function queueApprovedVersions(
+  s: Pick<Services, 'db' | 'record' | 'now'>,
+  actor: string,
+  onRefused: (key: VersionKey, error: AppError) => void,
+): VersionKey[] {
+  const queued: VersionKey[] = [];
+  for (const key of approvedNotQueued(s.db)) {
+    try {
+      inTransaction(s.db, () => queueVersion(s, key, actor));
+      queued.push(key);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'approval.notOnRecord') throw error;
+      onRefused(key, error);
+    }
+  }
+  return queued;
 }

@@ -15,7 +15,6 @@ import { readEnrolment, readSyncSettings, type Enrolment } from './enrolmentRepo
 import { LiveProgress } from './liveProgress';
 import { NetworkWatch } from './networkWatch';
 import {
-  approvedNotQueued,
   dueVersions,
   fileFailed,
   filesOf,
@@ -41,7 +40,7 @@ import { SyncFailure, asSyncFailure } from './syncFailure';
 import { buildSyncStatus, summarize } from './syncStatus';
 import { isInsideWindow, nextWindowOpening } from './syncWindow';
 import { stationTimestamp } from '../util/time';
-import { queueVersion } from './queueVersion';
+import { queueApprovedVersions } from './queueVersion';
 import { BandwidthLimiter } from './throttle';
 import { uploadFile } from './tusUpload';
 
@@ -85,6 +84,7 @@ const ACTOR = 'station';
 
 export class SyncWorker {
   private readonly live = new LiveProgress();
+  private readonly refusedToQueue = new Set<string>();
   private readonly limiter: BandwidthLimiter;
   private readonly backoff: BackoffPolicy;
   private readonly random: () => number;
@@ -218,10 +218,14 @@ export class SyncWorker {
     const s = this.s;
     const enrolment = readEnrolment(s.db);
     if (!enrolment) return;
-    for (const key of approvedNotQueued(s.db)) {
-      inTransaction(s.db, () => queueVersion(s, key, ACTOR));
-      this.changed(key.caseId);
-    }
+    const queued = queueApprovedVersions(s, ACTOR, (key, error) => {
+      // Said once per engine run, not on every pass; `check` keeps listing it.
+      const id = `${key.caseId}/${key.version}`;
+      if (this.refusedToQueue.has(id)) return;
+      this.refusedToQueue.add(id);
+      s.log.error('an approved version is not queued: its approval is not on record', { ...key, ...error.params });
+    });
+    for (const key of queued) this.changed(key.caseId);
     const now = s.now();
     const due = dueVersions(s.db, now.getTime(), ignoreBackoff);
     for (const version of due) {
