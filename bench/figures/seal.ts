@@ -6,7 +6,7 @@ import type { FigureContext } from '../lib/context';
 import { removeTree, writeRandomFile } from '../lib/files';
 import { GIB, MIB, formatBytes, formatRatio, formatSeconds } from '../lib/format';
 import { runsTable, verdictOf, type FigureReport } from '../lib/report';
-import { runTimed, shellQuote, syncDisks } from '../lib/shell';
+import { ddFlagsFor, runTimed, shellQuote, syncDisks } from '../lib/shell';
 import { median } from '../lib/stats';
 
 const TARGET_RATIO = 0.5;
@@ -75,11 +75,12 @@ export async function runSeal(ctx: FigureContext): Promise<FigureReport> {
   for (const [i, size] of sizes.entries()) await writeRandomFile(join(source, `evidence-${i + 1}.bin`), size);
   await syncDisks();
 
+  const dd = await ddFlagsFor(ctx.dir);
   const copy = join(ctx.dir, 'baseline-copy');
   const baselineScript = [
     `cp -r ${shellQuote(source)} ${shellQuote(copy)}`,
     'sync',
-    `for f in ${shellQuote(copy)}/*; do dd if="$f" iflag=direct bs=4M status=none | sha256sum; done`,
+    `for f in ${shellQuote(copy)}/*; do dd if="$f" ${dd.iflag} bs=4M status=none | sha256sum; done`,
   ].join(' && ');
   // What the disk itself allows for the transfers the seal and a verified export cannot skip:
   // the seal reads every stored byte from the disk, and the export writes the copy past the page
@@ -87,10 +88,10 @@ export async function runSeal(ctx: FigureContext): Promise<FigureReport> {
   const floorCopy = join(ctx.dir, 'floor-copy');
   const each = (body: string): string => `for f in ${shellQuote(source)}/*; do ${body}; done`;
   const floorScript = [
-    each('dd if="$f" of=/dev/null bs=16M iflag=direct status=none'),
+    each(`dd if="$f" of=/dev/null bs=16M ${dd.iflag} status=none`),
     `mkdir ${shellQuote(floorCopy)}`,
-    `( ${each(`dd if="$f" of=${shellQuote(floorCopy)}/"$(basename "$f")" bs=16M oflag=direct conv=fsync status=none`)} & ` +
-      `${each('dd if="$f" of=/dev/null bs=16M iflag=direct status=none')}; wait )`,
+    `( ${each(`dd if="$f" of=${shellQuote(floorCopy)}/"$(basename "$f")" bs=16M ${dd.oflag} conv=fsync status=none`)} & ` +
+      `${each(`dd if="$f" of=/dev/null bs=16M ${dd.iflag} status=none`)}; wait )`,
   ].join(' && ');
   const baselineMs: number[] = [];
   const floorMs: number[] = [];
@@ -231,6 +232,11 @@ export async function runSeal(ctx: FigureContext): Promise<FigureReport> {
       'The seal hard-links every stored file into the package and re-hashes it there (two files on two hashing workers) while the report renders on the engine’s report worker (started warm when the engine opens, as the engine process does), then signs and commits.',
       'The export writes the package with direct I/O, flushing it in slices; a worker reads each flushed slice back from the medium with direct I/O and hashes it while the next is written. Those hashes, every file’s, go to the verification (manifests, tag manifest, signature), which reads nothing a second time; then the rename and its fsync.',
       'The baseline copies the source files with cp -r, syncs, and hashes the copy once, read with dd iflag=direct.',
+      ...(dd.direct
+        ? []
+        : [
+            `${ctx.dir}'s file system refuses direct I/O (tmpfs): the engine, the baseline and the floor use plain I/O, so every read comes from memory; this run shows the pipeline without a disk's limit, not the evidence rule's read from the device.`,
+          ]),
       'The device floor is what the disk allows with no hashing and no engine: the seal has to read every stored byte from the disk, and a verified export has to write the copy past the page cache and read as many bytes back; the floor runs the read, then the other two at once. When the floor itself is near or above the target ratio, the disk, not the pipeline, sets the figure.',
       `Spread over the runs: baseline ${formatSeconds(Math.min(...baselineMs))}–${formatSeconds(Math.max(...baselineMs))}, device floor ${formatSeconds(Math.min(...floorMs))}–${formatSeconds(Math.max(...floorMs))}, seal + export ${formatSeconds(Math.min(...stationMs))}–${formatSeconds(Math.max(...stationMs))}.`,
     ],
@@ -240,6 +246,7 @@ export async function runSeal(ctx: FigureContext): Promise<FigureReport> {
       baselineMs,
       floorMs,
       floorMedianMs: floor,
+      directIo: dd.direct,
       stationMs,
       sealRuns,
       ratio,
