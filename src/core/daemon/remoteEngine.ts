@@ -99,10 +99,22 @@ export class RemoteEngine implements StationEngine {
       const cleanup = (): void => {
         socket.off('data', read);
         socket.off('close', onClose);
+        socket.off('error', onError);
       };
       const onClose = (): void => {
         cleanup();
         reject(new AppError('engine.unreachable', { reason: 'closed during the handshake' }));
+      };
+      // An owner that ends while this host says hello resets the connection: without a listener
+      // that error would end this process instead of letting the caller find the next owner.
+      const onError = (error: Error): void => {
+        cleanup();
+        socket.destroy();
+        reject(
+          new AppError('engine.unreachable', {
+            reason: `the connection failed during the handshake: ${error.message}`,
+          }),
+        );
       };
       const read = frameReader(
         MAX_REPLY_BYTES,
@@ -121,6 +133,7 @@ export class RemoteEngine implements StationEngine {
       );
       socket.on('data', read);
       socket.on('close', onClose);
+      socket.on('error', onError);
       socket.write(`${JSON.stringify({ id: 0, method: 'engine.hello', input: {}, ctx: HOST_CTX })}\n`);
     });
   }

@@ -41,14 +41,16 @@ export function serverUrl(base: string, path: string): URL {
   return new URL(path.replace(/^\//, ''), base.endsWith('/') ? base : `${base}/`);
 }
 
-function withTimeout(signal: AbortSignal | undefined, timeoutMs = REQUEST_TIMEOUT_MS): AbortSignal {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+/** An answer read whole: its status and its body as text. */
+interface Answer {
+  status: number;
+  ok: boolean;
+  text: string;
 }
 
 /** The server's refusal as a SyncFailure: its code when it sent one, else by the status. */
-async function failureOf(response: Response): Promise<SyncFailure> {
-  const text = await response.text().catch(() => '');
+function failureOf(response: Answer): SyncFailure {
+  const text = response.text;
   let parsed: ServerError | null = null;
   try {
     const r = ServerError.safeParse(JSON.parse(text));
@@ -68,8 +70,8 @@ async function failureOf(response: Response): Promise<SyncFailure> {
   return new SyncFailure('server', `HTTP ${response.status} ${text.slice(0, 200)}`.trim(), { status: response.status });
 }
 
-async function readJson<S extends z.ZodType>(response: Response, schema: S): Promise<z.output<S>> {
-  const text = await response.text();
+function readJson<S extends z.ZodType>(response: Answer, schema: S): z.output<S> {
+  const text = response.text;
   try {
     return schema.parse(JSON.parse(text));
   } catch {
@@ -79,20 +81,46 @@ async function readJson<S extends z.ZodType>(response: Response, schema: S): Pro
   }
 }
 
-async function send(url: URL, init: RequestInit, signal?: AbortSignal, timeoutMs?: number): Promise<Response> {
+/**
+ * One request and its whole answer, within `timeoutMs` from start to the last byte of the body.
+ * The timer and the link to the caller's signal are held here until the exchange ends: a signal
+ * made with AbortSignal.any() over AbortSignal.timeout() can be collected on Node 20 before it
+ * fires, and a request stuck on a half-dead connection then waited for ever.
+ */
+async function send(
+  url: URL,
+  init: RequestInit,
+  signal?: AbortSignal,
+  timeoutMs: number = REQUEST_TIMEOUT_MS,
+): Promise<Answer> {
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(
+    () => controller.abort(new SyncFailure('network', `no answer within ${Math.round(timeoutMs / 1000)} s`)),
+    timeoutMs,
+  );
   try {
-    return await fetch(url, { ...init, signal: withTimeout(signal, timeoutMs), redirect: 'error' });
+    const response = await fetch(url, { ...init, signal: controller.signal, redirect: 'error' });
+    const text = await response.text();
+    return { status: response.status, ok: response.ok, text };
   } catch (error) {
     if (signal?.aborted) throw error;
+    const reason: unknown = controller.signal.reason;
+    if (controller.signal.aborted && reason instanceof SyncFailure) throw reason;
     throw asSyncFailure(error);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 
 /** The server's public key (PEM), unsigned: the caller compares its fingerprint with the enrolment code's. */
 export async function fetchServerKey(base: string, signal?: AbortSignal): Promise<string> {
   const response = await send(serverUrl(base, '/api/server-key'), { method: 'GET' }, signal);
-  if (!response.ok) throw await failureOf(response);
-  const text = await response.text();
+  if (!response.ok) throw failureOf(response);
+  const text = response.text;
   if (text.length > 10_000) throw new SyncFailure('server', 'the server key is not a public key');
   return text;
 }
@@ -103,7 +131,7 @@ export async function postEnrol(base: string, body: EnrolRequest, signal?: Abort
     { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
     signal,
   );
-  if (response.status !== 201 && !response.ok) throw await failureOf(response);
+  if (response.status !== 201 && !response.ok) throw failureOf(response);
   return readJson(response, EnrolResponse);
 }
 
@@ -127,8 +155,8 @@ export class ServerClient {
       },
       signal,
     );
-    if (!response.ok) throw await failureOf(response);
-    return (await readJson(response, NonceResponse)).nonce;
+    if (!response.ok) throw failureOf(response);
+    return readJson(response, NonceResponse).nonce;
   }
 
   /**
@@ -165,7 +193,7 @@ export class ServerClient {
     signal: AbortSignal | undefined,
     extra: Record<string, string> = {},
     timeoutMs?: number,
-  ): Promise<Response> {
+  ): Promise<Answer> {
     const url = this.url(path);
     const body = Buffer.from(JSON.stringify(payload), 'utf8');
     const headers = await this.signatureHeaders('POST', url, body, signal);
@@ -182,8 +210,8 @@ export class ServerClient {
     const held = new Set<string>();
     for (let i = 0; i < sha256s.length; i += 10_000) {
       const response = await this.postSigned('/api/v1/have', { sha256: sha256s.slice(i, i + 10_000) }, signal);
-      if (!response.ok) throw await failureOf(response);
-      for (const h of (await readJson(response, HaveResponse)).have) held.add(h);
+      if (!response.ok) throw failureOf(response);
+      for (const h of readJson(response, HaveResponse).have) held.add(h);
     }
     return held;
   }
@@ -197,7 +225,7 @@ export class ServerClient {
       { 'idempotency-key': idempotencyKey },
       COMMIT_TIMEOUT_MS,
     );
-    if (!response.ok) throw await failureOf(response);
+    if (!response.ok) throw failureOf(response);
     return readJson(response, CommitResponse);
   }
 }
