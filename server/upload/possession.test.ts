@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ServerError } from '../../src/shared/syncProtocol';
+import { migrate } from '../db/migrate';
 import { describeEachDatabase, type TestDatabase } from '../test/databases';
 import { startServerProcess, type ServerProcess } from '../test/serverProcess';
 import { makeStationKeys, type TestStationKeys } from '../test/testStation';
@@ -13,7 +14,8 @@ import { commit, enrolStation, have, opensslVerifyReceipt, receiptOf, uploadPack
  * real server process on PGlite and PostgreSQL. Another station ("first") uploads the sealing
  * station's files before it does: the sealing station's `/have` does not reveal them, its commit
  * naming them is refused file by file like a commit naming files nobody sent, and once it has
- * uploaded the same bytes itself (hashed and checked, stored once) it gets its receipt.
+ * uploaded the same bytes itself (hashed and checked, stored once) it gets its receipt. And a
+ * database a server before migration 3 filled is given possession from its receipts.
  */
 
 let sealing: SealingStation;
@@ -98,5 +100,46 @@ describeEachDatabase('blobs a station did not deliver', (dbs) => {
     const answer = await commit(server.url, sealing.keys, commitBody(p!));
     expect(answer.status, JSON.stringify(answer.json)).toBe(200);
     expect(await opensslVerifyReceipt(server.url, receiptOf(answer.json))).toMatch(/Signature Verified Successfully/);
+  });
+});
+
+describeEachDatabase('an upgrade to migration 3', (dbs) => {
+  it('backfills possession from what a server before it received and receipted, so nothing is sent again', async () => {
+    const db = await dbs.fresh();
+    const [p] = sealing.packages;
+    const hashes = [...new Set(p!.files.map((f) => f.sha256))].sort();
+    let server = await startServerProcess(db.dataDir, db.env);
+    let first: ReturnType<typeof receiptOf>;
+    try {
+      await enrolStation(server.url, db.dataDir, db.env, sealing.keys);
+      await uploadPackage(server.url, sealing.keys, p!);
+      const answer = await commit(server.url, sealing.keys, commitBody(p!));
+      expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+      first = receiptOf(answer.json);
+    } finally {
+      await server.stop();
+    }
+
+    // The same database as a server before migration 3 left it, its finished uploads expired:
+    // only the commit and its receipt say which station delivered the files.
+    const sql = await db.open();
+    await sql.query('DROP TABLE blob_possession');
+    await sql.query('DELETE FROM server_migrations WHERE version = 3');
+    await sql.query('DELETE FROM uploads');
+    expect(await migrate(sql)).toBe(3);
+    const rows = await sql.query<{ station_id: string; sha256: string; source: string }>(
+      'SELECT station_id, sha256, source FROM blob_possession ORDER BY sha256',
+    );
+    await sql.close();
+    expect(rows).toEqual(hashes.map((sha256) => ({ station_id: sealing.keys.id, sha256, source: 'backfill-receipt' })));
+
+    server = await startServerProcess(db.dataDir, db.env);
+    try {
+      expect((await have(server.url, sealing.keys, hashes)).sort()).toEqual(hashes);
+      const again = await commit(server.url, sealing.keys, commitBody(p!));
+      expect(receiptOf(again.json)).toEqual(first);
+    } finally {
+      await server.stop();
+    }
   });
 });
