@@ -27,9 +27,10 @@ export interface FinishDeps {
  * Takes a complete upload into the blob store, or drops it when its bytes do not hash to the
  * SHA-256 the station promised. Runs under the upload's lock (tus calls `onUploadFinish` after it
  * has let go of it), so a HEAD or DELETE on another instance never sees a half-moved upload, and
- * a second finisher finds the work done. The bytes are hashed even when their blob is already held
- * (another station sent the same file): a station possesses only what it delivered, checked. Also called for a HEAD on an upload whose bytes are all
- * there but which was never placed (the server stopped between the last byte and the move).
+ * a second finisher finds the work done. The bytes are hashed even when their blob is already
+ * held (another station sent the same file): a station possesses only what it delivered, checked.
+ * Also called for a HEAD on an upload whose bytes are all there but which was never placed (the
+ * server stopped between the last byte and the move).
  */
 export async function finishUpload(deps: FinishDeps, id: string): Promise<FinishOutcome> {
   const lock = deps.locker.newLock(id);
