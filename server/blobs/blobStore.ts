@@ -33,12 +33,18 @@ export class BlobStore {
     return join(this.root, sha256.slice(0, 2), sha256);
   }
 
-  /** The hashes of `wanted` held here, in the order asked; each file is also looked at on disk. */
-  async has(wanted: readonly string[]): Promise<string[]> {
+  /**
+   * The hashes of `wanted` that `stationId` itself delivered and that are held here, in the order
+   * asked; each file is also looked at on disk. A blob another station sent is not among them:
+   * what the server holds for others is none of this station's business (server/PROTOCOL.md).
+   */
+  async heldFor(stationId: string, wanted: readonly string[]): Promise<string[]> {
     if (wanted.length === 0) return [];
     const rows = await this.sql.query<{ sha256: string; size: number }>(
-      'SELECT sha256, size FROM blobs WHERE sha256 IN (SELECT jsonb_array_elements_text($1::jsonb))',
-      [JSON.stringify([...new Set(wanted)])],
+      `SELECT b.sha256, b.size FROM blobs b
+       JOIN blob_possession p ON p.sha256 = b.sha256 AND p.station_id = $2
+       WHERE b.sha256 IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+      [JSON.stringify([...new Set(wanted)]), stationId],
     );
     const held = new Map(rows.map((r) => [r.sha256, Number(r.size)]));
     const present = await Promise.all(
@@ -60,10 +66,16 @@ export class BlobStore {
 
   /**
    * Takes the file at `tempPath` (on the same file system as the store, e.g. a finished upload)
-   * into the store if it hashes to `expected`. The temporary file is removed in every outcome but
-   * a thrown error, which leaves it for the caller.
+   * into the store if it hashes to `expected`. `alsoRecord` runs in the transaction that writes the
+   * blob's row (the upload marked finished, the station's possession), so the database says all of
+   * it or none. The temporary file is removed in every outcome but a thrown error, which leaves it
+   * for the caller: until the transaction has committed it is what a retry hashes again.
    */
-  async place(tempPath: string, expected: string): Promise<PlaceOutcome> {
+  async place(
+    tempPath: string,
+    expected: string,
+    alsoRecord?: (tx: Sql, placed: { sha256: string; size: number }) => Promise<void>,
+  ): Promise<PlaceOutcome> {
     if (!SHA256.test(expected)) throw new Error(`not a SHA-256: ${expected}`);
     const size = await fsyncFile(tempPath);
     const actual = await hashFile(tempPath, size);
@@ -79,17 +91,21 @@ export class BlobStore {
       await link(tempPath, target);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      // Held already (another upload of the same bytes): the one in place was checked when it came.
+      // Held already (another upload of the same bytes, maybe another station's): the one in
+      // place was checked when it came and stays; these bytes, equal to it, are not kept twice.
       outcome = 'alreadyHeld';
     }
     await fsyncDir(dirname(target));
+    await this.sql.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO blobs (sha256, size, stored_at) VALUES ($1, $2, $3)
+         ON CONFLICT (sha256) DO NOTHING`,
+        [expected, size, this.now().toISOString()],
+      );
+      await alsoRecord?.(tx, { sha256: expected, size });
+    });
     await unlink(tempPath);
     await fsyncDir(dirname(tempPath));
-    await this.sql.query(
-      `INSERT INTO blobs (sha256, size, stored_at) VALUES ($1, $2, $3)
-       ON CONFLICT (sha256) DO NOTHING`,
-      [expected, size, this.now().toISOString()],
-    );
     return { outcome, sha256: expected, size };
   }
 

@@ -31,9 +31,10 @@ interface CommitRow {
 /**
  * `POST /api/v1/commit` behind the signed-request check: one decision per idempotency key. A key
  * seen before answers what it answered then (the same receipt bytes, or the same refusal) when the
- * request is the same, and `commit.conflict` when it is not. A new key: every blob must be held,
- * then the package is verified from the blobs; a refusal is recorded and final, a package that
- * verifies gets the next receipt of the chain, in the same transaction as its rows.
+ * request is the same, and `commit.conflict` when it is not. A new key: every blob must be one this
+ * station delivered (`blob.missing` names the files that are not), then the package is verified
+ * from the blobs; a refusal is recorded and final, a package that verifies gets the next receipt
+ * of the chain, in the same transaction as its rows.
  */
 export class CommitDesk {
   private readonly now: () => Date;
@@ -54,11 +55,14 @@ export class CommitDesk {
     const earlier = await this.decided(this.opts.sql, key);
     if (earlier) return this.answer(earlier, requestSha256);
 
+    // Only blobs this station delivered count: a receipt says what this station sent. A blob only
+    // another station sent is refused exactly like one nobody sent, so the refusal tells nothing
+    // about other stations' files.
     const hashes = [...new Set(request.files.map((f) => f.sha256))];
-    const held = new Set(await this.opts.blobs.has(hashes));
+    const held = new Set(await this.opts.blobs.heldFor(station.id, hashes));
     const missing = request.files.filter((f) => !held.has(f.sha256));
     if (missing.length > 0)
-      throw new SyncError('blob.missing', `${missing.length} of ${request.files.length} files not held`, {
+      throw new SyncError('blob.missing', `${missing.length} of ${request.files.length} files not delivered`, {
         problems: missing.map((f) => `${f.path} (${f.sha256})`),
       });
 

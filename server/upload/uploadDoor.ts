@@ -211,10 +211,10 @@ export class UploadDoor {
         continue;
       }
       try {
-        if (!row.finishedAt) {
-          await unlink(join(this.store.directory, row.id)).catch(() => undefined);
-          await unlink(join(this.store.directory, `${row.id}.json`)).catch(() => undefined);
-        }
+        // A finished upload's file is normally gone; one left by a stop between the database's
+        // commit and the unlink is only a second name of its blob, which keeps the bytes.
+        await unlink(join(this.store.directory, row.id)).catch(() => undefined);
+        await unlink(join(this.store.directory, `${row.id}.json`)).catch(() => undefined);
         await deleteUpload(this.services.sql, row.id);
       } finally {
         await lock.unlock();

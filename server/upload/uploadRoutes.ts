@@ -51,8 +51,8 @@ export function uploadRoutes(services: ServerServices, options: UploadRouteOptio
       methods: ['POST'],
       path: '/api/v1/have',
       async handle(ctx) {
-        const { body } = await readSignedJson(ctx, HaveRequest, HAVE_LIMIT_BYTES);
-        const answer: z.infer<typeof HaveResponse> = { have: await blobs.has(body.sha256) };
+        const { station, body } = await readSignedJson(ctx, HaveRequest, HAVE_LIMIT_BYTES);
+        const answer: z.infer<typeof HaveResponse> = { have: await blobs.heldFor(station.id, body.sha256) };
         sendJson(ctx.res, 200, answer);
       },
     },

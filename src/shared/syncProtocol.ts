@@ -49,6 +49,7 @@ export const StationStatusResponse = z.object({
 });
 export type StationStatusResponse = z.infer<typeof StationStatusResponse>;
 
+/** Which of these blobs the server holds as delivered by the asking station (never another's). */
 export const HaveRequest = z.object({ sha256: z.array(sha256).max(10_000) });
 export const HaveResponse = z.object({ have: z.array(sha256) });
 

@@ -21,6 +21,7 @@ import {
   markSynced,
   nextDueMs,
   receiptOfVersion,
+  resetFilesBySha,
   setConfirmedOffset,
   setUploadUrl,
   versionFailed,
@@ -178,6 +179,31 @@ describe('the outbox', () => {
     ]);
     // An offset past the file is refused by the table.
     expect(() => setConfirmedOffset(d, key, 'bagit.txt', 56, 56)).toThrow(/CHECK/);
+  });
+
+  it('sends again a file the server said at commit this station had not delivered, whatever /have says next', () => {
+    const d = stationWithVersions(['approved']);
+    insertOutboxVersion(d, key, AT);
+    insertFiles(d, key, files);
+    const all = new Set(files.map((f) => f.sha256));
+    expect(markFilesHeld(d, key, all)).toBe(3);
+    const [, a, b] = files;
+    setUploadUrl(d, key, a!.path, 'http://server/api/v1/uploads/abc');
+    const problem = `${a!.path} (${a!.sha256})`;
+    expect(resetFilesBySha(d, key, [a!.sha256], (h) => (h === a!.sha256 ? problem : 'other'))).toBe(1);
+    expect(filesOf(d, key).find((f) => f.path === a!.path)).toMatchObject({
+      done: null,
+      uploadUrl: null,
+      offset: 0,
+      lastErrorCode: 'blob.missing',
+      lastErrorDetail: problem,
+    });
+    // A /have that lists it again does not make it held: it is uploaded.
+    expect(markFilesHeld(d, key, all)).toBe(0);
+    expect(filesOf(d, key).find((f) => f.path === a!.path)?.done).toBeNull();
+    markFileUploaded(d, key, a!.path);
+    expect(filesOf(d, key).find((f) => f.path === a!.path)).toMatchObject({ done: 'uploaded', lastErrorCode: null });
+    expect(filesOf(d, key).find((f) => f.path === b!.path)?.done).toBe('held');
   });
 
   it('ends a version synced with its receipt, or refused with the reason, and never due again', () => {

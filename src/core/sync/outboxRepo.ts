@@ -142,11 +142,16 @@ export function insertFiles(
   for (const f of files) insert.run({ ...key, ...f });
 }
 
-/** The server already holds these bytes (`/api/v1/have`): nothing to send. */
+/**
+ * The server holds these bytes as delivered by this station (`/api/v1/have`): nothing to send. A
+ * file the server's commit said this station had not delivered is not taken off the list here
+ * (`resetFilesBySha`): it is sent.
+ */
 export function markFilesHeld(db: WritableDB, key: VersionKey, sha256s: ReadonlySet<string>): number {
   const update = db.prepare(
     `UPDATE sync_files SET done = 'held', last_error_code = NULL, last_error_detail = NULL
-     WHERE case_id = ? AND version = ? AND sha256 = ? AND done IS NULL`,
+     WHERE case_id = ? AND version = ? AND sha256 = ? AND done IS NULL
+       AND last_error_code IS NOT 'blob.missing'`,
   );
   let n = 0;
   for (const h of sha256s) n += update.run(key.caseId, key.version, h).changes;
@@ -276,15 +281,24 @@ export function receiptsOfVersion(db: ReadableDB, key: VersionKey): StoredReceip
 }
 
 /**
- * The server says it lacks these blobs at commit (`blob.missing`): their files are sent again from
- * the start, whatever this station believed.
+ * The server's commit says this station has not delivered these blobs (`blob.missing`): their
+ * files are sent again from the start, whatever this station believed, and keep that code until
+ * they are: `markFilesHeld` passes over them, so a `/have` that still lists one (it should not:
+ * it answers only what this station delivered) cannot send the station round have → commit →
+ * refusal again.
  */
-export function resetFilesBySha(db: WritableDB, key: VersionKey, sha256s: readonly string[]): number {
+export function resetFilesBySha(
+  db: WritableDB,
+  key: VersionKey,
+  sha256s: readonly string[],
+  detail: (sha256: string) => string,
+): number {
   const update = db.prepare(
-    `UPDATE sync_files SET done = NULL, upload_url = NULL, offset = 0
+    `UPDATE sync_files SET done = NULL, upload_url = NULL, offset = 0, last_error_code = 'blob.missing',
+       last_error_detail = ?
      WHERE case_id = ? AND version = ? AND sha256 = ?`,
   );
   let n = 0;
-  for (const h of sha256s) n += update.run(key.caseId, key.version, h).changes;
+  for (const h of sha256s) n += update.run(detail(h), key.caseId, key.version, h).changes;
   return n;
 }

@@ -442,8 +442,14 @@ export class SyncWorker {
       versionFailed(s.db, key, { code: failure.code, detail: failure.detail, nextAttemptMs });
       if (failure.code === 'blob.missing') {
         // Named by hash in `problems` (PROTOCOL.md); the message may name them too.
-        const named = [...(failure.opts.problems ?? []), failure.detail].join(' ').match(/[0-9a-f]{64}/g) ?? [];
-        resetFilesBySha(s.db, key, [...new Set(named)]);
+        const problems = failure.opts.problems ?? [];
+        const named = [...problems, failure.detail].join(' ').match(/[0-9a-f]{64}/g) ?? [];
+        resetFilesBySha(
+          s.db,
+          key,
+          [...new Set(named)],
+          (sha256) => problems.find((p) => p.includes(sha256)) ?? failure.detail,
+        );
       }
     });
     s.log.warn('sync will try again', {
