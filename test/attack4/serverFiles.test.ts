@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { chmod, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReceivedCase, Receipt } from '../../src/shared/syncProtocol';
@@ -25,6 +26,7 @@ const OPERATOR = { name: 'operator', password: 'a long operator passphrase' };
 
 let server: CentralServer;
 let station: SyncStation;
+let proxy: KillOnCommitAnswer;
 let evidence: string;
 let itemId: string;
 
@@ -38,7 +40,9 @@ beforeAll(async () => {
   if (added.code !== 0) throw new Error(added.stderr);
   await server.start();
   station = await openSyncStation({ sync: { backoff: { baseMs: 1, capMs: 2 } } });
-  await station.call('sync.enrol', { serverUrl: server.url, code: await server.enrolCode() });
+  const url = new URL(server.url);
+  proxy = new KillOnCommitAnswer({ host: url.hostname, port: Number(url.port) });
+  await station.call('sync.enrol', { serverUrl: await proxy.listen(), code: await server.enrolCode() });
   evidence = await makeEvidenceFile(join(station.root, 'src'), 'shared.bin', 200_000);
   const record = await station.importAndWait([evidence], { includeNonMedia: true });
   itemId = importedItem(record, 'shared.bin').id;
@@ -46,8 +50,64 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await station?.cleanup();
+  await proxy?.close();
   await server?.cleanup();
 });
+
+/**
+ * Forwards both ways; once armed, SIGKILLs the server when the first byte of a commit's answer
+ * comes back (the server has committed its receipt by then) and drops the connection: the
+ * station never hears the answer, and the server never says anything more.
+ */
+class KillOnCommitAnswer {
+  armed = false;
+  kills = 0;
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async listen(): Promise<string> {
+    this.server = createServer((client) => this.connect(client));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    if (!address || typeof address === 'string') throw new Error('no port');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  private connect(client: Socket): void {
+    const upstream = createConnection(this.target);
+    this.sockets.add(client).add(upstream);
+    let commitSent = false;
+    const drop = (): void => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('data', (chunk: Buffer) => {
+      // A new request on this (kept-alive) connection: is it a commit?
+      const head = chunk.subarray(0, 64).toString('latin1');
+      if (/^[A-Z]+ \/\S* HTTP\/1\.1\r\n/.test(head)) commitSent = head.startsWith('POST /api/v1/commit ');
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (this.armed && commitSent) {
+        this.armed = false;
+        this.kills++;
+        server.process.child.kill('SIGKILL');
+        drop();
+        return;
+      }
+      client.write(chunk);
+    });
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
 
 async function receivedCases(): Promise<ReceivedCase[]> {
   const res = await fetch(`${server.url}/api/cases`, {
@@ -108,6 +168,27 @@ describe('the server killed (SIGKILL) right after it answered a commit', () => {
     } finally {
       first.close();
     }
+  }, 120_000);
+});
+
+describe('the server killed (SIGKILL) after its receipt was stored, before the answer left', () => {
+  it("answers the station's retry with the same receipt, stored once, the chain without a gap", async () => {
+    proxy.armed = true;
+    const { c, status } = await syncAnotherCaseOfTheSameBytes('Killed before answer');
+    expect(proxy.kills).toBe(1);
+    expect(status).toMatchObject({ state: 'waiting' });
+    await server.process.stop();
+    await server.start();
+    const held = (await receivedCases()).filter((r) => r.caseNumber === c.number);
+    expect(held).toEqual([expect.objectContaining({ verification: 'verified' })]);
+
+    const retried = (await station.call('sync.now', { wait: true })).find((s) => s.case === c.number);
+    expect(retried).toMatchObject({ state: 'synced' });
+    expect(retried?.receipt?.seq).toBe(held[0]!.receiptSeq);
+    expect((await receivedCases()).filter((r) => r.caseNumber === c.number)).toHaveLength(1);
+    const receipts = stationReceipts();
+    expect(receipts.map((r) => r.seq)).toEqual(receipts.map((_, i) => i + 1));
+    expect(receipts.filter((r) => r.caseNumber === c.number)).toHaveLength(1);
   }, 120_000);
 });
 
