@@ -151,6 +151,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'sync.notEnrolled':
       'This station is not enrolled with a central server yet. An administrator enrols it with the server’s address and a one-time code from its operator.',
     'sync.alreadyEnrolled': 'This station is already enrolled with the central server at {url}.',
+    'sync.enrolmentNotOnRecord':
+      'The enrolment stored in the station’s database is not the one its custody log recorded ({detail}). Nothing is sent to {url} and no receipt is taken from it; run a check and tell the administrator.',
     'sync.unreachable':
       'The central server at {url} could not be reached ({reason}). Check the address and the network, then try again.',
     'sync.serverRefused': 'The central server at {url} refused the request ({code}: {reason}).',
@@ -297,6 +299,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'sync.notEnrolled':
       '此工作站尚未在中心服务器注册。请管理员使用服务器地址和服务器管理员提供的一次性注册码进行注册。',
     'sync.alreadyEnrolled': '此工作站已在 {url} 的中心服务器注册。',
+    'sync.enrolmentNotOnRecord':
+      '工作站数据库中保存的注册信息与保管链记录的不一致（{detail}）。不会向 {url} 发送任何内容，也不接受其回执；请运行检查并告知管理员。',
     'sync.unreachable': '无法连接 {url} 的中心服务器（{reason}）。请检查地址和网络后重试。',
     'sync.serverRefused': '{url} 的中心服务器拒绝了请求（{code}：{reason}）。',
     'enrol.codeMalformed':
