@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { chmod, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReceivedCase, Receipt } from '../../src/shared/syncProtocol';
 import { runServerCommand } from '../../server/test/serverProcess';
 import { importedItem } from '../engine/harness';
+import { CommitAnswerTrap } from './commitAnswerTrap';
 import {
   makeEvidenceFile,
   openSyncStation,
@@ -26,7 +26,7 @@ const OPERATOR = { name: 'operator', password: 'a long operator passphrase' };
 
 let server: CentralServer;
 let station: SyncStation;
-let proxy: KillOnCommitAnswer;
+let proxy: CommitAnswerTrap;
 let evidence: string;
 let itemId: string;
 
@@ -41,7 +41,9 @@ beforeAll(async () => {
   await server.start();
   station = await openSyncStation({ sync: { backoff: { baseMs: 1, capMs: 2 } } });
   const url = new URL(server.url);
-  proxy = new KillOnCommitAnswer({ host: url.hostname, port: Number(url.port) });
+  proxy = new CommitAnswerTrap({ host: url.hostname, port: Number(url.port) }, () =>
+    server.process.child.kill('SIGKILL'),
+  );
   await station.call('sync.enrol', { serverUrl: await proxy.listen(), code: await server.enrolCode() });
   evidence = await makeEvidenceFile(join(station.root, 'src'), 'shared.bin', 200_000);
   const record = await station.importAndWait([evidence], { includeNonMedia: true });
@@ -53,61 +55,6 @@ afterAll(async () => {
   await proxy?.close();
   await server?.cleanup();
 });
-
-/**
- * Forwards both ways; once armed, SIGKILLs the server when the first byte of a commit's answer
- * comes back (the server has committed its receipt by then) and drops the connection: the
- * station never hears the answer, and the server never says anything more.
- */
-class KillOnCommitAnswer {
-  armed = false;
-  kills = 0;
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async listen(): Promise<string> {
-    this.server = createServer((client) => this.connect(client));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
-    return `http://127.0.0.1:${address.port}`;
-  }
-
-  private connect(client: Socket): void {
-    const upstream = createConnection(this.target);
-    this.sockets.add(client).add(upstream);
-    let commitSent = false;
-    const drop = (): void => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('data', (chunk: Buffer) => {
-      // A new request on this (kept-alive) connection: is it a commit?
-      const head = chunk.subarray(0, 64).toString('latin1');
-      if (/^[A-Z]+ \/\S* HTTP\/1\.1\r\n/.test(head)) commitSent = head.startsWith('POST /api/v1/commit ');
-      upstream.write(chunk);
-    });
-    upstream.on('data', (chunk: Buffer) => {
-      if (this.armed && commitSent) {
-        this.armed = false;
-        this.kills++;
-        server.process.child.kill('SIGKILL');
-        drop();
-        return;
-      }
-      client.write(chunk);
-    });
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
 
 async function receivedCases(): Promise<ReceivedCase[]> {
   const res = await fetch(`${server.url}/api/cases`, {
@@ -175,7 +122,7 @@ describe('the server killed (SIGKILL) after its receipt was stored, before the a
   it("answers the station's retry with the same receipt, stored once, the chain without a gap", async () => {
     proxy.armed = true;
     const { c, status } = await syncAnotherCaseOfTheSameBytes('Killed before answer');
-    expect(proxy.kills).toBe(1);
+    expect(proxy.trapped).toBe(1);
     expect(status).toMatchObject({ state: 'waiting' });
     await server.process.stop();
     await server.start();
