@@ -90,7 +90,7 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'approval.ownEdit':
       'You worked on version {version} of case {number} (custody entry {seq}, {action}), so you cannot approve or reject it. Another supervisor must review it.',
     'approval.notOnRecord':
-      'Version {version} of case {number} is marked approved, but the custody log does not back that approval ({detail}). It is not sent to the server; run a check and tell the administrator.',
+      'Version {version} of case {number} is marked approved, but the custody log and the station key’s signature do not back that approval ({detail}). It is not sent to the server; run a check and tell the administrator.',
     'approval.wrongState':
       'Version {version} of case {number} is not waiting for this step (its state: {state}). Nothing was changed.',
     'approval.superseded':
@@ -243,7 +243,7 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'approval.ownEdit':
       '您参与了案件 {number} 版本 {version} 的编辑（监管记录 {seq}，{action}），不能批准或退回它。请由另一位主管审核。',
     'approval.notOnRecord':
-      '案件 {number} 的版本 {version} 标记为已批准，但监管记录不支持该批准（{detail}）。该版本不会发送到服务器；请运行检查并告知管理员。',
+      '案件 {number} 的版本 {version} 标记为已批准，但监管记录和工作站密钥的签名不支持该批准（{detail}）。该版本不会发送到服务器；请运行检查并告知管理员。',
     'approval.wrongState':
       '案件 {number} 的版本 {version} 当前不处于可执行此步骤的状态（状态：{state}），未做任何更改。',
     'approval.superseded':
