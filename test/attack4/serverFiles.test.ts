@@ -200,7 +200,8 @@ describe.skip('BREAK: a blob edited on the server (same size) after a receipt na
  * counted `alreadyHeld`. The commit answers blob.missing, and every retry uploads the whole file
  * again, for ever (seen: state waiting, blob.missing, bytesSent growing each pass). What should
  * happen: on EEXIST `place` checks the file in place (size, then hash) and, when it is not what
- * its name says, moves it aside and links the checked upload in its place.
+ * its name says, moves it aside and links the checked upload in its place. The same holds for a
+ * blob replaced by a symlink (`has` lstats it: not a file, so missing; `link` then finds EEXIST).
  */
 describe.skip('BREAK: a blob truncated on the server after a receipt named it', () => {
   it('is uploaded again by the next case that holds the same bytes, and the server holds it whole', async () => {
