@@ -7,6 +7,7 @@ import { lockDataDir, prepareDataDir, type DataDirLock } from './dataDir';
 import { openDatabase, type OpenedDatabase } from './db/open';
 import { createRequestHandler } from './http/handler';
 import type { Route } from './http/route';
+import { refuseKeyMissingForChain, refuseKeyNotTheChains } from './keys/keyOfChain';
 import { loadOrCreateServerKey, type ServerKey } from './keys/serverKey';
 import { errorFields, type ServerLog } from './log';
 import { serverRoutes } from './routes';
@@ -61,12 +62,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       throw new ServerMessageError('database.failed', { reason: (error as Error).message });
     }
     undo.push(() => db.sql.close());
+    await refuseKeyMissingForChain(db.sql, dataDir);
     let serverKey: ServerKey;
     try {
       serverKey = await loadOrCreateServerKey(dataDir);
     } catch (error) {
       throw new ServerMessageError('key.failed', { reason: (error as Error).message });
     }
+    await refuseKeyNotTheChains(db.sql, serverKey.fingerprint);
     const services: ServerServices = {
       sql: db.sql,
       databaseKind: db.kind,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { askRunningServer } from '../admin/adminClient';
 import { createEnrolCode } from '../enrol/enrolCodes';
+import { refuseKeyMissingForChain, refuseKeyNotTheChains } from '../keys/keyOfChain';
 import { loadOrCreateServerKey } from '../keys/serverKey';
 import { message, ServerMessageError } from './messages';
 import { withDatabase } from './withDatabase';
@@ -19,7 +20,10 @@ export async function enrolCode(dataDir: string, env: NodeJS.ProcessEnv): Promis
     made = parsed.data;
   } else {
     made = await withDatabase(dataDir, env, async (sql) => {
+      // A code names the key stations will pin: never one the receipt chain does not know.
+      await refuseKeyMissingForChain(sql, dataDir);
       const key = await loadOrCreateServerKey(dataDir);
+      await refuseKeyNotTheChains(sql, key.fingerprint);
       const code = await createEnrolCode(sql, key.fingerprint, new Date());
       return { code: code.code, expiresAt: code.expiresAt.toISOString() };
     });

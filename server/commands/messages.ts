@@ -17,6 +17,10 @@ export const SERVER_MESSAGES = {
     'port.invalid': 'The port must be a number from 0 to 65535.',
     'database.failed': 'The database could not be opened: {reason}',
     'key.failed': 'The server key could not be loaded: {reason}',
+    'key.lostForChain':
+      'The database holds receipts up to receipt {seq}, signed by server key {fingerprint}, but {dir} holds no private key. Restore that key from the backup of this server: a new key is not the one the enrolled stations trust, and would continue a chain it did not sign.',
+    'key.notTheChains':
+      'The server key {found} did not sign the receipts in this database (receipt {seq} is signed by key {expected}). Put back the key that belongs with this database, or the database that belongs with this key.',
     listening: 'Evidence Station server listening on {url}',
     keyFingerprint: 'Server key fingerprint: {fingerprint}',
     stopping: 'Stopping the server.',
@@ -53,6 +57,10 @@ export const SERVER_MESSAGES = {
     'port.invalid': '端口必须是 0 到 65535 之间的数字。',
     'database.failed': '无法打开数据库：{reason}',
     'key.failed': '无法加载服务器密钥：{reason}',
+    'key.lostForChain':
+      '数据库中已有截至第 {seq} 号的回执，由服务器密钥 {fingerprint} 签名，但 {dir} 中没有私钥。请从本服务器的备份中恢复该密钥：新密钥不是已登记工作站所信任的密钥，也会接续一条并非由它签名的回执链。',
+    'key.notTheChains':
+      '服务器密钥 {found} 并未签署本数据库中的回执（第 {seq} 号回执由密钥 {expected} 签名）。请放回与本数据库配套的密钥，或与本密钥配套的数据库。',
     listening: '证据工作站服务器正在监听 {url}',
     keyFingerprint: '服务器密钥指纹：{fingerprint}',
     stopping: '正在停止服务器。',

@@ -1,6 +1,15 @@
+// Characters that render as nothing or reorder the text around them (controls, zero-width, bidi
+// overrides and isolates): escaping keeps markup out, not these. A station named
+// "\u202Egpj.exe" would read as "exe.jpg" on the page; shown as [U+202E], it reads as what it is.
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/gu;
+
 /** Text for HTML: every value from a station or an operator goes through here. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text
+    .replace(INVISIBLE, (c) => `[U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`)
+    .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A template tag whose interpolations are escaped unless they are already `Html`. */

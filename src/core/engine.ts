@@ -351,6 +351,7 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
           hasher,
           ...checkOpts,
           checkpoints: await checkpointVerdict(services),
+          approvalKey: { publicKeyPem: stationKey.publicKeyPem, fingerprint: stationKey.fingerprint },
           inFlight: () => inFlightWork(db, layout),
         });
       } finally {

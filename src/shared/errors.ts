@@ -110,6 +110,7 @@ export const ERROR_CATALOGUE = {
   'quarantine.releaseExists': 409,
   'quarantine.releaseFailed': 500,
   'sync.notEnrolled': 409,
+  'sync.enrolmentNotOnRecord': 409,
   'sync.alreadyEnrolled': 409,
   'sync.unreachable': 503,
   'sync.serverRefused': 502,

@@ -138,6 +138,15 @@ export const SyncSummary = z.object({
 });
 export type SyncSummary = z.infer<typeof SyncSummary>;
 
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false; // not an address at all: the pattern above says so
+  }
+}
+
 export const EnrolInput = z
   .object({
     serverUrl: z
@@ -145,7 +154,10 @@ export const EnrolInput = z
       .trim()
       .min(1)
       .max(2048)
-      .refine((u) => /^https?:\/\/[^\s]+$/i.test(u), 'an http:// or https:// address'),
+      .refine((u) => /^https?:\/\/[^\s]+$/i.test(u), 'an http:// or https:// address')
+      // The address is kept in the enrolment and its custody entry for good, and shown in every
+      // sync message: a password typed into it would be too (and fetch refuses such an address).
+      .refine((u) => !hasCredentials(u), 'an address without a user name or password'),
     code: z.string().trim().min(1).max(200),
   })
   .strict();

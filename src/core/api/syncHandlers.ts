@@ -2,7 +2,8 @@ import { AppError } from '../../shared/errors';
 import type { SyncSettings } from '../../shared/syncSchemas';
 import { inTransaction } from '../db/database';
 import { enrolStation } from '../sync/enrol';
-import { readEnrolment, readSyncSettings, writeSyncSettings } from '../sync/enrolmentRepo';
+import { readSyncSettings, writeSyncSettings } from '../sync/enrolmentRepo';
+import { readEnrolmentOnRecord } from '../sync/enrolmentOnRecord';
 import type { SyncWorker } from '../sync/syncWorker';
 import { actorOf, type Handlers, type Services } from './services';
 
@@ -19,7 +20,8 @@ export function syncHandlers(s: Services, worker: SyncWorker): Pick<Handlers, Sy
     },
     'sync.status': () => worker.status(),
     'sync.now': async (input) => {
-      if (!readEnrolment(s.db)) throw new AppError('sync.notEnrolled');
+      // A stored enrolment its custody entry does not back is refused here, said to the person.
+      if (!readEnrolmentOnRecord(s.db)) throw new AppError('sync.notEnrolled');
       const pass = worker.syncNow();
       if (input.wait) await pass;
       return worker.summary();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ReadableDB } from '../db/database';
 import type { CaseVersionRow } from '../seal/caseVersionsRepo';
+import { approvalSignatureProblems, type ApprovalKey } from './approvalSignature';
 import { firstAuthoringEntry } from './authorship';
 
 interface ApprovalEntry {
@@ -18,18 +19,22 @@ interface ApprovalEntry {
  * the four-eyes rule allows (`reviewRules.ts`), judged again from the log. The engine's own steps
  * always pass; a row set by hand in the database file (a supervisor's name typed into an unreviewed
  * version, or an entry deleted) does not, and such a version must not leave the station.
+ * With `key` (the station's public key), the stored statement must also be the one that key signed
+ * for this version; null asks the log alone (the review steps' unit tests, which sign nothing).
  * Returns what is wrong, in words; empty when the approval is on record or the version has none.
  */
-export function approvalProblems(db: ReadableDB, row: CaseVersionRow): string[] {
+export function approvalProblems(db: ReadableDB, row: CaseVersionRow, key: ApprovalKey | null): string[] {
   if (row.approved_by === null && row.approval_seq === null) return [];
-  const problems: string[] = [];
+  // The log can be rewritten past its last signed checkpoint by whoever holds the file; the
+  // statement's signature cannot be made without the station key (`approvalSignature.ts`).
+  const problems: string[] = key ? approvalSignatureProblems(row, key) : [];
   const seq = row.approval_seq;
   if (seq === null || row.approved_by === null || row.approval_statement === null) {
-    return ['the version is marked approved, but its approval record is incomplete'];
+    return [...problems, 'the version is marked approved, but its approval record is incomplete'];
   }
   const entry = db.prepare('SELECT seq, actor, action, subject, details FROM custody WHERE seq = ?').get(seq) as
     ApprovalEntry | undefined;
-  if (!entry) return [`custody entry ${seq}, which records the approval, is missing`];
+  if (!entry) return [...problems, `custody entry ${seq}, which records the approval, is missing`];
   const details = parseDetails(entry.details);
   const statementSha256 = createHash('sha256').update(row.approval_statement, 'utf8').digest('hex');
   if (entry.action !== 'case.approve' || entry.subject !== row.case_id || details.version !== row.version) {

@@ -94,7 +94,9 @@ const lastEntry = (db: WritableDB) =>
 describe('review steps of a sealed version', () => {
   it('approved → queued → synced, one custody entry each, each step refused from the wrong state', () => {
     const { db, s } = station();
-    expect(codeOf(() => markVersionQueued(s, { ...v1, actor: 'station' }))).toBe('approval.wrongState');
+    expect(codeOf(() => markVersionQueued(s, { ...v1, actor: 'station', approvalKey: null }))).toBe(
+      'approval.wrongState',
+    );
     const approved = markVersionApproved(s, {
       ...v1,
       actor: 'li',
@@ -117,7 +119,7 @@ describe('review steps of a sealed version', () => {
     expect(codeOf(() => markVersionSynced(s, { ...v1, actor: 'station' }))).toBe('approval.wrongState');
     expect(lastEntry(db).seq).toBe(seqBefore);
 
-    expect(markVersionQueued(s, { ...v1, actor: 'station' })).toMatchObject({ state: 'queued' });
+    expect(markVersionQueued(s, { ...v1, actor: 'station', approvalKey: null })).toMatchObject({ state: 'queued' });
     expect(lastEntry(db)).toMatchObject({ action: 'case.queue' });
     const list = (state: Parameters<typeof listCases>[1]['state']) =>
       listCases(db, { state, offset: 0, limit: 10 }).cases.map((c) => [c.number, c.state]);
@@ -136,7 +138,7 @@ describe('review steps of a sealed version', () => {
   it('queued → refused is final, with the server’s reason', () => {
     const { db, s } = station();
     markVersionApproved(s, { ...v1, actor: 'li', approvedAt: AT, statementText: '{}', signature: 'c2ln' });
-    markVersionQueued(s, { ...v1, actor: 'station' });
+    markVersionQueued(s, { ...v1, actor: 'station', approvalKey: null });
     const refused = markVersionRefused(s, { ...v1, actor: 'station', reason: 'custody entry 4 does not chain' });
     expect(refused).toMatchObject({ state: 'refused', refuseReason: 'custody entry 4 does not chain' });
     expect(lastEntry(db)).toMatchObject({ action: 'case.syncRefused' });

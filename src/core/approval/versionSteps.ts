@@ -7,6 +7,7 @@ import { inTransaction, type ReadableDB } from '../db/database';
 import { getCaseVersionRow, rowToCaseVersion, type CaseVersionRow } from '../seal/caseVersionsRepo';
 import { startNextDraft } from '../seal/reopenVersion';
 import { approvalProblems } from './approvalOnRecord';
+import type { ApprovalKey } from './approvalSignature';
 import { stationTimestamp } from '../util/time';
 
 /**
@@ -191,13 +192,13 @@ function syncStep(
 /** approved → queued: the sync worker takes the version on (at enrolment, or when approved on an enrolled station). */
 export function markVersionQueued(
   s: StepServices,
-  r: VersionRef & { actor: string; details?: Record<string, unknown> },
+  r: VersionRef & { actor: string; approvalKey: ApprovalKey | null; details?: Record<string, unknown> },
 ): CaseVersion {
-  // Only an approval the custody log backs lets a version leave the station: a row edited in the
+  // Only an approval the custody log backs, signed by the station key, lets a version leave the station: a row edited in the
   // database file is refused here, whatever the state column says.
   // (A version in another state is refused by the step itself, as approval.wrongState.)
   const row = getCaseVersionRow(s.db, r.caseId, r.version);
-  const problems = row?.state === 'approved' ? approvalProblems(s.db, row) : [];
+  const problems = row?.state === 'approved' ? approvalProblems(s.db, row, r.approvalKey) : [];
   if (row && problems.length > 0)
     throw new AppError('approval.notOnRecord', {
       number: row.number,

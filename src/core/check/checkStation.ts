@@ -12,6 +12,7 @@ import { verifyPackage } from '../package/verifyPackage';
 import { packageDir } from '../seal/packageStore';
 import { allVersionSeals, inspectSealedPackage } from '../seal/sealedPackageGuard';
 import { approvalProblems } from '../approval/approvalOnRecord';
+import type { ApprovalKey } from '../approval/approvalSignature';
 import { approvedVersionRows } from '../seal/caseVersionsRepo';
 import { crossCheckRecords } from './crossCheck';
 import { looseModes } from './fileModes';
@@ -35,6 +36,8 @@ export async function checkStation(opts: {
   hasher: HashCopier;
   rehash: boolean;
   checkpoints: CheckpointVerdict;
+  /** The station's public key: an approval it did not sign is a problem. */
+  approvalKey: ApprovalKey;
   onProgress?: (done: number, total: number) => void;
   /**
    * Work the running engine is doing now (its import's temp file and stored copy, a clip being
@@ -127,7 +130,7 @@ export async function checkStation(opts: {
     ...(await quarantineAgreement(db, layout)),
   );
   problems.push(...(await checkKeys(db, layout.root)));
-  problems.push(...approvalsOffRecord(db));
+  problems.push(...approvalsOffRecord(db, opts.approvalKey));
   const chain = verifyCustody(db, await readHeadFile(layout.chainHead), opts.checkpoints);
   return {
     ok: problems.length === 0 && chain.ok,
@@ -139,10 +142,10 @@ export async function checkStation(opts: {
   };
 }
 
-/** Versions marked approved that the custody log does not back (approval/approvalOnRecord.ts). */
-function approvalsOffRecord(db: ReadableDB): CheckProblem[] {
+/** Versions marked approved that the custody log does not back or the station key did not sign (approval/approvalOnRecord.ts). */
+function approvalsOffRecord(db: ReadableDB, key: ApprovalKey): CheckProblem[] {
   return approvedVersionRows(db).flatMap((row) =>
-    approvalProblems(db, row).map((detail) => ({
+    approvalProblems(db, row, key).map((detail) => ({
       kind: 'approval' as const,
       sha256: null,
       itemId: null,

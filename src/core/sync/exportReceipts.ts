@@ -1,6 +1,6 @@
 import type { ReadableDB } from '../db/database';
 import { receiptStatements, type SealStatement } from '../package/sealStatements';
-import { readEnrolment } from './enrolmentRepo';
+import { readEnrolmentOnRecord } from './enrolmentOnRecord';
 import { receiptsOfVersion, type VersionKey } from './outboxRepo';
 
 /**
@@ -9,7 +9,8 @@ import { receiptsOfVersion, type VersionKey } from './outboxRepo';
  * enrolment, which they verify against. A version never synced carries none.
  */
 export function receiptStatementsOf(db: ReadableDB, key: VersionKey): SealStatement[] {
-  const enrolment = readEnrolment(db);
+  // An enrolment row edited to another server's key would export that key as the receipts' signer.
+  const enrolment = readEnrolmentOnRecord(db);
   if (!enrolment) return [];
   const receipts = receiptsOfVersion(db, key).filter((r) => r.serverKeyFingerprint === enrolment.serverKeyFingerprint);
   return receiptStatements(receipts, enrolment.serverKeyPem);

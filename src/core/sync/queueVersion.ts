@@ -11,19 +11,24 @@ import { approvedNotQueued, getOutboxVersion, insertOutboxVersion, type VersionK
  * when it is queued already. Called at enrolment for the versions approved before it, and by each
  * sync pass for versions approved since.
  */
-export function queueVersion(s: Pick<Services, 'db' | 'record' | 'now'>, key: VersionKey, actor: string): boolean {
+export function queueVersion(
+  s: Pick<Services, 'db' | 'record' | 'now' | 'stationKey'>,
+  key: VersionKey,
+  actor: string,
+): boolean {
   if (getOutboxVersion(s.db, key)) return false;
-  const version = markVersionQueued(s, { ...key, actor });
+  const approvalKey = { publicKeyPem: s.stationKey.publicKeyPem, fingerprint: s.stationKey.fingerprint };
+  const version = markVersionQueued(s, { ...key, actor, approvalKey });
   return insertOutboxVersion(s.db, key, version.queuedAt ?? stationTimestamp(s.now()));
 }
 
 /**
  * Queues every approved version not yet in the outbox, each in its own transaction. A version
- * whose approval the custody log does not back (`approval.notOnRecord`) stays where it is and is
+ * whose approval the custody log does not back, or the station key did not sign, (`approval.notOnRecord`) stays where it is and is
  * handed to `onRefused`; `check` lists it until someone looks. Returns the versions queued.
  */
 export function queueApprovedVersions(
-  s: Pick<Services, 'db' | 'record' | 'now'>,
+  s: Pick<Services, 'db' | 'record' | 'now' | 'stationKey'>,
   actor: string,
   onRefused: (key: VersionKey, error: AppError) => void,
 ): VersionKey[] {

@@ -11,7 +11,8 @@ import { isSafeBagPath } from '../package/bagFormat';
 import { packageDir } from '../seal/packageStore';
 import { sealSeqOf } from '../seal/caseVersionsRepo';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
-import { readEnrolment, readSyncSettings, type Enrolment } from './enrolmentRepo';
+import { readSyncSettings, type Enrolment } from './enrolmentRepo';
+import { readEnrolmentOnRecord } from './enrolmentOnRecord';
 import { LiveProgress } from './liveProgress';
 import { NetworkWatch } from './networkWatch';
 import {
@@ -216,7 +217,8 @@ export class SyncWorker {
 
   private async passOnce(ignoreBackoff: boolean): Promise<void> {
     const s = this.s;
-    const enrolment = readEnrolment(s.db);
+    // Never to a server the custody log did not enrol this station with (enrolmentOnRecord.ts).
+    const enrolment = readEnrolmentOnRecord(s.db);
     if (!enrolment) return;
     const queued = queueApprovedVersions(s, ACTOR, (key, error) => {
       // Said once per engine run, not on every pass; `check` keeps listing it.

@@ -90,7 +90,7 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'approval.ownEdit':
       'You worked on version {version} of case {number} (custody entry {seq}, {action}), so you cannot approve or reject it. Another supervisor must review it.',
     'approval.notOnRecord':
-      'Version {version} of case {number} is marked approved, but the custody log does not back that approval ({detail}). It is not sent to the server; run a check and tell the administrator.',
+      'Version {version} of case {number} is marked approved, but the custody log and the station key’s signature do not back that approval ({detail}). It is not sent to the server; run a check and tell the administrator.',
     'approval.wrongState':
       'Version {version} of case {number} is not waiting for this step (its state: {state}). Nothing was changed.',
     'approval.superseded':
@@ -151,6 +151,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'sync.notEnrolled':
       'This station is not enrolled with a central server yet. An administrator enrols it with the server’s address and a one-time code from its operator.',
     'sync.alreadyEnrolled': 'This station is already enrolled with the central server at {url}.',
+    'sync.enrolmentNotOnRecord':
+      'The enrolment stored in the station’s database is not the one its custody log recorded ({detail}). Nothing is sent to {url} and no receipt is taken from it; run a check and tell the administrator.',
     'sync.unreachable':
       'The central server at {url} could not be reached ({reason}). Check the address and the network, then try again.',
     'sync.serverRefused': 'The central server at {url} refused the request ({code}: {reason}).',
@@ -241,7 +243,7 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'approval.ownEdit':
       '您参与了案件 {number} 版本 {version} 的编辑（监管记录 {seq}，{action}），不能批准或退回它。请由另一位主管审核。',
     'approval.notOnRecord':
-      '案件 {number} 的版本 {version} 标记为已批准，但监管记录不支持该批准（{detail}）。该版本不会发送到服务器；请运行检查并告知管理员。',
+      '案件 {number} 的版本 {version} 标记为已批准，但监管记录和工作站密钥的签名不支持该批准（{detail}）。该版本不会发送到服务器；请运行检查并告知管理员。',
     'approval.wrongState':
       '案件 {number} 的版本 {version} 当前不处于可执行此步骤的状态（状态：{state}），未做任何更改。',
     'approval.superseded':
@@ -297,6 +299,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'sync.notEnrolled':
       '此工作站尚未在中心服务器注册。请管理员使用服务器地址和服务器管理员提供的一次性注册码进行注册。',
     'sync.alreadyEnrolled': '此工作站已在 {url} 的中心服务器注册。',
+    'sync.enrolmentNotOnRecord':
+      '工作站数据库中保存的注册信息与保管链记录的不一致（{detail}）。不会向 {url} 发送任何内容，也不接受其回执；请运行检查并告知管理员。',
     'sync.unreachable': '无法连接 {url} 的中心服务器（{reason}）。请检查地址和网络后重试。',
     'sync.serverRefused': '{url} 的中心服务器拒绝了请求（{code}：{reason}）。',
     'enrol.codeMalformed':
