@@ -10,8 +10,16 @@ import { INT8_OID, parseInt8, withSavepoint } from './savepoints';
  * session-level advisory locks all belong to that one backend: they keep a second process out,
  * never a second request of this process.
  */
+/**
+ * PGlite's own start parameters (single-user mode and the settings it needs), plus a small buffer
+ * cache. PostgreSQL's default of 128 MB of shared_buffers would live in the server's own process
+ * here (WebAssembly memory, touched as it fills), which took the server past 400 MB at rest; the
+ * server's tables are small and the operating system caches the database's files behind it anyway.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
 export async function openPglite(dataDir: string): Promise<Sql> {
-  const db = await PGlite.create(dataDir, { parsers: { [INT8_OID]: parseInt8 } });
+  const db = await PGlite.create(dataDir, { parsers: { [INT8_OID]: parseInt8 }, startParams: START_PARAMS });
   return wrapDatabase(db);
 }
 

@@ -69,7 +69,8 @@ export interface SyncTuning {
   random?: () => number;
 }
 
-const DEFAULTS = {
+/** The tuning an engine runs with unless told otherwise (the bench reports the chunk size beside a cut's cost). */
+export const SYNC_DEFAULTS = {
   timerMs: 60_000,
   networkPollMs: 5_000,
   chunkSize: 32 * 1024 * 1024,
@@ -107,7 +108,7 @@ export class SyncWorker {
     this.network =
       tuning.background === false
         ? null
-        : new NetworkWatch(tuning.networkPollMs ?? DEFAULTS.networkPollMs, () => {
+        : new NetworkWatch(tuning.networkPollMs ?? SYNC_DEFAULTS.networkPollMs, () => {
             s.log.info('the network changed: sync tries now');
             void this.requestPass(true);
           });
@@ -199,7 +200,7 @@ export class SyncWorker {
   /** The next wake: the earliest retry, or the timer, whichever comes first. */
   private afterPass(): void {
     if (this.closed || this.tuning.background === false) return;
-    const timerMs = this.tuning.timerMs ?? DEFAULTS.timerMs;
+    const timerMs = this.tuning.timerMs ?? SYNC_DEFAULTS.timerMs;
     const next = nextDueMs(this.s.db);
     const untilNext = next === null ? timerMs : Math.min(timerMs, next - this.s.now().getTime());
     this.schedule(untilNext);
@@ -300,8 +301,8 @@ export class SyncWorker {
           uploadUrl: file.uploadUrl,
           limiter: this.limiter,
           signal,
-          chunkSize: this.tuning.chunkSize ?? DEFAULTS.chunkSize,
-          stallMs: this.tuning.stallMs ?? DEFAULTS.stallMs,
+          chunkSize: this.tuning.chunkSize ?? SYNC_DEFAULTS.chunkSize,
+          stallMs: this.tuning.stallMs ?? SYNC_DEFAULTS.stallMs,
           onUploadUrl: (url) => setUploadUrl(s.db, key, file.path, url),
           onConfirmed: (offset, sent) => setConfirmedOffset(s.db, key, file.path, offset, sent),
           onProgress: (bytes) => this.live.update(v.caseId, v.version, file.path, bytes),
