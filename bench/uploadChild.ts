@@ -25,6 +25,7 @@ import { BENCH_PASSWORD, openBenchStation } from './lib/station';
 
 const SUPERVISOR = 'li';
 const MAX_PASSES = 10;
+const PHASE_POLL_MS = 25;
 
 function emit(line: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -57,6 +58,49 @@ async function packageFileOfSize(dir: string, size: number): Promise<string | nu
   return null;
 }
 
+/** When, in ms from the start, the big file's first byte was out, it was done, and every file was. */
+export interface PhaseMarks {
+  firstByte: number | null;
+  fileDone: number | null;
+  allFilesDone: number | null;
+}
+
+/**
+ * Looks at the sync status (the worker's live progress and the outbox) every few ms while a sync
+ * runs, for the figure's profile: where the time goes between the first byte of the evidence
+ * file, the server's answer to its last PATCH (which waits for the fsync, hash and link), the
+ * package's other files and the commit. Reads only; one SQLite query each time.
+ */
+function watchPhases(
+  engine: Awaited<ReturnType<typeof openBenchStation>>['engine'],
+  ctx: CallContext,
+  caseId: string,
+  size: number,
+): { stop(start: number): PhaseMarks } {
+  const at: PhaseMarks = { firstByte: null, fileDone: null, allFilesDone: null };
+  const timer = setInterval(() => {
+    void engine.call('sync.status', {}, ctx).then((status) => {
+      const now = performance.now();
+      const files = status.versions.find((v) => v.caseId === caseId)?.files ?? [];
+      const big = files.find((f) => f.size === size);
+      if (big && big.bytesDone > 0) at.firstByte ??= now;
+      if (big?.done) at.fileDone ??= now;
+      if (files.length > 0 && files.every((f) => f.done)) at.allFilesDone ??= now;
+    });
+  }, PHASE_POLL_MS);
+  return {
+    stop(start) {
+      clearInterval(timer);
+      const rel = (t: number | null): number | null => (t === null ? null : t - start);
+      return {
+        firstByte: rel(at.firstByte),
+        fileDone: rel(at.fileDone),
+        allFilesDone: rel(at.allFilesDone),
+      };
+    },
+  };
+}
+
 type Command = { cmd: 'enrol'; url: string; code: string } | { cmd: 'sync'; case: number } | { cmd: 'exit' };
 
 async function main(): Promise<void> {
@@ -65,7 +109,12 @@ async function main(): Promise<void> {
   });
   const sources = values.source ?? [];
   if (!values.data || sources.length === 0) throw new Error('usage: uploadChild --data DIR --source FILE…');
-  const { engine, ctx } = await openBenchStation(values.data, undefined, undefined, { warmReport: true });
+  // BENCH_UPLOAD_CHUNK_MIB tries another chunk size than the engine's default (reported as such).
+  const chunkMib = Number(process.env.BENCH_UPLOAD_CHUNK_MIB);
+  const { engine, ctx } = await openBenchStation(values.data, undefined, undefined, {
+    warmReport: true,
+    ...(Number.isSafeInteger(chunkMib) && chunkMib > 0 ? { sync: { chunkSize: chunkMib * 1024 * 1024 } } : {}),
+  });
   try {
     await engine.call('accounts.create', { name: SUPERVISOR, password: BENCH_PASSWORD, role: 'supervisor' }, ctx);
     const signIn = await engine.call(
@@ -103,6 +152,7 @@ async function main(): Promise<void> {
       const target = cases[command.case];
       if (!target) throw new Error(`no case ${command.case}`);
       await engine.call('cases.approve', { caseId: target.caseId }, supervisor);
+      const phases = watchPhases(engine, ctx, target.caseId, target.size);
       const peakReset = resetPeakRss();
       const cpuAtStart = process.cpuUsage();
       const start = performance.now();
@@ -116,6 +166,7 @@ async function main(): Promise<void> {
       }
       const ms = performance.now() - start;
       const cpu = process.cpuUsage(cpuAtStart);
+      const marks = phases.stop(start);
       if (mine?.state !== 'synced')
         throw new Error(`${target.number} is ${mine?.state ?? 'not queued'} after ${passes} passes`);
       // Every file of the package goes up (its tag files and report too), not only the evidence.
@@ -134,6 +185,7 @@ async function main(): Promise<void> {
         uploadedBytes: uploaded.reduce((a, f) => a + f.size, 0),
         receiptSeq: mine.receipt?.seq ?? null,
         peakRssBytes: peakReset ? peakRssBytes() : null,
+        marks,
       });
     }
   } finally {

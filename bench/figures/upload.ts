@@ -106,6 +106,20 @@ function memoryRow(measure: string, peak: number, extra = ''): Row {
   };
 }
 
+/** The profile of one run: each phase's length in seconds, "—" where a mark was not seen. */
+function phaseRow(run: number, s: SyncedAnswer): string[] {
+  const { firstByte, fileDone, allFilesDone } = s.marks;
+  const span = (from: number | null, to: number | null): string =>
+    from === null || to === null ? '—' : formatSeconds(to - from);
+  return [
+    String(run),
+    span(0, firstByte),
+    span(firstByte, fileDone),
+    span(fileDone, allFilesDone),
+    span(allFilesDone, s.ms),
+  ];
+}
+
 interface CutResult {
   database: 'PostgreSQL' | 'PGlite';
   seed: number;
@@ -276,7 +290,8 @@ export async function runUpload(ctx: FigureContext): Promise<FigureReport> {
     const up = median(uploadMs);
     // The same bytes, so the throughput ratio is the inverse of the time ratio.
     const ratio = base / up;
-    const chunk = SYNC_DEFAULTS.chunkSize;
+    const askedChunk = Number(process.env.BENCH_UPLOAD_CHUNK_MIB);
+    const chunk = Number.isSafeInteger(askedChunk) && askedChunk > 0 ? askedChunk * MIB : SYNC_DEFAULTS.chunkSize;
     const sentAgain = cut.patchBodyBytes - cut.answer.uploadedBytes;
     const rows: Row[] = [
       {
@@ -347,6 +362,17 @@ export async function runUpload(ctx: FigureContext): Promise<FigureReport> {
           ]),
         },
         {
+          title: `Where the station's time goes (sync status polled every 25 ms in the station; seconds from "sync now")`,
+          headers: [
+            'Run',
+            'before its first byte',
+            'the file, to the answer to its last PATCH',
+            'the other files after it',
+            'commit and receipt',
+          ],
+          rows: synced.map((s, i) => phaseRow(i + 1, s)),
+        },
+        {
           title: `The cut (server on ${cut.database})`,
           headers: ['Cut at byte', 'PATCH body bytes forwarded', 'sent again', 'PATCH requests', 'passes', 'time'],
           rows: [
@@ -362,7 +388,8 @@ export async function runUpload(ctx: FigureContext): Promise<FigureReport> {
         },
       ],
       notes: [
-        `One file of ${formatBytes(size)} of random bytes per case (BENCH_UPLOAD_MIB=2048 for the issue's 2 GB), over loopback. The station is its own process (bench/uploadChild.ts: the engine as the app runs it, its sync worker in it, default tuning: ${formatBytes(chunk)} per PATCH); the server is its own process (PGlite in its data folder). Import, seal and approval are untimed; a warm-up case of ${formatBytes(WARM_UP_BYTES)} goes first.`,
+        `One file of ${formatBytes(size)} of random bytes per case (BENCH_UPLOAD_MIB=2048 for the issue's 2 GB), over loopback. The station is its own process (bench/uploadChild.ts: the engine as the app runs it, its sync worker in it, ${chunk === SYNC_DEFAULTS.chunkSize ? 'default tuning' : 'BENCH_UPLOAD_CHUNK_MIB'}: ${formatBytes(chunk)} per PATCH); the server is its own process (PGlite in its data folder). Import, seal and approval are untimed; a warm-up case of ${formatBytes(WARM_UP_BYTES)} goes first.`,
+        'Profile: "before its first byte" holds the question which files the server has and the package\'s tag files sent before the evidence file; "the file" runs to the server\'s answer to its last PATCH, sent once it has every byte, fsynced, hashed and linked (tus-js-client reports progress at most every 100 ms and not the last bytes of a request, so the end of the sending cannot be told apart from that answer); "the other files" are the package\'s tag files and report after it, each its own tus upload.',
         "Timed from `sync.now` to its answer, which comes once the version is synced: the station asked which hashes the server holds, uploaded the file (a nonce and an Ed25519 signature per request), the server hashed it on a worker thread, fsynced it and linked it into DIR/blobs/, and the station committed and checked and stored the signed receipt. The baseline streams the body to a file and fsyncs it before answering; it neither hashes nor signs. curl reads the package's copy of the same file.",
         `The cut: a proxy between a second station and the server reads the requests' heads and lengths and counts the PATCH body bytes it forwards (heads and other requests excluded: ${formatBytes(cut.allBytes - cut.patchBodyBytes)} of them went up); it cut every connection once when those reached byte ${cut.cutAt} (seed ${cut.seed}; BENCH_UPLOAD_SEED=${cut.seed} repeats it). "Sent again" is the PATCH body bytes forwarded minus the bytes of the package's ${cut.answer.packageFiles} files uploaded (${cut.answer.uploadedBytes}: the evidence file and the package's tag files and report). Connections cut: ${cut.cuts}.`,
         `Memory polled every ${POLL_MS} ms (VmRSS) while syncing, and the station's own VmHWM from the start of each sync. Server at rest on PGlite (second start): ${formatMB(serverReadyRss)}; the first start, which creates the database, peaked at ${formatMB(firstStartHwm)}; high-water mark after the runs ${formatMB(serverHwm)}. On PostgreSQL the database's processes are not the server's.`,

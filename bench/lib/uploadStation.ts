@@ -30,6 +30,8 @@ export interface SyncedAnswer {
   uploadedBytes: number;
   receiptSeq: number | null;
   peakRssBytes: number | null;
+  /** Seen by polling the sync status (so within a few ms), from the start of the sync; null if never seen. */
+  marks: { firstByte: number | null; fileDone: number | null; allFilesDone: number | null };
 }
 
 export class UploadStation {
