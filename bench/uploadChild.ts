@@ -153,6 +153,7 @@ async function main(): Promise<void> {
       if (!target) throw new Error(`no case ${command.case}`);
       await engine.call('cases.approve', { caseId: target.caseId }, supervisor);
       const phases = watchPhases(engine, ctx, target.caseId, target.size);
+      const startRssBytes = process.memoryUsage().rss;
       const peakReset = resetPeakRss();
       const cpuAtStart = process.cpuUsage();
       const start = performance.now();
@@ -184,6 +185,7 @@ async function main(): Promise<void> {
         packageFiles: files.length,
         uploadedBytes: uploaded.reduce((a, f) => a + f.size, 0),
         receiptSeq: mine.receipt?.seq ?? null,
+        startRssBytes,
         peakRssBytes: peakReset ? peakRssBytes() : null,
         marks,
       });

@@ -351,13 +351,22 @@ export async function runUpload(ctx: FigureContext): Promise<FigureReport> {
       tables: [
         {
           title: 'Runs (alternating, curl first)',
-          headers: ['Run', 'curl PUT', 'station sync', 'throughput ratio', 'station CPU', 'station peak RSS'],
+          headers: [
+            'Run',
+            'curl PUT',
+            'station sync',
+            'throughput ratio',
+            'station CPU',
+            'station RSS at start',
+            'station peak RSS',
+          ],
           rows: baselineMs.map((b, i) => [
             String(i + 1),
             formatSeconds(b),
             formatSeconds(uploadMs[i]!),
             formatRatio(b / uploadMs[i]!),
             formatSeconds(synced[i]!.cpuMs),
+            formatMB(synced[i]!.startRssBytes),
             synced[i]!.peakRssBytes === null ? '—' : formatMB(synced[i]!.peakRssBytes!),
           ]),
         },

@@ -29,6 +29,8 @@ export interface SyncedAnswer {
   packageFiles: number;
   uploadedBytes: number;
   receiptSeq: number | null;
+  /** The station's resident memory when the sync began, and its high-water mark during it. */
+  startRssBytes: number;
   peakRssBytes: number | null;
   /** Seen by polling the sync status (so within a few ms), from the start of the sync; null if never seen. */
   marks: { firstByte: number | null; fileDone: number | null; allFilesDone: number | null };
