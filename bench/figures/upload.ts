@@ -235,14 +235,20 @@ export async function runUpload(ctx: FigureContext): Promise<FigureReport> {
 
     const baseline = (file: string): Promise<{ ms: number }> =>
       runTimed('curl', ['-sS', '-f', '-o', '/dev/null', '-T', file, `${plain.url}/case-file.bin`]);
-    const poller = new RssPoller([main.station.pid, serverPid], POLL_MS);
+    // The server is watched from the warm-up on; the station from the first timed run: the warm-up
+    // follows the import and seal of every case of the figure in one go, whose leftovers (not yet
+    // collected) are the import's and the seal's memory, not the upload's. Its figures are in the notes.
+    const serverPoller = new RssPoller([serverPid], POLL_MS);
+    const stationPoller = new RssPoller([main.station.pid], POLL_MS);
     const baselineMs: number[] = [];
     const synced: SyncedAnswer[] = [];
-    poller.start();
+    let warmUp: SyncedAnswer;
+    serverPoller.start();
     try {
       ctx.say('upload: warm-up round (untimed)');
       await baseline(main.cases[0]!.packageFile);
-      await main.station.sync(0);
+      warmUp = await main.station.sync(0);
+      stationPoller.start();
       for (let i = 1; i <= runs; i++) {
         ctx.say(`upload: run ${i}/${runs}`);
         baselineMs.push((await baseline(main.cases[i]!.packageFile)).ms);
@@ -251,11 +257,12 @@ export async function runUpload(ctx: FigureContext): Promise<FigureReport> {
         synced.push(answer);
       }
     } finally {
-      poller.stop();
+      serverPoller.stop();
+      stationPoller.stop();
     }
     const serverHwm = (await rssOf(serverPid))?.hwm ?? 0;
-    const stationPeak = Math.max(poller.peak(main.station.pid), ...synced.map((s) => s.peakRssBytes ?? 0));
-    const serverPeak = poller.peak(serverPid);
+    const stationPeak = Math.max(stationPoller.peak(main.station.pid), ...synced.map((s) => s.peakRssBytes ?? 0));
+    const serverPeak = serverPoller.peak(serverPid);
     await main.station.close();
 
     const skip = postgresSkipReason();
@@ -325,6 +332,7 @@ export async function runUpload(ctx: FigureContext): Promise<FigureReport> {
       memoryRow(
         'station process (engine and sync worker) resident memory, highest while syncing',
         Math.max(stationPeak, cut.stationPeak),
+        ` (timed runs ${formatMB(stationPeak)}, cut ${formatMB(cut.stationPeak)})`,
       ),
       memoryRow(
         'server resident memory on PGlite (the default), highest while receiving (polled)',
@@ -401,7 +409,7 @@ export async function runUpload(ctx: FigureContext): Promise<FigureReport> {
         'Profile: "before its first byte" holds the question which files the server has and the package\'s tag files sent before the evidence file; "the file" runs to the server\'s answer to its last PATCH, sent once it has every byte, fsynced, hashed and linked (tus-js-client reports progress at most every 100 ms and not the last bytes of a request, so the end of the sending cannot be told apart from that answer); "the other files" are the package\'s tag files and report after it, each its own tus upload.',
         "Timed from `sync.now` to its answer, which comes once the version is synced: the station asked which hashes the server holds, uploaded the file (a nonce and an Ed25519 signature per request), the server hashed it on a worker thread, fsynced it and linked it into DIR/blobs/, and the station committed and checked and stored the signed receipt. The baseline streams the body to a file and fsyncs it before answering; it neither hashes nor signs. curl reads the package's copy of the same file.",
         `The cut: a proxy between a second station and the server reads the requests' heads and lengths and counts the PATCH body bytes it forwards (heads and other requests excluded: ${formatBytes(cut.allBytes - cut.patchBodyBytes)} of them went up); it cut every connection once when those reached byte ${cut.cutAt} (seed ${cut.seed}; BENCH_UPLOAD_SEED=${cut.seed} repeats it). "Sent again" is the PATCH body bytes forwarded minus the bytes of the package's ${cut.answer.packageFiles} files uploaded (${cut.answer.uploadedBytes}: the evidence file and the package's tag files and report). Connections cut: ${cut.cuts}.`,
-        `Memory polled every ${POLL_MS} ms (VmRSS) while syncing, and the station's own VmHWM from the start of each sync. Server at rest on PGlite (second start): ${formatMB(serverReadyRss)}; the first start, which creates the database, peaked at ${formatMB(firstStartHwm)}; high-water mark after the runs ${formatMB(serverHwm)}. On PostgreSQL the database's processes are not the server's.`,
+        `Memory polled every ${POLL_MS} ms (VmRSS) while syncing, and the station's own VmHWM from the start of each sync: the server from the warm-up on, the station over the timed runs and the cut (the second station, which imported and sealed its one file and then waited). The main station imported and sealed all ${runs + 1} cases at once before the warm-up, which began at ${formatMB(warmUp.startRssBytes)} and peaked at ${formatMB(warmUp.peakRssBytes ?? 0)} (not in the row). The cut station began its sync at ${formatMB(cut.answer.startRssBytes)}. Server at rest on PGlite (second start): ${formatMB(serverReadyRss)}; the first start, which creates the database, peaked at ${formatMB(firstStartHwm)}; high-water mark after the runs ${formatMB(serverHwm)}. On PostgreSQL the database's processes are not the server's.`,
         `Load average at the start: ${startLoad} (2 cores). Spread: curl ${formatSeconds(Math.min(...baselineMs))}–${formatSeconds(Math.max(...baselineMs))}, station ${formatSeconds(Math.min(...uploadMs))}–${formatSeconds(Math.max(...uploadMs))}.`,
       ],
       data: {
@@ -415,6 +423,7 @@ export async function runUpload(ctx: FigureContext): Promise<FigureReport> {
         serverHwm,
         firstStartHwm,
         stationPeak,
+        warmUp,
         cut,
       },
     };
