@@ -161,6 +161,9 @@ async function runCut(
       poller.stop();
     }
     const counts = proxy.counts();
+    if (counts.failure !== null) throw new Error(`the proxy could not count the requests: ${counts.failure}`);
+    // Without a cut the row would say nothing about resuming.
+    if (counts.cuts !== 1) throw new Error(`the proxy cut ${counts.cuts} times, not once, at byte ${cutAt}`);
     return {
       database: server.database,
       seed,

@@ -21,6 +21,8 @@ export interface ProxyCounts {
   /** PATCH requests whose head was forwarded. */
   patchRequests: number;
   cuts: number;
+  /** A request the proxy could not count (a chunked body, a head past 64 KiB): its counts are not to be trusted. */
+  failure: string | null;
 }
 
 export interface PatchCountingProxy {
@@ -51,7 +53,7 @@ function parseHead(head: Buffer): { isPatch: boolean; length: number } {
 
 export async function startPatchCountingProxy(target: string): Promise<PatchCountingProxy> {
   const { hostname, port } = new URL(target);
-  const counts: ProxyCounts = { patchBodyBytes: 0, allBytes: 0, patchRequests: 0, cuts: 0 };
+  const counts: ProxyCounts = { patchBodyBytes: 0, allBytes: 0, patchRequests: 0, cuts: 0, failure: null };
   let cutAt: number | null = null;
   const pairs = new Set<{ client: Socket; upstream: Socket; dead: boolean }>();
 
@@ -110,7 +112,17 @@ export async function startPatchCountingProxy(target: string): Promise<PatchCoun
     const state: RequestState = { head: Buffer.alloc(0), bodyLeft: null, isPatch: false };
     client.on('data', (chunk: Buffer) => {
       if (pair.dead) return;
-      const { forward, cut } = account(state, chunk);
+      let counted: { forward: number; cut: boolean };
+      try {
+        counted = account(state, chunk);
+      } catch (error) {
+        counts.failure ??= (error as Error).message;
+        pair.dead = true;
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
+      const { forward, cut } = counted;
       counts.allBytes += forward;
       if (cut) {
         // Nothing more goes up on any connection from here, while the last bytes are flushed.
