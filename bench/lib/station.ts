@@ -24,13 +24,14 @@ export interface BenchStation {
  * flushed slice of a copy, and is called for the last one (the copy whole and fsynced, its last
  * slice about to be read back; the earlier slices were read back during the copy). It changes
  * nothing. `log` receives the engine's log lines (by default only warnings and errors, on stderr).
- * `options.warmReport` is set where the figure stands for the engine process, which sets it.
+ * `options.warmReport` is set where the figure stands for the engine process, which sets it;
+ * `options.sync` tunes the sync worker (the upload figure's experiments with its chunk size).
  */
 export async function openBenchStation(
   dataDir: string,
   onStored?: () => void,
   log: Logger = quietLogger,
-  options: Pick<EngineOptions, 'warmReport'> = {},
+  options: Pick<EngineOptions, 'warmReport' | 'sync'> = {},
 ): Promise<BenchStation> {
   const engine = await createEngine({
     ...options,
