@@ -126,6 +126,8 @@ export class CommitDesk {
       );
       return { request_sha256: requestSha256, verification, receipt_seq: receiptSeq, problems } satisfies CommitRow;
     });
+    // A receipt the station keeps must never be issued again for something else after a power cut.
+    await this.opts.sql.flushToDisk();
     this.opts.onDecision?.({
       idempotencyKey: key,
       verification: decided.verification,

@@ -1,3 +1,5 @@
+import { open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Sql } from './sql';
@@ -34,10 +36,40 @@ function keepWasmBaselineOnly(): void {
 export async function openPglite(dataDir: string): Promise<Sql> {
   keepWasmBaselineOnly();
   const db = await PGlite.create(dataDir, { parsers: { [INT8_OID]: parseInt8 }, startParams: START_PARAMS });
-  return wrapDatabase(db);
+  return wrapDatabase(db, dataDir);
 }
 
-function wrapDatabase(db: PGlite): Sql {
+/**
+ * PGlite reaches the disk through Emscripten's NODEFS, which has no fsync: PostgreSQL's own
+ * flushes go nowhere (with or without `-F`), and a power cut could take committed rows with it.
+ * This flushes every file and folder of the database instead, the way `sync -f` would: files
+ * with nothing dirty cost little, and it runs once per signed answer, not per query.
+ */
+async function syncTree(dir: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await syncTree(path);
+    else if (entry.isFile()) await syncPath(path);
+  }
+  await syncPath(dir);
+}
+
+async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    // A file PostgreSQL removed meanwhile has nothing left to flush.
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function wrapDatabase(db: PGlite, dataDir: string): Sql {
   const self: Sql = {
     async query<T extends object>(text: string, params: readonly unknown[] = []): Promise<T[]> {
       const result = await db.query<T>(text, [...params]);
@@ -48,6 +80,9 @@ function wrapDatabase(db: PGlite): Sql {
     },
     session<T>(fn: (conn: Sql) => Promise<T>): Promise<T> {
       return fn(self);
+    },
+    flushToDisk(): Promise<void> {
+      return syncTree(dataDir);
     },
     async close(): Promise<void> {
       if (!db.closed) await db.close();
@@ -67,6 +102,9 @@ function wrapTransaction(tx: Transaction): Sql {
     },
     session<T>(fn: (conn: Sql) => Promise<T>): Promise<T> {
       return fn(self);
+    },
+    flushToDisk(): Promise<void> {
+      return Promise.resolve();
     },
     close(): Promise<void> {
       return Promise.reject(new Error('a transaction cannot close its database'));

@@ -12,5 +12,12 @@ export interface Sql {
    * advisory locks (the upload locker) live exactly as long as that connection is held.
    */
   session<T>(fn: (conn: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Makes everything committed so far survive a power cut before the caller answers on it (a
+   * signed receipt). PostgreSQL has done so at COMMIT; PGlite's file layer never calls fsync, so
+   * there it syncs the database's folder. Inside a transaction it does nothing: nothing is
+   * committed yet.
+   */
+  flushToDisk(): Promise<void>;
   close(): Promise<void>;
 }

@@ -25,7 +25,7 @@ export async function enrolStation(
   const publicKey = parseStationKey(request.publicKeyPem);
   const fingerprint = keyFingerprint(publicKey);
   const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  return sql.transaction(async (tx) => {
+  const answer = await sql.transaction(async (tx) => {
     const codeId = await claimEnrolCode(tx, parsed.secret, now);
     if (codeId === null) throw new SyncError('enrol.codeInvalid', 'unknown, used or expired code');
     const inserted = await insertStation(tx, {
@@ -46,6 +46,9 @@ export async function enrolStation(
     await markEnrolCodeUsed(tx, codeId, request.stationId, now);
     return { stationId: request.stationId, serverKeyFingerprint };
   });
+  // The station pins this server once it has the answer: its enrolment must outlive a power cut.
+  await sql.flushToDisk();
+  return answer;
 }
 
 function parseStationKey(pem: string): KeyObject {
