@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { chmod, link, lstat, mkdir, open, unlink } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Sql } from '../db/sql';
 import { hashFile } from './fileHash';
@@ -91,9 +91,15 @@ export class BlobStore {
       await link(tempPath, target);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      // Held already (another upload of the same bytes, maybe another station's): the one in
-      // place was checked when it came and stays; these bytes, equal to it, are not kept twice.
-      outcome = 'alreadyHeld';
+      // Held already (another upload of the same bytes, maybe another station's): these bytes,
+      // equal to it, are not kept twice, as long as the one in place still is what its name says.
+      // One damaged on the disk (truncated, edited, a link put in its place) is moved aside and
+      // the checked upload takes its name.
+      if (await this.intact(expected)) outcome = 'alreadyHeld';
+      else {
+        await this.moveAside(expected);
+        await link(tempPath, target);
+      }
     }
     await fsyncDir(dirname(target));
     await this.sql.transaction(async (tx) => {
@@ -107,6 +113,47 @@ export class BlobStore {
     await unlink(tempPath);
     await fsyncDir(dirname(tempPath));
     return { outcome, sha256: expected, size };
+  }
+
+  /**
+   * Reads each of `hashes`' blobs again and returns those that no longer hash to their name,
+   * after moving them aside (`DIR/blobs/damaged/`): a receipt must vouch only for bytes the server
+   * holds now. A moved blob counts as missing, so the stations that hold it send it again.
+   */
+  async recheck(hashes: readonly string[]): Promise<string[]> {
+    const damaged: string[] = [];
+    for (const sha256 of new Set(hashes)) {
+      if (await this.intact(sha256)) continue;
+      await this.moveAside(sha256);
+      damaged.push(sha256);
+    }
+    return damaged;
+  }
+
+  /** The blob is a regular file (not a link) whose bytes hash to its name. */
+  private async intact(sha256: string): Promise<boolean> {
+    const path = this.pathOf(sha256);
+    try {
+      const info = await lstat(path);
+      if (!info.isFile()) return false;
+      return (await hashFile(path, info.size)) === sha256;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Keeps a damaged blob for whoever looks into it, out of the way of its name; never deletes it. */
+  private async moveAside(sha256: string): Promise<void> {
+    const path = this.pathOf(sha256);
+    const aside = join(this.root, 'damaged');
+    await mkdir(aside, { recursive: true, mode: 0o700 });
+    try {
+      await rename(path, join(aside, `${sha256}-${this.now().getTime()}`));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    await fsyncDir(aside);
+    await fsyncDir(dirname(path));
   }
 
   private async sizeOnDisk(sha256: string): Promise<number | null> {

@@ -65,6 +65,13 @@ export class CommitDesk {
       throw new SyncError('blob.missing', `${missing.length} of ${request.files.length} files not delivered`, {
         problems: missing.map((f) => `${f.path} (${f.sha256})`),
       });
+    // Every blob is read again before a receipt vouches for it: one damaged on the server's disk
+    // since it came is moved aside and counts as missing, so the station sends it again.
+    const damaged = new Set(await this.opts.blobs.recheck(hashes));
+    if (damaged.size > 0)
+      throw new SyncError('blob.missing', `${damaged.size} files must be sent again`, {
+        problems: request.files.filter((f) => damaged.has(f.sha256)).map((f) => `${f.path} (${f.sha256})`),
+      });
 
     const problems = await verifyCommit(request, station, this.opts.blobs);
     const receivedAt = this.now().toISOString();

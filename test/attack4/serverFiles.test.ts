@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { chmod, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { chmod, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReceivedCase, Receipt } from '../../src/shared/syncProtocol';
@@ -166,17 +166,13 @@ describe("the server's private key made readable to everyone", () => {
 });
 
 /*
- * BREAK (server/blobs + server/commit, the `possession` helper's files): `BlobStore.has` looks at
- * a blob's size on disk only, and `verifyCommit` verifies a package from the blob names
- * (`storedHashes`), never from the bytes. A blob edited in place (same size) after its receipt is
- * "held": the station uploads nothing, the server verifies the new case and signs receipt n+1
- * naming a SHA-256 its disk no longer holds (seen: state synced, receipt seq 4). What should
- * happen: a blob the commit did not just receive is re-hashed (or checked against a stored
- * inode/mtime/hash record) before a receipt vouches for it; a damaged one counts as missing, so
- * the station uploads it again and the damaged file is moved aside, never served as evidence.
+ * Was a break (red team 2): the commit verified a package from the blob names, never from the
+ * bytes, so a blob edited in place (same size) after its receipt was vouched for by receipt n+1.
+ * Now every blob is read again at commit; a damaged one is moved aside to blobs/damaged/ and
+ * counts as missing, so the station sends it again and the case syncs on the good bytes.
  */
-describe.skip('BREAK: a blob edited on the server (same size) after a receipt named it', () => {
-  it('is not vouched for by a new receipt', async () => {
+describe('a blob edited on the server (same size) after a receipt named it', () => {
+  it('is not vouched for by a new receipt: it is moved aside, sent again, and the case syncs on the good bytes', async () => {
     const bytes = await readFile(evidence);
     const hash = sha256(bytes);
     const path = blobPath(hash);
@@ -187,23 +183,24 @@ describe.skip('BREAK: a blob edited on the server (same size) after a receipt na
     await chmod(path, 0o444);
     const { c, status } = await syncAnotherCaseOfTheSameBytes('After an edit');
     expect(status?.receipt ?? null).toBeNull();
+    expect(status?.lastProblem?.code).toBe('blob.missing');
     expect((await receivedCases()).filter((r) => r.caseNumber === c.number && r.verification === 'verified')).toEqual(
       [],
     );
+    const damaged = await readdir(join(server.dataDir, 'blobs', 'damaged'));
+    expect(damaged.some((name) => name.startsWith(`${hash}-`))).toBe(true);
+    const again = (await station.call('sync.now', { wait: true })).find((s) => s.case === c.number);
+    expect(again).toMatchObject({ state: 'synced' });
+    expect(sha256(await readFile(path))).toBe(hash);
   }, 120_000);
 });
 
 /*
- * BREAK (server/blobs/blobStore.ts, `possession`'s file): `has` sees the truncated blob's size is
- * wrong and reports it missing, the station uploads the 200 KB again, and `place` hashes the
- * upload, then `link`s it under its name: EEXIST, so the damaged file stays and the upload is
- * counted `alreadyHeld`. The commit answers blob.missing, and every retry uploads the whole file
- * again, for ever (seen: state waiting, blob.missing, bytesSent growing each pass). What should
- * happen: on EEXIST `place` checks the file in place (size, then hash) and, when it is not what
- * its name says, moves it aside and links the checked upload in its place. The same holds for a
- * blob replaced by a symlink (`has` lstats it: not a file, so missing; `link` then finds EEXIST).
+ * Was a break (red team 2): the station sent a truncated blob again, but `place` found its name
+ * taken (EEXIST) and kept the damaged file, so every retry sent the whole file again for ever.
+ * Now `place` checks the file in place and moves a damaged one aside for the checked upload.
  */
-describe.skip('BREAK: a blob truncated on the server after a receipt named it', () => {
+describe('a blob truncated on the server after a receipt named it', () => {
   it('is uploaded again by the next case that holds the same bytes, and the server holds it whole', async () => {
     const hash = sha256(await readFile(evidence));
     const path = blobPath(hash);
