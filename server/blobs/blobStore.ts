@@ -87,6 +87,7 @@ export class BlobStore {
     await mkdir(dirname(target), { recursive: true, mode: 0o755 });
     await chmod(tempPath, 0o444);
     let outcome: 'stored' | 'alreadyHeld' = 'stored';
+    let replaced = false;
     try {
       await link(tempPath, target);
     } catch (error) {
@@ -99,13 +100,18 @@ export class BlobStore {
       else {
         await this.moveAside(expected);
         await link(tempPath, target);
+        replaced = true;
       }
     }
     await fsyncDir(dirname(target));
     await this.sql.transaction(async (tx) => {
+      // A replaced blob is a new file: its time is the replacement's (see `recheck`).
       await tx.query(
-        `INSERT INTO blobs (sha256, size, stored_at) VALUES ($1, $2, $3)
-         ON CONFLICT (sha256) DO NOTHING`,
+        replaced
+          ? `INSERT INTO blobs (sha256, size, stored_at) VALUES ($1, $2, $3)
+             ON CONFLICT (sha256) DO UPDATE SET stored_at = excluded.stored_at`
+          : `INSERT INTO blobs (sha256, size, stored_at) VALUES ($1, $2, $3)
+             ON CONFLICT (sha256) DO NOTHING`,
         [expected, size, this.now().toISOString()],
       );
       await alsoRecord?.(tx, { sha256: expected, size });
@@ -116,18 +122,41 @@ export class BlobStore {
   }
 
   /**
-   * Reads each of `hashes`' blobs again and returns those that no longer hash to their name,
-   * after moving them aside (`DIR/blobs/damaged/`): a receipt must vouch only for bytes the server
-   * holds now. A moved blob counts as missing, so the stations that hold it send it again.
+   * Returns those of `hashes`' blobs that are no longer what their name says, after moving them
+   * aside (`DIR/blobs/damaged/`): a receipt must vouch only for bytes the server holds now. A
+   * moved blob counts as missing, so the stations that hold it send it again.
+   *
+   * A blob whose inode has not changed since it was stored (its ctime, which the kernel sets on
+   * every write, truncation, chmod or link and no one can set back, is not later than the row's
+   * `stored_at`, written after the link) and whose size is the row's is not read again: what
+   * touched it would have moved its ctime. Any other is hashed again. Bit rot beneath an untouched
+   * inode is a scrub's job, not a commit's.
    */
   async recheck(hashes: readonly string[]): Promise<string[]> {
+    const wanted = [...new Set(hashes)];
+    const rows = await this.sql.query<{ sha256: string; size: number; stored_at: Date | string }>(
+      'SELECT sha256, size, stored_at FROM blobs WHERE sha256 IN (SELECT jsonb_array_elements_text($1::jsonb))',
+      [JSON.stringify(wanted)],
+    );
+    const recorded = new Map(rows.map((r) => [r.sha256, { size: Number(r.size), storedAt: new Date(r.stored_at) }]));
     const damaged: string[] = [];
-    for (const sha256 of new Set(hashes)) {
+    for (const sha256 of wanted) {
+      const row = recorded.get(sha256);
+      if (row && (await this.untouchedSince(sha256, row))) continue;
       if (await this.intact(sha256)) continue;
       await this.moveAside(sha256);
       damaged.push(sha256);
     }
     return damaged;
+  }
+
+  private async untouchedSince(sha256: string, row: { size: number; storedAt: Date }): Promise<boolean> {
+    try {
+      const info = await lstat(this.pathOf(sha256));
+      return info.isFile() && info.size === row.size && info.ctimeMs <= row.storedAt.getTime();
+    } catch {
+      return false;
+    }
   }
 
   /** The blob is a regular file (not a link) whose bytes hash to its name. */
