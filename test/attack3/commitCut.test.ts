@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReceivedCase } from '../../src/shared/syncProtocol';
 import { runServerCommand } from '../../server/test/serverProcess';
+import { CommitAnswerTrap } from '../sync/commitAnswerTrap';
 import {
   makeEvidenceFile,
   openSyncStation,
@@ -20,58 +20,10 @@ import {
  * bytes) and store it once, with one `sync.receipt` entry.
  */
 
-/** Forwards both ways; once armed, drops the first connection whose commit the server answers. */
-class CommitAnswerCutter {
-  armed = false;
-  cuts = 0;
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async listen(): Promise<string> {
-    this.server = createServer((client) => this.connect(client));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
-    return `http://127.0.0.1:${address.port}`;
-  }
-
-  private connect(client: Socket): void {
-    const upstream = createConnection(this.target);
-    this.sockets.add(client).add(upstream);
-    let commitSent = false;
-    const drop = (): void => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('data', (chunk: Buffer) => {
-      if (chunk.includes('POST /api/v1/commit ')) commitSent = true;
-      upstream.write(chunk);
-    });
-    upstream.on('data', (chunk: Buffer) => {
-      if (this.armed && commitSent) {
-        this.armed = false;
-        this.cuts++;
-        drop();
-        return;
-      }
-      client.write(chunk);
-    });
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
 const OPERATOR = { name: 'operator', password: 'a long operator passphrase' };
 
 let server: CentralServer;
-let cutter: CommitAnswerCutter;
+let cutter: CommitAnswerTrap;
 let station: SyncStation;
 
 beforeAll(async () => {
@@ -84,7 +36,7 @@ beforeAll(async () => {
   if (added.code !== 0) throw new Error(added.stderr);
   await server.start();
   const url = new URL(server.url);
-  cutter = new CommitAnswerCutter({ host: url.hostname, port: Number(url.port) });
+  cutter = new CommitAnswerTrap({ host: url.hostname, port: Number(url.port) });
   station = await openSyncStation({ sync: { backoff: { baseMs: 1, capMs: 2 } } });
   await station.call('sync.enrol', { serverUrl: await cutter.listen(), code: await server.enrolCode() });
 }, 120_000);
@@ -108,7 +60,7 @@ describe('the cable pulled after the server committed', () => {
     const c = await sealedApprovedCase(station, 'Cut during commit', [file]);
     cutter.armed = true;
     const first = (await station.call('sync.now', { wait: true })).find((s) => s.case === c.number);
-    expect(cutter.cuts).toBe(1);
+    expect(cutter.trapped).toBe(1);
     expect(first?.state).toBe('waiting');
     // The server decided: the receipt exists there already.
     const held = (await receivedCases()).filter((r) => r.caseNumber === c.number);

@@ -5,7 +5,7 @@ import { runServerCommand, startServerProcess, type ServerProcess } from '../../
 import { postgresSkipReason, startPostgresCluster, type PostgresCluster } from '../../server/test/postgresCluster';
 import { makeTempDir, removeTree } from '../engine/harness';
 import { makeEvidenceFile, openSyncStation, sealedApprovedCase, type SyncStation } from '../sync/syncFixtures';
-import { CommitAnswerTrap } from './commitAnswerTrap';
+import { CommitAnswerTrap } from '../sync/commitAnswerTrap';
 
 /**
  * Red team 2 (issue 9): attack3's commitCut.test.ts pulls the cable after the server committed,

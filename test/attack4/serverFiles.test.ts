@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReceivedCase, Receipt } from '../../src/shared/syncProtocol';
 import { runServerCommand } from '../../server/test/serverProcess';
 import { importedItem } from '../engine/harness';
-import { CommitAnswerTrap } from './commitAnswerTrap';
+import { CommitAnswerTrap } from '../sync/commitAnswerTrap';
 import {
   makeEvidenceFile,
   openSyncStation,
