@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveMediaTools } from '../src/core/media/binaries';
+import { resolveMediaTools } from '../src/core/media/tools/binaries';
 import { IMPORT1G_TITLE, import1gNeedBytes, runImport1g } from './figures/import1g';
 import { FOLDER_TITLE, folderNeedBytes, runFolder } from './figures/folder';
 import { LIBRARY_TITLE, libraryNeedBytes, runLibrary } from './figures/library';

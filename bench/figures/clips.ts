@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../src/core/engineApi';
-import { EXACT_AUDIO, EXACT_VIDEO, type ClipMode } from '../../src/core/media/clip';
+import { EXACT_AUDIO, EXACT_VIDEO, type ClipMode } from '../../src/core/media/cut/clip';
 import type { DerivedEvidence } from '../../src/shared/reviewSchemas';
 import type { FigureContext } from '../lib/context';
 import { removeTree } from '../lib/files';

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeFilmstrip, type FilmstripResult } from '../../src/core/media/filmstrip';
+import { makeFilmstrip, type FilmstripResult } from '../../src/core/media/derive/filmstrip';
 import { HashCopier } from '../../src/core/store/hashCopy';
 import type { FigureContext } from '../lib/context';
 import { removeTree } from '../lib/files';

@@ -1,9 +1,9 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MediaTools } from '../../src/core/media/binaries';
-import { DEFAULT_FILE_NAME_PATTERNS } from '../../src/core/media/fileNamePatterns';
-import { probeMedia } from '../../src/core/media/probeMedia';
-import { runProcess } from '../../src/core/media/runProcess';
+import type { MediaTools } from '../../src/core/media/tools/binaries';
+import { DEFAULT_FILE_NAME_PATTERNS } from '../../src/core/media/probe/fileNamePatterns';
+import { probeMedia } from '../../src/core/media/probe/probeMedia';
+import { runProcess } from '../../src/core/media/tools/runProcess';
 import type { FigureContext } from '../lib/context';
 import { removeTree } from '../lib/files';
 import { MIB, formatBytes, formatMs, formatRatio, formatSeconds } from '../lib/format';

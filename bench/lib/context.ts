@@ -1,4 +1,4 @@
-import type { MediaTools } from '../../src/core/media/binaries';
+import type { MediaTools } from '../../src/core/media/tools/binaries';
 
 /** What every figure gets from the runner. */
 export interface FigureContext {

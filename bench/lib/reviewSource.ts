@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MediaTools } from '../../src/core/media/binaries';
+import type { MediaTools } from '../../src/core/media/tools/binaries';
 import { runTimed } from './shell';
 
 /**

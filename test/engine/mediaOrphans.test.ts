@@ -25,7 +25,7 @@ afterAll(async () => {
  * next status line), a silent tool never does, so only the kernel's death signal ends it.
  */
 const PARENT = `
-import { runProcess } from './src/core/media/runProcess.ts';
+import { runProcess } from './src/core/media/tools/runProcess.ts';
 const [ffmpeg, out] = process.argv.slice(1);
 const args = ['-nostdin', '-loglevel', 'error', '-nostats', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25'];
 runProcess(ffmpeg, [...args, '-t', '600', '-c:v', 'mpeg4', '-y', out]).catch(() => undefined);

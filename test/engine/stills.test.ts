@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveMediaTools, type MediaTools } from '../../src/core/media/binaries';
+import { resolveMediaTools, type MediaTools } from '../../src/core/media/tools/binaries';
 import type { DerivedEvidence } from '../../src/shared/reviewSchemas';
 import type { ItemDetail } from '../../src/shared/schemas';
 import { getMediaFixtures } from '../fixtures';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { MediaTools } from '../../src/core/media/binaries';
-import { mediaToolEnv } from '../../src/core/media/runProcess';
+import type { MediaTools } from '../../src/core/media/tools/binaries';
+import { mediaToolEnv } from '../../src/core/media/tools/runProcess';
 
 /**
  * Decoded pictures of a file, for tests that compare what a clip or still shows with the source:

@@ -1,6 +1,6 @@
 import { countAccounts } from '../accounts/accountsRepo';
 import { inTransaction } from '../db/database';
-import { validateFileNamePatterns } from '../media/fileNamePatterns';
+import { validateFileNamePatterns } from '../media/probe/fileNamePatterns';
 import { validateCaseNumberFormat } from '../cases/caseNumber';
 import { AppError } from '../../shared/errors';
 import { validateImportRoots } from '../import/sourcePolicy';

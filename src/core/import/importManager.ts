@@ -5,7 +5,7 @@ import type { FileNamePattern, ImportFileResult, ImportProgress, ImportRecord } 
 import type { AppendEntry } from '../custody/guardedAppend';
 import { inTransaction, type WritableDB } from '../db/database';
 import type { Logger } from '../engineApi';
-import type { MediaTools } from '../media/binaries';
+import type { MediaTools } from '../media/tools/binaries';
 import { HashCopier } from '../store/hashCopy';
 import type { StationLayout } from '../store/layout';
 import { stationTimestamp } from '../util/time';

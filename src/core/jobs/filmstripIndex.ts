@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { FilmstripIndex } from '../../shared/schemas';
 import type { ReadableDB, WritableDB } from '../db/database';
-import { FILMSTRIP_INDEX_FILE, filmstripSheetFile } from '../media/filmstrip';
+import { FILMSTRIP_INDEX_FILE, filmstripSheetFile } from '../media/derive/filmstrip';
 import type { StationLayout } from '../store/layout';
 
 /**

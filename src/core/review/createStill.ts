@@ -5,7 +5,7 @@ import type { DerivedEvidence } from '../../shared/reviewSchemas';
 import type { MediaInfo } from '../../shared/schemas';
 import { ensureFreeSpace } from '../import/freeSpace';
 import { findItemIdBySha } from '../library/itemsRepo';
-import { makeStill } from '../media/still';
+import { makeStill } from '../media/cut/still';
 import { evidencePath } from '../store/layout';
 import { cutFailure, sourceInfoOf, sourceRecording, type CutContext } from './cutContext';
 import { stillName, withoutDataDir } from './madeItemMedia';

@@ -5,7 +5,7 @@ import type { ClipPlan, DerivedEvidence, ReviewInfo } from '../../shared/reviewS
 import { inTransaction, type WritableDB } from '../db/database';
 import type { Logger } from '../engineApi';
 import { findItemIdBySha, findItemIdsByShaPrefix, getItemRow } from '../library/itemsRepo';
-import type { MediaTools } from '../media/binaries';
+import type { MediaTools } from '../media/tools/binaries';
 import { HashCopier } from '../store/hashCopy';
 import type { StationLayout } from '../store/layout';
 import { createClip, planClipOf, planForClient, type ClipInput } from './createClip';

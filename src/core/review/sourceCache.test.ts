@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SourceInfo } from '../media/packets';
+import type { SourceInfo } from '../media/probe/packets';
 import { SourceCache } from './sourceCache';
 
 const info = (formatName: string): SourceInfo =>

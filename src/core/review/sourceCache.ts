@@ -1,4 +1,4 @@
-import type { SourceInfo } from '../media/packets';
+import type { SourceInfo } from '../media/probe/packets';
 
 /**
  * Stream facts of stored recordings (ffprobe's streams and format), kept per SHA-256. Stored

@@ -1,5 +1,5 @@
 import type { DerivedEvidence } from '../../shared/reviewSchemas';
-import { probeMedia, type ProbeResult } from '../media/probeMedia';
+import { probeMedia, type ProbeResult } from '../media/probe/probeMedia';
 import type { HashResult } from '../store/hashCopy';
 import { storeMadeFile } from '../store/storeMadeFile';
 import { localOffsetMinutes } from '../util/time';

@@ -1,4 +1,4 @@
-import { findMainVideo, type SourceInfo } from '../media/packets';
+import { findMainVideo, type SourceInfo } from '../media/probe/packets';
 
 /**
  * Media time of a recording's first video frame: where the player's frame numbers start. Later

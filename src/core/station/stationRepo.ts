@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Settings } from '../../shared/schemas';
 import type { ReadableDB, WritableDB } from '../db/database';
-import { DEFAULT_FILE_NAME_PATTERNS } from '../media/fileNamePatterns';
+import { DEFAULT_FILE_NAME_PATTERNS } from '../media/probe/fileNamePatterns';
 
 function getValue(db: ReadableDB, key: string): string | null {
   const row = db.prepare('SELECT value FROM station WHERE key = ?').get(key) as { value: string } | undefined;

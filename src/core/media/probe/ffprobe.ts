@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import type { Gps } from '../../../shared/schemas';
+import type { MediaTools } from '../tools/binaries';
+import { parseIso6709 } from './iso6709';
+import { runProcess } from '../tools/runProcess';
+import type { Logger } from '../../engineApi';
+
+const FFPROBE_TIMEOUT_MS = 60_000;
+const FFPROBE_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+
+/** Runs ffprobe on one file and returns its JSON. Throws a `ProcessError` when ffprobe cannot read the file. */
+export async function runFfprobe(
+  tools: MediaTools,
+  file: string,
+  signal?: AbortSignal,
+  log?: Logger,
+): Promise<unknown> {
+  const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file];
+  const { stdout } = await runProcess(tools.ffprobe.path, args, {
+    signal,
+    log,
+    timeoutMs: FFPROBE_TIMEOUT_MS,
+    collectStdout: true,
+    maxStdoutBytes: FFPROBE_MAX_OUTPUT_BYTES,
+  });
+  return JSON.parse(stdout) as unknown;
+}
+
+/** What ffprobe says about a file, in our words. Absent fields were not in the file. */
+export interface ProbeFacts {
+  /** ffprobe's `format_name`, e.g. `mov,mp4,m4a,3gp,3g2,mj2`. */
+  container?: string;
+  durationSec?: number;
+  width?: number;
+  height?: number;
+  frameRate?: number;
+  videoCodec?: string;
+  audioCodec?: string;
+  pixelFormat?: string;
+  /** Degrees to turn the stored picture clockwise for display: 0, 90, 180 or 270. */
+  rotation?: number;
+  bitRate?: number;
+  /** The raw `creation_time` tag: QuickTime marks it UTC, but many body-cams write local time there. */
+  creationTime?: string;
+  /** A creation time that carries its own offset (Apple `com.apple.quicktime.creationdate`), as ISO 8601. */
+  creationTimeWithOffset?: string;
+  gps?: Gps;
+  make?: string;
+  model?: string;
+  serial?: string;
+  /** Set when Apple or Android metadata keys are present: phones write `creation_time` as true UTC. */
+  writtenByPhone?: true;
+  hasVideo: boolean;
+  hasAudio: boolean;
+  /** Set when the file cannot be played: no decodable stream, or a video stream with no duration. */
+  undecodableReason?: string;
+}
+
+const Tags = z.record(z.string(), z.unknown()).optional();
+const Stream = z.looseObject({
+  codec_type: z.string().optional(),
+  codec_name: z.string().optional(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+  pix_fmt: z.string().optional(),
+  avg_frame_rate: z.string().optional(),
+  r_frame_rate: z.string().optional(),
+  duration: z.string().optional(),
+  disposition: z.record(z.string(), z.number()).optional(),
+  tags: Tags,
+  side_data_list: z
+    .array(z.looseObject({ side_data_type: z.string().optional(), rotation: z.number().optional() }))
+    .optional(),
+});
+const FfprobeOutput = z.looseObject({
+  streams: z.array(Stream).default([]),
+  format: z
+    .looseObject({
+      format_name: z.string().optional(),
+      duration: z.string().optional(),
+      bit_rate: z.string().optional(),
+      tags: Tags,
+    })
+    .optional(),
+});
+type Stream = z.infer<typeof Stream>;
+
+const LOCATION_KEYS = ['com.apple.quicktime.location.iso6709', 'location', 'location-eng'];
+const MAKE_KEYS = ['com.apple.quicktime.make', 'make', 'com.android.manufacturer', 'manufacturer'];
+const MODEL_KEYS = ['com.apple.quicktime.model', 'model', 'com.android.model'];
+const PHONE_KEY_PREFIXES = ['com.apple.quicktime.', 'com.android.'];
+const SERIAL_KEYS = ['serial', 'serial_number', 'serialnumber', 'com.apple.quicktime.serialnumber'];
+
+/** Turns ffprobe JSON (`-show_format -show_streams`) into `ProbeFacts`. Pure; throws only on JSON of another shape. */
+export function parseFfprobe(json: unknown): ProbeFacts {
+  const output = FfprobeOutput.parse(json);
+  const format = output.format ?? {};
+  // Cover art in audio files is a "video" stream too; it does not make the file a video.
+  const video = output.streams.find((s) => s.codec_type === 'video' && s.codec_name && !s.disposition?.attached_pic);
+  const audio = output.streams.find((s) => s.codec_type === 'audio' && s.codec_name);
+  // Format tags first, then stream tags: keys are compared case-insensitively (Matroska writes upper case).
+  const tags = mergeTags([format.tags, video?.tags, audio?.tags]);
+
+  const facts: ProbeFacts = { hasVideo: video !== undefined, hasAudio: audio !== undefined };
+  set(facts, 'container', format.format_name);
+  set(facts, 'durationSec', readDuration(format.duration, output.streams));
+  set(facts, 'bitRate', positiveNumber(format.bit_rate));
+  if (video) {
+    set(facts, 'videoCodec', video.codec_name);
+    set(facts, 'width', positiveInt(video.width));
+    set(facts, 'height', positiveInt(video.height));
+    set(facts, 'pixelFormat', video.pix_fmt);
+    set(facts, 'frameRate', readRate(video.avg_frame_rate) ?? readRate(video.r_frame_rate));
+    set(facts, 'rotation', readRotation(video));
+  }
+  set(facts, 'audioCodec', audio?.codec_name);
+  set(facts, 'creationTime', text(tags.get('creation_time')));
+  set(facts, 'creationTimeWithOffset', readTimeWithOffset(text(tags.get('com.apple.quicktime.creationdate'))));
+  set(facts, 'gps', firstOf(tags, LOCATION_KEYS, readLocation));
+  set(facts, 'make', firstOf(tags, MAKE_KEYS, String));
+  set(facts, 'model', firstOf(tags, MODEL_KEYS, String));
+  set(facts, 'serial', firstOf(tags, SERIAL_KEYS, String));
+  if ([...tags.keys()].some((key) => PHONE_KEY_PREFIXES.some((prefix) => key.startsWith(prefix)))) {
+    facts.writtenByPhone = true;
+  }
+
+  if (!video && !audio) facts.undecodableReason = 'no decodable audio or video stream';
+  else if (!facts.durationSec) facts.undecodableReason = video ? 'video stream with zero duration' : 'zero duration';
+  return facts;
+}
+
+const readLocation = (value: string) => parseIso6709(value) ?? undefined;
+
+function set<K extends keyof ProbeFacts>(facts: ProbeFacts, key: K, value: ProbeFacts[K] | undefined) {
+  if (value !== undefined && value !== '') facts[key] = value;
+}
+
+function mergeTags(sources: (Record<string, unknown> | undefined)[]): Map<string, unknown> {
+  const merged = new Map<string, unknown>();
+  for (const source of sources) {
+    for (const [key, value] of Object.entries(source ?? {})) {
+      const lower = key.toLowerCase();
+      if (!merged.has(lower)) merged.set(lower, value);
+    }
+  }
+  return merged;
+}
+
+function firstOf<T>(tags: Map<string, unknown>, keys: string[], read: (value: string) => T | undefined): T | undefined {
+  for (const key of keys) {
+    const value = text(tags.get(key));
+    const parsed = value ? read(value) : undefined;
+    if (parsed !== undefined) return parsed;
+  }
+  return undefined;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function positiveNumber(value: string | number | undefined): number | undefined {
+  const n = Number(value);
+  return value !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+function positiveInt(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+function readDuration(formatDuration: string | undefined, streams: Stream[]): number | undefined {
+  const fromFormat = positiveNumber(formatDuration);
+  if (fromFormat !== undefined) return fromFormat;
+  const fromStreams = streams.map((s) => positiveNumber(s.duration) ?? 0);
+  const longest = Math.max(0, ...fromStreams);
+  return longest > 0 ? longest : undefined;
+}
+
+/** `30000/1001` → 29.97; `0/0` → undefined. */
+function readRate(rate: string | undefined): number | undefined {
+  const [num, den] = (rate ?? '').split('/').map(Number);
+  if (num === undefined || den === undefined || !(num > 0) || !(den > 0)) return undefined;
+  return Math.round((num / den) * 1000) / 1000;
+}
+
+/**
+ * The old `rotate` tag is clockwise; the display matrix side data ffprobe prints is counter-clockwise
+ * (an iPhone portrait video says `rotate: 90` and `rotation: -90`), hence the sign flip.
+ */
+function readRotation(stream: Stream): number | undefined {
+  const tag = Number(stream.tags?.rotate);
+  if (stream.tags?.rotate !== undefined && Number.isFinite(tag)) return normalizeDegrees(tag);
+  const matrix = stream.side_data_list?.find((d) => d.side_data_type === 'Display Matrix' && d.rotation !== undefined);
+  return matrix?.rotation !== undefined ? normalizeDegrees(-matrix.rotation) : undefined;
+}
+
+function normalizeDegrees(degrees: number): number {
+  const quarter = Math.round(degrees / 90) * 90;
+  return ((quarter % 360) + 360) % 360;
+}
+
+/** `2026-03-01T09:30:00+0800` → `2026-03-01T09:30:00+08:00`; anything without an offset → undefined. */
+function readTimeWithOffset(value: string | undefined): string | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.exec(value ?? '');
+  if (!match) return undefined;
+  const offset = match[3] === 'Z' ? 'Z' : `${match[3]?.slice(0, 3)}:${match[3]?.slice(-2)}`;
+  return `${match[1]}T${match[2]}${offset}`;
+}
