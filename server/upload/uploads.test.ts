@@ -10,6 +10,8 @@ import { makeStationKeys, type TestStationKeys } from '../test/testStation';
 import { sha256Of } from './test/sealedPackage';
 import { enrolStation, have } from './test/syncCalls';
 import { startTcpProxy } from './test/tcpProxy';
+import { createUpload, patchUpload } from './test/rawTus';
+import { flipByte } from './test/tamper';
 import { tusSend, type FileToSend } from './test/tusClient';
 
 /**
@@ -128,7 +130,7 @@ describeEachDatabase('tus uploads', (dbs) => {
     await expectBlob(db.dataDir, file);
   });
 
-  it('receives a large file with flat memory: the bytes are streamed to disk and hashed on a worker', async () => {
+  it('receives a large file with flat memory: the bytes are hashed on their way to the disk, never held', async () => {
     const size = 512 * MiB;
     const path = await makeSparseFile(join(work, 'large.bin'), size);
     const file = { path, size, sha256: await sha256Of(path), name: 'data/originals/large.bin' };
@@ -138,6 +140,31 @@ describeEachDatabase('tus uploads', (dbs) => {
     // A server that held the file, or any large part of it, would grow by hundreds of MiB.
     expect(after - before).toBeLessThan(96 * MiB);
     await expectBlob(db.dataDir, file);
+  });
+
+  it('hashes the bytes as they arrive, so a finished upload is not read again', async () => {
+    const file = await randomFile('arrival.bin', 3 * MiB);
+    const outcome = await tusSend(server.url, station, file, { chunkSize: MiB });
+    expect(outcome.failedStatus).toBeNull();
+    await expectBlob(db.dataDir, file);
+    const stored = server
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('"upload stored"') && l.includes(file.sha256));
+    expect(stored).toEqual([expect.stringContaining('"hashedOnArrival":true')]);
+  });
+
+  it('reads an upload again when its file was changed on the server between two requests, and refuses it', async () => {
+    const file = await randomFile('edited-between.bin', 2 * MiB);
+    const bytes = await readFile(file.path);
+    const url = await createUpload(server.url, station, file);
+    expect((await patchUpload(server.url, station, url, 0, bytes.subarray(0, MiB))).status).toBe(204);
+    // Someone with access to the server's disk edits the part already received (same size).
+    await flipByte(join(db.dataDir, 'uploads', url.split('/').at(-1)!), 100);
+    const last = await patchUpload(server.url, station, url, MiB, bytes.subarray(MiB));
+    expect(last.status).toBe(460);
+    expect(await last.json()).toMatchObject({ error: { code: 'upload.hashMismatch' } });
+    expect(await have(server.url, station, [file.sha256])).toEqual([]);
   });
 
   it("answers another station's upload as unknown", async () => {
