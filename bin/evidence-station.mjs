@@ -1,14 +1,10 @@
 #!/usr/bin/env node
-// The package's command: runs the TypeScript CLI through tsx, so it works straight after `npm ci`.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+// The package's command: runs the CLI's build (out/node/cli.js) in this process, after checking
+// that the build matches the sources (a stale build is rebuilt first, and says so on stderr).
+// `prepare` builds it on `npm ci`; see "Built JavaScript" in the README.
+import { ensureNodeBuild } from '../scripts/nodeBuildStamp.mjs';
 
-const require = createRequire(import.meta.url);
-const tsxCli = require.resolve('tsx/cli');
-const entry = fileURLToPath(new URL('../src/cli/index.ts', import.meta.url));
-const child = spawn(process.execPath, [tsxCli, entry, ...process.argv.slice(2)], { stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => {
-  process.exitCode = code ?? (signal ? 1 : 0);
-});
+await ensureNodeBuild();
+// Before the build loads, so its stack traces name the TypeScript files and lines.
+process.setSourceMapsEnabled(true);
+await import('../out/node/cli.js');

@@ -57,7 +57,7 @@ async function startWebHost() {
   const npmCli = process.env.npm_execpath;
   if (npmCli) await run(process.execPath, [npmCli, 'run', '-s', 'build:web']);
   else await run(isWindows ? 'npm.cmd' : 'npm', ['run', '-s', 'build:web'], { shell: isWindows });
-  await run(process.execPath, [require.resolve('tsx/cli'), 'src/cli/index.ts', 'serve', ...args]);
+  await run(process.execPath, [path.join(root, 'bin', 'evidence-station.mjs'), 'serve', ...args]);
 }
 
 async function main() {

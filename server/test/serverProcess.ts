@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { BUILT_NODE_FLAGS, BUILT_SERVER } from '../../test/nodeBuild';
 
 /**
- * The server as a real process: `node --import tsx server/index.ts …` (not the `tsx` launcher,
- * which would put a second process between a test's signal and the server). English messages.
+ * The server as a real process: `node out/node/server.js …`, the build `npm run server` runs
+ * (Vitest's global setup rebuilds it when the sources changed), started directly so a test's
+ * signal reaches the server itself. English messages.
  */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -24,7 +26,7 @@ export interface ServerProcess {
 }
 
 function spawnServer(args: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts', ...args], {
+  const child = spawn(process.execPath, [...BUILT_NODE_FLAGS, BUILT_SERVER, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, LANG: 'C', LC_ALL: '', LC_MESSAGES: '', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

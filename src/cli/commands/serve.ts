@@ -6,7 +6,10 @@ import { RemoteEngine } from '../../core/daemon/remoteEngine';
 import { CliStation, stderrLogger, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
 
-const DEFAULT_STATIC_DIR = resolve(fileURLToPath(new URL('../../../out/web', import.meta.url)));
+// out/web from this module: three levels up from the source (src/cli/commands), one from the build (out/node).
+const DEFAULT_STATIC_DIR = resolve(
+  fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../../out/web' : '../web', import.meta.url)),
+);
 
 /**
  * `serve [--port N] [--import-root DIR]…`: the station's UI and contract on 127.0.0.1. The first

@@ -114,7 +114,10 @@ async function startInProcess(options: EngineOptions, log: Logger | undefined): 
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-export const ENGINE_MAIN = fileURLToPath(new URL('./engineMain.ts', import.meta.url));
+/** The engine process's entry: the TypeScript source from source (tsx, Vitest), its build beside the build. */
+export const ENGINE_MAIN = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? './engineMain.ts' : './engineMain.js', import.meta.url),
+);
 
 /**
  * Starts the engine as a child process of this host (the same Node and loader flags) and connects
