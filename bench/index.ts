@@ -14,6 +14,7 @@ import { VERIFY_TITLE, runVerify, verifyNeedBytes } from './figures/verify';
 import { SEAL_TITLE, runSeal, sealNeedBytes } from './figures/seal';
 import { HOST_LOOP_TITLE, hostLoopNeedBytes, runHostLoop } from './figures/hostLoop';
 import { UPLOAD_TITLE, runUpload, uploadNeedBytes } from './figures/upload';
+import { CLI_TITLE, cliNeedBytes, runCli } from './figures/cli';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type FigureId } from './lib/args';
 import type { FigureContext } from './lib/context';
 import { freeBytes, removeTree } from './lib/files';
@@ -44,6 +45,7 @@ const FIGURES: Record<FigureId, FigureSpec> = {
   seal: { title: SEAL_TITLE, needBytes: sealNeedBytes, run: runSeal },
   hostLoop: { title: HOST_LOOP_TITLE, needBytes: hostLoopNeedBytes, run: runHostLoop },
   upload: { title: UPLOAD_TITLE, needBytes: uploadNeedBytes, run: runUpload },
+  cli: { title: CLI_TITLE, needBytes: cliNeedBytes, run: runCli },
 };
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));

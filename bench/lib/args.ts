@@ -12,6 +12,7 @@ export const FIGURE_IDS = [
   'seal',
   'hostLoop',
   'upload',
+  'cli',
 ] as const;
 export type FigureId = (typeof FIGURE_IDS)[number];
 

@@ -1,6 +1,4 @@
 import type { MethodInput, MethodName, MethodOutput } from '../shared/contract';
-import { AppError } from '../shared/errors';
-import { ERROR_MESSAGES } from '../shared/i18n/messages';
 import type { Account } from '../shared/schemas';
 import type { StationEngine } from '../core/engine';
 import { openStationEngine } from '../core/daemon/openStation';
@@ -10,7 +8,7 @@ import type { QuarantineDecision, QuarantineResolved } from '../core/store/quara
 import { resolveDataDir } from '../core/station/dataDir';
 import { readPassword } from './password';
 import { UsageError } from './usage';
-import { escapeForTerminal } from './escapeForTerminal';
+import { describeError } from './describeError';
 
 /** Logs go to stderr as JSON lines, so that stdout carries only the command's output. */
 export const stderrLogger: Logger = {
@@ -56,6 +54,8 @@ export class CliStation {
       log: commandLogger,
       via: 'cli',
       inProcess,
+      // The import command starts its workers for its own import; no other command uses them.
+      warmImport: false,
       ...engineExtra,
     });
     if (engine instanceof RemoteEngine) {
@@ -113,29 +113,4 @@ export class CliStation {
   close(): Promise<void> {
     return this.engine.close();
   }
-}
-
-/**
- * Fills the message's `{name}` placeholders from the error's parameters, each escaped for the
- * terminal (a parameter may be a path or a name someone chose). One without a value stays visible.
- */
-function fillMessage(template: string, params: Readonly<Record<string, unknown>>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = Object.prototype.hasOwnProperty.call(params, name) ? params[name] : undefined;
-    if (value === undefined || value === null || typeof value === 'object') return whole;
-    return escapeForTerminal(String(value));
-  });
-}
-
-/** The English message of an expected error, then its code and parameters for scripts and reports. */
-export function describeError(error: unknown): string {
-  if (error instanceof AppError) {
-    // JSON escapes C0 controls but not C1 (a terminal's CSI) nor bidi overrides; backslashes are
-    // JSON's own here and stay as they are.
-    const params = Object.keys(error.params).length
-      ? ` ${escapeForTerminal(JSON.stringify(error.params), { escapeBackslash: false })}`
-      : '';
-    return `${fillMessage(ERROR_MESSAGES.en[error.code], error.params)} (${error.code}${params})`;
-  }
-  return escapeForTerminal(error instanceof Error ? error.message : String(error));
 }

@@ -1,27 +1,15 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { AppError } from '../shared/errors';
-import { describeError, type GlobalOptions } from './context';
-import { runCheck } from './commands/check';
-import { runClip } from './commands/clip';
-import { runStill } from './commands/still';
-import { runImport } from './commands/import';
-import { runInit } from './commands/init';
-import { runLog } from './commands/log';
-import { runServe } from './commands/serve';
-import { runUser } from './commands/user';
-import { runCase } from './commands/case';
-import { runSeal } from './commands/seal';
-import { runReview } from './commands/review';
-import { runExport } from './commands/export';
-import { runKey } from './commands/key';
-import { runTag } from './commands/tag';
-import { runTaxonomy } from './commands/taxonomy';
-import { runVerify } from './commands/verify';
-import { runSync } from './commands/sync';
-import { runEnrol } from './commands/enrol';
+import type { GlobalOptions } from './context';
+import { describeError } from './describeError';
 import { USAGE, UsageError } from './usage';
 
+/**
+ * Each command's module is imported when that command runs, not before: `--help` and a command
+ * that only reads load no more than they use (the engine, pdfkit, the sync client, PGlite are
+ * each loaded by the commands that need them).
+ */
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -76,17 +64,29 @@ async function main(argv: string[]): Promise<number> {
   const global: GlobalOptions = { data: values.data, user: values.user, json: values.json };
   switch (command) {
     case 'init':
-      return runInit(global, { admin: values.admin });
+      return (await import('./commands/init')).runInit(global, { admin: values.admin });
     case 'user':
-      return runUser(global, { sub: rest[0], name: rest[1], role: values.role, officer: values.officer });
+      return (await import('./commands/user')).runUser(global, {
+        sub: rest[0],
+        name: rest[1],
+        role: values.role,
+        officer: values.officer,
+      });
     case 'import':
-      return runImport(global, { paths: rest, wait: values.wait, includeNonMedia: values['include-non-media'] });
+      return (await import('./commands/import')).runImport(global, {
+        paths: rest,
+        wait: values.wait,
+        includeNonMedia: values['include-non-media'],
+      });
     case 'serve':
-      return runServe(global, { port: values.port, importRoots: values['import-root'] ?? [] });
+      return (await import('./commands/serve')).runServe(global, {
+        port: values.port,
+        importRoots: values['import-root'] ?? [],
+      });
     case 'log':
-      return runLog(global, { sub: rest[0], item: values.item, id: rest[1] });
+      return (await import('./commands/log')).runLog(global, { sub: rest[0], item: values.item, id: rest[1] });
     case 'check':
-      return runCheck(global, {
+      return (await import('./commands/check')).runCheck(global, {
         rehash: values.rehash,
         repairModes: values['repair-modes'],
         resolveQuarantine: values['resolve-quarantine'],
@@ -96,15 +96,26 @@ async function main(argv: string[]): Promise<number> {
         note: values.note,
       });
     case 'clip':
-      return runClip(global, { item: rest[0], from: values.from, to: values.to, mode: values.mode });
+      return (await import('./commands/clip')).runClip(global, {
+        item: rest[0],
+        from: values.from,
+        to: values.to,
+        mode: values.mode,
+      });
     case 'still':
-      return runStill(global, { item: rest[0], at: values.at });
+      return (await import('./commands/still')).runStill(global, { item: rest[0], at: values.at });
     case 'taxonomy':
-      return runTaxonomy(global, { sub: rest[0] });
+      return (await import('./commands/taxonomy')).runTaxonomy(global, { sub: rest[0] });
     case 'tag':
-      return runTag(global, { item: rest[0], type: values.type, from: values.from, to: values.to, note: values.note });
+      return (await import('./commands/tag')).runTag(global, {
+        item: rest[0],
+        type: values.type,
+        from: values.from,
+        to: values.to,
+        note: values.note,
+      });
     case 'case':
-      return runCase(global, {
+      return (await import('./commands/case')).runCase(global, {
         sub: rest[0],
         refs: rest.slice(1),
         title: values.title,
@@ -113,30 +124,39 @@ async function main(argv: string[]): Promise<number> {
         version: values.version,
       });
     case 'seal':
-      return runSeal(global, { refs: rest });
+      return (await import('./commands/seal')).runSeal(global, { refs: rest });
     case 'approve':
     case 'reject':
-      return runReview(global, command === 'approve' ? 'approve' : 'reject', {
+      return (await import('./commands/review')).runReview(global, command === 'approve' ? 'approve' : 'reject', {
         refs: rest,
         version: values.version,
         reason: values.reason,
       });
     case 'export':
-      return runExport(global, { refs: rest, version: values.version, to: values.to, zip: values.zip });
+      return (await import('./commands/export')).runExport(global, {
+        refs: rest,
+        version: values.version,
+        to: values.to,
+        zip: values.zip,
+      });
     case 'key':
-      return runKey(global, { sub: rest[0], refs: rest.slice(1), label: values.label });
+      return (await import('./commands/key')).runKey(global, {
+        sub: rest[0],
+        refs: rest.slice(1),
+        label: values.label,
+      });
     case 'verify':
       if (rest.length > 1) throw new UsageError('verify takes one package');
-      return runVerify({
+      return (await import('./commands/verify')).runVerify({
         path: rest[0],
         json: values.json,
         data: values.data,
         expectFingerprint: values['expect-fingerprint'],
       });
     case 'sync':
-      return runSync(global, { refs: rest, once: values.once });
+      return (await import('./commands/sync')).runSync(global, { refs: rest, once: values.once });
     case 'enrol':
-      return runEnrol(global, { refs: rest });
+      return (await import('./commands/enrol')).runEnrol(global, { refs: rest });
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -320,6 +320,7 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     onItemsAdded: () => undefined,
     ...(opts.testHooks?.beforeVerify ? { beforeVerify: opts.testHooks.beforeVerify } : {}),
     ...(opts.testHooks?.afterScan ? { afterScan: opts.testHooks.afterScan } : {}),
+    warm: opts.warmImport !== false,
   });
 
   const record: Services['record'] = (entry) =>

@@ -74,6 +74,12 @@ export interface EngineOptions {
    * seal starts it (the CLI, tests).
    */
   warmReport?: boolean;
+  /**
+   * Start the import's copy and read-back workers when the engine opens, so the first import does
+   * not wait for them. Default true (the app, the web host, tests); a CLI command sets false: it
+   * imports at once or not at all, and a command that only reads should not start two threads.
+   */
+  warmImport?: boolean;
   ffmpegPath?: string;
   ffprobePath?: string;
   /** Folder of the ffmpeg/ffprobe shipped with a packaged app; tried after the explicit paths. */

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { BUILT_CLI, BUILT_NODE_FLAGS } from '../nodeBuild';
 
 /**
- * Runs the real CLI from source in a child process. It is started as `node --import tsx
- * src/cli/index.ts` rather than through the `tsx` launcher, which runs the script in a second
- * process of its own: a SIGKILL must hit the process that does the work.
+ * Runs the real CLI in a child process: its build, `node out/node/cli.js`, which the package's bin
+ * loads (Vitest's global setup rebuilds it when the sources changed). Started directly rather than
+ * through the bin's launcher or npm, so a SIGKILL hits the process that does the work.
  */
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,7 +27,7 @@ export interface RunningCli {
 }
 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+  const child = spawn(process.execPath, [...BUILT_NODE_FLAGS, BUILT_CLI, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, STATION_PASSWORD: CLI_PASSWORD, STATION_DATA: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

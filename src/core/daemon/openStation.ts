@@ -7,6 +7,7 @@ import type { CallContext, EngineOptions, Logger } from '../engineApi';
 import { readOwnerRecord, inUseError } from '../station/engineLock';
 import { EngineFailed, EngineReady, type EngineProcessOptions } from './engineProcessOptions';
 import { RemoteEngine } from './remoteEngine';
+import { sourceMapFlags } from '../workers/startWorker';
 import { serveEngine } from './socketServer';
 import { socketPathState } from './socketBlocker';
 import { engineSocketPath } from './socketPath';
@@ -130,7 +131,7 @@ export async function startEngineProcess(
   log: Logger | undefined,
   entry: string = ENGINE_MAIN,
 ): Promise<RemoteEngine | null> {
-  const child = spawn(process.execPath, [...process.execArgv, entry, JSON.stringify(options)], {
+  const child = spawn(process.execPath, [...process.execArgv, ...sourceMapFlags(), entry, JSON.stringify(options)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -34,6 +34,8 @@ export interface ImportManagerDeps {
   beforeVerify?: ImportFileContext['beforeVerify'];
   /** Test seam: runs after the scan, before any file is opened, to swap files under the import. */
   afterScan?: (files: readonly SourceFile[]) => Promise<void>;
+  /** Start the next import's workers now (EngineOptions.warmImport); default true. */
+  warm?: boolean;
 }
 
 interface Running {
@@ -60,9 +62,9 @@ export class ImportManager {
   constructor(private readonly deps: ImportManagerDeps) {
     this.spareCopier = new HashCopier();
     // Both workers (copy, and read-back) boot while the engine is idle, not inside the first
-    // import: the engine is long-lived (desktop app, daemon). A short CLI command that imports
-    // nothing pays for two idle workers; from a bundled build that is tens of milliseconds.
-    this.spareCopier.prestart({ reread: true });
+    // import: the engine is long-lived (desktop app, daemon). A CLI command opts out (`warm:
+    // false`): one that imports nothing would pay for two idle threads.
+    if (deps.warm !== false) this.spareCopier.prestart({ reread: true });
   }
 
   /** `gate` says which paths the calling host may read (see `sourcePolicy.ts`). */

@@ -4,7 +4,7 @@ import { lstat, readdir, type FileHandle } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { promisify } from 'node:util';
 import type { Readable } from 'node:stream';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 import { openSource, SourceOpenError, type SourceIdentity } from '../store/openSource';
 import type { RangeJob } from './rangeHashPool';
 
@@ -182,7 +182,9 @@ export async function openZipBag(zipPath: string): Promise<BagSource> {
   const { fd, identity: zipFile } = await openZipFd(zipPath);
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.fromFdPromise(fd, {
+    // Loaded here, not with the engine: only verifying a zipped package reads a zip.
+    const { default: reader } = await import('yauzl');
+    zip = await reader.fromFdPromise(fd, {
       lazyEntries: true,
       autoClose: false,
       decodeStrings: true,

@@ -2,7 +2,6 @@ import { open, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import yazl from 'yazl';
 import { compareUtf8 } from './bagFormat';
 import { validateSealStatements, type SealStatement } from './sealStatements';
 
@@ -55,6 +54,8 @@ export async function zipBag(bagDir: string, zipPath: string, opts: ZipBagOption
   const extra = new Map((opts.extraFiles ?? []).map((f) => [f.path, f.bytes]));
   validateSealStatements(opts.extraFiles ?? []);
   for (const path of files) if (extra.has(path)) throw new Error(`${path} is already in the bag`);
+  // Loaded here, not with the engine: only a zipped export writes a zip.
+  const { default: yazl } = await import('yazl');
   const zip = new yazl.ZipFile();
   const mtime = opts.mtime ?? DEFAULT_MTIME;
   const entry = { compress: false, mtime, mode: 0o100644, forceZip64Format: opts.forceZip64 ?? false };

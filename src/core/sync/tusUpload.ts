@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { Upload, type HttpRequest } from 'tus-js-client';
+import type { HttpRequest } from 'tus-js-client';
 import { AppError } from '../../shared/errors';
 import { UNSIGNED_PAYLOAD } from '../../shared/syncProtocol';
 import type { ServerClient } from './serverClient';
@@ -115,8 +115,10 @@ function failureOfTusError(error: unknown): unknown {
   return new SyncFailure('server', `HTTP ${status} ${message}`.trim(), { status });
 }
 
-export function uploadFile(input: UploadFileInput): Promise<void> {
+export async function uploadFile(input: UploadFileInput): Promise<void> {
   const { client, signal } = input;
+  // Loaded by the first upload, not with the engine: only sync uploads, and most commands never do.
+  const { Upload } = await import('tus-js-client');
   return new Promise<void>((resolve, reject) => {
     if (signal.aborted) {
       reject(signal.reason);

@@ -17,5 +17,22 @@ export function startWorker(
       workerData: { ...workerData, __entry: entry.href },
     });
   }
-  return new Worker(entry, { ...options, workerData });
+  const flags = sourceMapFlags();
+  // Only when there is a flag to add: Node validates an explicit execArgv, so none is passed otherwise.
+  return new Worker(entry, {
+    ...options,
+    workerData,
+    ...(flags.length ? { execArgv: [...process.execArgv, ...flags] } : {}),
+  });
+}
+
+/**
+ * A worker thread or child process does not inherit `process.setSourceMapsEnabled(true)` (what
+ * the bin calls before loading the build); the flag carries it over, so their stack traces name
+ * the .ts files too.
+ */
+export function sourceMapFlags(): string[] {
+  return process.sourceMapsEnabled && !process.execArgv.includes('--enable-source-maps')
+    ? ['--enable-source-maps']
+    : [];
 }
