@@ -136,7 +136,7 @@ describe('parseFfprobe on hand-written input', () => {
       width: 1920,
       height: 1080,
       pixelFormat: 'yuv420p10le',
-      frameRate: 29.917,
+      frameRate: 10800 / 361,
       rotation: 90,
       creationTime: '2026-03-01T01:30:00.000000Z',
       creationTimeWithOffset: '2026-03-01T09:30:00+08:00',
@@ -187,6 +187,6 @@ describe('parseFfprobe on hand-written input', () => {
       streams: [{ codec_type: 'video', codec_name: 'h264', avg_frame_rate: '0/0', r_frame_rate: '30000/1001' }],
       format: { duration: '1' },
     });
-    expect(facts.frameRate).toBe(29.97);
+    expect(facts.frameRate).toBe(30000 / 1001);
   });
 });
