@@ -87,6 +87,15 @@ describe('readGoProIdentity', () => {
     expect(await readGoProIdentity(file)).toEqual(IDENTITY);
   });
 
+  it('reads the camera udta when another tool left its own udta before it', async () => {
+    const ffmpegUdta = box('udta', box('\xa9swr', Buffer.from('Lavf59.27.100', 'latin1')));
+    const file = await write(
+      'rewritten.mp4',
+      box('moov', Buffer.concat([box('mvhd', Buffer.alloc(100)), ffmpegUdta, box('udta', udta)])),
+    );
+    expect(await readGoProIdentity(file)).toEqual(IDENTITY);
+  });
+
   it('answers nothing for a missing file, a file without moov and boxes whose sizes lie', async () => {
     expect(await readGoProIdentity(path.join(dir, 'missing.mp4'))).toEqual({});
     expect(await readGoProIdentity(await write('nomoov.mp4', box('ftyp', Buffer.from('isom'))))).toEqual({});

@@ -31,13 +31,18 @@ export async function readGoProIdentity(file: string): Promise<GoProIdentity> {
   try {
     handle = await open(file, 'r');
     const { size } = await handle.stat();
-    const moov = await findBox(handle, 0, size, 'moov');
+    const [moov] = await findBoxes(handle, 0, size, 'moov');
     if (!moov) return {};
-    const udta = await findBox(handle, moov.payloadStart, moov.end, 'udta');
-    if (!udta || udta.end - udta.payloadStart > MAX_UDTA_BYTES) return {};
-    const payload = Buffer.alloc(udta.end - udta.payloadStart);
-    const { bytesRead } = await handle.read(payload, 0, payload.length, udta.payloadStart);
-    return parseGoProUdta(payload.subarray(0, bytesRead));
+    // ffmpeg and other tools that rewrite a file may leave their own `udta` beside the camera's.
+    const identity: GoProIdentity = {};
+    for (const udta of await findBoxes(handle, moov.payloadStart, moov.end, 'udta')) {
+      if (udta.end - udta.payloadStart > MAX_UDTA_BYTES) continue;
+      const payload = Buffer.alloc(udta.end - udta.payloadStart);
+      const { bytesRead } = await handle.read(payload, 0, payload.length, udta.payloadStart);
+      const found = parseGoProUdta(payload.subarray(0, bytesRead));
+      for (const key of ['model', 'serial', 'firmware'] as const) identity[key] ??= found[key];
+    }
+    return withoutEmpty(identity);
   } catch {
     // An unreadable or malformed file has no identity we can vouch for; the import goes on.
     return {};
@@ -51,18 +56,25 @@ interface BoxSpan {
   end: number;
 }
 
-/** The first child box of `type` between `start` and `end`, reading headers only. */
-async function findBox(handle: FileHandle, start: number, end: number, type: string): Promise<BoxSpan | null> {
+/** The child boxes of `type` between `start` and `end`, reading headers only; stops at a malformed header. */
+async function findBoxes(handle: FileHandle, start: number, end: number, type: string): Promise<BoxSpan[]> {
   const header = Buffer.alloc(16);
+  const found: BoxSpan[] = [];
   let offset = start;
   for (let i = 0; i < MAX_BOXES_PER_LEVEL && offset + 8 <= end; i++) {
     const { bytesRead } = await handle.read(header, 0, 16, offset);
     const box = readBoxHeader(header.subarray(0, bytesRead), offset, end);
-    if (!box) return null;
-    if (box.type === type) return box;
+    if (!box) break;
+    if (box.type === type) found.push(box);
     offset = box.end;
   }
-  return null;
+  return found;
+}
+
+function withoutEmpty(identity: GoProIdentity): GoProIdentity {
+  const out: GoProIdentity = {};
+  for (const key of ['model', 'serial', 'firmware'] as const) if (identity[key] !== undefined) out[key] = identity[key];
+  return out;
 }
 
 /** A box header at `offset`: 32-bit size, or 1 and a 64-bit size, or 0 for "to the end". */

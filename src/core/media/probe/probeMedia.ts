@@ -143,7 +143,7 @@ function addProbeFacts(info: MediaInfo, facts: ProbeFacts) {
 
 const PROBE_FIELDS = [
   ...['container', 'durationSec', 'width', 'height', 'frameRate', 'videoCodec', 'audioCodec', 'pixelFormat'],
-  ...['rotation', 'bitRate', 'gps', 'make', 'model', 'serial'],
+  ...['rotation', 'bitRate', 'gps', 'make', 'model', 'serial', 'firmware'],
 ] as const satisfies (keyof ProbeFacts & keyof MediaInfo)[];
 
 function addPhotoFacts(info: MediaInfo, photo: PhotoFacts) {

@@ -201,7 +201,7 @@ export const en = {
   'detail.make': 'Make',
   'detail.model': 'Model',
   'detail.serial': 'Serial number',
-  'detail.firmware': 'Firmware',
+  'detail.firmware': 'Firmware / software',
   'detail.deviceId': 'Device ID',
   'detail.officerId': 'Officer ID',
   'detail.size': 'Size',

@@ -195,7 +195,7 @@ export const zhCN: Messages = {
   'detail.make': '厂商',
   'detail.model': '型号',
   'detail.serial': '序列号',
-  'detail.firmware': '固件版本',
+  'detail.firmware': '固件/软件版本',
   'detail.deviceId': '设备编号',
   'detail.officerId': '警员编号',
   'detail.size': '大小',
