@@ -49,6 +49,8 @@ export interface ProbeFacts {
   make?: string;
   model?: string;
   serial?: string;
+  /** Firmware or software version: GoPro's `FIRM` (ffprobe's `firmware`), Apple's `software`, Android's `version`. */
+  firmware?: string;
   /** Set when Apple or Android metadata keys are present: phones write `creation_time` as true UTC. */
   writtenByPhone?: true;
   hasVideo: boolean;
@@ -62,6 +64,7 @@ const MAKE_KEYS = ['com.apple.quicktime.make', 'make', 'com.android.manufacturer
 const MODEL_KEYS = ['com.apple.quicktime.model', 'model', 'com.android.model'];
 const PHONE_KEY_PREFIXES = ['com.apple.quicktime.', 'com.android.'];
 const SERIAL_KEYS = ['serial', 'serial_number', 'serialnumber', 'com.apple.quicktime.serialnumber'];
+const FIRMWARE_KEYS = ['firmware', 'com.apple.quicktime.software', 'com.android.version'];
 
 /** Turns ffprobe JSON (`-show_format -show_streams`) into `ProbeFacts`. Pure; throws only on JSON of another shape. */
 export function parseFfprobe(json: unknown): ProbeFacts {
@@ -75,7 +78,7 @@ export function parseFfprobe(json: unknown): ProbeFacts {
 
   const facts: ProbeFacts = { hasVideo: video !== undefined, hasAudio: audio !== undefined };
   set(facts, 'container', format?.formatName);
-  set(facts, 'durationSec', format?.durationSec ?? readDuration(output.streams));
+  set(facts, 'durationSec', readDuration(video ?? audio, format?.durationSec, output.streams));
   set(facts, 'bitRate', format?.bitRate);
   if (video) {
     set(facts, 'videoCodec', video.codecName);
@@ -92,6 +95,7 @@ export function parseFfprobe(json: unknown): ProbeFacts {
   set(facts, 'make', firstOf(tags, MAKE_KEYS, String));
   set(facts, 'model', firstOf(tags, MODEL_KEYS, String));
   set(facts, 'serial', firstOf(tags, SERIAL_KEYS, String));
+  set(facts, 'firmware', firstOf(tags, FIRMWARE_KEYS, String));
   if ([...tags.keys()].some((key) => PHONE_KEY_PREFIXES.some((prefix) => key.startsWith(prefix)))) {
     facts.writtenByPhone = true;
   }
@@ -131,7 +135,20 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-function readDuration(streams: FfprobeStream[]): number | undefined {
+/**
+ * The main stream's duration: the video's, or the audio's in an audio-only file. The container's
+ * is the longest of all its tracks, and cameras add data tracks (GoPro's GPMF telemetry and
+ * timecode) that run past the picture: a timeline that long ends in a dead tail. The container's
+ * duration, then the longest stream's, serve only when the main stream states none (Matroska
+ * keeps durations in tags, not in the stream).
+ */
+function readDuration(
+  main: FfprobeStream | undefined,
+  formatDuration: number | undefined,
+  streams: FfprobeStream[],
+): number | undefined {
+  if (main?.durationSec !== undefined) return main.durationSec;
+  if (formatDuration !== undefined) return formatDuration;
   const longest = Math.max(0, ...streams.map((s) => s.durationSec ?? 0));
   return longest > 0 ? longest : undefined;
 }
