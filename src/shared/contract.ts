@@ -198,7 +198,12 @@ export const contract = {
   }),
   'library.facets': method({
     input: Empty,
-    output: z.object({ deviceIds: z.array(z.string()), officerIds: z.array(z.string()) }),
+    output: z.object({
+      deviceIds: z.array(z.string()),
+      officerIds: z.array(z.string()),
+      cameraModels: z.array(z.string()),
+      cameraSerials: z.array(z.string()),
+    }),
   }),
   'items.get': method({ input: z.object({ id: Id }).strict(), output: ItemDetail }),
   'items.correctTime': method({

@@ -91,6 +91,8 @@ export const MediaInfo = z.object({
   make: z.string().optional(),
   model: z.string().optional(),
   serial: z.string().optional(),
+  /** The camera's firmware or software version, as the file names it. */
+  firmware: z.string().optional(),
   deviceId: z.string().optional(),
   officerId: z.string().optional(),
   /** True when Chromium can play the original without a proxy. */
@@ -248,6 +250,9 @@ export const LibraryQuery = z.object({
   officerId: z.string().max(64).optional(),
   kind: MediaKind.optional(),
   status: ItemStatus.optional(),
+  /** The camera's model, or its serial number, as the file says (not the file-name device id). */
+  cameraModel: z.string().max(128).optional(),
+  cameraSerial: z.string().max(128).optional(),
   sort: z.enum(['recordedAt', 'importedAt', 'name', 'size']).default('importedAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
   offset: z.number().int().nonnegative().default(0),

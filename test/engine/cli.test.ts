@@ -74,6 +74,8 @@ const MEDIA_KEYS = [
   'offsetKnown',
   'make',
   'model',
+  'serial',
+  'firmware',
   'deviceId',
   'officerId',
 ];
@@ -157,6 +159,8 @@ describe('import', () => {
       offsetKnown: false,
       make: null,
       model: null,
+      serial: null,
+      firmware: null,
       deviceId: null,
       officerId: null,
     });
@@ -169,6 +173,7 @@ describe('import', () => {
       recordedAt: '2026-03-01T09:30:00+08:00',
       make: 'Apple',
       model: 'iPhone 15 Pro',
+      serial: 'SN-0042',
     });
     expect(line('0001.MP4').media).toMatchObject({ deviceId: 'DSJ-A8', officerId: '012345' });
     const truncated = line('truncated.mp4');

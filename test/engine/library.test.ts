@@ -83,7 +83,12 @@ describe('library.query', () => {
     expect((await query({ officerId: '999999' })).total).toBe(0);
     const videosOk = await query({ kind: 'video', status: 'ok' });
     expect(videosOk.total).toBe(all.filter((i) => i.kind === 'video' && i.status === 'ok').length);
-    expect(await station.call('library.facets', {})).toEqual({ deviceIds: ['DSJ-A8'], officerIds: ['012345'] });
+    expect(await station.call('library.facets', {})).toEqual({
+      deviceIds: ['DSJ-A8'],
+      officerIds: ['012345'],
+      cameraModels: ['BC-9', 'iPhone 15 Pro', 'DS-MCW406'].sort(),
+      cameraSerials: ['SN-0042'],
+    });
   });
 
   it('filters by recorded time as instants, whatever offset each was written with', async () => {

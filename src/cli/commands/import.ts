@@ -39,6 +39,8 @@ function toJson(station: CliStation, r: ImportFileResult, item: ItemDetail | nul
           ...(m.gps ? { gps: m.gps } : {}),
           make: m.make ?? null,
           model: m.model ?? null,
+          serial: m.serial ?? null,
+          firmware: m.firmware ?? null,
           deviceId: m.deviceId ?? null,
           officerId: m.officerId ?? null,
         }

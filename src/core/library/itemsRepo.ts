@@ -68,7 +68,8 @@ export interface ItemRow {
 /** Everything a text search may match, lowercased once at write time so queries stay a plain LIKE. */
 export function searchTextOf(item: Pick<NewItem, 'originalName' | 'relativePath' | 'sha256' | 'media'>): string {
   const m = item.media;
-  return [item.originalName, item.relativePath, item.sha256, m.deviceId, m.officerId, m.make, m.model, m.serial]
+  const camera = [m.make, m.model, m.serial, m.firmware];
+  return [item.originalName, item.relativePath, item.sha256, m.deviceId, m.officerId, ...camera]
     .filter((v): v is string => typeof v === 'string' && v.length > 0)
     .join('\n')
     .toLowerCase();
@@ -80,11 +81,11 @@ export function insertItem(db: WritableDB, item: NewItem): void {
     `INSERT INTO items (id, sha256, size, original_name, relative_path, source_path, source_device, modified_at,
        kind, status, reason, import_id, imported_at, imported_by, media, recorded_at, recorded_at_utc,
        recorded_at_source, offset_known, original_recorded_at, duration_sec, device_id, officer_id, has_gps,
-       search_text, custody_seq, origin)
+       search_text, custody_seq, origin, make, model, serial, firmware)
      VALUES (@id, @sha256, @size, @originalName, @relativePath, @sourcePath, @sourceDevice, @modifiedAt,
        @kind, @status, @reason, @importId, @importedAt, @importedBy, @media, @recordedAt, @recordedAtUtc,
        @recordedAtSource, @offsetKnown, @recordedAt, @durationSec, @deviceId, @officerId, @hasGps,
-       @searchText, @custodySeq, @origin)`,
+       @searchText, @custodySeq, @origin, @make, @model, @serial, @firmware)`,
   ).run({
     ...item,
     origin: item.origin ?? 'import',
@@ -98,6 +99,10 @@ export function insertItem(db: WritableDB, item: NewItem): void {
     officerId: m.officerId ?? null,
     hasGps: m.gps ? 1 : 0,
     searchText: searchTextOf(item),
+    make: m.make ?? null,
+    model: m.model ?? null,
+    serial: m.serial ?? null,
+    firmware: m.firmware ?? null,
   });
 }
 

@@ -24,6 +24,8 @@ interface ItemSpec {
   deviceId?: string;
   officerId?: string;
   make?: string;
+  model?: string;
+  serial?: string;
 }
 
 let db: WritableDB | null = null;
@@ -64,6 +66,8 @@ function openLibrary(specs: ItemSpec[]): WritableDB {
         ...(s.deviceId ? { deviceId: s.deviceId } : {}),
         ...(s.officerId ? { officerId: s.officerId } : {}),
         ...(s.make ? { make: s.make } : {}),
+        ...(s.model ? { model: s.model } : {}),
+        ...(s.serial ? { serial: s.serial } : {}),
       };
       insertItem(d, {
         id,
@@ -326,7 +330,12 @@ describe('pages and totals', () => {
 
 describe('libraryFacets', () => {
   it('lists each device and officer once, ascending, without the items that have none', () => {
-    expect(libraryFacets(openLibrary([]))).toEqual({ deviceIds: [], officerIds: [] });
+    expect(libraryFacets(openLibrary([]))).toEqual({
+      deviceIds: [],
+      officerIds: [],
+      cameraModels: [],
+      cameraSerials: [],
+    });
     const d = openLibrary([
       { name: 'a.mp4', deviceId: 'DSJ-B2', officerId: '000200' },
       { name: 'b.mp4', deviceId: 'DSJ-A8', officerId: '000200' },
@@ -334,6 +343,40 @@ describe('libraryFacets', () => {
       { name: 'd.mp4', deviceId: 'DSJ-B2', officerId: '000100' },
       { name: 'e.mp4', deviceId: 'dsj-a8' },
     ]);
-    expect(libraryFacets(d)).toEqual({ deviceIds: ['DSJ-A8', 'DSJ-B2', 'dsj-a8'], officerIds: ['000100', '000200'] });
+    expect(libraryFacets(d)).toEqual({
+      deviceIds: ['DSJ-A8', 'DSJ-B2', 'dsj-a8'],
+      officerIds: ['000100', '000200'],
+      cameraModels: [],
+      cameraSerials: [],
+    });
+  });
+
+  it('lists each camera model and serial number the files carry', () => {
+    const d = openLibrary([
+      { name: 'a.mp4', make: 'GoPro', model: 'HERO9 Black', serial: 'C3441324567890' },
+      { name: 'b.mov', make: 'Apple', model: 'iPhone 15 Pro' },
+      { name: 'c.mp4', model: 'HERO9 Black', serial: 'C3441324500001' },
+      { name: 'd.mp4' },
+    ]);
+    expect(libraryFacets(d)).toMatchObject({
+      cameraModels: ['HERO9 Black', 'iPhone 15 Pro'],
+      cameraSerials: ['C3441324500001', 'C3441324567890'],
+    });
+  });
+});
+
+describe('camera filters', () => {
+  it('keeps the items whose file names that camera model or serial number, and searches firmware', () => {
+    const d = openLibrary([
+      { name: 'a.mp4', make: 'GoPro', model: 'HERO9 Black', serial: 'C3441324567890' },
+      { name: 'b.mov', make: 'Apple', model: 'iPhone 15 Pro' },
+      { name: 'c.mp4', model: 'HERO9 Black', serial: 'C3441324500001' },
+      { name: 'd.mp4', deviceId: 'HERO9 Black' },
+    ]);
+    expect(namesFor(d, { cameraModel: 'HERO9 Black' })).toEqual(['a.mp4', 'c.mp4']);
+    expect(namesFor(d, { cameraSerial: 'C3441324567890' })).toEqual(['a.mp4']);
+    expect(namesFor(d, { cameraModel: 'HERO9 Black', cameraSerial: 'C3441324500001' })).toEqual(['c.mp4']);
+    expect(namesFor(d, { cameraModel: 'hero9 black' })).toEqual([]);
+    expect(namesFor(d, { text: '4567890' })).toEqual(['a.mp4']);
   });
 });

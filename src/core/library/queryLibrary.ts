@@ -52,6 +52,13 @@ interface Filter {
   fts: string | null;
 }
 
+export interface LibraryFacets {
+  deviceIds: string[];
+  officerIds: string[];
+  cameraModels: string[];
+  cameraSerials: string[];
+}
+
 export interface LibraryPage {
   items: ItemSummary[];
   total: number;
@@ -88,6 +95,8 @@ function buildFilter(q: ParsedQuery): Filter {
   if (q.officerId) compare('i.officer_id', '=', 'officer', q.officerId);
   if (q.kind) compare('i.kind', '=', 'kind', q.kind);
   if (q.status) compare('i.status', '=', 'status', q.status);
+  if (q.cameraModel) compare('i.model', '=', 'cameraModel', q.cameraModel);
+  if (q.cameraSerial) compare('i.serial', '=', 'cameraSerial', q.cameraSerial);
 
   // Text goes last: SQLite tests conditions in the order written, and a column comparison read
   // from the index is cheaper than a probe into the match list or a LIKE over the whole row.
@@ -174,8 +183,8 @@ function readPage(db: ReadableDB, q: ParsedQuery): LibraryPage {
  * value above the last in the column's index, so the cost follows the number of distinct values
  * (dozens) instead of the number of items (a DISTINCT would read the whole index).
  */
-export function libraryFacets(db: ReadableDB): { deviceIds: string[]; officerIds: string[] } {
-  const column = (name: 'device_id' | 'officer_id'): string[] =>
+export function libraryFacets(db: ReadableDB): LibraryFacets {
+  const column = (name: 'device_id' | 'officer_id' | 'model' | 'serial'): string[] =>
     (
       db
         .prepare(
@@ -188,7 +197,12 @@ export function libraryFacets(db: ReadableDB): { deviceIds: string[]; officerIds
         )
         .all() as { value: string }[]
     ).map((r) => r.value);
-  return { deviceIds: column('device_id'), officerIds: column('officer_id') };
+  return {
+    deviceIds: column('device_id'),
+    officerIds: column('officer_id'),
+    cameraModels: column('model'),
+    cameraSerials: column('serial'),
+  };
 }
 
 export type { LibraryQuery };

@@ -13,7 +13,7 @@ export function madeItemMedia(probed: MediaInfo, source: ItemRow, offsetSec: num
   const { recordedAt: _r, recordedAtSource: _s, offsetKnown: _o, ...rest } = probed;
   const from = JSON.parse(source.media) as MediaInfo;
   const media: MediaInfo = { ...rest };
-  for (const key of ['gps', 'make', 'model', 'serial', 'deviceId', 'officerId'] as const) {
+  for (const key of ['gps', 'make', 'model', 'serial', 'firmware', 'deviceId', 'officerId'] as const) {
     if (from[key] !== undefined) Object.assign(media, { [key]: from[key] });
   }
   if (source.recorded_at) {

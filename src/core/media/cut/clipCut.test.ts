@@ -169,8 +169,8 @@ describe('cutClip, lossless', () => {
 
   it('keeps the display rotation', async () => {
     const clip = await cut(fx.rotated, 'rotated', { fromSec: 1, toSec: 2, mode: 'lossless' });
-    expect(findMainVideo(clip.plan.source)?.displayRotation).toBe(-90);
-    expect(clip.streams.kept[0]?.displayRotation).toBe(-90);
+    expect(findMainVideo(clip.plan.source)?.rotation).toBe(90);
+    expect(clip.streams.kept[0]?.rotation).toBe(90);
   });
 });
 
@@ -220,7 +220,7 @@ describe('cutClip, exact', () => {
     await ffmpeg(['-noautorotate', '-i', fx.rotated, ...encode, src]);
     expect(findMainVideo(await probeSource(tools, src))).toMatchObject({
       pixelFormat: 'yuv422p',
-      displayRotation: -90,
+      rotation: 90,
     });
     const clip = await cut(src, 'yuv422', { fromSec: 0.4, toSec: 1.2, mode: 'exact' });
     expect(clip.encoder?.video).toMatchObject({ pixelFormat: 'yuv420p', convertedFromPixelFormat: 'yuv422p' });
@@ -229,7 +229,7 @@ describe('cutClip, exact', () => {
       width: 320,
       height: 240,
       pixelFormat: 'yuv420p',
-      displayRotation: -90,
+      rotation: 90,
     });
   });
 

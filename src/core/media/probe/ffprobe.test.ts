@@ -130,13 +130,14 @@ describe('parseFfprobe on hand-written input', () => {
     expect(parseFfprobe(IPHONE_MOV)).toEqual({
       container: 'mov,mp4,m4a,3gp,3g2,mj2',
       durationSec: 12.033333,
+      firmware: '17.3.1',
       bitRate: 9123456,
       videoCodec: 'hevc',
       audioCodec: 'aac',
       width: 1920,
       height: 1080,
       pixelFormat: 'yuv420p10le',
-      frameRate: 29.917,
+      frameRate: 10800 / 361,
       rotation: 90,
       creationTime: '2026-03-01T01:30:00.000000Z',
       creationTimeWithOffset: '2026-03-01T09:30:00+08:00',
@@ -170,6 +171,39 @@ describe('parseFfprobe on hand-written input', () => {
     });
   });
 
+  it("takes the video stream's duration, not the container's stretched by GoPro data tracks", () => {
+    const gopro = {
+      streams: [
+        { codec_type: 'video', codec_name: 'h264', width: 1920, height: 1080, duration: '12.078733' },
+        { codec_type: 'audio', codec_name: 'aac', duration: '12.074667' },
+        { codec_type: 'data', codec_tag_string: 'tmcd', duration: '12.078733' },
+        { codec_type: 'data', codec_tag_string: 'gpmd', duration: '13.012000' },
+      ],
+      format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '13.012000' },
+    };
+    expect(parseFfprobe(gopro).durationSec).toBe(12.078733);
+    // Audio only: the audio stream's; no stream duration (Matroska): the container's.
+    const memo = {
+      streams: [
+        { codec_type: 'audio', codec_name: 'aac', duration: '2.000000' },
+        { codec_type: 'data', duration: '2.5' },
+      ],
+      format: { duration: '2.5' },
+    };
+    expect(parseFfprobe(memo).durationSec).toBe(2);
+    const mkv = { streams: [{ codec_type: 'video', codec_name: 'vp8' }], format: { duration: '1.5' } };
+    expect(parseFfprobe(mkv).durationSec).toBe(1.5);
+  });
+
+  it('reads firmware and software versions: GoPro FIRM, Apple software, Android version', () => {
+    const tagged = (tags: Record<string, string>) =>
+      parseFfprobe({ streams: [{ codec_type: 'video', codec_name: 'h264', duration: '1' }], format: { tags } });
+    expect(tagged({ firmware: 'HD9.01.01.60.00' }).firmware).toBe('HD9.01.01.60.00');
+    expect(tagged({ 'com.apple.quicktime.software': '17.1.2' }).firmware).toBe('17.1.2');
+    expect(tagged({ 'com.android.version': '14' }).firmware).toBe('14');
+    expect(tagged({ encoder: 'Lavf59.27.100' })).not.toHaveProperty('firmware');
+  });
+
   it('marks files without a decodable stream or without duration', () => {
     const onlyCover = {
       streams: [{ codec_type: 'video', codec_name: 'mjpeg', disposition: { attached_pic: 1 } }, { codec_type: 'data' }],
@@ -187,6 +221,6 @@ describe('parseFfprobe on hand-written input', () => {
       streams: [{ codec_type: 'video', codec_name: 'h264', avg_frame_rate: '0/0', r_frame_rate: '30000/1001' }],
       format: { duration: '1' },
     });
-    expect(facts.frameRate).toBe(29.97);
+    expect(facts.frameRate).toBe(30000 / 1001);
   });
 });

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import type { Gps } from '../../../shared/schemas';
 import type { MediaTools } from '../tools/binaries';
+import { parseFfprobeJson, rationalValue, type FfprobeStream } from './ffprobeJson';
 import { parseIso6709 } from './iso6709';
 import { runProcess } from '../tools/runProcess';
 import type { Logger } from '../../engineApi';
@@ -33,6 +33,7 @@ export interface ProbeFacts {
   durationSec?: number;
   width?: number;
   height?: number;
+  /** Exact, unrounded (`30000/1001` → 29.97002997…), as the clip planner reads it; round only to show it. */
   frameRate?: number;
   videoCodec?: string;
   audioCodec?: string;
@@ -48,6 +49,8 @@ export interface ProbeFacts {
   make?: string;
   model?: string;
   serial?: string;
+  /** Firmware or software version: GoPro's `FIRM` (ffprobe's `firmware`), Apple's `software`, Android's `version`. */
+  firmware?: string;
   /** Set when Apple or Android metadata keys are present: phones write `creation_time` as true UTC. */
   writtenByPhone?: true;
   hasVideo: boolean;
@@ -56,70 +59,43 @@ export interface ProbeFacts {
   undecodableReason?: string;
 }
 
-const Tags = z.record(z.string(), z.unknown()).optional();
-const Stream = z.looseObject({
-  codec_type: z.string().optional(),
-  codec_name: z.string().optional(),
-  width: z.number().optional(),
-  height: z.number().optional(),
-  pix_fmt: z.string().optional(),
-  avg_frame_rate: z.string().optional(),
-  r_frame_rate: z.string().optional(),
-  duration: z.string().optional(),
-  disposition: z.record(z.string(), z.number()).optional(),
-  tags: Tags,
-  side_data_list: z
-    .array(z.looseObject({ side_data_type: z.string().optional(), rotation: z.number().optional() }))
-    .optional(),
-});
-const FfprobeOutput = z.looseObject({
-  streams: z.array(Stream).default([]),
-  format: z
-    .looseObject({
-      format_name: z.string().optional(),
-      duration: z.string().optional(),
-      bit_rate: z.string().optional(),
-      tags: Tags,
-    })
-    .optional(),
-});
-type Stream = z.infer<typeof Stream>;
-
 const LOCATION_KEYS = ['com.apple.quicktime.location.iso6709', 'location', 'location-eng'];
 const MAKE_KEYS = ['com.apple.quicktime.make', 'make', 'com.android.manufacturer', 'manufacturer'];
 const MODEL_KEYS = ['com.apple.quicktime.model', 'model', 'com.android.model'];
 const PHONE_KEY_PREFIXES = ['com.apple.quicktime.', 'com.android.'];
 const SERIAL_KEYS = ['serial', 'serial_number', 'serialnumber', 'com.apple.quicktime.serialnumber'];
+const FIRMWARE_KEYS = ['firmware', 'com.apple.quicktime.software', 'com.android.version'];
 
 /** Turns ffprobe JSON (`-show_format -show_streams`) into `ProbeFacts`. Pure; throws only on JSON of another shape. */
 export function parseFfprobe(json: unknown): ProbeFacts {
-  const output = FfprobeOutput.parse(json);
-  const format = output.format ?? {};
+  const output = parseFfprobeJson(json);
+  const format = output.format;
   // Cover art in audio files is a "video" stream too; it does not make the file a video.
-  const video = output.streams.find((s) => s.codec_type === 'video' && s.codec_name && !s.disposition?.attached_pic);
-  const audio = output.streams.find((s) => s.codec_type === 'audio' && s.codec_name);
+  const video = output.streams.find((s) => s.type === 'video' && s.codecName && !s.attachedPicture);
+  const audio = output.streams.find((s) => s.type === 'audio' && s.codecName);
   // Format tags first, then stream tags: keys are compared case-insensitively (Matroska writes upper case).
-  const tags = mergeTags([format.tags, video?.tags, audio?.tags]);
+  const tags = mergeTags([format?.tags, video?.tags, audio?.tags]);
 
   const facts: ProbeFacts = { hasVideo: video !== undefined, hasAudio: audio !== undefined };
-  set(facts, 'container', format.format_name);
-  set(facts, 'durationSec', readDuration(format.duration, output.streams));
-  set(facts, 'bitRate', positiveNumber(format.bit_rate));
+  set(facts, 'container', format?.formatName);
+  set(facts, 'durationSec', readDuration(video ?? audio, format?.durationSec, output.streams));
+  set(facts, 'bitRate', format?.bitRate);
   if (video) {
-    set(facts, 'videoCodec', video.codec_name);
-    set(facts, 'width', positiveInt(video.width));
-    set(facts, 'height', positiveInt(video.height));
-    set(facts, 'pixelFormat', video.pix_fmt);
-    set(facts, 'frameRate', readRate(video.avg_frame_rate) ?? readRate(video.r_frame_rate));
-    set(facts, 'rotation', readRotation(video));
+    set(facts, 'videoCodec', video.codecName);
+    set(facts, 'width', video.width);
+    set(facts, 'height', video.height);
+    set(facts, 'pixelFormat', video.pixelFormat);
+    set(facts, 'frameRate', video.frameRate ? rationalValue(video.frameRate) : undefined);
+    set(facts, 'rotation', video.rotation);
   }
-  set(facts, 'audioCodec', audio?.codec_name);
+  set(facts, 'audioCodec', audio?.codecName);
   set(facts, 'creationTime', text(tags.get('creation_time')));
   set(facts, 'creationTimeWithOffset', readTimeWithOffset(text(tags.get('com.apple.quicktime.creationdate'))));
   set(facts, 'gps', firstOf(tags, LOCATION_KEYS, readLocation));
   set(facts, 'make', firstOf(tags, MAKE_KEYS, String));
   set(facts, 'model', firstOf(tags, MODEL_KEYS, String));
   set(facts, 'serial', firstOf(tags, SERIAL_KEYS, String));
+  set(facts, 'firmware', firstOf(tags, FIRMWARE_KEYS, String));
   if ([...tags.keys()].some((key) => PHONE_KEY_PREFIXES.some((prefix) => key.startsWith(prefix)))) {
     facts.writtenByPhone = true;
   }
@@ -159,44 +135,22 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-function positiveNumber(value: string | number | undefined): number | undefined {
-  const n = Number(value);
-  return value !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
-}
-
-function positiveInt(value: number | undefined): number | undefined {
-  return value !== undefined && Number.isInteger(value) && value > 0 ? value : undefined;
-}
-
-function readDuration(formatDuration: string | undefined, streams: Stream[]): number | undefined {
-  const fromFormat = positiveNumber(formatDuration);
-  if (fromFormat !== undefined) return fromFormat;
-  const fromStreams = streams.map((s) => positiveNumber(s.duration) ?? 0);
-  const longest = Math.max(0, ...fromStreams);
-  return longest > 0 ? longest : undefined;
-}
-
-/** `30000/1001` → 29.97; `0/0` → undefined. */
-function readRate(rate: string | undefined): number | undefined {
-  const [num, den] = (rate ?? '').split('/').map(Number);
-  if (num === undefined || den === undefined || !(num > 0) || !(den > 0)) return undefined;
-  return Math.round((num / den) * 1000) / 1000;
-}
-
 /**
- * The old `rotate` tag is clockwise; the display matrix side data ffprobe prints is counter-clockwise
- * (an iPhone portrait video says `rotate: 90` and `rotation: -90`), hence the sign flip.
+ * The main stream's duration: the video's, or the audio's in an audio-only file. The container's
+ * is the longest of all its tracks, and cameras add data tracks (GoPro's GPMF telemetry and
+ * timecode) that run past the picture: a timeline that long ends in a dead tail. The container's
+ * duration, then the longest stream's, serve only when the main stream states none (Matroska
+ * keeps durations in tags, not in the stream).
  */
-function readRotation(stream: Stream): number | undefined {
-  const tag = Number(stream.tags?.rotate);
-  if (stream.tags?.rotate !== undefined && Number.isFinite(tag)) return normalizeDegrees(tag);
-  const matrix = stream.side_data_list?.find((d) => d.side_data_type === 'Display Matrix' && d.rotation !== undefined);
-  return matrix?.rotation !== undefined ? normalizeDegrees(-matrix.rotation) : undefined;
-}
-
-function normalizeDegrees(degrees: number): number {
-  const quarter = Math.round(degrees / 90) * 90;
-  return ((quarter % 360) + 360) % 360;
+function readDuration(
+  main: FfprobeStream | undefined,
+  formatDuration: number | undefined,
+  streams: FfprobeStream[],
+): number | undefined {
+  if (main?.durationSec !== undefined) return main.durationSec;
+  if (formatDuration !== undefined) return formatDuration;
+  const longest = Math.max(0, ...streams.map((s) => s.durationSec ?? 0));
+  return longest > 0 ? longest : undefined;
 }
 
 /** `2026-03-01T09:30:00+0800` → `2026-03-01T09:30:00+08:00`; anything without an offset → undefined. */

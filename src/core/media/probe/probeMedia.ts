@@ -2,9 +2,11 @@ import type { FileNamePattern, MediaInfo, MediaKind } from '../../../shared/sche
 import type { Logger } from '../../engineApi';
 import type { MediaTools } from '../tools/binaries';
 import { kindByExtension, readFileHead, sniffKind } from './classify';
+import { readAvchdMetadata } from './avchdMdpm';
 import { readPhoto, type PhotoFacts, type PhotoFormat } from './exif';
 import { parseFfprobe, runFfprobe, type ProbeFacts } from './ffprobe';
 import { parseFileName } from './fileNamePatterns';
+import { readGoProIdentity } from './goProBoxes';
 import { isBrowserPlayable } from './playability';
 import { chooseRecordedTime, type TimeCandidates } from './recordedTime';
 import { ProcessAbortedError, ProcessError, ProcessFailedError } from '../tools/runProcess';
@@ -63,6 +65,7 @@ export async function probeMedia(tools: MediaTools, file: string, ctx: ProbeCont
       reason = probed;
     } else {
       addProbeFacts(info, probed);
+      Object.assign(time, await addCameraFacts(tools, file, info, ctx));
       time.containerWithOffset = probed.creationTimeWithOffset;
       if (probed.creationTime) {
         time.container = { creationTime: probed.creationTime, writer: probed.writtenByPhone ? 'phone' : 'unknown' };
@@ -97,6 +100,39 @@ async function probeWithFfprobe(tools: MediaTools, file: string, ctx: ProbeConte
   }
 }
 
+/**
+ * What the camera wrote beyond ffprobe's tags: GoPro's model, serial and firmware in an MP4's
+ * `udta`, and AVCHD's make, model and recording time in the H.264 stream (MDPM). Each fills only
+ * fields ffprobe left empty. Returns the stream time, for the recorded-time choice.
+ */
+async function addCameraFacts(
+  tools: MediaTools,
+  file: string,
+  info: MediaInfo,
+  ctx: ProbeContext,
+): Promise<Pick<TimeCandidates, 'stream'>> {
+  const fill = (facts: Partial<Pick<MediaInfo, 'make' | 'model' | 'serial' | 'firmware'>>) => {
+    for (const key of ['make', 'model', 'serial', 'firmware'] as const) {
+      if (info[key] === undefined && facts[key] !== undefined) info[key] = facts[key];
+    }
+  };
+  const container = info.container?.split(',')[0];
+  if (container === 'mov') fill(await readGoProIdentity(file));
+  if (container === 'mpegts' && info.videoCodec === 'h264') {
+    const mdpm = await readAvchdMetadata(tools, file, ctx.signal, ctx.log);
+    if (mdpm) fill(mdpm);
+    if (mdpm?.local) {
+      return {
+        stream:
+          mdpm.offsetMinutes === undefined
+            ? { local: mdpm.local }
+            : { local: mdpm.local, offsetMinutes: mdpm.offsetMinutes },
+      };
+    }
+  }
+  return {};
+}
+
 function addProbeFacts(info: MediaInfo, facts: ProbeFacts) {
   if (facts.hasVideo) info.kind = 'video';
   else if (facts.hasAudio) info.kind = 'audio';
@@ -107,7 +143,7 @@ function addProbeFacts(info: MediaInfo, facts: ProbeFacts) {
 
 const PROBE_FIELDS = [
   ...['container', 'durationSec', 'width', 'height', 'frameRate', 'videoCodec', 'audioCodec', 'pixelFormat'],
-  ...['rotation', 'bitRate', 'gps', 'make', 'model', 'serial'],
+  ...['rotation', 'bitRate', 'gps', 'make', 'model', 'serial', 'firmware'],
 ] as const satisfies (keyof ProbeFacts & keyof MediaInfo)[];
 
 function addPhotoFacts(info: MediaInfo, photo: PhotoFacts) {

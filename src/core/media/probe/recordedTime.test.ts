@@ -35,6 +35,25 @@ describe('chooseRecordedTime', () => {
     expect(result).toEqual({ recordedAt: '2026-03-01T09:30:00-05:00', recordedAtSource: 'exif', offsetKnown: true });
   });
 
+  it('takes an AVCHD stream time with its zone over the file name and file system time', () => {
+    const candidates = { fileName: { ...at0930, h: 11 }, modifiedAt: new Date('2026-03-02T00:00:00Z') };
+    expect(chooseRecordedTime({ ...candidates, stream: { local: at0930, offsetMinutes: 9 * 60 } }, CST)).toEqual({
+      recordedAt: '2026-03-01T09:30:00+09:00',
+      recordedAtSource: 'container',
+      offsetKnown: true,
+    });
+    // Without a zone it is still the camera's clock, shown in the station offset and marked assumed.
+    expect(chooseRecordedTime({ ...candidates, stream: { local: at0930 } }, CST)).toEqual({
+      recordedAt: '2026-03-01T09:30:00+08:00',
+      recordedAtSource: 'container',
+      offsetKnown: false,
+    });
+    // A camera with an unset clock: the stream time is ignored.
+    expect(chooseRecordedTime({ ...candidates, stream: { local: { ...at0930, y: 1970 } } }, CST)).toMatchObject({
+      recordedAtSource: 'filename',
+    });
+  });
+
   it('puts EXIF without offset in the station offset, marked as assumed', () => {
     const result = chooseRecordedTime({ exif: { local: at0930 }, fileName: { ...at0930, h: 8 } }, CST);
     expect(result).toEqual({ recordedAt: '2026-03-01T09:30:00+08:00', recordedAtSource: 'exif', offsetKnown: false });

@@ -4,8 +4,8 @@ import type { RecordedAtSource } from '../../../shared/schemas';
  * Chooses a file's recorded time from what its metadata, name and file system say. Pure.
  *
  * Priority, and why:
- * 1. A container or EXIF time that carries its own offset (Apple `creationdate`, EXIF with
- *    `OffsetTimeOriginal`): both the instant and the zone are known: `offsetKnown: true`.
+ * 1. A container, stream or EXIF time that carries its own offset (Apple `creationdate`, AVCHD's
+ *    MDPM, EXIF with `OffsetTimeOriginal`): both the instant and the zone are known: `offsetKnown: true`.
  * 2. EXIF `DateTimeOriginal` without offset, then the container `creation_time`: written by the
  *    camera at the moment of recording, so closest to the truth, but the zone is assumed.
  * 3. The file name: also the camera's wall clock, but names are renamed by people and tools.
@@ -41,6 +41,11 @@ export interface TimeCandidates {
   /** A container time with its own offset, ISO 8601 (Apple `com.apple.quicktime.creationdate`). */
   containerWithOffset?: string;
   container?: ContainerTime;
+  /**
+   * A wall clock written in the video stream itself (AVCHD's MDPM), with the camera's zone when it
+   * says one. Reported as `container`: the file's own metadata, like a container time.
+   */
+  stream?: { local: LocalDateTime; offsetMinutes?: number };
   /** EXIF DateTimeOriginal, with OffsetTimeOriginal in minutes when present. */
   exif?: { local: LocalDateTime; offsetMinutes?: number };
   fileName?: LocalDateTime;
@@ -64,6 +69,13 @@ export function chooseRecordedTime(candidates: TimeCandidates, stationOffsetMinu
   const withOffset = parseIsoWithOffset(candidates.containerWithOffset);
   if (withOffset) {
     return known(formatInstant(withOffset.epochMs, withOffset.offsetMinutes), 'container');
+  }
+  const stream = candidates.stream;
+  if (stream && isPlausible(stream.local) && stream.offsetMinutes !== undefined) {
+    return known(formatWallClock(stream.local, stream.offsetMinutes), 'container');
+  }
+  if (stream && isPlausible(stream.local)) {
+    return assumed(formatWallClock(stream.local, stationOffsetMinutes), 'container');
   }
   const exif = candidates.exif;
   if (exif && isPlausible(exif.local) && exif.offsetMinutes !== undefined) {

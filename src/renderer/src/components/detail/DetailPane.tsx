@@ -236,7 +236,12 @@ function ItemDetails({
         <dl className="fields">
           <Field label={t('detail.make')}>{media.make}</Field>
           <Field label={t('detail.model')}>{media.model}</Field>
-          <Field label={t('detail.serial')}>{media.serial}</Field>
+          <Field label={t('detail.serial')} testId="detail-serial">
+            {media.serial}
+          </Field>
+          <Field label={t('detail.firmware')} testId="detail-firmware">
+            {media.firmware}
+          </Field>
           <Field label={t('detail.deviceId')} testId="detail-device">
             {item.deviceId}
           </Field>

@@ -71,6 +71,24 @@ export function FilterPanel({
           testId="filter-officer"
         />
       </FormField>
+      <FormField label={t('filters.cameraModel')}>
+        <Select
+          value={filters.cameraModel}
+          options={facets.data?.cameraModels ?? []}
+          anyLabel={anyLabel}
+          onValueChange={(model) => set('cameraModel', model)}
+          testId="filter-camera-model"
+        />
+      </FormField>
+      <FormField label={t('filters.cameraSerial')}>
+        <Select
+          value={filters.cameraSerial}
+          options={facets.data?.cameraSerials ?? []}
+          anyLabel={anyLabel}
+          onValueChange={(serial) => set('cameraSerial', serial)}
+          testId="filter-camera-serial"
+        />
+      </FormField>
       <FormField label={t('filters.kind')}>
         <Select
           value={filters.kind}

@@ -13,6 +13,8 @@ export interface LibraryFilters {
   officerId: string;
   kind: MediaKind | '';
   status: ItemStatus | '';
+  cameraModel: string;
+  cameraSerial: string;
   sort: SortField;
   order: SortOrder;
 }
@@ -25,6 +27,8 @@ export const EMPTY_FILTERS: LibraryFilters = {
   officerId: '',
   kind: '',
   status: '',
+  cameraModel: '',
+  cameraSerial: '',
   sort: 'importedAt',
   order: 'desc',
 };
@@ -44,6 +48,8 @@ export function toLibraryQuery(filters: LibraryFilters): LibraryPageQuery {
   if (filters.officerId) query.officerId = filters.officerId;
   if (filters.kind) query.kind = filters.kind;
   if (filters.status) query.status = filters.status;
+  if (filters.cameraModel) query.cameraModel = filters.cameraModel;
+  if (filters.cameraSerial) query.cameraSerial = filters.cameraSerial;
   return query;
 }
 
@@ -55,6 +61,8 @@ export function hasActiveFilters(filters: LibraryFilters): boolean {
     filters.deviceId ||
     filters.officerId ||
     filters.kind ||
-    filters.status,
+    filters.status ||
+    filters.cameraModel ||
+    filters.cameraSerial,
   );
 }
