@@ -27,6 +27,8 @@ describe('parseMdpmFromAnnexB', () => {
   it('reads zones west of UTC and half hours, and leaves the zone unknown when daylight saving is flagged', () => {
     const west = mdpmSeiNal({ local: '2025-12-31T23:59:59', offsetMinutes: -(3 * 60 + 30), makeCode: 0x0108 });
     expect(parseMdpmFromAnnexB(stream(west))).toMatchObject({ offsetMinutes: -210, make: 'Sony' });
+    const sony = mdpmSeiNal({ local: '2025-12-31T23:59:59', offsetMinutes: 0, makeCode: 0x0108, model: 'HDR-CX405' });
+    expect(parseMdpmFromAnnexB(stream(sony))).toMatchObject({ offsetMinutes: 0, make: 'Sony', model: 'HDR-CX405' });
     const dst = mdpmSeiNal({ local: '2026-07-01T10:00:00', offsetMinutes: 60, dst: true, makeCode: 0x0103 });
     const facts = parseMdpmFromAnnexB(stream(dst));
     expect(facts).toMatchObject({ local: { y: 2026, m: 7, d: 1, h: 10 }, make: 'Panasonic' });

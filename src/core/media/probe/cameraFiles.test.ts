@@ -68,6 +68,13 @@ beforeAll(async () => {
     offsetMinutes: 480,
     makeCode: 0x1011,
   });
+  await writeAvchdWithMdpm(ffmpeg, file('00002.MTS'), {
+    local: '2026-07-01T10:00:05',
+    offsetMinutes: 60,
+    dst: true,
+    makeCode: 0x0108,
+    model: 'HDR-CX405',
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -158,5 +165,18 @@ describe('device identity', () => {
     expect(info).toMatchObject({ recordedAtSource: 'container', offsetKnown: true });
     expect(info.make).toBe(exif['H264:Make']);
     expect(info.make).toBe('Canon');
+  });
+
+  it("reads a Sony AVCHD stream's model, and keeps its zone unknown when daylight saving is flagged", async () => {
+    const exif = await readWithExiftool(file('00002.MTS'));
+    const info = await probeOk('00002.MTS');
+    expect(exif['H264:DateTimeOriginal']).toBe('2026:07:01 10:00:05+01:00 DST');
+    expect({ make: info.make, model: info.model }).toEqual({ make: exif['H264:Make'], model: exif['H264:Model'] });
+    // The camera's wall clock, shown in the station's offset and marked as assumed.
+    expect(info).toMatchObject({
+      recordedAt: '2026-07-01T10:00:05+08:00',
+      recordedAtSource: 'container',
+      offsetKnown: false,
+    });
   });
 });
