@@ -18,6 +18,7 @@ import { accountHandlers } from './api/accountHandlers';
 import { authHandlers } from './api/authHandlers';
 import { importHandlers } from './api/importHandlers';
 import { libraryHandlers } from './api/libraryHandlers';
+import { jobsHandlers } from './api/jobsHandlers';
 import type { Handlers, HandlerCall, Services } from './api/services';
 import { stationHandlers } from './api/stationHandlers';
 import { caseHandlers } from './api/caseHandlers';
@@ -395,6 +396,9 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     ...accountHandlers(services),
     ...importHandlers(services),
     ...libraryHandlers(services),
+    ...jobsHandlers(services, () => {
+      if (opts.runJobs !== false) derived.kick();
+    }),
     ...taxonomyHandlers(services),
     ...tagHandlers(services),
     ...caseHandlers(services),
@@ -527,8 +531,10 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
           return { path: sheet, mimeType: 'image/jpeg', size: info.size };
         }
         case 'play': {
-          const media = JSON.parse(row.media) as { browserPlayable?: boolean };
-          return viewed(media.browserPlayable ? original() : await fromDerived('proxy', 'video/mp4'));
+          const media = JSON.parse(row.media) as { browserPlayable?: boolean; kind?: string };
+          // A photo's proxy is its JPEG preview (a HEIC's, decoded by libheif); a recording's is an MP4.
+          const proxyType = media.kind === 'photo' ? 'image/jpeg' : 'video/mp4';
+          return viewed(media.browserPlayable ? original() : await fromDerived('proxy', proxyType));
         }
       }
     },

@@ -57,6 +57,7 @@ import {
 } from './sealSchemas';
 import { CheckReport, CustodyProblem } from './custodySchemas';
 import { EnrolInput, SyncEnrolment, SyncSettings, SyncStatus, SyncSummary } from './syncSchemas';
+import { DerivedFailure, DerivedVariantName } from './jobSchemas';
 
 /**
  * The one API of the station. Every host (Electron IPC, the web host, the CLI, tests) derives its
@@ -249,6 +250,13 @@ export const contract = {
   'jobs.summary': method({
     input: Empty,
     output: z.object({ pending: z.number().int(), running: z.number().int(), failed: z.number().int() }),
+  }),
+  /** Thumbnails, filmstrips and viewing copies that failed, newest first, each with why (the jobs panel). */
+  'jobs.failures': method({ input: Empty, output: z.object({ failures: z.array(DerivedFailure) }) }),
+  /** Queues failed derivations again: one (item and variant), an item's, or all of them. */
+  'jobs.retry': method({
+    input: z.object({ itemId: Id.optional(), variant: DerivedVariantName.optional() }).strict(),
+    output: z.object({ requeued: z.number().int() }),
   }),
   /** An item's id from its id or its SHA-256 (for the CLI and for pasted hashes). */
   'items.resolve': method({

@@ -24,8 +24,8 @@ describe('migrate', () => {
     const d = fresh();
     expect(schemaVersion(d)).toBe(0);
     expect(migrate(d)).toBe(NEWEST);
-    expect(NEWEST).toBe(110);
-    expect(d.pragma('user_version', { simple: true })).toBe(110);
+    expect(NEWEST).toBe(112);
+    expect(d.pragma('user_version', { simple: true })).toBe(112);
     expect(getTableNames(d)).toEqual([
       'accounts',
       // Cases (migration 30).

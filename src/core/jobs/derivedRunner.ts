@@ -5,11 +5,22 @@ import type { MediaInfo } from '../../shared/schemas';
 import type { Logger } from '../engineApi';
 import type { MediaTools } from '../media/tools/binaries';
 import { makeProxy, makeThumbnail, type DerivedMedia } from '../media/derive/derive';
+import { DeriveError } from '../media/derive/deriveError';
 import { makeFilmstrip, type FilmstripResult } from '../media/derive/filmstrip';
+import { makeHeifStill, type HeifStill } from '../media/derive/heifStill';
 import { isProcessAbortedError } from '../media/tools/runProcess';
 import { HashCopier } from '../store/hashCopy';
 import { derivedPath, evidencePath, type StationLayout } from '../store/layout';
-import { claimNextJob, completeJob, failJob, jobCounts, type DerivedJob, type DerivedVariant } from './derivedRepo';
+import {
+  claimNextJob,
+  completeJob,
+  failJob,
+  isHeifPhoto,
+  jobCounts,
+  type DerivedJob,
+  type DerivedVariant,
+  type JobProblem,
+} from './derivedRepo';
 
 /** The filmstrip is a folder of sheets with an `index.json`; the row points at the index. */
 const FILE_NAMES: Record<DerivedVariant, string> = {
@@ -17,6 +28,8 @@ const FILE_NAMES: Record<DerivedVariant, string> = {
   filmstrip: 'filmstrip',
   proxy: 'proxy.mp4',
 };
+/** A photo's proxy is a still: its full-size JPEG preview. */
+const PHOTO_PROXY_FILE = 'preview.jpg';
 /** The first filmstrip format: one sprite of 20 tiles. Removed once its replacement is made. */
 const OLD_FILMSTRIP_FILE = 'filmstrip.jpg';
 
@@ -86,13 +99,15 @@ export class DerivedRunner {
     const row = db.prepare('SELECT sha256, media FROM items WHERE id = ?').get(job.itemId) as
       { sha256: string; media: string } | undefined;
     if (!row) {
-      failJob(db, job, 'the item no longer exists', false, now());
+      failJob(db, job, { problem: 'itemGone', params: {}, detail: '' }, false, now());
       return;
     }
     const source = evidencePath(layout, row.sha256);
-    const out = derivedPath(layout, job.itemId, FILE_NAMES[job.variant]);
     const signal = this.controller.signal;
     const media = JSON.parse(row.media) as MediaInfo;
+    const heif = isHeifPhoto(media);
+    const fileName = heif && job.variant === 'proxy' ? PHOTO_PROXY_FILE : FILE_NAMES[job.variant];
+    const out = derivedPath(layout, job.itemId, fileName);
     // Known facts save ffmpeg a probe; this ffmpeg does not apply EXIF orientation by itself.
     const known = {
       signal,
@@ -101,8 +116,13 @@ export class DerivedRunner {
     };
     try {
       await mkdir(dirname(out), { recursive: true });
-      const made: DerivedMedia | FilmstripResult =
-        job.variant === 'thumbnail'
+      const made: DerivedMedia | FilmstripResult | HeifStill = heif
+        ? await makeHeifStill(tools, source, out, {
+            size: job.variant === 'thumbnail' ? 'thumbnail' : 'full',
+            signal,
+            log,
+          })
+        : job.variant === 'thumbnail'
           ? await makeThumbnail(tools, source, out, known)
           : job.variant === 'filmstrip'
             ? await makeFilmstrip(tools, source, out, known)
@@ -122,6 +142,8 @@ export class DerivedRunner {
             tool: made.tool,
             toolVersion: made.toolVersion,
             args: made.args,
+            // A HEIC is decoded by libheif first; ffmpeg encodes the JPEG from its pixels.
+            ...heifProvenance(made),
             // The index (tile size, grid, sheets, the time of every tile) is read from here.
             ...('index' in made ? { ...made.index, sheetSha256: made.sheets.map((s) => s.sha256) } : {}),
           },
@@ -134,10 +156,26 @@ export class DerivedRunner {
         // Shutting down: the job goes back to the queue at the next start.
         return;
       }
-      const message = error instanceof Error ? error.message : String(error);
-      const retry = job.attempts < MAX_ATTEMPTS;
-      log.warn('derived media job failed', { itemId: job.itemId, variant: job.variant, error: message, retry });
-      failJob(db, job, message, retry, now());
+      const why = problemOf(error);
+      // A photo too large or a file the decoder cannot read fails the same way every time.
+      const retry = !(error instanceof DeriveError) && job.attempts < MAX_ATTEMPTS;
+      log.warn('derived media job failed', { itemId: job.itemId, variant: job.variant, ...why, retry });
+      failJob(db, job, why, retry, now());
     }
   }
+}
+
+function problemOf(error: unknown): JobProblem {
+  if (error instanceof DeriveError) return { problem: error.problem, params: error.params, detail: error.detail };
+  const detail = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EIO')
+    return { problem: 'sourceUnreadable', params: {}, detail };
+  return { problem: 'toolFailed', params: {}, detail };
+}
+
+/** The decoder (name, versions) and the size it decoded, for a HEIC's still; nothing otherwise. */
+function heifProvenance(made: DerivedMedia | FilmstripResult | HeifStill): Record<string, unknown> {
+  if (!('decoder' in made)) return {};
+  return { decoder: made.decoder, decodedWidth: made.width, decodedHeight: made.height };
 }

@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../errors';
 import type { ImportReasonCode, Locale } from '../schemas';
 import type { SyncProblemCode } from '../syncSchemas';
+import type { DeriveProblemCode } from '../jobSchemas';
 
 /**
  * What a person reads for each error code and import outcome reason, in both languages. One
@@ -421,5 +422,31 @@ export const SYNC_PROBLEM_MESSAGES: Record<Locale, Record<SyncProblemCode, strin
     stationKey: '工作站密钥无法为上传签名（未设置口令或系统钥匙串拒绝）。需由管理员解锁。',
     notEnrolled: '此工作站尚未在服务器注册。',
     window: '不在每日同步时段内。',
+  },
+};
+
+/**
+ * Why a thumbnail, filmstrip or viewing copy could not be made, in plain words (the jobs panel).
+ * The tool's own words follow in the detail, in English, as the tool said them.
+ */
+export const DERIVE_PROBLEM_MESSAGES: Record<Locale, Record<DeriveProblemCode, string>> = {
+  en: {
+    heifTooLarge:
+      'The photo is {width} × {height} pixels ({megapixels} MP); the station decodes HEIC photos up to {limit} MP, so it makes no picture of it. The original is stored unchanged.',
+    heifFileTooLarge:
+      'The HEIC file is larger than {limitMb} MB, more than the station reads into memory to decode it.',
+    heifUndecodable: 'The HEIC decoder (libheif) could not read this photo.',
+    toolFailed: 'ffmpeg could not make it from this file.',
+    sourceUnreadable: 'The stored original could not be read.',
+    itemGone: 'The item no longer exists.',
+  },
+  'zh-CN': {
+    heifTooLarge:
+      '该照片为 {width} × {height} 像素（{megapixels} 百万像素），工作站只解码不超过 {limit} 百万像素的 HEIC 照片，因此不生成其图像。原始文件已原样保存。',
+    heifFileTooLarge: '该 HEIC 文件大于 {limitMb} MB，超出工作站解码时可读入内存的大小。',
+    heifUndecodable: 'HEIC 解码器（libheif）无法读取这张照片。',
+    toolFailed: 'ffmpeg 无法从此文件生成。',
+    sourceUnreadable: '无法读取已保存的原始文件。',
+    itemGone: '该项目已不存在。',
   },
 };

@@ -10,6 +10,8 @@ import { readGoProIdentity } from './goProBoxes';
 import { isBrowserPlayable } from './playability';
 import { chooseRecordedTime, type TimeCandidates } from './recordedTime';
 import { ProcessAbortedError, ProcessError, ProcessFailedError } from '../tools/runProcess';
+import { DeriveError } from '../derive/deriveError';
+import { readHeifSize } from '../derive/heifDecoder';
 
 export interface ProbeContext {
   /** The original file name (the stored copy is named by hash, so the name comes from the source). */
@@ -56,6 +58,7 @@ export async function probeMedia(tools: MediaTools, file: string, ctx: ProbeCont
     reason = 'empty file';
   } else if (kind === 'photo') {
     const photo = await readPhoto(file);
+    if (photo.format === 'heif') Object.assign(photo, await readHeifFacts(file, ctx.signal));
     addPhotoFacts(info, photo);
     time.exif = photo.exifTime;
     reason = photo.undecodableReason;
@@ -81,6 +84,21 @@ export async function probeMedia(tools: MediaTools, file: string, ctx: ProbeCont
   if (reason) return { ok: false, kind: info.kind, reason, partial: info };
   info.browserPlayable = isBrowserPlayable(info);
   return { ok: true, info };
+}
+
+/**
+ * A HEIC's size is its primary image's as libheif reports it (an iPhone's grid of 512×512 tiles
+ * put together, its own rotation applied), not ffprobe's, which lists each tile as a stream. That
+ * rotation is already in the size and in every picture derived from it, so EXIF's is not applied again.
+ */
+async function readHeifFacts(file: string, signal?: AbortSignal): Promise<Partial<PhotoFacts>> {
+  try {
+    const { width, height } = await readHeifSize(file, signal);
+    return { width, height, rotation: 0 };
+  } catch (error) {
+    if (!(error instanceof DeriveError)) throw error;
+    return { undecodableReason: `HEIF: ${error.detail || error.problem}` };
+  }
 }
 
 /** ffprobe's facts, or the reason it could not read the file. Aborts propagate. */

@@ -8,6 +8,7 @@ import { Icon } from '../common/Icon';
 import { LanguageSwitch } from '../common/LanguageSwitch';
 import { StationKeysDialog } from '../seal/StationKeysDialog';
 import { ChangePasswordButton } from '../accounts/ChangePasswordDialog';
+import { JobsPanel } from './JobsPanel';
 
 export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(): void }) {
   const { t } = useI18n();
@@ -20,6 +21,7 @@ export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(
   const isAdmin = account.role === 'admin';
   const { route, navigate } = useNavigation();
   const [keysOpen, setKeysOpen] = useState(false);
+  const [jobsOpen, setJobsOpen] = useState(false);
   const section = route.view === 'case' ? 'cases' : route.view === 'review' ? 'library' : route.view;
 
   return (
@@ -90,14 +92,23 @@ export function TopBar({ onImport, onAccounts }: { onImport(): void; onAccounts(
       </nav>
       <div className="spacer" />
       {jobs && (jobs.pending > 0 || jobs.running > 0 || jobs.failed > 0) ? (
-        <span className="jobs-indicator dot-list" data-testid="jobs-indicator">
-          <span>
-            <span className="spinner spinner-small" aria-hidden="true" />
-            {t('top.jobs', { running: jobs.running, pending: jobs.pending })}
-          </span>
+        <button
+          type="button"
+          className="jobs-indicator dot-list btn btn-ghost"
+          onClick={() => setJobsOpen(true)}
+          title={t('jobs.open')}
+          data-testid="jobs-indicator"
+        >
+          {jobs.pending > 0 || jobs.running > 0 ? (
+            <span>
+              <span className="spinner spinner-small" aria-hidden="true" data-testid="jobs-spinner" />
+              {t('top.jobs', { running: jobs.running, pending: jobs.pending })}
+            </span>
+          ) : null}
           {jobs.failed ? <span className="warn-text">{t('top.jobsFailed', { count: jobs.failed })}</span> : null}
-        </span>
+        </button>
       ) : null}
+      {jobsOpen ? <JobsPanel counts={jobs} onClose={() => setJobsOpen(false)} /> : null}
       <LanguageSwitch persist={(locale) => client.call('settings.setLocale', { locale })} />
       <span className="account-chip" data-testid="account-chip" title={account.name}>
         <Icon name="users" size={14} />
