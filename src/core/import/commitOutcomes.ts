@@ -35,7 +35,11 @@ export async function commitOutcomes(
   }
 }
 
-async function commitAlone(db: WritableDB, opts: CommitOutcomesOptions, outcome: FileOutcome): Promise<ImportFileResult> {
+async function commitAlone(
+  db: WritableDB,
+  opts: CommitOutcomesOptions,
+  outcome: FileOutcome,
+): Promise<ImportFileResult> {
   try {
     inTransaction(db, () => writeOutcome(db, opts, outcome));
     return outcome.result;

@@ -294,10 +294,7 @@ export async function storeOneFile(src: SourceFile, ctx: ImportFileContext): Pro
  */
 export async function describeStoredFile(
   file: StoredFile,
-  ctx: Pick<
-    ImportFileContext,
-    'tools' | 'patterns' | 'now' | 'importId' | 'actor' | 'station' | 'sourceDevice'
-  >,
+  ctx: Pick<ImportFileContext, 'tools' | 'patterns' | 'now' | 'importId' | 'actor' | 'station' | 'sourceDevice'>,
 ): Promise<FileOutcome> {
   const { src, base, sha256, kind } = file;
   let media: MediaInfo = { kind };
@@ -323,7 +320,13 @@ export async function describeStoredFile(
   return {
     ordinal: file.ordinal,
     stored: file.stored,
-    result: { ...base, status, itemId, reasonCode: status === 'undecodable' ? 'probeFailed' : null, reasonDetail: reason },
+    result: {
+      ...base,
+      status,
+      itemId,
+      reasonCode: status === 'undecodable' ? 'probeFailed' : null,
+      reasonDetail: reason,
+    },
     custody: {
       at: importedAt,
       actor: ctx.actor,

@@ -84,10 +84,7 @@ export async function runImportPipeline(opts: PipelineOptions): Promise<{ cancel
     return { ordinal, result };
   };
 
-  const finishStored = async (
-    stored: StoredFile,
-    ctx: Omit<ImportFileContext, 'settledSameHash'>,
-  ): Promise<void> => {
+  const finishStored = async (stored: StoredFile, ctx: Omit<ImportFileContext, 'settledSameHash'>): Promise<void> => {
     let outcome: FileOutcome;
     try {
       outcome = await probes.run(() => describeStoredFile(stored, ctx));
