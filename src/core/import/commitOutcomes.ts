@@ -3,6 +3,7 @@ import type { AppendEntry } from '../custody/guardedAppend';
 import { inTransaction, type WritableDB } from '../db/database';
 import { removeOwnFile } from '../store/placeInStore';
 import { unkeptOutcome, writeOutcome, type FileOutcome } from './importFile';
+import type { CopyPause } from './importPipeline';
 
 export interface CommitOutcomesOptions {
   importId: string;
@@ -22,17 +23,43 @@ export async function commitOutcomes(
   db: WritableDB,
   opts: CommitOutcomesOptions,
   group: readonly FileOutcome[],
+  withCopyStopped: CopyPause,
 ): Promise<ImportFileResult[]> {
-  try {
+  const write = (): ImportFileResult[] => {
     inTransaction(db, () => {
       for (const outcome of group) writeOutcome(db, opts, outcome);
     });
     return group.map((o) => o.result);
-  } catch {
-    const results: ImportFileResult[] = [];
-    for (const outcome of group) results.push(await commitAlone(db, opts, outcome));
-    return results;
+  };
+  try {
+    return write();
+  } catch (error) {
+    if (!isDiskFull(error)) return commitEach(db, opts, group);
+    // A later file's copy may be what fills the disk now; one by one, this group would have been
+    // committed before that copy began. Once it has ended (a failed copy removes itself), try again.
+    return withCopyStopped(async () => {
+      try {
+        return write();
+      } catch {
+        return commitEach(db, opts, group);
+      }
+    });
   }
+}
+
+async function commitEach(
+  db: WritableDB,
+  opts: CommitOutcomesOptions,
+  group: readonly FileOutcome[],
+): Promise<ImportFileResult[]> {
+  const results: ImportFileResult[] = [];
+  for (const outcome of group) results.push(await commitAlone(db, opts, outcome));
+  return results;
+}
+
+function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC';
 }
 
 async function commitAlone(
@@ -48,8 +75,7 @@ async function commitAlone(
     if (outcome.stored) await removeOwnFile(outcome.stored);
     // A full disk (or any failed commit) is a failure of this file like any other: it gets its
     // `import.failed` entry when the database can take one (the copy's removal freed space).
-    const code = (error as { code?: unknown }).code;
-    const diskFull = code === 'SQLITE_FULL' || code === 'ENOSPC';
+    const diskFull = isDiskFull(error);
     const failed = unkeptOutcome(
       outcome.result,
       { ...opts, ordinal: outcome.ordinal },

@@ -251,8 +251,13 @@ export class ImportManager {
         progress.bytesDone = bytesBefore;
         if (copying === ordinal) progress.phase = 'probing';
       },
-      commit: (group) =>
-        commitOutcomes(db, { importId: id, actor: input.actor, station, append: this.deps.append, now }, group),
+      commit: (group, withCopyStopped) =>
+        commitOutcomes(
+          db,
+          { importId: id, actor: input.actor, station, append: this.deps.append, now },
+          group,
+          withCopyStopped,
+        ),
       onCommitted: (_ordinal, result) => {
         filesDone++;
         progress.filesDone = filesDone;

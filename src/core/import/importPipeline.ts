@@ -19,14 +19,21 @@ export const PIPELINE_FILES = 6;
 /** ffprobe runs at once: one per core, while the copy of the next file waits mostly on the disk. */
 export const PROBES_AT_ONCE = 2;
 
+export type CopyPause = <T>(fn: () => Promise<T>) => Promise<T>;
+
 export interface PipelineOptions {
   files: readonly SourceFile[];
   signal: AbortSignal;
   log: Logger;
   /** The context of one file's copy (everything but the hooks this pipeline adds). */
   contextFor(ordinal: number): Omit<ImportFileContext, 'settledSameHash'>;
-  /** Writes a group of outcomes, in ordinal order, each file with its custody entry (see `commitOutcomes`). */
-  commit(group: FileOutcome[]): Promise<ImportFileResult[]>;
+  /**
+   * Writes a group of outcomes, in ordinal order, each file with its custody entry (see
+   * `commitOutcomes`). `withCopyStopped` runs its argument once the copy in flight (if any) has
+   * ended and holds the next one back until it is done: a commit that found the disk full tries
+   * again there, as it would have found the disk had files gone one by one.
+   */
+  commit(group: FileOutcome[], withCopyStopped: CopyPause): Promise<ImportFileResult[]>;
   /** A file's outcome is committed; called in ordinal order. */
   onCommitted(ordinal: number, result: ImportFileResult): void;
   /** A file's copy has ended (stored or not); its probe and commit may still follow. */
@@ -55,8 +62,25 @@ export async function runImportPipeline(opts: PipelineOptions): Promise<{ cancel
   const commits: Promise<void>[] = [];
   let cancelled = false;
 
+  /** Ends when the current file's copy has (its bytes written or removed); null between files. */
+  let copyInFlight: Promise<void> | null = null;
+  /** Set while a commit needs the copy stage stopped; the next copy waits for it. */
+  let held: Promise<void> | null = null;
+  const withCopyStopped: CopyPause = async (fn) => {
+    while (held) await held;
+    let release: () => void = () => undefined;
+    held = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await copyInFlight;
+      return await fn();
+    } finally {
+      held = null;
+      release();
+    }
+  };
+
   const groups = new OutcomeGroups<FileOutcome>(async (group) => {
-    const results = await opts.commit(group);
+    const results = await opts.commit(group, withCopyStopped);
     group.forEach((o, i) => opts.onCommitted(o.ordinal, results[i]!));
   });
   let idleCheck: NodeJS.Immediate | null = null;
@@ -104,12 +128,17 @@ export async function runImportPipeline(opts: PipelineOptions): Promise<{ cancel
       decided(unprocessed(ordinal, 'cancelled'));
       continue;
     }
+    while (held) await held;
     const ctx = opts.contextFor(ordinal);
     let stored: StoredFile | FileOutcome;
+    let copyEnded: () => void = () => undefined;
+    copyInFlight = new Promise<void>((resolve) => (copyEnded = resolve));
     try {
       stored = await storeOneFile(file, {
         ...ctx,
         settledSameHash: async (sha256) => {
+          // The copy is done and verified; what follows adds nothing to the disk but a name.
+          copyEnded();
           const earlier = uncommitted.get(sha256);
           if (!earlier) return;
           groups.flushNow();
@@ -125,6 +154,9 @@ export async function runImportPipeline(opts: PipelineOptions): Promise<{ cancel
       log.error('import of a file failed unexpectedly', { path: file.path, error: String(error) });
       decided(unprocessed(ordinal, 'storeError', (error as Error).message));
       continue;
+    } finally {
+      copyEnded();
+      copyInFlight = null;
     }
     opts.onStored?.(ordinal);
     if (!isStoredFile(stored)) {
