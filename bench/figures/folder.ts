@@ -8,12 +8,14 @@ import type { FigureContext } from '../lib/context';
 import { removeTree } from '../lib/files';
 import { MIB, formatBytes, formatMs, formatRatio, formatSeconds } from '../lib/format';
 import { assertAllStored, importSpans, timeImport, type ImportSpans } from '../lib/importRun';
-import { runsTable, type FigureReport } from '../lib/report';
+import { runsTable, verdictOf, type FigureReport } from '../lib/report';
 import { runTimed, shellQuote, syncDisks } from '../lib/shell';
 import { median, medianIndex, timeMs } from '../lib/stats';
 
 export const FOLDER_TITLE = 'Figure 2: import of a card folder of small videos vs cp -r + sha256sum ×2';
 const FFMPEG_TIMEOUT_MS = 120_000;
+/** Issue 11: at least 4× faster than the 146.6 ms a file (112× the baseline) it was measured at. */
+const TARGET_RATIO = 30;
 /** Outputs per ffmpeg run: one process writes many remuxed copies, which beats 200 process starts. */
 const REMUX_BATCH = 50;
 
@@ -153,10 +155,10 @@ export async function runFolder(ctx: FigureContext): Promise<FigureReport> {
       },
       {
         measure: 'import / baseline',
-        target: '(report)',
+        target: `≤ ${formatRatio(TARGET_RATIO)}`,
         measured: formatRatio(imp / base),
-        ratio: '—',
-        verdict: 'INFO',
+        ratio: `${(imp / base / TARGET_RATIO).toFixed(2)} of target`,
+        verdict: verdictOf(imp / base, TARGET_RATIO, 'atMost'),
       },
       {
         measure: 'import rate',
@@ -173,9 +175,12 @@ export async function runFolder(ctx: FigureContext): Promise<FigureReport> {
         headers: ['Piece', 'Time'],
         rows: [
           ['import, per file', formatMs(typicalPerFileMs)],
-          ['  up to stored: classify, hashing copy, fsync file + dir, rename', formatMs(typical.copyMs / count)],
           [
-            '  stored → committed: verifying re-read, probe, SQLite commit',
+            '  copy stage, one file after another: classify, hashing copy, fsync, read-back',
+            formatMs(typical.copyMs / count),
+          ],
+          [
+            "  stored → committed, each file's own wait (overlaps later copies): rename, probe, group commit",
             formatMs(typical.verifyProbeRecordMs / count),
           ],
           ['station probe of one clip alone (ffprobe + parse), median of 10', formatMs(probeMs)],
@@ -184,7 +189,7 @@ export async function runFolder(ctx: FigureContext): Promise<FigureReport> {
     ],
     notes: [
       `${count} clips of 2 s H.264 640×360 + AAC, ${formatBytes(bytes)} in all (${formatBytes(bytes / count)} each), generated in ${formatSeconds(generated.ms)}: one encode, then remuxed with -c copy and a distinct comment tag so every hash differs; GA/T 947-style names in DCIM/100MEDIA.`,
-      'The import includes scanning, hashing copy, fsync of file and directory, verifying re-read, ffprobe of every clip and one SQLite transaction (synchronous=FULL) per file; thumbnails and filmstrips are background jobs and are not run (runJobs: false).',
+      'The import includes scanning, hashing copy, fsync of file and directory, verifying re-read, ffprobe of every clip and its SQLite commit (synchronous=FULL); files go through a pipeline (one copied while up to two earlier ones are probed) and their outcomes commit in groups of up to 16 in file order, each with its own custody entry; thumbnails and filmstrips are background jobs and are not run (runJobs: false).',
       'Page cache: sources warm on both sides; `sync` runs between runs (untimed). The baseline does not fsync.',
     ],
     data: {

@@ -16,14 +16,22 @@ export interface TimedImport {
   doneAtMs: number[];
 }
 
-/** Where an import's time went, summed over its files, from exact marks (not throttled progress). */
+/**
+ * Where an import's time went, summed over its files, from exact marks (not throttled progress).
+ * Files go through a pipeline (a copy while earlier files are probed and committed), so the two
+ * per-file spans overlap: for one file they add up to its import, for many they add up to more.
+ */
 export interface ImportSpans {
   /**
-   * Start of the file (or of the import) until its copy is whole and fsynced: classification,
-   * hashing copy, flushes, and the read-back of every slice but the last.
+   * The copy stage: from the previous file's copy being whole (or the start) until this one's is
+   * whole and fsynced: classification, hashing copy, flushes, the read-back of every slice but
+   * the last. Summed over files, the time until the last copy was whole.
    */
   copyMs: number;
-  /** Fsynced until committed: read-back of the last slice, compare, rename, probe, SQLite transaction. */
+  /**
+   * Fsynced until committed, each file's own wait: read-back of the last slice, compare, rename,
+   * probe (and waiting for a probe slot), its group's SQLite transaction.
+   */
   verifyProbeRecordMs: number;
   /** Before the first file (scan, free-space check, custody entry) is in copyMs; this is after the last. */
   finishMs: number;
@@ -32,14 +40,17 @@ export interface ImportSpans {
 export function importSpans(run: TimedImport): ImportSpans {
   let copyMs = 0;
   let verifyProbeRecordMs = 0;
-  let fileStart = 0;
+  let previousStored = 0;
+  // Both lists are in the order the import found the files: copies run one at a time in that
+  // order, and outcomes are committed in it.
   run.doneAtMs.forEach((done, i) => {
     const stored = run.storedAtMs[i] ?? done;
-    copyMs += stored - fileStart;
+    copyMs += stored - previousStored;
     verifyProbeRecordMs += done - stored;
-    fileStart = done;
+    previousStored = stored;
   });
-  return { copyMs, verifyProbeRecordMs, finishMs: run.ms - fileStart };
+  const lastDone = run.doneAtMs.length > 0 ? Math.max(...run.doneAtMs) : 0;
+  return { copyMs, verifyProbeRecordMs, finishMs: run.ms - lastDone };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImportFileResult, ImportReasonCode, MediaInfo, MediaKind } from '../../shared/schemas';
@@ -15,11 +15,11 @@ import { placeInStore, removeOwnFile, StoreFileError } from '../store/placeInSto
 import type { SourceFile } from './scanSources';
 import { SNIFF_BYTES, kindByExtension, sniffKind } from '../media/probe/classify';
 import { SourceOpenError, readSourceHead, type SourceIdentity } from '../store/openSource';
-import { probeMedia } from '../media/probe/probeMedia';
+import { probeMedia, type ProbeContext, type ProbeResult } from '../media/probe/probeMedia';
 import type { MediaTools } from '../media/tools/binaries';
 import type { FileNamePattern } from '../../shared/schemas';
 import { stationTimestamp, localOffsetMinutes } from '../util/time';
-import { recordStoreIntent, setStoreIntentHash } from '../store/storeIntents';
+import { setStoreIntentHash } from '../store/storeIntents';
 
 export interface ImportFileContext {
   db: WritableDB;
@@ -34,10 +34,17 @@ export interface ImportFileContext {
   includeNonMedia: boolean;
   patterns: FileNamePattern[];
   now: () => Date;
+  /** Cancels the copy in flight; a file already stored is finished (see `describeStoredFile`). */
   signal: AbortSignal;
-  onPhase(phase: 'copying' | 'verifying' | 'probing' | 'recording', bytes: number): void;
+  onPhase(phase: 'copying' | 'verifying', bytes: number): void;
+  /** The temporary file's name for this file, its store intent already committed. */
+  intents: { tempNameFor(ordinal: number): string };
+  /** Resolves once no earlier file of this import with these bytes is stored and still uncommitted. */
+  settledSameHash(sha256: string): Promise<void>;
   /** The engine's guarded custody append (`custody/guardedAppend.ts`). */
   append: AppendEntry;
+  /** How a stored file is probed (`probeMedia` itself by default; the import runs it on workers). */
+  probe?: (tools: MediaTools, file: string, ctx: Omit<ProbeContext, 'signal' | 'log'>) => Promise<ProbeResult>;
   /**
    * Test seam: runs after each slice of the copy is flushed and before it is read back, to prove
    * a bad copy is caught.
@@ -73,52 +80,111 @@ export function fileResultOf(src: SourceFile): ImportFileResult {
   };
 }
 
+/** What an item row needs, before the custody entry that it references is written. */
+export type NewItem = Parameters<typeof insertItem>[1];
+
 /**
- * Takes one source file to exactly one outcome. The source is opened read-only and read once:
- * hashed while it is copied to a temporary file, flushed to the disk slice by slice, each slice
- * read back from the disk (direct I/O) and hashed on the other core while the next is copied; the
- * copy is fsynced, its read-back hash compared with the source's, and only a copy that matches is
- * renamed into the store, probed, and recorded with its custody entry in one transaction.
+ * A file's outcome, decided but not yet committed: its import-file row, the custody entry that
+ * goes with it (none for a skipped file), the item (stored files only) and where its stored copy
+ * is (so a commit that fails can remove it again).
  */
-export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Promise<ImportFileResult> {
-  const base = fileResultOf(src);
-  const finish = (result: ImportFileResult, custody?: CustodyInput, item?: Parameters<typeof insertItem>[1]) => {
-    inTransaction(ctx.db, () => {
-      if (custody) {
-        const entry = ctx.append(custody);
-        if (item) {
-          insertItem(ctx.db, { ...item, custodySeq: entry.seq });
-          // An undecodable file has nothing ffmpeg could draw a poster or a proxy from.
-          if (item.status === 'ok') enqueueDerivedFor(ctx.db, item.id, item.media, ctx.now());
-        }
-      }
-      insertImportFile(ctx.db, ctx.importId, ctx.ordinal, result);
-    });
-    return result;
+export interface FileOutcome {
+  ordinal: number;
+  result: ImportFileResult;
+  custody?: CustodyInput;
+  item?: NewItem;
+  stored?: string;
+}
+
+/** A file copied, verified and in the store, not yet probed or recorded. */
+export interface StoredFile {
+  ordinal: number;
+  src: SourceFile;
+  base: ImportFileResult;
+  kind: MediaKind;
+  sha256: string;
+  stored: string;
+}
+
+export function isStoredFile(x: StoredFile | FileOutcome): x is StoredFile {
+  return 'src' in x;
+}
+
+/**
+ * Writes one outcome inside the caller's transaction: custody entry, then the item referencing
+ * it, its derived-media jobs, then the import-file row. Several files' outcomes may share one
+ * transaction (`outcomeGroups.ts`); each still has its own entry and row.
+ */
+export function writeOutcome(
+  db: WritableDB,
+  opts: { importId: string; append: AppendEntry; now: () => Date },
+  outcome: FileOutcome,
+): void {
+  if (outcome.custody) {
+    const entry = opts.append(outcome.custody);
+    const item = outcome.item;
+    if (item) {
+      insertItem(db, { ...item, custodySeq: entry.seq });
+      // An undecodable file has nothing ffmpeg could draw a poster or a proxy from.
+      if (item.status === 'ok') enqueueDerivedFor(db, item.id, item.media, opts.now());
+    }
+  }
+  insertImportFile(db, opts.importId, outcome.ordinal, outcome.result);
+}
+
+/**
+ * The outcome of a file that was read but could not be kept (a bad copy, a vanished card, a commit
+ * that failed), or was skipped. A failure is an event in the life of the evidence: it goes on the
+ * custody log, under the import, with what was known of it.
+ */
+export function unkeptOutcome(
+  file: ImportFileResult,
+  ctx: Pick<ImportFileContext, 'importId' | 'actor' | 'station' | 'now'> & { ordinal: number },
+  status: ImportFileResult['status'],
+  reasonCode: ImportReasonCode,
+  detail: string | null = null,
+): FileOutcome {
+  const result: ImportFileResult = {
+    ...file,
+    status,
+    itemId: null,
+    duplicateOf: null,
+    reasonCode,
+    reasonDetail: detail,
   };
-  // A file that was read but could not be kept is an event in the life of the evidence (a bad copy,
-  // a vanished card): it goes on the custody log, under the import, with what was known of it.
+  if (status !== 'failed') return { ordinal: ctx.ordinal, result };
+  return {
+    ordinal: ctx.ordinal,
+    result,
+    custody: {
+      at: stationTimestamp(ctx.now()),
+      actor: ctx.actor,
+      station: ctx.station,
+      action: 'import.failed',
+      subject: ctx.importId,
+      sha256: file.sha256,
+      details: {
+        sourcePath: file.path,
+        relativePath: file.relativePath,
+        size: file.size,
+        reasonCode,
+        reason: detail,
+      },
+    },
+  };
+}
+
+/**
+ * Takes one source file up to the store, or to an outcome that keeps nothing. The source is opened
+ * read-only and read once: hashed while it is copied to a temporary file, flushed to the disk slice
+ * by slice, each slice read back from the disk (direct I/O) and hashed on the other core while the
+ * next is copied; the copy is fsynced, its read-back hash compared with the source's, and only a
+ * copy that matches is renamed into the store (file and directory fsynced). Probing and recording
+ * follow in `describeStoredFile` and the outcome's commit.
+ */
+export async function storeOneFile(src: SourceFile, ctx: ImportFileContext): Promise<StoredFile | FileOutcome> {
   const outcome = (status: ImportFileResult['status'], reasonCode: ImportReasonCode, detail: string | null = null) =>
-    finish(
-      { ...base, status, reasonCode, reasonDetail: detail },
-      status === 'failed'
-        ? {
-            at: stationTimestamp(ctx.now()),
-            actor: ctx.actor,
-            station: ctx.station,
-            action: 'import.failed',
-            subject: ctx.importId,
-            sha256: base.sha256,
-            details: {
-              sourcePath: src.path,
-              relativePath: src.relativePath,
-              size: src.size,
-              reasonCode,
-              reason: detail,
-            },
-          }
-        : undefined,
-    );
+    unkeptOutcome(fileResultOf(src), ctx, status, reasonCode, detail);
 
   if (src.entry === 'refused') return outcome('skipped', src.refusal ?? 'folderUnreadable', src.refusalDetail ?? null);
   if (src.entry === 'symlink') return outcome('skipped', 'notMedia', 'symbolic link, not followed');
@@ -147,12 +213,9 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
   }
 
   await mkdir(ctx.layout.tmpDir, { recursive: true });
-  const tempName = `${randomBytes(12).toString('hex')}.part`;
-  const temp = join(ctx.layout.tmpDir, tempName);
   // Committed before the first byte is copied: whatever this copy leaves behind, recovery knows it.
-  inTransaction(ctx.db, () =>
-    recordStoreIntent(ctx.db, ctx.importId, ctx.ordinal, tempName, stationTimestamp(ctx.now())),
-  );
+  const tempName = ctx.intents.tempNameFor(ctx.ordinal);
+  const temp = join(ctx.layout.tmpDir, tempName);
   let sha256: string;
   let reread: HashResult | undefined;
   try {
@@ -174,15 +237,21 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
     if (error instanceof HashCopyError) return outcome('failed', reasonFromCopyError(error), error.message);
     throw error;
   }
-  base.sha256 = sha256;
+  const base: ImportFileResult = { ...fileResultOf(src), sha256 };
+  // Committed before the rename: a stored copy without an item is discarded by recovery only
+  // when an intent names its hash.
   inTransaction(ctx.db, () => setStoreIntentHash(ctx.db, ctx.importId, ctx.ordinal, sha256));
 
+  // The same bytes earlier in this import may be stored but not yet committed: wait for that
+  // outcome, so this file becomes its duplicate instead of a second copy under the same name.
+  await ctx.settledSameHash(sha256);
   const existing = findItemIdBySha(ctx.db, sha256);
   if (existing) {
     await removeOwnFile(temp);
-    return finish(
-      { ...base, status: 'duplicate', duplicateOf: existing },
-      {
+    return {
+      ordinal: ctx.ordinal,
+      result: { ...base, status: 'duplicate', duplicateOf: existing },
+      custody: {
         at: stationTimestamp(ctx.now()),
         actor: ctx.actor,
         station: ctx.station,
@@ -196,7 +265,7 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
           sourceDevice: ctx.sourceDevice,
         },
       },
-    );
+    };
   }
 
   let stored: string;
@@ -213,26 +282,36 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
     });
   } catch (error) {
     if (error instanceof HashCopyAbortedError || ctx.signal.aborted) throw new ImportCancelledError();
-    if (error instanceof StoreFileError) return outcome('failed', error.kind, error.message);
+    if (error instanceof StoreFileError) return unkeptOutcome(base, ctx, 'failed', error.kind, error.message);
     throw error;
   }
+  return { ordinal: ctx.ordinal, src, base, kind, sha256, stored };
+}
 
-  ctx.onPhase('probing', src.size);
+/**
+ * Probes a stored file (ffprobe / exifr, file-name patterns, recorded-time rules) and describes
+ * its outcome: `imported`, or `undecodable` (still stored as evidence, with the reason). The probe
+ * is not cancelled with the import: the file is already verified and stored, and finishing it
+ * keeps what was done (a probe has its own time limit).
+ */
+export async function describeStoredFile(
+  file: StoredFile,
+  ctx: Pick<
+    ImportFileContext,
+    'tools' | 'patterns' | 'now' | 'importId' | 'actor' | 'station' | 'sourceDevice' | 'probe'
+  >,
+): Promise<FileOutcome> {
+  const { src, base, sha256, kind } = file;
   let media: MediaInfo = { kind };
   let status: 'imported' | 'undecodable' = 'imported';
   let reason: string | null = null;
   if (kind !== 'other') {
-    const probe = await probeMedia(ctx.tools, stored, {
+    const probe = await (ctx.probe ?? probeMedia)(ctx.tools, file.stored, {
       fileName: src.originalName,
       modifiedAt: src.modifiedAt,
       patterns: ctx.patterns,
       stationOffsetMinutes: localOffsetMinutes(src.modifiedAt ?? ctx.now()),
-      signal: ctx.signal,
     });
-    if (ctx.signal.aborted) {
-      await removeOwnFile(stored);
-      throw new ImportCancelledError();
-    }
     if (probe.ok) media = probe.info;
     else {
       media = probe.partial;
@@ -241,63 +320,56 @@ export async function importOneFile(src: SourceFile, ctx: ImportFileContext): Pr
     }
   }
 
-  ctx.onPhase('recording', src.size);
   const itemId = randomUUID();
   const importedAt = stationTimestamp(ctx.now());
-  try {
-    return finish(
-      { ...base, status, itemId, reasonCode: status === 'undecodable' ? 'probeFailed' : null, reasonDetail: reason },
-      {
-        at: importedAt,
-        actor: ctx.actor,
-        station: ctx.station,
-        action: 'import',
-        subject: itemId,
-        sha256,
-        details: {
-          importId: ctx.importId,
-          originalName: src.originalName,
-          relativePath: src.relativePath,
-          sourcePath: src.path,
-          sourceDevice: ctx.sourceDevice,
-          size: src.size,
-          modifiedAt: base.modifiedAt,
-          outcome: status,
-          kind: media.kind,
-        },
-      },
-      {
-        id: itemId,
-        sha256,
-        size: src.size,
+  return {
+    ordinal: file.ordinal,
+    stored: file.stored,
+    result: {
+      ...base,
+      status,
+      itemId,
+      reasonCode: status === 'undecodable' ? 'probeFailed' : null,
+      reasonDetail: reason,
+    },
+    custody: {
+      at: importedAt,
+      actor: ctx.actor,
+      station: ctx.station,
+      action: 'import',
+      subject: itemId,
+      sha256,
+      details: {
+        importId: ctx.importId,
         originalName: src.originalName,
         relativePath: src.relativePath,
         sourcePath: src.path,
         sourceDevice: ctx.sourceDevice,
+        size: src.size,
         modifiedAt: base.modifiedAt,
+        outcome: status,
         kind: media.kind,
-        status: status === 'undecodable' ? 'undecodable' : 'ok',
-        reason,
-        importId: ctx.importId,
-        importedAt,
-        importedBy: ctx.actor,
-        media,
-        custodySeq: 0,
       },
-    );
-  } catch (error) {
-    // The transaction rolled back: the stored copy has no record and must not stay.
-    await removeOwnFile(stored);
-    // A full disk (or any failed commit) is a failure of this file like any other: it gets its
-    // `import.failed` entry when the database can take one (the copy's removal freed space).
-    const code = (error as { code?: unknown }).code;
-    const diskFull = code === 'SQLITE_FULL' || code === 'ENOSPC';
-    try {
-      return outcome('failed', diskFull ? 'diskFull' : 'storeError', (error as Error).message);
-    } catch {
-      throw error;
-    }
-  }
+    },
+    item: {
+      id: itemId,
+      sha256,
+      size: src.size,
+      originalName: src.originalName,
+      relativePath: src.relativePath,
+      sourcePath: src.path,
+      sourceDevice: ctx.sourceDevice,
+      modifiedAt: base.modifiedAt,
+      kind: media.kind,
+      status: status === 'undecodable' ? 'undecodable' : 'ok',
+      reason,
+      importId: ctx.importId,
+      importedAt,
+      importedBy: ctx.actor,
+      media,
+      custodySeq: 0,
+    },
+  };
 }
 
 export async function removeTemp(path: string): Promise<void> {

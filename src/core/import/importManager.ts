@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventPayload } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import type { FileNamePattern, ImportFileResult, ImportProgress, ImportRecord } from '../../shared/schemas';
+import type { FileNamePattern, ImportProgress, ImportRecord } from '../../shared/schemas';
 import type { AppendEntry } from '../custody/guardedAppend';
 import { inTransaction, type WritableDB } from '../db/database';
 import type { Logger } from '../engineApi';
@@ -10,8 +10,12 @@ import { HashCopier } from '../store/hashCopy';
 import type { StationLayout } from '../store/layout';
 import { stationTimestamp } from '../util/time';
 import { ensureFreeSpace } from './freeSpace';
-import { ImportCancelledError, fileResultOf, importOneFile, type ImportFileContext } from './importFile';
-import { finishImport, getImportRecord, insertImport, insertImportFile } from './importRepo';
+import type { ImportFileContext } from './importFile';
+import { commitOutcomes } from './commitOutcomes';
+import { PROBES_AT_ONCE, runImportPipeline } from './importPipeline';
+import { ProbePool } from './probePool';
+import { finishImport, getImportRecord, insertImport } from './importRepo';
+import { StoreIntentWindow } from './storeIntentWindow';
 import { scanSources, type SourceFile } from './scanSources';
 import type { SourceGate } from './sourcePolicy';
 import { describeSourceDevice } from './sourceDevice';
@@ -58,6 +62,8 @@ export class ImportManager {
   private starting = false;
   /** Warmed for the next import; each import takes its own, so cancelling one ends only its worker. */
   private spareCopier: HashCopier | null = null;
+  /** Probes run on workers (see `probeWorker.ts`), started with the first import and kept. */
+  private readonly probes = new ProbePool(PROBES_AT_ONCE);
 
   constructor(private readonly deps: ImportManagerDeps) {
     this.spareCopier = new HashCopier();
@@ -129,6 +135,7 @@ export class ImportManager {
       });
     });
     const controller = new AbortController();
+    this.probes.prestart();
     await this.deps.afterScan?.(files);
     const copier = this.takeCopier();
     // The slot frees in the same turn as `import.finished` is emitted (no await in between), so
@@ -169,6 +176,7 @@ export class ImportManager {
     await Promise.all([...this.running.values()].map((r) => r.done.catch(() => undefined)));
     await this.spareCopier?.close();
     this.spareCopier = null;
+    await this.probes.close();
   }
 
   private async run(
@@ -201,20 +209,23 @@ export class ImportManager {
     };
     emit(true);
 
-    let state: ImportRecord['state'] = 'completed';
     const added: string[] = [];
-    for (const [ordinal, file] of files.entries()) {
-      if (signal.aborted) {
-        state = 'cancelled';
-        this.recordUnprocessed(id, ordinal, file, 'cancelled');
-        continue;
-      }
-      progress.currentPath = file.path;
-      progress.fileBytesTotal = file.size;
-      progress.fileBytesDone = 0;
-      let result: ImportFileResult;
-      try {
-        result = await importOneFile(file, {
+    const intents = new StoreIntentWindow({ db, importId: id, files, now });
+    const station = this.deps.station();
+    const patterns = this.deps.patterns();
+    let filesDone = 0;
+    let copying: number | null = null;
+    const { cancelled } = await runImportPipeline({
+      files,
+      signal,
+      log,
+      contextFor: (ordinal) => {
+        const file = files[ordinal]!;
+        copying = ordinal;
+        progress.currentPath = file.path;
+        progress.fileBytesTotal = file.size;
+        progress.fileBytesDone = 0;
+        return {
           db,
           layout: this.deps.layout,
           copier,
@@ -222,38 +233,48 @@ export class ImportManager {
           importId: id,
           ordinal,
           actor: input.actor,
-          station: this.deps.station(),
+          station,
           sourceDevice: input.sourceDevice,
           includeNonMedia: input.includeNonMedia,
-          patterns: this.deps.patterns(),
+          patterns,
           now,
           signal,
+          intents,
+          probe: (tools, file, probeCtx) => this.probes.probe(tools, file, probeCtx),
           onPhase: (phase, bytes) => {
+            // Only the file being copied moves the bar; earlier ones are probed meanwhile.
+            if (copying !== ordinal) return;
             progress.phase = phase;
             // Copying reads the source; verifying re-reads the copy: both count towards the file.
-            progress.fileBytesDone = phase === 'verifying' ? bytes : phase === 'copying' ? bytes : file.size;
+            progress.fileBytesDone = bytes;
             progress.bytesDone = bytesBefore + (phase === 'copying' ? bytes : file.size);
             emit(false);
           },
           append: this.deps.append,
           ...(this.deps.beforeVerify ? { beforeVerify: this.deps.beforeVerify } : {}),
-        });
-      } catch (error) {
-        if (error instanceof ImportCancelledError) {
-          state = 'cancelled';
-          this.recordUnprocessed(id, ordinal, file, 'cancelled');
-          continue;
-        }
-        log.error('import of a file failed unexpectedly', { path: file.path, error: String(error) });
-        result = this.recordUnprocessed(id, ordinal, file, 'storeError', (error as Error).message);
-      }
-      bytesBefore += file.size;
-      progress.filesDone = ordinal + 1;
-      progress.bytesDone = bytesBefore;
-      if (result.itemId) added.push(result.itemId);
-      this.deps.emitFileDone({ importId: id, result });
-      emit(true);
-    }
+        };
+      },
+      onStored: (ordinal) => {
+        bytesBefore += files[ordinal]!.size;
+        progress.bytesDone = bytesBefore;
+        if (copying === ordinal) progress.phase = 'probing';
+      },
+      commit: (group, withCopyStopped) =>
+        commitOutcomes(
+          db,
+          { importId: id, actor: input.actor, station, append: this.deps.append, now },
+          group,
+          withCopyStopped,
+        ),
+      onCommitted: (_ordinal, result) => {
+        filesDone++;
+        progress.filesDone = filesDone;
+        if (result.itemId) added.push(result.itemId);
+        this.deps.emitFileDone({ importId: id, result });
+        emit(true);
+      },
+    });
+    const state: ImportRecord['state'] = cancelled ? 'cancelled' : 'completed';
 
     const finishedAt = stationTimestamp(now());
     inTransaction(db, () => {
@@ -278,17 +299,5 @@ export class ImportManager {
     if (!record) throw new Error(`import ${id} vanished from the database`);
     this.deps.emitFinished(record);
     return record;
-  }
-
-  private recordUnprocessed(
-    id: string,
-    ordinal: number,
-    file: SourceFile,
-    reasonCode: 'cancelled' | 'storeError',
-    detail: string | null = null,
-  ): ImportFileResult {
-    const result: ImportFileResult = { ...fileResultOf(file), status: 'failed', reasonCode, reasonDetail: detail };
-    inTransaction(this.deps.db, () => insertImportFile(this.deps.db, id, ordinal, result));
-    return result;
   }
 }

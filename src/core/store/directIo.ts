@@ -29,6 +29,39 @@ export function alignedBuffers(count: number, bytes: number): Buffer[] {
   return Array.from({ length: count }, (_, i) => Buffer.from(memory.buffer, i * size, bytes));
 }
 
+/** A set of aligned buffers kept for the next request of the same shape, dropped after this long idle. */
+const SPARE_IDLE_MS = 10_000;
+const spares = new Map<string, Buffer[]>();
+let dropSpares: NodeJS.Timeout | null = null;
+
+/**
+ * `alignedBuffers`, reusing the set the previous request of the same shape gave back. A worker
+ * hashing and copying a card of small clips would otherwise map (and the kernel zero) tens of MiB
+ * of fresh memory per file, which cost more than the file's own hashing.
+ */
+export function borrowAlignedBuffers(count: number, bytes: number): Buffer[] {
+  const key = `${count}:${bytes}`;
+  const spare = spares.get(key);
+  if (spare) {
+    spares.delete(key);
+    return spare;
+  }
+  return alignedBuffers(count, bytes);
+}
+
+/** Gives a set back once no read or write is in flight on any of its buffers. */
+export function returnAlignedBuffers(buffers: Buffer[]): void {
+  const first = buffers[0];
+  if (!first) return;
+  spares.set(`${buffers.length}:${first.length}`, buffers);
+  if (dropSpares) clearTimeout(dropSpares);
+  dropSpares = setTimeout(() => {
+    spares.clear();
+    dropSpares = null;
+  }, SPARE_IDLE_MS);
+  dropSpares.unref();
+}
+
 function isAligned(position: number, length: number): boolean {
   return position % DIRECT_ALIGNMENT === 0 && length % DIRECT_ALIGNMENT === 0;
 }

@@ -2,7 +2,13 @@ import { parentPort } from 'node:worker_threads';
 import { createHash, type Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import type { FailureKind, HashCopyRequest, HashCopyResponse } from './hashCopyProtocol';
-import { DIRECT_ALIGNMENT, DirectFileWriter, alignedBuffers, openForDirectRead } from './directIo';
+import {
+  DIRECT_ALIGNMENT,
+  DirectFileWriter,
+  borrowAlignedBuffers,
+  openForDirectRead,
+  returnAlignedBuffers,
+} from './directIo';
 import { SourceOpenError, openSource } from './openSource';
 
 /**
@@ -60,6 +66,7 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
   let pendingRead: Promise<unknown> = Promise.resolve();
   let pendingWrite: Promise<unknown> = Promise.resolve();
   let pendingSync: Promise<unknown> = Promise.resolve();
+  let buffers: Buffer[] | undefined;
   try {
     src = await openSource(req.source, req.expected);
     const before = await src.stat();
@@ -67,7 +74,8 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
     dst = await DirectFileWriter.create(req.dest);
     phaseWriting = false;
     const hash = createHash('sha256');
-    const buffers = alignedBuffers(3, req.chunkBytes);
+    const rotating = borrowAlignedBuffers(3, req.chunkBytes);
+    buffers = rotating;
     let position = 0;
     let nextProgress = PROGRESS_EVERY_BYTES;
     // Written data is flushed to the disk in slices while the copy goes on, so that the flush of
@@ -77,14 +85,14 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
     let i = 0;
     const source = src;
     const dest = dst;
-    let nextRead = source.read(buffers[0]!, 0, req.chunkBytes, 0);
+    let nextRead = source.read(rotating[0]!, 0, req.chunkBytes, 0);
     pendingRead = nextRead;
     for (;;) {
       const { bytesRead } = await nextRead;
       if (bytesRead === 0) break;
-      const current = buffers[i % 3]!;
+      const current = rotating[i % 3]!;
       const readAt = position + bytesRead;
-      nextRead = source.read(buffers[(i + 1) % 3]!, 0, req.chunkBytes, readAt);
+      nextRead = source.read(rotating[(i + 1) % 3]!, 0, req.chunkBytes, readAt);
       nextRead.catch(() => undefined);
       pendingRead = nextRead;
       hash.update(current.subarray(0, bytesRead));
@@ -143,6 +151,7 @@ async function copyAndHash(req: Extract<HashCopyRequest, { op: 'copy' }>): Promi
     };
   } finally {
     await Promise.allSettled([pendingRead, pendingWrite, pendingSync]);
+    if (buffers) returnAlignedBuffers(buffers);
     await src?.close().catch(() => undefined);
     await dst?.close().catch(() => undefined);
   }
@@ -160,7 +169,7 @@ async function hashFile(req: Extract<HashCopyRequest, { op: 'hash' }>): Promise<
     const hash = createHash('sha256');
     // Two reads stay in flight while a third buffer is hashed: a direct read waits for the disk,
     // so one request at a time would leave the disk idle while this thread hashes.
-    const buffers = alignedBuffers(3, req.chunkBytes);
+    const buffers = borrowAlignedBuffers(3, req.chunkBytes);
     const file = handle;
     const readAt = (slot: number, at: number) => file.read(buffers[slot % 3]!, 0, req.chunkBytes, at);
     const inFlight = [readAt(0, 0), readAt(1, req.chunkBytes)];
@@ -188,6 +197,8 @@ async function hashFile(req: Extract<HashCopyRequest, { op: 'hash' }>): Promise<
       }
     }
     await Promise.allSettled(inFlight);
+    // Only on this path are no reads left in flight on them; a failed hash leaves its set to the GC.
+    returnAlignedBuffers(buffers);
     result = { type: 'done', id: req.id, sha256: hash.digest('hex'), bytes: position };
   } catch (error) {
     result = {
@@ -296,6 +307,8 @@ function endReread(id: number, bytes: number | null): void {
   if (bytes !== null) rereadStep(id, (x) => rereadUpTo(id, x, bytes));
   void r.tail.then(async () => {
     rereads.delete(id);
+    // Every step has settled its reads before it ended (`rereadUpTo`'s finally).
+    returnAlignedBuffers(r.buffers);
     await r.handle?.close().catch(() => undefined);
     // Answered only once the file is closed: the caller then renames or removes it at once.
     if (r.failure) {
@@ -328,7 +341,7 @@ parentPort?.on('message', (req: HashCopyRequest) => {
         path: req.path,
         chunkBytes: req.chunkBytes,
         handle: null,
-        buffers: alignedBuffers(3, req.chunkBytes),
+        buffers: borrowAlignedBuffers(3, req.chunkBytes),
         hash: createHash('sha256'),
         position: 0,
         nextProgress: PROGRESS_EVERY_BYTES,
