@@ -24,8 +24,8 @@ describe('migrate', () => {
     const d = fresh();
     expect(schemaVersion(d)).toBe(0);
     expect(migrate(d)).toBe(NEWEST);
-    expect(NEWEST).toBe(100);
-    expect(d.pragma('user_version', { simple: true })).toBe(100);
+    expect(NEWEST).toBe(111);
+    expect(d.pragma('user_version', { simple: true })).toBe(111);
     expect(getTableNames(d)).toEqual([
       'accounts',
       // Cases (migration 30).
@@ -94,6 +94,9 @@ describe('migrate', () => {
       'tag_revisions_no_update',
       'taxonomy_versions_frozen_delete',
       'taxonomy_versions_frozen_update',
+      // Time corrections are facts on the record (migration 111).
+      'time_corrections_no_delete',
+      'time_corrections_no_update',
       'violation_types_frozen_delete',
       'violation_types_frozen_update',
     ]);

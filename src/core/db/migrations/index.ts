@@ -9,6 +9,7 @@ import { m0070StoreIntents } from './m0070_store_intents';
 import { m0080QuarantineOutcome } from './m0080_quarantine_outcome';
 import { m0090VersionReview } from './m0090_version_review';
 import { m0100SyncOutbox } from './m0100_sync_outbox';
+import { m0111BatchWork } from './m0111_batch_work';
 
 export interface Migration {
   version: number;
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 80, update: m0080QuarantineOutcome },
   { version: 90, update: m0090VersionReview, rebuildsTables: true },
   { version: 100, update: m0100SyncOutbox },
+  { version: 111, update: m0111BatchWork },
 ];
