@@ -17,6 +17,7 @@ import { PasswordGate } from './accounts/passwordGate';
 import { accountHandlers } from './api/accountHandlers';
 import { authHandlers } from './api/authHandlers';
 import { importHandlers } from './api/importHandlers';
+import { batchHandlers } from './api/batchHandlers';
 import { libraryHandlers } from './api/libraryHandlers';
 import type { Handlers, HandlerCall, Services } from './api/services';
 import { stationHandlers } from './api/stationHandlers';
@@ -394,6 +395,7 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     ...accountHandlers(services),
     ...importHandlers(services),
     ...libraryHandlers(services),
+    ...batchHandlers(services),
     ...taxonomyHandlers(services),
     ...tagHandlers(services),
     ...caseHandlers(services),

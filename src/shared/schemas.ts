@@ -99,6 +99,10 @@ export const MediaInfo = z.object({
 export type MediaInfo = z.infer<typeof MediaInfo>;
 
 export const ItemStatus = z.enum(['ok', 'undecodable']);
+
+/** Where an item came from: imported from a device, or made at this station from another item. */
+export const ItemOrigin = z.enum(['import', 'clip', 'still']);
+export type ItemOrigin = z.infer<typeof ItemOrigin>;
 export type ItemStatus = z.infer<typeof ItemStatus>;
 
 export const DerivedState = z.enum(['none', 'pending', 'ready', 'failed']);
@@ -144,6 +148,7 @@ export const ItemSummary = z.object({
   officerId: z.string().nullable(),
   hasGps: z.boolean(),
   thumbnail: DerivedState,
+  origin: ItemOrigin,
 });
 export type ItemSummary = z.infer<typeof ItemSummary>;
 
@@ -248,6 +253,14 @@ export const LibraryQuery = z.object({
   officerId: z.string().max(64).optional(),
   kind: MediaKind.optional(),
   status: ItemStatus.optional(),
+  /** Original (imported), or made at this station: a clip or a still. */
+  origin: ItemOrigin.optional(),
+  /** Items with a current tag of this violation type. */
+  violationCode: z.string().min(1).max(64).optional(),
+  /** `any`: items with at least one current tag; `none`: items with none. */
+  tagged: z.enum(['any', 'none']).optional(),
+  /** Items currently in this case. */
+  caseId: Id.optional(),
   sort: z.enum(['recordedAt', 'importedAt', 'name', 'size']).default('importedAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
   offset: z.number().int().nonnegative().default(0),

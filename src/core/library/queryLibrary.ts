@@ -88,6 +88,24 @@ function buildFilter(q: ParsedQuery): Filter {
   if (q.officerId) compare('i.officer_id', '=', 'officer', q.officerId);
   if (q.kind) compare('i.kind', '=', 'kind', q.kind);
   if (q.status) compare('i.status', '=', 'status', q.status);
+  if (q.origin) compare('i.origin', '=', 'origin', q.origin);
+  // Membership in a small set (a tag's items, a case's items) read from its own partial index;
+  // `walk` tests each row of the sort index against the same set instead.
+  const member = (set: string, name: string, value: string): void => {
+    conditions.push({ sql: `i.id IN (${set})`, walk: `+i.id IN (${set})`, role: 'other' });
+    params[name] = value;
+  };
+  if (q.violationCode) {
+    member('SELECT item_id FROM tags WHERE code = @violationCode AND removed = 0', 'violationCode', q.violationCode);
+  }
+  if (q.caseId) {
+    member('SELECT item_id FROM case_items WHERE case_id = @caseId AND removed_at IS NULL', 'caseId', q.caseId);
+  }
+  if (q.tagged) {
+    const tagged = 'EXISTS (SELECT 1 FROM tags t WHERE t.item_id = i.id AND t.removed = 0)';
+    const test = q.tagged === 'any' ? tagged : `NOT ${tagged}`;
+    conditions.push({ sql: test, walk: test, role: 'other' });
+  }
 
   // Text goes last: SQLite tests conditions in the order written, and a column comparison read
   // from the index is cheaper than a probe into the match list or a LIKE over the whole row.
@@ -192,3 +210,25 @@ export function libraryFacets(db: ReadableDB): { deviceIds: string[]; officerIds
 }
 
 export type { LibraryQuery };
+
+/**
+ * Which of `ids` exist and pass the filter, in the order given. Driven from the ids (each a
+ * primary-key lookup), so the cost follows the selection, not the library.
+ */
+export function matchingIds(
+  db: ReadableDB,
+  filter: Omit<ParsedQuery, 'sort' | 'order' | 'offset' | 'limit'>,
+  ids: readonly string[],
+): string[] {
+  const { conditions, params } = buildFilter({ ...filter, sort: 'importedAt', order: 'desc', offset: 0, limit: 1 });
+  const where = conditions.map((c) => c.sql);
+  const rows = db
+    .prepare(
+      `SELECT i.id FROM json_each(@ids) AS picked
+       CROSS JOIN items i ON i.id = picked.value
+       ${whereClause(where)}
+       ORDER BY picked.key`,
+    )
+    .all({ ...params, ids: JSON.stringify(ids) }) as { id: string }[];
+  return rows.map((r) => r.id);
+}

@@ -60,7 +60,7 @@ describe('migration 111 (batch work)', () => {
 
     expect(updateToVersion(d, 111)).toBe(111);
     expect(getColumnNames(d, 'time_corrections')).toEqual(
-      expect.arrayContaining(['clock_offset_sec', 'zone', 'batch_id', 'scope', 'scope_ref']),
+      expect.arrayContaining(['shift_sec', 'zone', 'batch_id', 'scope', 'scope_ref']),
     );
     expect(d.prepare('SELECT * FROM time_corrections').all()).toEqual([
       {
@@ -72,7 +72,7 @@ describe('migration 111 (batch work)', () => {
         corrected_by: 'admin',
         corrected_at: AT,
         custody_seq: 1,
-        clock_offset_sec: null,
+        shift_sec: null,
         zone: null,
         batch_id: null,
         scope: 'item',

@@ -17,7 +17,7 @@ import type { WritableDB } from '../database';
  */
 export function m0111BatchWork(db: WritableDB): void {
   db.exec(`
-    ALTER TABLE time_corrections ADD COLUMN clock_offset_sec REAL;
+    ALTER TABLE time_corrections ADD COLUMN shift_sec REAL;
     ALTER TABLE time_corrections ADD COLUMN zone TEXT;
     ALTER TABLE time_corrections ADD COLUMN batch_id TEXT;
     ALTER TABLE time_corrections ADD COLUMN scope TEXT NOT NULL DEFAULT 'item'
