@@ -16,6 +16,7 @@ import { runReview } from './commands/review';
 import { runExport } from './commands/export';
 import { runKey } from './commands/key';
 import { runTag } from './commands/tag';
+import { joinDashValues, runTimeCorrect } from './commands/timeCorrect';
 import { runTaxonomy } from './commands/taxonomy';
 import { runVerify } from './commands/verify';
 import { runSync } from './commands/sync';
@@ -26,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinDashValues(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -62,6 +63,10 @@ async function main(argv: string[]): Promise<number> {
         zip: { type: 'boolean', default: false },
         label: { type: 'string' },
         once: { type: 'boolean', default: false },
+        import: { type: 'string' },
+        device: { type: 'string' },
+        offset: { type: 'string' },
+        zone: { type: 'string' },
       },
     });
   } catch (error) {
@@ -103,6 +108,15 @@ async function main(argv: string[]): Promise<number> {
       return runTaxonomy(global, { sub: rest[0] });
     case 'tag':
       return runTag(global, { item: rest[0], type: values.type, from: values.from, to: values.to, note: values.note });
+    case 'time-correct':
+      return runTimeCorrect(global, {
+        items: rest,
+        importId: values.import,
+        device: values.device,
+        offset: values.offset,
+        zone: values.zone,
+        reason: values.reason,
+      });
     case 'case':
       return runCase(global, {
         sub: rest[0],
