@@ -6,6 +6,7 @@ import { custodyEn } from './custody';
 import { reviewEn } from './review';
 import { sealEn } from './seal';
 import { syncEn } from './sync';
+import { batchEn } from './batch';
 
 /**
  * English messages: the reference catalogue. Keys are stable and dotted; every other locale must
@@ -43,6 +44,7 @@ export const en = {
   ...casesEn,
   ...sealEn,
   ...syncEn,
+  ...batchEn,
   ...custodyEn,
   'locale.zh-CN': '中文',
   'locale.en': 'English',

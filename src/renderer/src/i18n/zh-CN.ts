@@ -5,6 +5,7 @@ import type { Messages } from './en';
 import { reviewZhCN } from './review';
 import { sealZhCN } from './seal';
 import { syncZhCN } from './sync';
+import { batchZhCN } from './batch';
 
 /** 简体中文：键与 en.ts 完全一致（由 `Messages` 类型与 messages.test.ts 保证）。 */
 export const zhCN: Messages = {
@@ -38,6 +39,7 @@ export const zhCN: Messages = {
   ...casesZhCN,
   ...sealZhCN,
   ...syncZhCN,
+  ...batchZhCN,
   ...custodyZhCN,
   'locale.zh-CN': '中文',
   'locale.en': 'English',

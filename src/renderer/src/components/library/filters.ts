@@ -1,4 +1,4 @@
-import type { ItemStatus, LibraryQuery, MediaKind } from '../../../../shared/schemas';
+import type { ItemOrigin, ItemStatus, LibraryQuery, MediaKind } from '../../../../shared/schemas';
 import { dayBoundary } from '../../lib/format';
 
 export type SortField = NonNullable<LibraryQuery['sort']>;
@@ -13,6 +13,10 @@ export interface LibraryFilters {
   officerId: string;
   kind: MediaKind | '';
   status: ItemStatus | '';
+  origin: ItemOrigin | '';
+  violationCode: string;
+  tagged: 'any' | 'none' | '';
+  caseId: string;
   sort: SortField;
   order: SortOrder;
 }
@@ -25,6 +29,10 @@ export const EMPTY_FILTERS: LibraryFilters = {
   officerId: '',
   kind: '',
   status: '',
+  origin: '',
+  violationCode: '',
+  tagged: '',
+  caseId: '',
   sort: 'importedAt',
   order: 'desc',
 };
@@ -44,6 +52,10 @@ export function toLibraryQuery(filters: LibraryFilters): LibraryPageQuery {
   if (filters.officerId) query.officerId = filters.officerId;
   if (filters.kind) query.kind = filters.kind;
   if (filters.status) query.status = filters.status;
+  if (filters.origin) query.origin = filters.origin;
+  if (filters.violationCode) query.violationCode = filters.violationCode;
+  if (filters.tagged) query.tagged = filters.tagged;
+  if (filters.caseId) query.caseId = filters.caseId;
   return query;
 }
 
@@ -55,6 +67,10 @@ export function hasActiveFilters(filters: LibraryFilters): boolean {
     filters.deviceId ||
     filters.officerId ||
     filters.kind ||
-    filters.status,
+    filters.status ||
+    filters.origin ||
+    filters.violationCode ||
+    filters.tagged ||
+    filters.caseId,
   );
 }
