@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Locator, Page } from '@playwright/test';
 import { generateMediaFixtures, locateNpmFfmpeg } from '../test/fixtures/generateMedia';
+import { useCjkFont } from './support/cjkFont';
 import { importThroughDialog, setUpFirstAdmin } from './support/stationSteps';
 import { expect, openStation, saveScreenshot, test } from './support/webHost';
 
@@ -91,6 +92,7 @@ test('batch: multi-select, add to case with clips, tag, clock correction, filter
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.setViewportSize({ width: 1600, height: 960 });
+  await useCjkFont(page);
 
   await openStation(page, webHost);
   await setUpFirstAdmin(page, ADMIN);
