@@ -44,6 +44,12 @@ function querySpecs(lib: SyntheticLibrary): QuerySpec[] {
       input: { officerId: p.officer, recordedFrom: p.monthFrom, recordedTo: p.monthTo, sort: 'recordedAt', limit: 100 },
     },
     { name: 'kind=audio + status=ok', input: { kind: 'audio', status: 'ok', limit: 100 } },
+    // Batch-work filters (migration 111): origin, violation type, tagged or not, case.
+    { name: 'origin=clip', input: { origin: 'clip', limit: 100 } },
+    { name: 'violation type street-vending', input: { violationCode: 'street-vending', limit: 100 } },
+    { name: 'tagged=none, sort recordedAt', input: { tagged: 'none', sort: 'recordedAt', limit: 100 } },
+    { name: 'tagged=any', input: { tagged: 'any', limit: 100 } },
+    { name: 'in case (none)', input: { caseId: 'no-such-case', limit: 100 } },
     { name: `deep page, offset ${deep.toLocaleString('en-US')}`, input: { offset: deep, limit: 100 } },
   ];
 }

@@ -102,9 +102,11 @@ function buildFilter(q: ParsedQuery): Filter {
     member('SELECT item_id FROM case_items WHERE case_id = @caseId AND removed_at IS NULL', 'caseId', q.caseId);
   }
   if (q.tagged) {
-    const tagged = 'EXISTS (SELECT 1 FROM tags t WHERE t.item_id = i.id AND t.removed = 0)';
-    const test = q.tagged === 'any' ? tagged : `NOT ${tagged}`;
-    conditions.push({ sql: test, walk: test, role: 'other' });
+    // The tagged items as one set, read once from the partial index: a probe per row into it is
+    // cheaper than an EXISTS subquery run for each of 100,000 rows.
+    const tagged = 'SELECT item_id FROM tags WHERE removed = 0';
+    const op = q.tagged === 'any' ? 'IN' : 'NOT IN';
+    conditions.push({ sql: `i.id ${op} (${tagged})`, walk: `+i.id ${op} (${tagged})`, role: 'other' });
   }
 
   // Text goes last: SQLite tests conditions in the order written, and a column comparison read

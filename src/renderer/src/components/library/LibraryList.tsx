@@ -119,7 +119,7 @@ const ListRow = memo(function ListRow({
       <span role="cell" className="row-thumb">
         <Thumbnail item={item} mediaUrl={thumbnailUrl} />
       </span>
-      <span role="cell" className="ellipsis">
+      <span role="cell" className="ellipsis name-cell">
         <OriginBadge origin={item.origin} />
         <FileName name={item.originalName} />
       </span>
