@@ -28,6 +28,8 @@ export function libraryNeedBytes(quick: boolean): number {
 interface QuerySpec {
   name: string;
   input: LibraryQuery;
+  /** The seeded library has no clips, tags or cases: these time the index path to an empty answer. */
+  empty?: true;
 }
 
 function querySpecs(lib: SyntheticLibrary): QuerySpec[] {
@@ -45,11 +47,15 @@ function querySpecs(lib: SyntheticLibrary): QuerySpec[] {
     },
     { name: 'kind=audio + status=ok', input: { kind: 'audio', status: 'ok', limit: 100 } },
     // Batch-work filters (migration 111): origin, violation type, tagged or not, case.
-    { name: 'origin=clip', input: { origin: 'clip', limit: 100 } },
-    { name: 'violation type street-vending', input: { violationCode: 'street-vending', limit: 100 } },
+    { name: 'origin=clip (none seeded)', input: { origin: 'clip', limit: 100 }, empty: true },
+    {
+      name: 'violation type (none seeded)',
+      input: { violationCode: 'street-vending', limit: 100 },
+      empty: true,
+    },
     { name: 'tagged=none, sort recordedAt', input: { tagged: 'none', sort: 'recordedAt', limit: 100 } },
-    { name: 'tagged=any', input: { tagged: 'any', limit: 100 } },
-    { name: 'in case (none)', input: { caseId: 'no-such-case', limit: 100 } },
+    { name: 'tagged=any (none seeded)', input: { tagged: 'any', limit: 100 }, empty: true },
+    { name: 'in a case (none seeded)', input: { caseId: 'no-such-case', limit: 100 }, empty: true },
     { name: `deep page, offset ${deep.toLocaleString('en-US')}`, input: { offset: deep, limit: 100 } },
   ];
 }
@@ -98,7 +104,8 @@ export async function runLibrary(ctx: FigureContext): Promise<FigureReport> {
     const timings: Timing[] = [];
     for (const spec of querySpecs(lib)) {
       const result = await engine.call('library.query', spec.input, call);
-      if (result.total === 0) throw new Error(`query "${spec.name}" matched nothing; the probe values are wrong`);
+      if (result.total === 0 && !spec.empty)
+        throw new Error(`query "${spec.name}" matched nothing; the probe values are wrong`);
       const parsed = LibraryQuery.parse(spec.input);
       timings.push({
         name: spec.name,

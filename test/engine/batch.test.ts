@@ -250,6 +250,9 @@ describe('library filters and selection', () => {
     expect(await total({ violationCode: 'illegal-stacking' })).toBe(1);
     expect(await total({ tagged: 'any' })).toBe(4);
     expect(await total({ tagged: 'none' })).toBe(1);
+    expect(await total({ tagged: 'none', origin: 'clip' })).toBe(1);
+    expect(await total({ tagged: 'none', origin: 'import' })).toBe(0);
+    expect((await station.call('library.query', { tagged: 'none' })).items.map((i) => i.id)).toEqual([clipId]);
     expect(await total({ caseId: target.id })).toBe(2);
     expect(await total({ caseId: target.id, origin: 'clip' })).toBe(1);
     expect(await total({ origin: 'import' })).toBe(4);
