@@ -69,6 +69,8 @@ export function libraryNeedBytes(quick: boolean): number {
 interface QuerySpec {
   name: string;
   input: LibraryQuery;
+  /** The seeded library has no clips, tags or cases: these time the index path to an empty answer. */
+  empty?: true;
 }
 
 function querySpecs(lib: SyntheticLibrary): QuerySpec[] {
@@ -85,6 +87,16 @@ function querySpecs(lib: SyntheticLibrary): QuerySpec[] {
       input: { officerId: p.officer, recordedFrom: p.monthFrom, recordedTo: p.monthTo, sort: 'recordedAt', limit: 100 },
     },
     { name: 'kind=audio + status=ok', input: { kind: 'audio', status: 'ok', limit: 100 } },
+    // Batch-work filters (migration 111): origin, violation type, tagged or not, case.
+    { name: 'origin=clip (none seeded)', input: { origin: 'clip', limit: 100 }, empty: true },
+    {
+      name: 'violation type (none seeded)',
+      input: { violationCode: 'street-vending', limit: 100 },
+      empty: true,
+    },
+    { name: 'tagged=none, sort recordedAt', input: { tagged: 'none', sort: 'recordedAt', limit: 100 } },
+    { name: 'tagged=any (none seeded)', input: { tagged: 'any', limit: 100 }, empty: true },
+    { name: 'in a case (none seeded)', input: { caseId: 'no-such-case', limit: 100 }, empty: true },
     { name: `deep page, offset ${deep.toLocaleString('en-US')}`, input: { offset: deep, limit: 100 } },
   ];
 }
@@ -133,7 +145,8 @@ export async function runLibrary(ctx: FigureContext): Promise<FigureReport> {
     const timings: Timing[] = [];
     for (const spec of querySpecs(lib)) {
       const result = await engine.call('library.query', spec.input, call);
-      if (result.total === 0) throw new Error(`query "${spec.name}" matched nothing; the probe values are wrong`);
+      if (result.total === 0 && !spec.empty)
+        throw new Error(`query "${spec.name}" matched nothing; the probe values are wrong`);
       const parsed = LibraryQuery.parse(spec.input);
       timings.push({
         name: spec.name,

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../shared/errors';
 import type { GlobalOptions } from './context';
 import { describeError } from './describeError';
+import { joinDashValues } from './dashValues';
 import { USAGE, UsageError } from './usage';
 
 /**
@@ -14,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinDashValues(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -50,6 +51,10 @@ async function main(argv: string[]): Promise<number> {
         zip: { type: 'boolean', default: false },
         label: { type: 'string' },
         once: { type: 'boolean', default: false },
+        import: { type: 'string' },
+        device: { type: 'string' },
+        offset: { type: 'string' },
+        zone: { type: 'string' },
       },
     });
   } catch (error) {
@@ -113,6 +118,15 @@ async function main(argv: string[]): Promise<number> {
         from: values.from,
         to: values.to,
         note: values.note,
+      });
+    case 'time-correct':
+      return (await import('./commands/timeCorrect')).runTimeCorrect(global, {
+        items: rest,
+        importId: values.import,
+        device: values.device,
+        offset: values.offset,
+        zone: values.zone,
+        reason: values.reason,
       });
     case 'case':
       return (await import('./commands/case')).runCase(global, {

@@ -49,6 +49,11 @@ Commands:
   taxonomy list [--json]            the violation types of the latest catalogue version
   tag <item> --type CODE [--from T --to T] [--note TEXT] [--json]
                                     tag a range of a recording (or, without a range, the whole item)
+  time-correct (--import ID | --device ID | <item…>) --offset SHIFT [--zone ±HH:MM] --reason TEXT [--json]
+                                    correct a camera's clock on every item of an import or device
+                                    (or the items named): SHIFT is added to the camera's reading
+                                    (-3m12s for a clock 3 min 12 s fast), --zone the zone it was
+                                    set to; the file's own reading is kept, each item is logged
   case create --title TITLE [--place PLACE] [--json]
                                     open a draft case; prints its id and number
   case add <case> <item…> [--json]  add items to a draft case

@@ -17,6 +17,7 @@ import { PasswordGate } from './accounts/passwordGate';
 import { accountHandlers } from './api/accountHandlers';
 import { authHandlers } from './api/authHandlers';
 import { importHandlers } from './api/importHandlers';
+import { batchHandlers } from './api/batchHandlers';
 import { libraryHandlers } from './api/libraryHandlers';
 import { jobsHandlers } from './api/jobsHandlers';
 import type { Handlers, HandlerCall, Services } from './api/services';
@@ -399,6 +400,7 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     ...jobsHandlers(services, () => {
       if (opts.runJobs !== false) derived.kick();
     }),
+    ...batchHandlers(services),
     ...taxonomyHandlers(services),
     ...tagHandlers(services),
     ...caseHandlers(services),

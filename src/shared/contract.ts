@@ -56,6 +56,7 @@ import {
   VersionReview,
 } from './sealSchemas';
 import { CheckReport, CustodyProblem } from './custodySchemas';
+import { BATCH_MAX_ITEMS, BatchItemIds, BatchResult, CaseOffers, ClockCorrectionInput } from './batchSchemas';
 import { EnrolInput, SyncEnrolment, SyncSettings, SyncStatus, SyncSummary } from './syncSchemas';
 import { DerivedFailure, DerivedVariantName } from './jobSchemas';
 
@@ -210,6 +211,55 @@ export const contract = {
   'items.correctTime': method({
     input: z.object({ id: Id, recordedAt: IsoInstant, reason: z.string().trim().min(1).max(1000) }).strict(),
     output: ItemDetail,
+  }),
+  /**
+   * Which of `ids` still exist and match the filter (paging and sort ignored): a selection kept
+   * across refreshes and filter changes drops exactly the items that left.
+   */
+  'library.matching': method({
+    input: z
+      .object({
+        query: LibraryQuery.omit({ sort: true, order: true, offset: true, limit: true }).strict(),
+        ids: BatchItemIds,
+      })
+      .strict(),
+    output: z.object({ ids: z.array(Id) }),
+  }),
+  /**
+   * Adds the items to a draft case in one transaction, one custody entry per item added; items
+   * already in it are reported, not added twice. `tagFromSource`: clips to tag with the tag of the
+   * recording range they were cut from (a whole-item tag on the clip, its own custody entry).
+   */
+  'batch.addToCase': method({
+    input: z
+      .object({
+        caseId: Id,
+        itemIds: BatchItemIds,
+        tagFromSource: z
+          .array(z.object({ itemId: Id, tagId: Id }).strict())
+          .max(BATCH_MAX_ITEMS)
+          .default([]),
+      })
+      .strict(),
+    output: BatchResult.extend({ caseId: Id, number: z.string(), tagged: z.array(Id) }),
+  }),
+  /** A whole-item tag of one violation type on each item, one transaction, one custody entry per item tagged. */
+  'batch.tag': method({
+    input: z
+      .object({ itemIds: BatchItemIds, code: z.string().min(1).max(64), note: z.string().max(2000).default('') })
+      .strict(),
+    output: BatchResult,
+  }),
+  /**
+   * A camera clock's correction (shift and zone) applied to the items named, or to every item of an
+   * import or a device: one transaction, one custody entry and one correction row per item changed,
+   * each with the old and new time and the reason. The file's own reading is kept.
+   */
+  'batch.correctTime': method({ input: ClockCorrectionInput, output: BatchResult.extend({ batchId: Id }) }),
+  /** The clips and stills of these recordings, for the add-to-case dialog, and the only draft case if one. */
+  'cases.addOffers': method({
+    input: z.object({ itemIds: BatchItemIds, caseId: Id.optional() }).strict(),
+    output: CaseOffers,
   }),
   'custody.list': method({
     auth: 'local',

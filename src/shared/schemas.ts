@@ -101,6 +101,10 @@ export const MediaInfo = z.object({
 export type MediaInfo = z.infer<typeof MediaInfo>;
 
 export const ItemStatus = z.enum(['ok', 'undecodable']);
+
+/** Where an item came from: imported from a device, or made at this station from another item. */
+export const ItemOrigin = z.enum(['import', 'clip', 'still']);
+export type ItemOrigin = z.infer<typeof ItemOrigin>;
 export type ItemStatus = z.infer<typeof ItemStatus>;
 
 export const DerivedState = z.enum(['none', 'pending', 'ready', 'failed']);
@@ -146,6 +150,7 @@ export const ItemSummary = z.object({
   officerId: z.string().nullable(),
   hasGps: z.boolean(),
   thumbnail: DerivedState,
+  origin: ItemOrigin,
 });
 export type ItemSummary = z.infer<typeof ItemSummary>;
 
@@ -253,6 +258,14 @@ export const LibraryQuery = z.object({
   /** The camera's model, or its serial number, as the file says (not the file-name device id). */
   cameraModel: z.string().max(128).optional(),
   cameraSerial: z.string().max(128).optional(),
+  /** Original (imported), or made at this station: a clip or a still. */
+  origin: ItemOrigin.optional(),
+  /** Items with a current tag of this violation type. */
+  violationCode: z.string().min(1).max(64).optional(),
+  /** `any`: items with at least one current tag; `none`: items with none. */
+  tagged: z.enum(['any', 'none']).optional(),
+  /** Items currently in this case. */
+  caseId: Id.optional(),
   sort: z.enum(['recordedAt', 'importedAt', 'name', 'size']).default('importedAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
   offset: z.number().int().nonnegative().default(0),

@@ -94,6 +94,9 @@ describe('migrate', () => {
       'tag_revisions_no_update',
       'taxonomy_versions_frozen_delete',
       'taxonomy_versions_frozen_update',
+      // Time corrections are facts on the record (migration 111).
+      'time_corrections_no_delete',
+      'time_corrections_no_update',
       'violation_types_frozen_delete',
       'violation_types_frozen_update',
     ]);

@@ -1,6 +1,7 @@
 import type {
   ImportFileResult,
   ItemDetail,
+  ItemOrigin,
   ItemStatus,
   ItemSummary,
   MediaInfo,
@@ -10,8 +11,7 @@ import type {
 } from '../../shared/schemas';
 import type { ReadableDB, WritableDB } from '../db/database';
 
-/** Where an item came from: imported from a device, or made at this station from another item. */
-export type ItemOrigin = 'import' | 'clip' | 'still';
+export type { ItemOrigin };
 
 export interface NewItem {
   id: string;
@@ -158,6 +158,7 @@ export function rowToSummary(row: ItemRow): ItemSummary {
     officerId: row.officer_id,
     hasGps: row.has_gps !== 0,
     thumbnail: derivedState(row.thumbnail_state),
+    origin: row.origin,
   };
 }
 
@@ -199,12 +200,21 @@ export function getItemDetail(db: ReadableDB, id: string): ItemDetail | null {
   };
 }
 
-export function updateRecordedAt(db: WritableDB, id: string, recordedAt: string): void {
+/** `offsetKnown`: whether the corrected time's zone is known (a typed time always is); default true. */
+export function updateRecordedAt(
+  db: WritableDB,
+  id: string,
+  recordedAt: string,
+  opts: { offsetKnown: boolean } = { offsetKnown: true },
+): void {
   db.prepare(
-    `UPDATE items SET recorded_at = ?, recorded_at_utc = ?, recorded_at_source = 'correction', offset_known = 1
+    `UPDATE items SET recorded_at = ?, recorded_at_utc = ?, recorded_at_source = 'correction', offset_known = ?
      WHERE id = ?`,
-  ).run(recordedAt, new Date(recordedAt).toISOString(), id);
+  ).run(recordedAt, new Date(recordedAt).toISOString(), opts.offsetKnown ? 1 : 0, id);
 }
+
+/** Which items a correction was made for; see migration 111. */
+export type CorrectionScope = 'item' | 'items' | 'import' | 'device';
 
 export function insertTimeCorrection(
   db: WritableDB,
@@ -216,12 +226,34 @@ export function insertTimeCorrection(
     by: string;
     at: string;
     custodySeq: number;
+    /** A clock correction's shift and zone, and the batch it belongs to; absent for a typed time. */
+    shiftSec?: number | null;
+    zone?: string | null;
+    batchId?: string | null;
+    scope?: CorrectionScope;
+    scopeRef?: string | null;
   },
 ): void {
   db.prepare(
-    `INSERT INTO time_corrections (item_id, recorded_at, previous, reason, corrected_by, corrected_at, custody_seq)
-     VALUES (@itemId, @recordedAt, @previous, @reason, @by, @at, @custodySeq)`,
-  ).run(c);
+    `INSERT INTO time_corrections (item_id, recorded_at, previous, reason, corrected_by, corrected_at, custody_seq,
+       shift_sec, zone, batch_id, scope, scope_ref)
+     VALUES (@itemId, @recordedAt, @previous, @reason, @by, @at, @custodySeq,
+       @shiftSec, @zone, @batchId, @scope, @scopeRef)`,
+  ).run({ shiftSec: null, zone: null, batchId: null, scope: 'item', scopeRef: null, ...c });
+}
+
+/** The items an import brought in, in the order they were stored (index `items_by_import`). */
+export function itemIdsOfImport(db: ReadableDB, importId: string): string[] {
+  const rows = db.prepare('SELECT id FROM items WHERE import_id = ? ORDER BY rowid').all(importId) as { id: string }[];
+  return rows.map((r) => r.id);
+}
+
+/** The items recorded by a device, as its id was read from the files (index `items_by_device`). */
+export function itemIdsOfDevice(db: ReadableDB, deviceId: string): string[] {
+  const rows = db.prepare('SELECT id FROM items WHERE device_id = ? ORDER BY imported_at, id').all(deviceId) as {
+    id: string;
+  }[];
+  return rows.map((r) => r.id);
 }
 
 export type { ImportFileResult };

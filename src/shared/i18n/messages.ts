@@ -73,6 +73,10 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'case.notFound': 'The case does not exist.',
     'case.notDraft': 'The case is {state}; only draft cases can be changed.',
     'case.itemNotInCase': 'The item is not part of this case.',
+    'batch.emptyImport': 'Import {ref} brought in no item, so there is no time to correct.',
+    'batch.emptyDevice': 'No item was recorded by device {ref}, so there is no time to correct.',
+    'tag.notFromSource':
+      'The clip {itemId} was not cut from within the range of tag {tagId}, so that tag cannot be carried over to it.',
     'case.numberFormat':
       'The case number format must contain {SEQ} (optionally with a width, like {SEQ:5}), only the placeholders {YYYY}, {MM}, {DD}, {STATION} and {SEQ}, and no control or invisible characters.',
     'case.empty': 'The case holds no evidence yet. Add at least one item before sealing.',
@@ -230,6 +234,9 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'case.notFound': '案件不存在。',
     'case.notDraft': '案件状态为{state}，只有草稿案件可以修改。',
     'case.itemNotInCase': '该项目不属于此案件。',
+    'batch.emptyImport': '导入 {ref} 没有带入任何项目，没有可校正的时间。',
+    'batch.emptyDevice': '没有由设备 {ref} 录制的项目，没有可校正的时间。',
+    'tag.notFromSource': '片段 {itemId} 不是从标签 {tagId} 的区间内截取的，不能沿用该标签。',
     'case.numberFormat':
       '案件编号格式必须包含 {SEQ}（可指定位数，例如 {SEQ:5}），只能使用 {YYYY}、{MM}、{DD}、{STATION} 和 {SEQ} 占位符，且不得含控制字符或不可见字符。',
     'case.empty': '案件中还没有证据。请至少添加一项后再封存。',

@@ -11,6 +11,7 @@ import { m0090VersionReview } from './m0090_version_review';
 import { m0100SyncOutbox } from './m0100_sync_outbox';
 import { m0110CameraIdentity } from './m0110_camera_identity';
 import { m0112DerivedProblem } from './m0112_derived_problem';
+import { m0111BatchWork } from './m0111_batch_work';
 
 export interface Migration {
   version: number;
@@ -32,5 +33,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 90, update: m0090VersionReview, rebuildsTables: true },
   { version: 100, update: m0100SyncOutbox },
   { version: 110, update: m0110CameraIdentity },
+  { version: 111, update: m0111BatchWork },
   { version: 112, update: m0112DerivedProblem },
 ];

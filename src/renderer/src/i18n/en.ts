@@ -7,6 +7,7 @@ import { reviewEn } from './review';
 import { sealEn } from './seal';
 import { syncEn } from './sync';
 import { jobsEn } from './jobs';
+import { batchEn } from './batch';
 
 /**
  * English messages: the reference catalogue. Keys are stable and dotted; every other locale must
@@ -45,6 +46,7 @@ export const en = {
   ...sealEn,
   ...syncEn,
   ...jobsEn,
+  ...batchEn,
   ...custodyEn,
   'locale.zh-CN': '中文',
   'locale.en': 'English',

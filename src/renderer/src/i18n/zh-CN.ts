@@ -6,6 +6,7 @@ import { reviewZhCN } from './review';
 import { sealZhCN } from './seal';
 import { syncZhCN } from './sync';
 import { jobsZhCN } from './jobs';
+import { batchZhCN } from './batch';
 
 /** 简体中文：键与 en.ts 完全一致（由 `Messages` 类型与 messages.test.ts 保证）。 */
 export const zhCN: Messages = {
@@ -40,6 +41,7 @@ export const zhCN: Messages = {
   ...sealZhCN,
   ...syncZhCN,
   ...jobsZhCN,
+  ...batchZhCN,
   ...custodyZhCN,
   'locale.zh-CN': '中文',
   'locale.en': 'English',

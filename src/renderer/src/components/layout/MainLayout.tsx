@@ -10,6 +10,7 @@ import type { DroppedSources } from '../import/SourcePicker';
 import { FilterPanel } from '../library/FilterPanel';
 import { EMPTY_FILTERS, toLibraryQuery, type LibraryFilters } from '../library/filters';
 import { LibraryView } from '../library/LibraryView';
+import { EMPTY_SELECTION, type LibrarySelection } from '../library/selection';
 import { CaseView } from '../cases/CaseView';
 import { CasesView } from '../cases/CasesView';
 import { ReviewWorkspace } from '../review/ReviewWorkspace';
@@ -31,7 +32,7 @@ export function MainLayout() {
   const [filters, setFilters] = useState<LibraryFilters>(EMPTY_FILTERS);
   const debouncedText = useDebounced(filters.text, SEARCH_DEBOUNCE_MS);
   const query = useMemo(() => toLibraryQuery({ ...filters, text: debouncedText }), [filters, debouncedText]);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [selection, setSelection] = useState<LibrarySelection>(EMPTY_SELECTION);
   const [overlay, setOverlay] = useState<Overlay>({ kind: 'none' });
   const [dropped, setDropped] = useState<DroppedSources | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -95,13 +96,13 @@ export function MainLayout() {
               filters={filters}
               query={query}
               onFiltersChange={setFilters}
-              selectedId={selectedId}
-              onSelect={setSelectedId}
+              selection={selection}
+              onSelectionChange={setSelection}
               onImport={openImport}
               onLibraryChanged={onLibraryChanged}
             />
             <DetailPane
-              itemId={selectedId}
+              itemId={selection.focusId}
               onOpenImport={(importId) => setOverlay({ kind: 'import', step: { kind: 'record', importId } })}
             />
           </div>
@@ -124,7 +125,7 @@ export function MainLayout() {
             dropped={dropped}
             onClose={closeOverlay}
             onSelectItem={(itemId) => {
-              setSelectedId(itemId);
+              setSelection({ ids: [itemId], focusId: itemId, focusIndex: null, anchorIndex: null });
               navigate({ view: 'library' });
               closeOverlay();
             }}

@@ -1,4 +1,4 @@
-import { ItemStatus, MediaKind } from '../../../../shared/schemas';
+import { ItemOrigin, ItemStatus, MediaKind } from '../../../../shared/schemas';
 import { useLoad } from '../../hooks/useLoad';
 import { useI18n } from '../../i18n';
 import { useClient } from '../../station/StationContext';
@@ -6,6 +6,9 @@ import { FormField, TextField } from '../common/FormField';
 import { Icon } from '../common/Icon';
 import { Select } from '../common/Select';
 import { EMPTY_FILTERS, hasActiveFilters, type LibraryFilters } from './filters';
+
+/** The newest cases offered as a filter; a station with more finds older ones on the Cases page. */
+const CASE_LIMIT = 200;
 
 export function FilterPanel({
   filters,
@@ -17,9 +20,21 @@ export function FilterPanel({
   /** Changes when the library changes, so new devices and officers appear. */
   facetsKey: number;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const client = useClient();
   const facets = useLoad(() => client.call('library.facets', {}), `facets:${facetsKey}`);
+  const taxonomy = useLoad(() => client.call('taxonomy.get', {}), 'taxonomy');
+  const cases = useLoad(() => client.call('cases.list', { offset: 0, limit: CASE_LIMIT }), `cases:${facetsKey}`);
+  const types = taxonomy.data?.types ?? [];
+  const typeName = (code: string) => {
+    const type = types.find((x) => x.code === code);
+    return type ? (locale === 'zh-CN' ? type.nameZh : type.nameEn) : code;
+  };
+  const caseList = cases.data?.cases ?? [];
+  const caseName = (id: string) => {
+    const c = caseList.find((x) => x.id === id);
+    return c ? `${c.number} ${c.title}` : id;
+  };
   const set = <K extends keyof LibraryFilters>(key: K, value: LibraryFilters[K]) =>
     onChange({ ...filters, [key]: value });
   const anyLabel = t('filters.any');
@@ -97,6 +112,46 @@ export function FilterPanel({
           anyLabel={anyLabel}
           onValueChange={(kind) => set('kind', kind)}
           testId="filter-kind"
+        />
+      </FormField>
+      <FormField label={t('filters.origin')}>
+        <Select
+          value={filters.origin}
+          options={ItemOrigin.options}
+          labelOf={(origin) => t(`origin.${origin}`)}
+          anyLabel={anyLabel}
+          onValueChange={(origin) => set('origin', origin)}
+          testId="filter-origin"
+        />
+      </FormField>
+      <FormField label={t('filters.violation')}>
+        <Select
+          value={filters.violationCode}
+          options={types.map((type) => type.code)}
+          labelOf={typeName}
+          anyLabel={anyLabel}
+          onValueChange={(code) => set('violationCode', code)}
+          testId="filter-violation"
+        />
+      </FormField>
+      <FormField label={t('filters.tagged')}>
+        <Select
+          value={filters.tagged}
+          options={['any', 'none'] as const}
+          labelOf={(v) => t(v === 'any' ? 'filters.taggedAny' : 'filters.taggedNone')}
+          anyLabel={anyLabel}
+          onValueChange={(v) => set('tagged', v)}
+          testId="filter-tagged"
+        />
+      </FormField>
+      <FormField label={t('filters.case')}>
+        <Select
+          value={filters.caseId}
+          options={caseList.map((c) => c.id)}
+          labelOf={caseName}
+          anyLabel={anyLabel}
+          onValueChange={(id) => set('caseId', id)}
+          testId="filter-case"
         />
       </FormField>
       <FormField label={t('filters.status')}>

@@ -4,27 +4,36 @@ import { useI18n } from '../../i18n';
 import { formatDuration, shortHash } from '../../lib/format';
 import { FileName } from '../common/FileName';
 import { GpsMark, RecordedTime, Thumbnail, UndecodableMark } from './ItemMarks';
+import { OriginBadge } from './OriginBadge';
+import { clickKeys, type ClickKeys } from './useVisibleRows';
 
 interface ItemCardProps {
   item: ItemSummary;
+  index: number;
   thumbnailUrl: string;
   selected: boolean;
-  onSelect(id: string): void;
+  focused: boolean;
+  onClick(index: number, id: string, keys: ClickKeys): void;
+  onOpen(id: string): void;
 }
 
-export const ItemCard = memo(function ItemCard({ item, thumbnailUrl, selected, onSelect }: ItemCardProps) {
+export const ItemCard = memo(function ItemCard(props: ItemCardProps) {
+  const { item, index, thumbnailUrl, selected, focused, onClick, onOpen } = props;
   const { t } = useI18n();
   const duration = formatDuration(item.durationSec);
   const undecodable = item.status === 'undecodable';
-  const classes = ['card', selected ? 'selected' : '', undecodable ? 'card-undecodable' : ''].join(' ');
+  const classes = ['card', selected ? 'selected' : '', focused ? 'focused' : '', undecodable ? 'card-undecodable' : ''];
   return (
     <button
       type="button"
-      className={classes}
-      onClick={() => onSelect(item.id)}
+      className={classes.join(' ')}
+      tabIndex={focused ? 0 : -1}
+      onClick={(e) => onClick(index, item.id, clickKeys(e))}
+      onDoubleClick={() => onOpen(item.id)}
       aria-pressed={selected}
       data-testid="library-card"
       data-item-id={item.id}
+      data-origin={item.origin}
       data-thumbnail={item.thumbnail}
       data-status={item.status}
     >
@@ -34,6 +43,11 @@ export const ItemCard = memo(function ItemCard({ item, thumbnailUrl, selected, o
         {undecodable ? (
           <span className="card-corner">
             <UndecodableMark />
+          </span>
+        ) : null}
+        {item.origin !== 'import' ? (
+          <span className="card-origin">
+            <OriginBadge origin={item.origin} />
           </span>
         ) : null}
         {item.hasGps ? (

@@ -24,7 +24,9 @@ function useWidth(ref: RefObject<HTMLElement | null>): number {
 }
 
 /** Thumbnail cards in rows; only the rows on screen (plus a few) exist in the DOM. */
-export function LibraryGrid({ pages, total, selectedId, onSelect, onRangeChange }: LibraryModeProps) {
+export function LibraryGrid(props: LibraryModeProps) {
+  const { pages, total, selected, focusId, focusIndex, onItemClick, onItemOpen, onRangeChange, onColumnsChange } =
+    props;
   const { t } = useI18n();
   const client = useClient();
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -42,7 +44,9 @@ export function LibraryGrid({ pages, total, selectedId, onSelect, onRangeChange 
     overscan: 3,
     itemsPerRow: columns,
     onRangeChange,
+    focusIndex,
   });
+  useEffect(() => onColumnsChange(columns), [columns, onColumnsChange]);
 
   useEffect(() => {
     virtualizer.measure();
@@ -80,9 +84,12 @@ export function LibraryGrid({ pages, total, selectedId, onSelect, onRangeChange 
                 <ItemCard
                   key={item.id}
                   item={item}
+                  index={index}
                   thumbnailUrl={client.mediaUrl(item.id, 'thumbnail')}
-                  selected={item.id === selectedId}
-                  onSelect={onSelect}
+                  selected={selected.has(item.id)}
+                  focused={item.id === focusId}
+                  onClick={onItemClick}
+                  onOpen={onItemOpen}
                 />
               );
             })}

@@ -1,4 +1,4 @@
-import { memo, useRef, type CSSProperties } from 'react';
+import { memo, useEffect, useRef, type CSSProperties } from 'react';
 import type { ItemSummary } from '../../../../shared/schemas';
 import { useI18n } from '../../i18n';
 import { formatDuration, shortHash } from '../../lib/format';
@@ -6,12 +6,15 @@ import { formatSize } from '../../lib/size';
 import { useClient } from '../../station/StationContext';
 import { GpsMark, RecordedTime, Thumbnail, UndecodableMark } from './ItemMarks';
 import { FileName } from '../common/FileName';
-import { useVisibleRows, type LibraryModeProps } from './useVisibleRows';
+import { clickKeys, useVisibleRows, type ClickKeys, type LibraryModeProps } from './useVisibleRows';
+import { OriginBadge } from './OriginBadge';
 
 const ROW_HEIGHT = 40;
 
 /** The dense table mode: one row per item, same virtualisation and page cache as the grid. */
-export function LibraryList({ pages, total, selectedId, onSelect, onRangeChange }: LibraryModeProps) {
+export function LibraryList(props: LibraryModeProps) {
+  const { pages, total, selected, focusId, focusIndex, onItemClick, onItemOpen, onRangeChange, onColumnsChange } =
+    props;
   const { t } = useI18n();
   const client = useClient();
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -22,7 +25,9 @@ export function LibraryList({ pages, total, selectedId, onSelect, onRangeChange 
     overscan: 10,
     itemsPerRow: 1,
     onRangeChange,
+    focusIndex,
   });
+  useEffect(() => onColumnsChange(1), [onColumnsChange]);
 
   return (
     <div className="library-table" role="table" aria-rowcount={total} data-testid="library-list">
@@ -54,10 +59,13 @@ export function LibraryList({ pages, total, selectedId, onSelect, onRangeChange 
               <ListRow
                 key={item.id}
                 item={item}
+                index={row.index}
                 style={style}
                 thumbnailUrl={client.mediaUrl(item.id, 'thumbnail')}
-                selected={item.id === selectedId}
-                onSelect={onSelect}
+                selected={selected.has(item.id)}
+                focused={item.id === focusId}
+                onClick={onItemClick}
+                onOpen={onItemOpen}
               />
             );
           })}
@@ -69,39 +77,50 @@ export function LibraryList({ pages, total, selectedId, onSelect, onRangeChange 
 
 const ListRow = memo(function ListRow({
   item,
+  index,
   style,
   thumbnailUrl,
   selected,
-  onSelect,
+  focused,
+  onClick,
+  onOpen,
 }: {
   item: ItemSummary;
+  index: number;
   style: CSSProperties;
   thumbnailUrl: string;
   selected: boolean;
-  onSelect(id: string): void;
+  focused: boolean;
+  onClick(index: number, id: string, keys: ClickKeys): void;
+  onOpen(id: string): void;
 }) {
   const { t } = useI18n();
-  const classes = ['table-row', selected ? 'selected' : '', item.status === 'undecodable' ? 'row-undecodable' : ''];
+  const classes = [
+    'table-row',
+    selected ? 'selected' : '',
+    focused ? 'focused' : '',
+    item.status === 'undecodable' ? 'row-undecodable' : '',
+  ];
   return (
     <div
       className={classes.join(' ')}
       style={style}
       role="row"
       aria-selected={selected}
-      tabIndex={0}
-      onClick={() => onSelect(item.id)}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter' || e.key === ' ') onSelect(item.id);
-      }}
+      tabIndex={focused ? 0 : -1}
+      onClick={(e) => onClick(index, item.id, clickKeys(e))}
+      onDoubleClick={() => onOpen(item.id)}
       data-testid="library-row"
       data-item-id={item.id}
+      data-origin={item.origin}
       data-thumbnail={item.thumbnail}
       data-status={item.status}
     >
       <span role="cell" className="row-thumb">
         <Thumbnail item={item} mediaUrl={thumbnailUrl} />
       </span>
-      <span role="cell" className="ellipsis">
+      <span role="cell" className="ellipsis name-cell">
+        <OriginBadge origin={item.origin} />
         <FileName name={item.originalName} />
       </span>
       <span role="cell" className="nowrap">

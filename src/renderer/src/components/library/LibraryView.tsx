@@ -1,5 +1,17 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type Dispatch,
+  type KeyboardEvent,
+  type SetStateAction,
+} from 'react';
+import { BATCH_MAX_ITEMS } from '../../../../shared/batchSchemas';
 import { useStationEvent } from '../../hooks/useEvent';
+import { useNavigation } from '../../station/NavigationContext';
+import { useClient } from '../../station/StationContext';
 import { useI18n, type MessageKey } from '../../i18n';
 import { ErrorBanner } from '../common/ErrorBanner';
 import { Icon } from '../common/Icon';
@@ -8,8 +20,10 @@ import { Spinner } from '../common/Spinner';
 import { hasActiveFilters, type LibraryFilters, type LibraryPageQuery, type SortField } from './filters';
 import { LibraryGrid } from './LibraryGrid';
 import { LibraryList } from './LibraryList';
+import { BatchBar } from './BatchBar';
+import { keepOnly, moveIndex, selectOnly, selectRange, toggle, type LibrarySelection } from './selection';
 import { useLibraryPages } from './useLibraryPages';
-import type { VisibleRange } from './useVisibleRows';
+import type { ClickKeys, VisibleRange } from './useVisibleRows';
 
 export type LibraryMode = 'grid' | 'list';
 
@@ -23,20 +37,28 @@ const MODES: Array<{ mode: LibraryMode; label: MessageKey }> = [
 const REFRESH_THROTTLE_MS = 400;
 /** While thumbnails on screen are still being made, look again after this long. */
 const PENDING_RECHECK_MS = 2_500;
+/** The most rows library.query returns at once. */
+const QUERY_LIMIT = 500;
 
 interface LibraryViewProps {
   filters: LibraryFilters;
   query: LibraryPageQuery;
   onFiltersChange(filters: LibraryFilters): void;
-  selectedId: string | null;
-  onSelect(id: string): void;
+  selection: LibrarySelection;
+  onSelectionChange: Dispatch<SetStateAction<LibrarySelection>>;
   onImport(): void;
   onLibraryChanged(): void;
 }
 
 export function LibraryView(props: LibraryViewProps) {
-  const { filters, query, onFiltersChange, selectedId, onSelect, onImport, onLibraryChanged } = props;
+  const { filters, query, onFiltersChange, selection, onSelectionChange, onImport, onLibraryChanged } = props;
   const { t, locale } = useI18n();
+  const client = useClient();
+  const { navigate } = useNavigation();
+  const [columns, setColumns] = useState(1);
+  const [capped, setCapped] = useState(false);
+  const [pruneTick, setPruneTick] = useState(0);
+  const sectionRef = useRef<HTMLElement>(null);
   const [mode, setMode] = useState<LibraryMode>('grid');
   const pages = useLibraryPages(query);
   const [range, setRange] = useState<VisibleRange>({ start: 0, end: 0 });
@@ -53,6 +75,7 @@ export function LibraryView(props: LibraryViewProps) {
       refreshTimer.current = window.setTimeout(() => {
         refreshTimer.current = null;
         refresh();
+        setPruneTick((n) => n + 1);
       }, delayMs);
     },
     [refresh],
@@ -68,6 +91,39 @@ export function LibraryView(props: LibraryViewProps) {
     scheduleRefresh(REFRESH_THROTTLE_MS);
     onLibraryChanged();
   });
+  // Case membership is a filter: adding to a case may move items into or out of the list.
+  useStationEvent('cases.changed', () => scheduleRefresh(REFRESH_THROTTLE_MS));
+
+  // The selection holds only items the list still shows: after each refresh and filter change,
+  // the engine says which selected ids still exist and match; the others (and the detail pane's
+  // item, if it left) are dropped.
+  const { sort: _sort, order: _order, ...filterOnly } = query;
+  const filterKey = JSON.stringify(filterOnly);
+  const selectionRef = useRef(selection);
+  useEffect(() => {
+    selectionRef.current = selection;
+  }, [selection]);
+  useEffect(() => {
+    const current = selectionRef.current;
+    const asked = [...new Set([...current.ids, ...(current.focusId ? [current.focusId] : [])])].slice(
+      0,
+      BATCH_MAX_ITEMS,
+    );
+    if (asked.length === 0) return;
+    let live = true;
+    client.call('library.matching', { query: JSON.parse(filterKey) as typeof filterOnly, ids: asked }).then(
+      ({ ids }) => {
+        if (!live) return;
+        const askedSet = new Set(asked);
+        const present = new Set(ids);
+        onSelectionChange((latest) => keepOnly(latest, (id) => !askedSet.has(id) || present.has(id)));
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, filterKey, pruneTick, onSelectionChange]);
 
   // Thumbnails are made in the background; poll the rows on screen until theirs are settled, in
   // case the host does not announce each one.
@@ -82,10 +138,112 @@ export function LibraryView(props: LibraryViewProps) {
 
   const total = pages.total;
   const filtered = hasActiveFilters(filters);
-  const viewProps = { pages, total: total ?? 0, selectedId, onSelect, onRangeChange: setRange };
+
+  /** Ids of the items at [a, b] in the list (at most a batch): from the loaded pages, else asked for. */
+  const idsBetween = useCallback(
+    async (a: number, b: number): Promise<string[]> => {
+      const lo = Math.max(0, Math.min(a, b));
+      const hi = Math.min(Math.max(a, b), lo + BATCH_MAX_ITEMS - 1);
+      const loaded: string[] = [];
+      for (let index = lo; index <= hi; index++) {
+        const item = itemAt(index);
+        if (!item) break;
+        loaded.push(item.id);
+      }
+      if (loaded.length === hi - lo + 1) return loaded;
+      const ids: string[] = [];
+      for (let offset = lo; offset <= hi; offset += QUERY_LIMIT) {
+        const limit = Math.min(QUERY_LIMIT, hi - offset + 1);
+        const page = await client.call('library.query', { ...query, offset, limit });
+        ids.push(...page.items.map((item) => item.id));
+        if (page.items.length < limit) break;
+      }
+      return ids;
+    },
+    [client, itemAt, query],
+  );
+
+  const onItemClick = useCallback(
+    (index: number, id: string, keys: ClickKeys) => {
+      setCapped(false);
+      if (keys.shift) {
+        const anchor = selectionRef.current.anchorIndex ?? index;
+        void idsBetween(anchor, index).then((ids) => onSelectionChange((s) => selectRange(s, index, id, ids)));
+      } else if (keys.toggle) {
+        onSelectionChange((s) => toggle(s, index, id));
+      } else {
+        onSelectionChange(selectOnly(index, id));
+      }
+    },
+    [idsBetween, onSelectionChange],
+  );
+  const onItemOpen = useCallback((id: string) => navigate({ view: 'review', itemId: id }), [navigate]);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    const count = total ?? 0;
+    const target = event.target as HTMLElement;
+    // Keys typed in a field or inside a dialog opened from the batch bar are not list moves.
+    if (
+      target instanceof HTMLInputElement ||
+      target instanceof HTMLSelectElement ||
+      target.closest('[role="dialog"], .dialog-backdrop')
+    ) {
+      return;
+    }
+    if (event.key === 'a' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      setCapped(count > BATCH_MAX_ITEMS);
+      void idsBetween(0, count - 1).then((ids) =>
+        onSelectionChange((s) => ({ ...s, ids, anchorIndex: s.anchorIndex ?? 0 })),
+      );
+      return;
+    }
+    if (event.key === 'Enter') {
+      if (selection.focusId === null) return;
+      event.preventDefault();
+      onItemOpen(selection.focusId);
+      return;
+    }
+    const next = moveIndex(selection.focusIndex, event.key, columns, count);
+    if (next === null) return;
+    event.preventDefault();
+    sectionRef.current?.focus({ preventScroll: true });
+    const item = itemAt(next);
+    if (event.shiftKey) {
+      const anchor = selection.anchorIndex ?? selection.focusIndex ?? next;
+      void idsBetween(anchor, next).then((ids) => {
+        const focusId = ids[next - Math.min(anchor, next)] ?? item?.id;
+        if (focusId) onSelectionChange((s) => selectRange(s, next, focusId, ids));
+      });
+    } else if (item) {
+      onSelectionChange(selectOnly(next, item.id));
+    } else {
+      void idsBetween(next, next).then(([id]) => id && onSelectionChange(selectOnly(next, id)));
+    }
+  };
+
+  const selected = useMemo(() => new Set(selection.ids), [selection.ids]);
+  const viewProps = {
+    pages,
+    total: total ?? 0,
+    selected,
+    focusId: selection.focusId,
+    focusIndex: selection.focusIndex,
+    onItemClick,
+    onItemOpen,
+    onRangeChange: setRange,
+    onColumnsChange: setColumns,
+  };
 
   return (
-    <section className="library" aria-label={t('app.name')} data-testid="library">
+    <section
+      className="library"
+      aria-label={t('app.name')}
+      data-testid="library"
+      ref={sectionRef}
+      tabIndex={-1}
+      onKeyDown={onKeyDown}
+    >
       <div className="library-toolbar">
         <span className="library-count" data-testid="library-count" data-total={total ?? ''}>
           {total === null
@@ -129,6 +287,16 @@ export function LibraryView(props: LibraryViewProps) {
           ))}
         </div>
       </div>
+      {selection.ids.length > 0 ? (
+        <BatchBar
+          selection={selection}
+          capped={capped}
+          onClear={() => {
+            setCapped(false);
+            onSelectionChange((s) => ({ ...s, ids: [] }));
+          }}
+        />
+      ) : null}
       <ErrorBanner error={pages.error} />
       {total === null && !pages.error ? (
         <div className="library-empty">

@@ -1,4 +1,4 @@
-import type { ItemStatus, LibraryQuery, MediaKind } from '../../../../shared/schemas';
+import type { ItemOrigin, ItemStatus, LibraryQuery, MediaKind } from '../../../../shared/schemas';
 import { dayBoundary } from '../../lib/format';
 
 export type SortField = NonNullable<LibraryQuery['sort']>;
@@ -15,6 +15,10 @@ export interface LibraryFilters {
   status: ItemStatus | '';
   cameraModel: string;
   cameraSerial: string;
+  origin: ItemOrigin | '';
+  violationCode: string;
+  tagged: 'any' | 'none' | '';
+  caseId: string;
   sort: SortField;
   order: SortOrder;
 }
@@ -29,6 +33,10 @@ export const EMPTY_FILTERS: LibraryFilters = {
   status: '',
   cameraModel: '',
   cameraSerial: '',
+  origin: '',
+  violationCode: '',
+  tagged: '',
+  caseId: '',
   sort: 'importedAt',
   order: 'desc',
 };
@@ -50,6 +58,10 @@ export function toLibraryQuery(filters: LibraryFilters): LibraryPageQuery {
   if (filters.status) query.status = filters.status;
   if (filters.cameraModel) query.cameraModel = filters.cameraModel;
   if (filters.cameraSerial) query.cameraSerial = filters.cameraSerial;
+  if (filters.origin) query.origin = filters.origin;
+  if (filters.violationCode) query.violationCode = filters.violationCode;
+  if (filters.tagged) query.tagged = filters.tagged;
+  if (filters.caseId) query.caseId = filters.caseId;
   return query;
 }
 
@@ -63,6 +75,10 @@ export function hasActiveFilters(filters: LibraryFilters): boolean {
     filters.kind ||
     filters.status ||
     filters.cameraModel ||
-    filters.cameraSerial,
+    filters.cameraSerial ||
+    filters.origin ||
+    filters.violationCode ||
+    filters.tagged ||
+    filters.caseId,
   );
 }

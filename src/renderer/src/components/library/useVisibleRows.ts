@@ -8,13 +8,29 @@ export interface VisibleRange {
   end: number;
 }
 
+/** Which modifier keys a click came with: Shift extends a range, Ctrl (Cmd on a Mac) toggles. */
+export interface ClickKeys {
+  shift: boolean;
+  toggle: boolean;
+}
+
+export function clickKeys(event: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }): ClickKeys {
+  return { shift: event.shiftKey, toggle: event.ctrlKey || event.metaKey };
+}
+
 /** What the library view hands to either of its modes, grid or list. */
 export interface LibraryModeProps {
   pages: LibraryPages;
   total: number;
-  selectedId: string | null;
-  onSelect(id: string): void;
+  selected: ReadonlySet<string>;
+  focusId: string | null;
+  /** Scrolled into view when it changes (the keyboard moved there). */
+  focusIndex: number | null;
+  onItemClick(index: number, id: string, keys: ClickKeys): void;
+  onItemOpen(id: string): void;
   onRangeChange(range: VisibleRange): void;
+  /** Items per row, for the arrow keys: the grid's columns, 1 in the list. */
+  onColumnsChange(columns: number): void;
 }
 
 /**
@@ -28,6 +44,7 @@ export function useVisibleRows({
   overscan,
   itemsPerRow,
   onRangeChange,
+  focusIndex,
 }: {
   scrollRef: RefObject<HTMLElement | null>;
   rowCount: number;
@@ -35,6 +52,7 @@ export function useVisibleRows({
   overscan: number;
   itemsPerRow: number;
   onRangeChange(range: VisibleRange): void;
+  focusIndex: number | null;
 }) {
   // The virtualizer is read fresh on every render and never passed to memoised children.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -50,5 +68,9 @@ export function useVisibleRows({
   useEffect(() => {
     onRangeChange({ start: firstRow * itemsPerRow, end: (lastRow + 1) * itemsPerRow - 1 });
   }, [firstRow, lastRow, itemsPerRow, onRangeChange]);
+  const focusRow = focusIndex === null ? null : Math.floor(focusIndex / itemsPerRow);
+  useEffect(() => {
+    if (focusRow !== null && focusRow < rowCount) virtualizer.scrollToIndex(focusRow, { align: 'auto' });
+  }, [focusRow, rowCount, virtualizer]);
   return { virtualizer, rows };
 }
