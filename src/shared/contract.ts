@@ -210,6 +210,8 @@ export const contract = {
     input: z
       .object({
         subject: Id.optional(),
+        /** With `subject` an item: also the clips and stills cut from it and its case additions/removals. */
+        related: z.boolean().optional(),
         offset: z.number().int().nonnegative().default(0),
         limit: z.number().int().positive().max(500).default(100),
       })

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../../../shared/errors';
 import type { ImportReasonCode } from '../../../shared/schemas';
 import { casesEn } from './cases';
 import { custodyEn } from './custody';
+import { custodyActionsEn } from './custodyActions';
 import { reviewEn } from './review';
 import { sealEn } from './seal';
 import { syncEn } from './sync';
@@ -44,6 +45,7 @@ export const en = {
   ...sealEn,
   ...syncEn,
   ...custodyEn,
+  ...custodyActionsEn,
   'locale.zh-CN': '中文',
   'locale.en': 'English',
 

@@ -1,6 +1,7 @@
 import { ERROR_MESSAGES, REASON_MESSAGES, prefixKeys } from '../../../shared/i18n/messages';
 import { casesZhCN } from './cases';
 import { custodyZhCN } from './custody';
+import { custodyActionsZhCN } from './custodyActions';
 import type { Messages } from './en';
 import { reviewZhCN } from './review';
 import { sealZhCN } from './seal';
@@ -39,6 +40,7 @@ export const zhCN: Messages = {
   ...sealZhCN,
   ...syncZhCN,
   ...custodyZhCN,
+  ...custodyActionsZhCN,
   'locale.zh-CN': '中文',
   'locale.en': 'English',
 
