@@ -91,7 +91,15 @@ export const contract = {
     auth: 'none',
   }),
   'auth.setupAdmin': method({
-    input: z.object({ name: AccountName, displayName: z.string().max(128).optional(), password: Password }).strict(),
+    input: z
+      .object({
+        name: AccountName,
+        displayName: z.string().max(128).optional(),
+        password: Password,
+        /** The language chosen on the first-run screen: the new admin's own, so setup does not switch it back. */
+        locale: Locale.optional(),
+      })
+      .strict(),
     output: Session,
     auth: 'none',
   }),

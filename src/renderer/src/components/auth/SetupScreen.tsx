@@ -8,7 +8,7 @@ import { AuthForm, type SessionScreenProps } from './AuthForm';
 import { AuthFrame } from './AuthFrame';
 
 export function SetupScreen({ client, stationName, onSignedIn }: SessionScreenProps) {
-  const { t } = useI18n();
+  const { locale, t } = useI18n();
   const action = useAction();
   const [name, setName] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -21,7 +21,13 @@ export function SetupScreen({ client, stationName, onSignedIn }: SessionScreenPr
     if (password !== confirm) return setProblem('mismatch');
     setProblem(null);
     const session = await action.run(() =>
-      client.call('auth.setupAdmin', { name: name.trim(), displayName: displayName.trim() || undefined, password }),
+      client.call('auth.setupAdmin', {
+        name: name.trim(),
+        displayName: displayName.trim() || undefined,
+        password,
+        // The language shown now, chosen on this screen, stays after setup.
+        locale,
+      }),
     );
     if (session) onSignedIn(session);
   };
