@@ -2,7 +2,7 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateMediaFixtures } from '../test/fixtures/generateMedia';
-import { importThroughDialog, setUpFirstAdmin } from './support/stationSteps';
+import { importThroughDialog, setUpFirstAdmin, signIn } from './support/stationSteps';
 import { expect, openStation, saveScreenshot, test } from './support/webHost';
 
 /**
@@ -51,4 +51,43 @@ test('the first-run language stays after setup, and Chinese renders in the bundl
   });
   expect(loaded).toContain('loaded');
   await saveScreenshot(page, 'edges-zh-CN-font');
+});
+
+test('field messages: an account name with a space, and a wrong password on the lock screen', async ({
+  page,
+  webHost,
+}) => {
+  await openStation(page, webHost);
+  await signIn(page, ADMIN);
+  await page.getByTestId('locale-en').first().click();
+
+  await page.getByTestId('open-accounts').click();
+  const dialog = page.getByTestId('accounts-dialog');
+  const name = dialog.getByTestId('new-account-name');
+  await name.fill('li wei');
+  // Said on the field, in words that say what is allowed, before anything is sent.
+  await expect(name).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog.getByTestId('field-error')).toHaveText(
+    'An account name holds only letters, digits, dot (.), dash (-) and underscore (_): no spaces or other signs.',
+  );
+  await dialog.getByRole('button', { name: 'Create account' }).click();
+  await expect(dialog.getByTestId('error-banner')).toHaveCount(0);
+  await expect(dialog.getByTestId('account-row-li wei')).toHaveCount(0);
+  await name.fill('li.wei');
+  await expect(dialog.getByTestId('field-error')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+
+  await page.getByTestId('lock').click();
+  const lock = page.getByTestId('lock-screen');
+  await lock.getByTestId('unlock-password').fill('not the password');
+  await lock.getByTestId('unlock-submit').click();
+  // The lock screen has no account name field: the message names the account and the password only.
+  await expect(lock.getByTestId('field-error')).toHaveText(
+    `Wrong password for ${ADMIN.displayName}. Try again, or switch user.`,
+  );
+  await expect(lock.getByTestId('error-banner')).toHaveCount(0);
+  await saveScreenshot(page, 'edges-lock-wrong-password');
+  await lock.getByTestId('unlock-password').fill(ADMIN.password);
+  await lock.getByTestId('unlock-submit').click();
+  await expect(page.getByTestId('lock-screen')).toHaveCount(0);
 });

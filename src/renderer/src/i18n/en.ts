@@ -66,6 +66,8 @@ export const en = {
   'setup.passwordHint': 'At least 8 characters',
   'setup.confirm': 'Confirm password',
   'setup.mismatch': 'The two passwords do not match.',
+  'field.accountNameInvalid':
+    'An account name holds only letters, digits, dot (.), dash (-) and underscore (_): no spaces or other signs.',
   'setup.tooShort': 'The password must be at least 8 characters long.',
   'setup.submit': 'Create administrator and sign in',
 
@@ -91,6 +93,7 @@ export const en = {
 
   'lock.title': 'Station locked',
   'lock.intro': 'The session of {name} was locked. Enter the password to continue where you left off.',
+  'lock.wrongPassword': 'Wrong password for {name}. Try again, or switch user.',
   'lock.password': 'Password',
   'lock.submit': 'Unlock',
   'lock.switchUser': 'Sign in as another user',

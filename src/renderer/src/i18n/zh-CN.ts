@@ -60,6 +60,7 @@ export const zhCN: Messages = {
   'setup.passwordHint': '至少 8 个字符',
   'setup.confirm': '确认密码',
   'setup.mismatch': '两次输入的密码不一致。',
+  'field.accountNameInvalid': '账户名只能包含字母、数字、点（.）、短横线（-）和下划线（_），不能有空格或其他符号。',
   'setup.tooShort': '密码长度至少为 8 个字符。',
   'setup.submit': '创建管理员并登录',
 
@@ -85,6 +86,7 @@ export const zhCN: Messages = {
 
   'lock.title': '工作站已锁定',
   'lock.intro': '{name} 的会话已锁定。输入密码即可从中断处继续。',
+  'lock.wrongPassword': '{name} 的密码错误。请重试，或切换用户。',
   'lock.password': '密码',
   'lock.submit': '解锁',
   'lock.switchUser': '以其他用户登录',

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { MIN_PASSWORD_LENGTH } from '../../../../shared/schemas';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../i18n';
+import { accountNameProblem } from '../accounts/accountNameProblem';
 import { ProblemBanner } from '../common/ErrorBanner';
 import { TextField } from '../common/FormField';
 import { AuthForm, type SessionScreenProps } from './AuthForm';
@@ -16,7 +17,10 @@ export function SetupScreen({ client, stationName, onSignedIn }: SessionScreenPr
   const [confirm, setConfirm] = useState('');
   const [problem, setProblem] = useState<'tooShort' | 'mismatch' | null>(null);
 
+  const nameProblem = accountNameProblem(t, name);
+
   const submit = async () => {
+    if (nameProblem) return;
     if (password.length < MIN_PASSWORD_LENGTH) return setProblem('tooShort');
     if (password !== confirm) return setProblem('mismatch');
     setProblem(null);
@@ -38,6 +42,7 @@ export function SetupScreen({ client, stationName, onSignedIn }: SessionScreenPr
         <TextField
           label={t('setup.name')}
           hint={t('setup.nameHint')}
+          error={nameProblem}
           name="name"
           value={name}
           onValueChange={setName}
