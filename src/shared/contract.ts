@@ -189,6 +189,20 @@ export const contract = {
       .strict(),
     output: z.object({ importId: Id }),
   }),
+  /**
+   * What a path holds before it is imported (file count, total size), refused with the same named
+   * error import.start would give: the import dialog checks each path as it is added.
+   */
+  'import.survey': method({
+    input: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    output: z.object({
+      path: z.string(),
+      kind: z.enum(['folder', 'file']),
+      files: z.number().int().nonnegative(),
+      bytes: z.number().nonnegative(),
+      skipped: z.number().int().nonnegative(),
+    }),
+  }),
   'import.cancel': method({ input: z.object({ importId: Id }).strict(), output: Ok }),
   'import.get': method({ input: z.object({ importId: Id }).strict(), output: ImportRecord }),
   'import.list': method({

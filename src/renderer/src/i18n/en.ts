@@ -252,6 +252,10 @@ export const en = {
 
   'import.title': 'Import evidence',
   'import.intro': 'Choose a camera, folders or files. Originals are opened read-only and never changed.',
+  'import.surveyCounting': 'counting…',
+  'import.surveyFiles': '{files} files · {size}',
+  'import.surveyTotal': 'In all: {files} files · {size}',
+  'import.surveySkipped': '{count} links, special files or refused folders are listed but not read',
   'import.volumes': 'Cameras and drives',
   'import.volumesNone': 'No camera or removable drive detected.',
   'import.dcim': 'Camera (DCIM)',

@@ -242,6 +242,10 @@ export const zhCN: Messages = {
 
   'import.title': '导入证据',
   'import.intro': '选择执法记录仪、文件夹或文件。原始文件以只读方式打开，绝不会被修改。',
+  'import.surveyCounting': '正在统计…',
+  'import.surveyFiles': '{files} 个文件 · {size}',
+  'import.surveyTotal': '合计：{files} 个文件 · {size}',
+  'import.surveySkipped': '{count} 个链接、特殊文件或被拒绝的文件夹只列出、不读取',
   'import.volumes': '记录仪与磁盘',
   'import.volumesNone': '未检测到记录仪或移动磁盘。',
   'import.dcim': '记录仪（DCIM）',

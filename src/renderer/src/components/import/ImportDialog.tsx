@@ -8,7 +8,9 @@ import { Icon } from '../common/Icon';
 import { ImportProgressView } from './ImportProgressView';
 import { ImportRecordView } from './ImportRecordView';
 import { RecentImports } from './RecentImports';
+import { formatSize } from '../../lib/size';
 import { SourcePicker, type DroppedSources } from './SourcePicker';
+import { useSourceSurveys, type SourceSurvey, type SurveyState } from './useSourceSurveys';
 
 export type ImportStep =
   { kind: 'choose' } | { kind: 'running'; importId: string } | { kind: 'record'; importId: string };
@@ -65,13 +67,28 @@ function ChooseSources({
   const { t } = useI18n();
   const client = useClient();
   const action = useAction();
-  const [sources, setSources] = useState<string[]>(() => dropped?.paths ?? []);
+  const [sources, setSourcesState] = useState<string[]>(() => dropped?.paths ?? []);
   const [includeNonMedia, setIncludeNonMedia] = useState(false);
+  const { surveys, refused, clearRefused } = useSourceSurveys(sources, setSourcesState);
+
+  // A failure belongs to the list it was about: a changed list starts without it.
+  const setSources = (next: string[]) => {
+    action.clearError();
+    clearRefused();
+    setSourcesState(next);
+  };
 
   const start = async () => {
     const started = await action.run(() => client.call('import.start', { paths: sources, includeNonMedia }));
     if (started) onStarted(started.importId);
   };
+
+  const counted = sources.map((path) => surveys[path]).filter((x): x is SourceSurvey => x?.state === 'counted');
+  const counting = counted.length < sources.length;
+  const total = counted.reduce((sum, x) => ({ files: sum.files + x.files, bytes: sum.bytes + x.bytes }), {
+    files: 0,
+    bytes: 0,
+  });
 
   return (
     <div className="import-choose">
@@ -81,6 +98,7 @@ function ChooseSources({
           <SourcePicker sources={sources} onSourcesChange={setSources} dropped={dropped} />
           <div className="selected-sources">
             <h3>{t('import.selected')}</h3>
+            <ErrorBanner error={refused} />
             {sources.length === 0 ? (
               <p className="muted small">{t('import.selectedNone')}</p>
             ) : (
@@ -91,6 +109,7 @@ function ChooseSources({
                     <span className="mono ellipsis" title={path}>
                       {path}
                     </span>
+                    <SurveyText survey={surveys[path]} />
                     <button
                       type="button"
                       className="btn-icon"
@@ -104,6 +123,11 @@ function ChooseSources({
                 ))}
               </ul>
             )}
+            {sources.length > 0 && !counting ? (
+              <p className="small" data-testid="import-total" data-files={total.files} data-bytes={total.bytes}>
+                {t('import.surveyTotal', { files: total.files, size: formatSize(total.bytes, t) })}
+              </p>
+            ) : null}
           </div>
           <label className="checkbox">
             <input
@@ -122,7 +146,7 @@ function ChooseSources({
             <button
               type="button"
               className="btn btn-primary"
-              disabled={sources.length === 0 || action.busy}
+              disabled={sources.length === 0 || counting || action.busy}
               onClick={() => void start()}
               data-testid="import-start"
             >
@@ -134,5 +158,28 @@ function ChooseSources({
         <RecentImports onOpen={onOpenRecord} />
       </div>
     </div>
+  );
+}
+
+/** One path's count beside it in the list: counting, or its files and total size. */
+function SurveyText({ survey }: { survey: SurveyState | undefined }) {
+  const { t } = useI18n();
+  if (!survey || survey.state === 'counting') {
+    return (
+      <span className="muted small nowrap" data-testid="import-source-survey" data-state="counting">
+        {t('import.surveyCounting')}
+      </span>
+    );
+  }
+  return (
+    <span
+      className="muted small nowrap num"
+      data-testid="import-source-survey"
+      data-state="counted"
+      data-files={survey.files}
+      title={survey.skipped > 0 ? t('import.surveySkipped', { count: survey.skipped }) : undefined}
+    >
+      {t('import.surveyFiles', { files: survey.files, size: formatSize(survey.bytes, t) })}
+    </span>
   );
 }
