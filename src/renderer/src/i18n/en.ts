@@ -256,6 +256,13 @@ export const en = {
   'import.surveyFiles': '{files} files · {size}',
   'import.surveyTotal': 'In all: {files} files · {size}',
   'import.surveySkipped': '{count} links, special files or refused folders are listed but not read',
+  'unwatchedImport.completed':
+    'An import finished while no window was watching it: {imported} imported, {duplicate} already here, {failed} failed, {skipped} skipped.',
+  'unwatchedImport.cancelled':
+    'An import was cancelled while no window was watching it: {imported} imported, {duplicate} already here, {failed} failed, {skipped} skipped.',
+  'unwatchedImport.failed':
+    'An import stopped with an error while no window was watching it: {imported} imported, {duplicate} already here, {failed} failed, {skipped} skipped.',
+  'unwatchedImport.open': 'Open the import record',
   'import.volumes': 'Cameras and drives',
   'import.volumesNone': 'No camera or removable drive detected.',
   'import.dcim': 'Camera (DCIM)',

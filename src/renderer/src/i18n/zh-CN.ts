@@ -246,6 +246,13 @@ export const zhCN: Messages = {
   'import.surveyFiles': '{files} 个文件 · {size}',
   'import.surveyTotal': '合计：{files} 个文件 · {size}',
   'import.surveySkipped': '{count} 个链接、特殊文件或被拒绝的文件夹只列出、不读取',
+  'unwatchedImport.completed':
+    '有一次导入在无人查看时已完成：导入 {imported} 个，已存在 {duplicate} 个，失败 {failed} 个，跳过 {skipped} 个。',
+  'unwatchedImport.cancelled':
+    '有一次导入在无人查看时被取消：导入 {imported} 个，已存在 {duplicate} 个，失败 {failed} 个，跳过 {skipped} 个。',
+  'unwatchedImport.failed':
+    '有一次导入在无人查看时因错误停止：导入 {imported} 个，已存在 {duplicate} 个，失败 {failed} 个，跳过 {skipped} 个。',
+  'unwatchedImport.open': '打开导入记录',
   'import.volumes': '记录仪与磁盘',
   'import.volumesNone': '未检测到记录仪或移动磁盘。',
   'import.dcim': '记录仪（DCIM）',

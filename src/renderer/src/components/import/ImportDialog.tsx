@@ -10,6 +10,7 @@ import { ImportRecordView } from './ImportRecordView';
 import { RecentImports } from './RecentImports';
 import { formatSize } from '../../lib/size';
 import { SourcePicker, type DroppedSources } from './SourcePicker';
+import { forgetWatchedImport, rememberWatchedImport } from './watchedImport';
 import { useSourceSurveys, type SourceSurvey, type SurveyState } from './useSourceSurveys';
 
 export type ImportStep =
@@ -29,7 +30,10 @@ export function ImportDialog({ initialStep, dropped, onClose, onSelectItem }: Im
   const running = step.kind === 'running';
   const runningId = running ? step.importId : null;
   const onFinished = useCallback(() => {
-    if (runningId) setStep({ kind: 'record', importId: runningId });
+    if (!runningId) return;
+    // Its end is on screen now: nothing to announce when the station is next opened.
+    forgetWatchedImport(runningId);
+    setStep({ kind: 'record', importId: runningId });
   }, [runningId]);
 
   const title = step.kind === 'record' ? t('record.title') : running ? t('progress.title') : t('import.title');
@@ -80,7 +84,9 @@ function ChooseSources({
 
   const start = async () => {
     const started = await action.run(() => client.call('import.start', { paths: sources, includeNonMedia }));
-    if (started) onStarted(started.importId);
+    if (!started) return;
+    rememberWatchedImport(started.importId);
+    onStarted(started.importId);
   };
 
   const counted = sources.map((path) => surveys[path]).filter((x): x is SourceSurvey => x?.state === 'counted');
