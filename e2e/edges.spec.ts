@@ -76,6 +76,7 @@ test('field messages: an account name with a space, and a wrong password on the 
   page,
   webHost,
 }) => {
+  test.setTimeout(180_000);
   await openStation(page, webHost);
   await signIn(page);
   await page.getByTestId('locale-en').first().click();

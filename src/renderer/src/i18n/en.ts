@@ -263,6 +263,9 @@ export const en = {
   'unwatchedImport.failed':
     'An import stopped with an error while no window was watching it: {imported} imported, {duplicate} already here, {failed} failed, {skipped} skipped.',
   'unwatchedImport.open': 'Open the import record',
+  'dateField.date': 'YYYY-MM-DD',
+  'dateField.dateTime': 'YYYY-MM-DD hh:mm',
+  'dateField.dateTimeSeconds': 'YYYY-MM-DD hh:mm:ss',
   'import.volumes': 'Cameras and drives',
   'import.volumesNone': 'No camera or removable drive detected.',
   'import.dcim': 'Camera (DCIM)',

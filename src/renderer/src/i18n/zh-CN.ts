@@ -253,6 +253,9 @@ export const zhCN: Messages = {
   'unwatchedImport.failed':
     '有一次导入在无人查看时因错误停止：导入 {imported} 个，已存在 {duplicate} 个，失败 {failed} 个，跳过 {skipped} 个。',
   'unwatchedImport.open': '打开导入记录',
+  'dateField.date': '年-月-日',
+  'dateField.dateTime': '年-月-日 时:分',
+  'dateField.dateTimeSeconds': '年-月-日 时:分:秒',
   'import.volumes': '记录仪与磁盘',
   'import.volumesNone': '未检测到记录仪或移动磁盘。',
   'import.dcim': '记录仪（DCIM）',
