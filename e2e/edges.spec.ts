@@ -157,7 +157,6 @@ test('custody actions in Chinese words, with the clip cut from the item; an out 
   const detail = page.getByTestId('detail-pane');
   await expect(detail.getByTestId('custody-entry').first()).toBeVisible();
   await expect(detail.locator('[data-action="import"]')).toHaveText('导入');
-  await expect(detail.locator('[data-action="item.view"]').first()).toHaveText('查看');
 
   await detail.getByTestId('open-review').click();
   await expect(page.getByTestId('review-video')).toBeVisible({ timeout: 60_000 });
@@ -184,6 +183,7 @@ test('custody actions in Chinese words, with the clip cut from the item; an out 
   await page.getByTestId('nav-library').click();
   await page.getByTestId('library-card').filter({ hasText: 'review.mp4' }).first().click();
   await expect(detail.locator('[data-action="clip.create"]')).toHaveText('剪辑片段');
+  await expect(detail.locator('[data-action="item.view"]').first()).toHaveText('查看');
   await saveScreenshot(page, 'edges-custody-zh');
 });
 
