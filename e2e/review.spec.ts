@@ -413,6 +413,10 @@ test('a recording Chromium cannot decode plays through its proxy, marked as such
   await expect(playback).toHaveAttribute('data-playback', /pending|proxy/);
   await expect(playback).toHaveAttribute('data-playback', 'proxy', { timeout: 120_000 });
   await expect(page.getByTestId('proxy-badge')).toBeVisible();
+  // The badge sits above the picture, not on it (cameras burn their timecode into the top-left).
+  const badgeBox = await page.getByTestId('proxy-badge').boundingBox();
+  const videoBox = await page.getByTestId('review-video').boundingBox();
+  expect(badgeBox && videoBox && badgeBox.y + badgeBox.height <= videoBox.y).toBe(true);
   await expect
     .poll(() => page.getByTestId('review-video').evaluate((v: HTMLVideoElement) => v.readyState))
     .toBeGreaterThanOrEqual(2);

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findElectronBinary } from './electronBinary.mjs';
+import { desktopNodeProblem } from './nodeVersions.mjs';
 import { ensureElectronSqliteBinding } from './electronSqlite.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,6 +63,13 @@ async function startWebHost() {
 
 async function main() {
   const electron = findElectronBinary();
+  // An Electron binary installed by an older Node's `npm ci` cannot be there: say why in one line.
+  const nodeProblem = electron.ok ? null : desktopNodeProblem(process.version);
+  if (nodeProblem) {
+    console.log(nodeProblem);
+    await startWebHost();
+    return;
+  }
   if (!electron.ok) {
     console.log(`Electron's binary is not installed here (${electron.reason}); starting the web host instead.`);
     await startWebHost();

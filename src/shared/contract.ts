@@ -93,7 +93,15 @@ export const contract = {
     auth: 'none',
   }),
   'auth.setupAdmin': method({
-    input: z.object({ name: AccountName, displayName: z.string().max(128).optional(), password: Password }).strict(),
+    input: z
+      .object({
+        name: AccountName,
+        displayName: z.string().max(128).optional(),
+        password: Password,
+        /** The language chosen on the first-run screen: the new admin's own, so setup does not switch it back. */
+        locale: Locale.optional(),
+      })
+      .strict(),
     output: Session,
     auth: 'none',
   }),
@@ -183,6 +191,20 @@ export const contract = {
       .strict(),
     output: z.object({ importId: Id }),
   }),
+  /**
+   * What a path holds before it is imported (file count, total size), refused with the same named
+   * error import.start would give: the import dialog checks each path as it is added.
+   */
+  'import.survey': method({
+    input: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    output: z.object({
+      path: z.string(),
+      kind: z.enum(['folder', 'file']),
+      files: z.number().int().nonnegative(),
+      bytes: z.number().nonnegative(),
+      skipped: z.number().int().nonnegative(),
+    }),
+  }),
   'import.cancel': method({ input: z.object({ importId: Id }).strict(), output: Ok }),
   'import.get': method({ input: z.object({ importId: Id }).strict(), output: ImportRecord }),
   'import.list': method({
@@ -266,6 +288,8 @@ export const contract = {
     input: z
       .object({
         subject: Id.optional(),
+        /** With `subject` an item: also the clips and stills cut from it and its case additions/removals. */
+        related: z.boolean().optional(),
         offset: z.number().int().nonnegative().default(0),
         limit: z.number().int().positive().max(500).default(100),
       })

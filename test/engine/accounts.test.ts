@@ -23,6 +23,14 @@ async function openWithClock(): Promise<{ s: TestStation; advance: (ms: number) 
 }
 
 describe('first-run setup', () => {
+  it("keeps the language chosen on the first-run screen as the admin's own", async () => {
+    const s = (station = await openStation({ noAdmin: true }));
+    expect(await s.call('station.status', {})).toMatchObject({ locale: 'zh-CN' });
+    const session = await s.call('auth.setupAdmin', { ...ADMIN, locale: 'en' });
+    expect(session.account.locale).toBe('en');
+    expect((await s.call('auth.whoami', {}, session.sessionId)).account.locale).toBe('en');
+  });
+
   it('creates the admin once and refuses a second setup', async () => {
     const s = (station = await openStation({ noAdmin: true }));
     expect(await s.call('station.status', {})).toMatchObject({ setupRequired: true });

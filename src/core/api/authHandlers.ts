@@ -100,9 +100,11 @@ export function authHandlers(s: Services): AuthHandlers {
   };
 
   return {
-    'auth.setupAdmin': async (input) => {
+    'auth.setupAdmin': async ({ locale, ...input }) => {
       if (countAccounts(s.db) > 0) throw new AppError('setup.alreadyDone');
       await createAccount(s, { ...input, role: 'admin' }, input.name, 'account.setupAdmin');
+      // A display preference, not an action on evidence: stored like settings.setLocale, unlogged.
+      if (locale) updateAccount(s.db, input.name, { locale });
       const created = findAccount(s.db, input.name);
       if (!created) throw new AppError('internal');
       return sessionFor(created.account, s.sessions.create(created));

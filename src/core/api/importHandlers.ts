@@ -5,11 +5,12 @@ import { AppError } from '../../shared/errors';
 import { getImportRecord, listImports } from '../import/importRepo';
 import { listCameraVolumes } from '../import/sourceDevice';
 import { SourceGate } from '../import/sourcePolicy';
+import { surveySource } from '../import/surveySource';
 import { actorOf, type HandlerCall, type Handlers, type Services } from './services';
 
 type ImportHandlers = Pick<
   Handlers,
-  'import.start' | 'import.cancel' | 'import.get' | 'import.list' | 'import.volumes' | 'fs.listDir'
+  'import.start' | 'import.survey' | 'import.cancel' | 'import.get' | 'import.list' | 'import.volumes' | 'fs.listDir'
 >;
 
 const MAX_DIR_ENTRIES = 5000;
@@ -36,6 +37,7 @@ export function importHandlers(s: Services): ImportHandlers {
       });
       return { importId };
     },
+    'import.survey': (input, call) => surveySource(input.path, gateFor(call)),
     'import.cancel': (input) => {
       s.imports.cancel(input.importId);
       return { ok: true };

@@ -67,11 +67,27 @@ export function appendCustody(db: WritableDB, input: CustodyInput): CustodyEntry
   return entry;
 }
 
+/**
+ * What an item's custody panel needs beside the entries about the item itself: the clips and
+ * stills cut from it (their `*.create` / `*.duplicate` entries name the new item, or the one a
+ * repeated cut returned) and its additions to and removals from cases (they name the case).
+ * Found through the rows that point back at the entries, so no JSON in `details` is searched.
+ */
+const RELATED_TO_ITEM = `
+  subject = @subject
+  OR seq IN (SELECT custody_seq FROM derivations WHERE source_item_id = @subject)
+  OR (action IN ('clip.duplicate', 'still.duplicate')
+      AND subject IN (SELECT item_id FROM derivations WHERE source_item_id = @subject)
+      AND json_extract(details, '$.sourceItemId') = @subject)
+  OR seq IN (SELECT added_seq FROM case_items WHERE item_id = @subject)
+  OR seq IN (SELECT removed_seq FROM case_items WHERE item_id = @subject AND removed_seq IS NOT NULL)`;
+
 export function listCustody(
   db: ReadableDB,
-  opts: { subject?: string | undefined; offset: number; limit: number },
+  opts: { subject?: string | undefined; related?: boolean | undefined; offset: number; limit: number },
 ): { entries: CustodyEntry[]; total: number } {
-  const where = opts.subject === undefined ? '' : 'WHERE subject = @subject';
+  const where =
+    opts.subject === undefined ? '' : opts.related ? `WHERE ${RELATED_TO_ITEM}` : 'WHERE subject = @subject';
   const params = { subject: opts.subject, offset: opts.offset, limit: opts.limit };
   const total = (db.prepare(`SELECT count(*) AS n FROM custody ${where}`).get(params) as { n: number }).n;
   const rows = db

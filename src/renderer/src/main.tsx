@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { getStationClient } from '../api';
 import { App } from './App';
+import './styles/fonts.css';
 import './styles/app.css';
 import './styles/print.css';
 import './styles/review.css';

@@ -33,8 +33,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'item.notFound': 'The item does not exist.',
     'item.ambiguous': 'More than one item’s SHA-256 starts with {ref}: give more of the hash.',
     'import.notFound': 'The import record does not exist.',
-    'import.sourceNotFound': 'The source path does not exist or cannot be opened.',
-    'import.sourceNotAbsolute': 'The source path must be absolute.',
+    'import.sourceNotFound': 'The source path {path} does not exist or cannot be opened.',
+    'import.sourceNotAbsolute': 'The source path {path} is not a full path: start it at the drive or the root (/).',
     'import.insufficientSpace': 'There is not enough free space on the station for this import.',
     'import.busy': 'Another import is running. Wait for it to finish.',
     'import.pathNotAllowed':
@@ -196,8 +196,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'item.notFound': '项目不存在。',
     'item.ambiguous': '不止一个项目的 SHA-256 以 {ref} 开头，请输入更长的哈希值。',
     'import.notFound': '导入记录不存在。',
-    'import.sourceNotFound': '来源路径不存在或无法打开。',
-    'import.sourceNotAbsolute': '来源路径必须是绝对路径。',
+    'import.sourceNotFound': '来源路径 {path} 不存在或无法打开。',
+    'import.sourceNotAbsolute': '来源路径 {path} 不是完整路径：请从盘符或根目录（/）开始填写。',
     'import.insufficientSpace': '工作站剩余空间不足以完成此次导入。',
     'import.busy': '另一项导入正在进行，请等待其完成。',
     'import.pathNotAllowed':

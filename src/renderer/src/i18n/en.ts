@@ -3,6 +3,7 @@ import type { ErrorCode } from '../../../shared/errors';
 import type { ImportReasonCode } from '../../../shared/schemas';
 import { casesEn } from './cases';
 import { custodyEn } from './custody';
+import { custodyActionsEn } from './custodyActions';
 import { reviewEn } from './review';
 import { sealEn } from './seal';
 import { syncEn } from './sync';
@@ -48,6 +49,7 @@ export const en = {
   ...jobsEn,
   ...batchEn,
   ...custodyEn,
+  ...custodyActionsEn,
   'locale.zh-CN': '中文',
   'locale.en': 'English',
 
@@ -68,6 +70,8 @@ export const en = {
   'setup.passwordHint': 'At least 8 characters',
   'setup.confirm': 'Confirm password',
   'setup.mismatch': 'The two passwords do not match.',
+  'field.accountNameInvalid':
+    'An account name holds only letters, digits, dot (.), dash (-) and underscore (_): no spaces or other signs.',
   'setup.tooShort': 'The password must be at least 8 characters long.',
   'setup.submit': 'Create administrator and sign in',
 
@@ -93,6 +97,7 @@ export const en = {
 
   'lock.title': 'Station locked',
   'lock.intro': 'The session of {name} was locked. Enter the password to continue where you left off.',
+  'lock.wrongPassword': 'Wrong password for {name}. Try again, or switch user.',
   'lock.password': 'Password',
   'lock.submit': 'Unlock',
   'lock.switchUser': 'Sign in as another user',
@@ -254,6 +259,20 @@ export const en = {
 
   'import.title': 'Import evidence',
   'import.intro': 'Choose a camera, folders or files. Originals are opened read-only and never changed.',
+  'import.surveyCounting': 'counting…',
+  'import.surveyFiles': '{files} files · {size}',
+  'import.surveyTotal': 'In all: {files} files · {size}',
+  'import.surveySkipped': '{count} links, special files or refused folders are listed but not read',
+  'unwatchedImport.completed':
+    'An import finished while no window was watching it: {imported} imported, {duplicate} already here, {failed} failed, {skipped} skipped.',
+  'unwatchedImport.cancelled':
+    'An import was cancelled while no window was watching it: {imported} imported, {duplicate} already here, {failed} failed, {skipped} skipped.',
+  'unwatchedImport.failed':
+    'An import stopped with an error while no window was watching it: {imported} imported, {duplicate} already here, {failed} failed, {skipped} skipped.',
+  'unwatchedImport.open': 'Open the import record',
+  'dateField.date': 'YYYY-MM-DD',
+  'dateField.dateTime': 'YYYY-MM-DD hh:mm',
+  'dateField.dateTimeSeconds': 'YYYY-MM-DD hh:mm:ss',
   'import.volumes': 'Cameras and drives',
   'import.volumesNone': 'No camera or removable drive detected.',
   'import.dcim': 'Camera (DCIM)',

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Locale } from '../../../shared/schemas';
 import { en, type MessageKey, type Messages } from './en';
 import { zhCN } from './zh-CN';
@@ -21,10 +21,12 @@ const I18nContext = createContext<I18nValue | null>(null);
 
 export function I18nProvider({ initialLocale, children }: { initialLocale: Locale; children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
-  const setLocale = useCallback((next: Locale) => {
-    setLocaleState(next);
-    document.documentElement.lang = next;
-  }, []);
+  const setLocale = useCallback((next: Locale) => setLocaleState(next), []);
+  // The page's language follows the UI's from the first paint: fonts, hyphenation and the
+  // browser's own controls (date fields) read it.
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
   const value = useMemo<I18nValue>(() => {
     const messages = CATALOGUES[locale];
     return { locale, setLocale, t: (key, params) => translate(messages, key, params) };

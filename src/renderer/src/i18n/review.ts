@@ -97,6 +97,10 @@ export const reviewEn = {
   'review.range.lengthFrames': '{seconds} s · {frames} frames',
   'review.range.lengthSeconds': '{seconds} s',
   'review.range.clear': 'Clear',
+  'review.range.droppedIn':
+    'The out point {out} is not after the in point {in}, so the in point was cleared. Set a new in point before the out point.',
+  'review.range.droppedOut':
+    'The in point {in} is not before the out point {out}, so the out point was cleared. Set a new out point after the in point.',
   'review.range.planHint': 'What the clip will really hold',
 
   'review.clip.title': 'Clip',
@@ -270,6 +274,8 @@ export const reviewZhCN: { readonly [K in keyof typeof reviewEn]: string } = {
   'review.range.lengthFrames': '{seconds} 秒 · {frames} 帧',
   'review.range.lengthSeconds': '{seconds} 秒',
   'review.range.clear': '清除',
+  'review.range.droppedIn': '出点 {out} 不晚于入点 {in}，因此已清除入点。请在出点之前重新设置入点。',
+  'review.range.droppedOut': '入点 {in} 不早于出点 {out}，因此已清除出点。请在入点之后重新设置出点。',
   'review.range.planHint': '片段实际包含的范围',
 
   'review.clip.title': '片段',

@@ -1,6 +1,7 @@
 import { ERROR_MESSAGES, REASON_MESSAGES, prefixKeys } from '../../../shared/i18n/messages';
 import { casesZhCN } from './cases';
 import { custodyZhCN } from './custody';
+import { custodyActionsZhCN } from './custodyActions';
 import type { Messages } from './en';
 import { reviewZhCN } from './review';
 import { sealZhCN } from './seal';
@@ -43,6 +44,7 @@ export const zhCN: Messages = {
   ...jobsZhCN,
   ...batchZhCN,
   ...custodyZhCN,
+  ...custodyActionsZhCN,
   'locale.zh-CN': '中文',
   'locale.en': 'English',
 
@@ -62,6 +64,7 @@ export const zhCN: Messages = {
   'setup.passwordHint': '至少 8 个字符',
   'setup.confirm': '确认密码',
   'setup.mismatch': '两次输入的密码不一致。',
+  'field.accountNameInvalid': '账户名只能包含字母、数字、点（.）、短横线（-）和下划线（_），不能有空格或其他符号。',
   'setup.tooShort': '密码长度至少为 8 个字符。',
   'setup.submit': '创建管理员并登录',
 
@@ -87,6 +90,7 @@ export const zhCN: Messages = {
 
   'lock.title': '工作站已锁定',
   'lock.intro': '{name} 的会话已锁定。输入密码即可从中断处继续。',
+  'lock.wrongPassword': '{name} 的密码错误。请重试，或切换用户。',
   'lock.password': '密码',
   'lock.submit': '解锁',
   'lock.switchUser': '以其他用户登录',
@@ -245,6 +249,20 @@ export const zhCN: Messages = {
 
   'import.title': '导入证据',
   'import.intro': '选择执法记录仪、文件夹或文件。原始文件以只读方式打开，绝不会被修改。',
+  'import.surveyCounting': '正在统计…',
+  'import.surveyFiles': '{files} 个文件 · {size}',
+  'import.surveyTotal': '合计：{files} 个文件 · {size}',
+  'import.surveySkipped': '{count} 个链接、特殊文件或被拒绝的文件夹只列出、不读取',
+  'unwatchedImport.completed':
+    '有一次导入在无人查看时已完成：导入 {imported} 个，已存在 {duplicate} 个，失败 {failed} 个，跳过 {skipped} 个。',
+  'unwatchedImport.cancelled':
+    '有一次导入在无人查看时被取消：导入 {imported} 个，已存在 {duplicate} 个，失败 {failed} 个，跳过 {skipped} 个。',
+  'unwatchedImport.failed':
+    '有一次导入在无人查看时因错误停止：导入 {imported} 个，已存在 {duplicate} 个，失败 {failed} 个，跳过 {skipped} 个。',
+  'unwatchedImport.open': '打开导入记录',
+  'dateField.date': '年-月-日',
+  'dateField.dateTime': '年-月-日 时:分',
+  'dateField.dateTimeSeconds': '年-月-日 时:分:秒',
   'import.volumes': '记录仪与磁盘',
   'import.volumesNone': '未检测到记录仪或移动磁盘。',
   'import.dcim': '记录仪（DCIM）',

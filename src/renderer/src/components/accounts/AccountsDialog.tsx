@@ -9,6 +9,7 @@ import { Dialog } from '../common/Dialog';
 import { ErrorBanner } from '../common/ErrorBanner';
 import { FormField, TextField } from '../common/FormField';
 import { Select } from '../common/Select';
+import { accountNameProblem } from './accountNameProblem';
 import { AccountManager } from './AccountManager';
 import { AccountStatus } from './AccountStatus';
 
@@ -30,8 +31,11 @@ export function AccountsDialog({ onClose }: { onClose(): void }) {
   const [selected, setSelected] = useState<string | null>(null);
   const selectedAccount = (accounts.data ?? []).find((a) => a.name === selected) ?? null;
 
+  const nameProblem = accountNameProblem(t, name);
+
   const create = async (event: FormEvent) => {
     event.preventDefault();
+    if (nameProblem) return;
     setCreated(null);
     const account = await action.run(() =>
       client.call('accounts.create', {
@@ -106,6 +110,8 @@ export function AccountsDialog({ onClose }: { onClose(): void }) {
           <TextField
             label={t('accounts.name')}
             fieldClassName="grow"
+            error={nameProblem}
+            testId="new-account-name"
             value={name}
             onValueChange={setName}
             required

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { StationClient } from '../../../../shared/contract';
+import type { AppError } from '../../../../shared/errors';
 import type { Session } from '../../../../shared/schemas';
 import type { Action } from '../../hooks/useAction';
 import { ErrorBanner } from '../common/ErrorBanner';
@@ -19,6 +20,7 @@ export function AuthForm({
   submitTestId,
   children,
   footer,
+  shownOnField,
 }: {
   action: Action;
   onSubmit(): Promise<void>;
@@ -27,7 +29,10 @@ export function AuthForm({
   children: ReactNode;
   /** Secondary buttons under the submit button. */
   footer?: ReactNode;
+  /** True for an error a field of the form already says in its own words: no banner then. */
+  shownOnField?: (error: AppError) => boolean;
 }) {
+  const banner = action.error && shownOnField?.(action.error) ? null : action.error;
   return (
     <form
       className="form"
@@ -37,7 +42,7 @@ export function AuthForm({
       }}
     >
       {children}
-      <ErrorBanner error={action.error} />
+      <ErrorBanner error={banner} />
       <button type="submit" className="btn btn-primary" disabled={action.busy} data-testid={submitTestId}>
         {submitLabel}
       </button>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { StationClient } from '../../../../shared/contract';
+import type { AppError } from '../../../../shared/errors';
 import type { Session } from '../../../../shared/schemas';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../i18n';
@@ -32,6 +33,8 @@ export function LockScreen({
   };
 
   const name = session.account.displayName || session.account.name;
+  // The engine's answer speaks of "account name or password"; this screen has no name to get wrong.
+  const wrongPassword = (error: AppError) => error.code === 'auth.invalid';
   return (
     <div className="lock-overlay">
       <AuthFrame
@@ -45,6 +48,7 @@ export function LockScreen({
           onSubmit={submit}
           submitLabel={t('lock.submit')}
           submitTestId="unlock-submit"
+          shownOnField={wrongPassword}
           footer={
             <button type="button" className="btn btn-link" onClick={onSwitchUser}>
               {t('lock.switchUser')}
@@ -53,6 +57,7 @@ export function LockScreen({
         >
           <TextField
             label={t('lock.password')}
+            error={action.error && wrongPassword(action.error) ? t('lock.wrongPassword', { name }) : null}
             type="password"
             name="password"
             value={password}

@@ -2,13 +2,14 @@ import { useState } from 'react';
 import { MIN_PASSWORD_LENGTH } from '../../../../shared/schemas';
 import { useAction } from '../../hooks/useAction';
 import { useI18n } from '../../i18n';
+import { accountNameProblem } from '../accounts/accountNameProblem';
 import { ProblemBanner } from '../common/ErrorBanner';
 import { TextField } from '../common/FormField';
 import { AuthForm, type SessionScreenProps } from './AuthForm';
 import { AuthFrame } from './AuthFrame';
 
 export function SetupScreen({ client, stationName, onSignedIn }: SessionScreenProps) {
-  const { t } = useI18n();
+  const { locale, t } = useI18n();
   const action = useAction();
   const [name, setName] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -16,12 +17,21 @@ export function SetupScreen({ client, stationName, onSignedIn }: SessionScreenPr
   const [confirm, setConfirm] = useState('');
   const [problem, setProblem] = useState<'tooShort' | 'mismatch' | null>(null);
 
+  const nameProblem = accountNameProblem(t, name);
+
   const submit = async () => {
+    if (nameProblem) return;
     if (password.length < MIN_PASSWORD_LENGTH) return setProblem('tooShort');
     if (password !== confirm) return setProblem('mismatch');
     setProblem(null);
     const session = await action.run(() =>
-      client.call('auth.setupAdmin', { name: name.trim(), displayName: displayName.trim() || undefined, password }),
+      client.call('auth.setupAdmin', {
+        name: name.trim(),
+        displayName: displayName.trim() || undefined,
+        password,
+        // The language shown now, chosen on this screen, stays after setup.
+        locale,
+      }),
     );
     if (session) onSignedIn(session);
   };
@@ -32,6 +42,7 @@ export function SetupScreen({ client, stationName, onSignedIn }: SessionScreenPr
         <TextField
           label={t('setup.name')}
           hint={t('setup.nameHint')}
+          error={nameProblem}
           name="name"
           value={name}
           onValueChange={setName}

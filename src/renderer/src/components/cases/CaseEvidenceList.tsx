@@ -97,11 +97,11 @@ function EvidenceRow({
               <span
                 key={tag.id}
                 className="tag-chip"
-                title={tag.note || undefined}
+                // The taxonomy's label on the chip; its code (for the catalogue and exports) on hover.
+                title={tag.note ? `${tag.code} · ${tag.note}` : tag.code}
                 data-testid="evidence-tag"
                 data-code={tag.code}
               >
-                <span className="mono">{tag.code}</span>
                 <span>{tagName(tag, locale)}</span>
                 {tag.fromSec !== null && tag.toSec !== null ? (
                   <span className="mono muted">

@@ -1,5 +1,6 @@
 import { CaseParty } from '../../../../shared/reviewSchemas';
 import { useI18n } from '../../i18n';
+import { DateTimeField } from '../common/DateTimeField';
 import { FormField, TextField } from '../common/FormField';
 import { Icon } from '../common/Icon';
 import { Select } from '../common/Select';
@@ -33,11 +34,11 @@ export function CaseFields({ draft, onChange }: { draft: CaseDraft; onChange(dra
           maxLength={500}
           testId="case-field-place"
         />
-        <TextField
+        <DateTimeField
           label={t('caseForm.occurredAt')}
           hint={t('caseForm.occurredAtHint', { zone: stationZoneLabel() })}
           fieldClassName="case-time-field"
-          type="datetime-local"
+          withTime
           value={draft.occurredAtLocal}
           onValueChange={(occurredAtLocal) => set('occurredAtLocal', occurredAtLocal)}
           testId="case-field-occurred"

@@ -1,11 +1,12 @@
 import { useLoad } from '../../hooks/useLoad';
 import { useI18n, type MessageKey } from '../../i18n';
+import { custodyActionLabel } from '../../lib/custodyActionLabel';
 import { formatInstant, shortHash } from '../../lib/format';
 import { useClient } from '../../station/StationContext';
 import { ErrorBanner } from '../common/ErrorBanner';
 
 const RECORD_LIMIT = 200;
-/** Case actions in words; any other action is shown by its logged name. */
+/** Case actions in the case's own words; any other action by its custody label. */
 const ACTION_LABELS: Record<string, MessageKey> = {
   'case.create': 'caseRecord.create',
   'case.update': 'caseRecord.update',
@@ -83,8 +84,8 @@ export function CaseRecord({
               <li key={entry.seq} data-testid="case-record-entry" data-action={entry.action}>
                 <div className="custody-head">
                   <span className="mono custody-seq">#{entry.seq}</span>
-                  <span className={label ? 'custody-action' : 'custody-action mono'} title={entry.action}>
-                    {label ? t(label) : entry.action}
+                  <span className="custody-action" title={entry.action}>
+                    {label ? t(label) : custodyActionLabel(t, entry.action)}
                   </span>
                   <span className="spacer" />
                   <span className="mono muted">{formatInstant(entry.at)}</span>

@@ -243,8 +243,8 @@ function TimelineEntry({
           </span>
           <span className="mono">{when}</span>
           {entry.tags.map((tag) => (
-            <span key={tag.id} className="timeline-tip-tag">
-              {tag.code} {tagName(tag, locale)}
+            <span key={tag.id} className="timeline-tip-tag" title={tag.code}>
+              {tagName(tag, locale)}
             </span>
           ))}
           <span className="muted small">{t('timeline.open')}</span>

@@ -4,11 +4,14 @@ import type { InputHTMLAttributes, ReactNode } from 'react';
 export function FormField({
   label,
   hint,
+  error,
   className,
   children,
 }: {
   label: string;
   hint?: string;
+  /** What is wrong with the value, said on the field itself (instead of the hint). */
+  error?: string | null;
   /** Layout classes added to `field`, such as `grow` inside a form row. */
   className?: string;
   children: ReactNode;
@@ -17,7 +20,13 @@ export function FormField({
     <label className={className ? `field ${className}` : 'field'}>
       <span>{label}</span>
       {children}
-      {hint ? <small className="muted">{hint}</small> : null}
+      {error ? (
+        <small className="field-error" role="alert" data-testid="field-error">
+          {error}
+        </small>
+      ) : hint ? (
+        <small className="muted">{hint}</small>
+      ) : null}
     </label>
   );
 }
@@ -28,6 +37,7 @@ type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChang
 export function TextField({
   label,
   hint,
+  error,
   fieldClassName,
   value,
   onValueChange,
@@ -36,14 +46,21 @@ export function TextField({
 }: InputProps & {
   label: string;
   hint?: string;
+  error?: string | null;
   fieldClassName?: string;
   value: string;
   onValueChange(value: string): void;
   testId?: string;
 }) {
   return (
-    <FormField label={label} hint={hint} className={fieldClassName}>
-      <input {...input} value={value} onChange={(e) => onValueChange(e.target.value)} data-testid={testId} />
+    <FormField label={label} hint={hint} error={error} className={fieldClassName}>
+      <input
+        {...input}
+        aria-invalid={error ? true : undefined}
+        value={value}
+        onChange={(e) => onValueChange(e.target.value)}
+        data-testid={testId}
+      />
     </FormField>
   );
 }

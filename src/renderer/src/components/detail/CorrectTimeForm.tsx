@@ -5,6 +5,7 @@ import { useI18n } from '../../i18n';
 import { localOffset, splitInstant } from '../../lib/format';
 import { useClient } from '../../station/StationContext';
 import { ErrorBanner, ProblemBanner } from '../common/ErrorBanner';
+import { DateTimeField } from '../common/DateTimeField';
 import { FormField, TextField } from '../common/FormField';
 
 const OFFSET_RE = /^[+-](0\d|1[0-4]):[0-5]\d$/;
@@ -50,11 +51,11 @@ export function CorrectTimeForm({
     <form className="form correct-form" onSubmit={(e) => void submit(e)} data-testid="correct-time-form">
       <p className="note">{t('correct.note')}</p>
       <div className="form-row">
-        <TextField
+        <DateTimeField
           label={t('correct.time')}
           fieldClassName="grow"
-          type="datetime-local"
-          step={1}
+          withTime
+          seconds
           value={values.local}
           onValueChange={(local) => setValues({ ...values, local })}
           required

@@ -1,4 +1,5 @@
 import { useI18n } from '../../i18n';
+import { custodyActionLabel } from '../../lib/custodyActionLabel';
 import { useLoad } from '../../hooks/useLoad';
 import { formatInstant, shortHash } from '../../lib/format';
 import { useClient } from '../../station/StationContext';
@@ -11,7 +12,8 @@ export function CustodyList({ itemId, refreshKey }: { itemId: string; refreshKey
   const { t } = useI18n();
   const client = useClient();
   const custody = useLoad(
-    () => client.call('custody.list', { subject: itemId, offset: 0, limit: CUSTODY_LIMIT }),
+    // `related`: the clips and stills cut from the item and its case additions belong on its record too.
+    () => client.call('custody.list', { subject: itemId, related: true, offset: 0, limit: CUSTODY_LIMIT }),
     `${itemId}:${refreshKey}`,
   );
   if (custody.error) return <ErrorBanner error={custody.error} />;
@@ -25,7 +27,9 @@ export function CustodyList({ itemId, refreshKey }: { itemId: string; refreshKey
           <li key={entry.seq} data-testid="custody-entry">
             <div className="custody-head">
               <span className="mono custody-seq">#{entry.seq}</span>
-              <span className="custody-action mono">{entry.action}</span>
+              <span className="custody-action" title={entry.action} data-action={entry.action}>
+                {custodyActionLabel(t, entry.action)}
+              </span>
               <span className="spacer" />
               <span className="mono muted">{formatInstant(entry.at)}</span>
             </div>

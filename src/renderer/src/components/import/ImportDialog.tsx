@@ -8,7 +8,10 @@ import { Icon } from '../common/Icon';
 import { ImportProgressView } from './ImportProgressView';
 import { ImportRecordView } from './ImportRecordView';
 import { RecentImports } from './RecentImports';
+import { formatSize } from '../../lib/size';
 import { SourcePicker, type DroppedSources } from './SourcePicker';
+import { forgetWatchedImport, rememberWatchedImport } from './watchedImport';
+import { useSourceSurveys, type SourceSurvey, type SurveyState } from './useSourceSurveys';
 
 export type ImportStep =
   { kind: 'choose' } | { kind: 'running'; importId: string } | { kind: 'record'; importId: string };
@@ -27,7 +30,10 @@ export function ImportDialog({ initialStep, dropped, onClose, onSelectItem }: Im
   const running = step.kind === 'running';
   const runningId = running ? step.importId : null;
   const onFinished = useCallback(() => {
-    if (runningId) setStep({ kind: 'record', importId: runningId });
+    if (!runningId) return;
+    // Its end is on screen now: nothing to announce when the station is next opened.
+    forgetWatchedImport(runningId);
+    setStep({ kind: 'record', importId: runningId });
   }, [runningId]);
 
   const title = step.kind === 'record' ? t('record.title') : running ? t('progress.title') : t('import.title');
@@ -65,13 +71,30 @@ function ChooseSources({
   const { t } = useI18n();
   const client = useClient();
   const action = useAction();
-  const [sources, setSources] = useState<string[]>(() => dropped?.paths ?? []);
+  const [sources, setSourcesState] = useState<string[]>(() => dropped?.paths ?? []);
   const [includeNonMedia, setIncludeNonMedia] = useState(false);
+  const { surveys, refused, clearRefused } = useSourceSurveys(sources, setSourcesState);
+
+  // A failure belongs to the list it was about: a changed list starts without it.
+  const setSources = (next: string[]) => {
+    action.clearError();
+    clearRefused();
+    setSourcesState(next);
+  };
 
   const start = async () => {
     const started = await action.run(() => client.call('import.start', { paths: sources, includeNonMedia }));
-    if (started) onStarted(started.importId);
+    if (!started) return;
+    rememberWatchedImport(started.importId);
+    onStarted(started.importId);
   };
+
+  const counted = sources.map((path) => surveys[path]).filter((x): x is SourceSurvey => x?.state === 'counted');
+  const counting = counted.length < sources.length;
+  const total = counted.reduce((sum, x) => ({ files: sum.files + x.files, bytes: sum.bytes + x.bytes }), {
+    files: 0,
+    bytes: 0,
+  });
 
   return (
     <div className="import-choose">
@@ -81,6 +104,7 @@ function ChooseSources({
           <SourcePicker sources={sources} onSourcesChange={setSources} dropped={dropped} />
           <div className="selected-sources">
             <h3>{t('import.selected')}</h3>
+            <ErrorBanner error={refused} />
             {sources.length === 0 ? (
               <p className="muted small">{t('import.selectedNone')}</p>
             ) : (
@@ -91,6 +115,7 @@ function ChooseSources({
                     <span className="mono ellipsis" title={path}>
                       {path}
                     </span>
+                    <SurveyText survey={surveys[path]} />
                     <button
                       type="button"
                       className="btn-icon"
@@ -104,6 +129,11 @@ function ChooseSources({
                 ))}
               </ul>
             )}
+            {sources.length > 0 && !counting ? (
+              <p className="small" data-testid="import-total" data-files={total.files} data-bytes={total.bytes}>
+                {t('import.surveyTotal', { files: total.files, size: formatSize(total.bytes, t) })}
+              </p>
+            ) : null}
           </div>
           <label className="checkbox">
             <input
@@ -122,7 +152,7 @@ function ChooseSources({
             <button
               type="button"
               className="btn btn-primary"
-              disabled={sources.length === 0 || action.busy}
+              disabled={sources.length === 0 || counting || action.busy}
               onClick={() => void start()}
               data-testid="import-start"
             >
@@ -134,5 +164,28 @@ function ChooseSources({
         <RecentImports onOpen={onOpenRecord} />
       </div>
     </div>
+  );
+}
+
+/** One path's count beside it in the list: counting, or its files and total size. */
+function SurveyText({ survey }: { survey: SurveyState | undefined }) {
+  const { t } = useI18n();
+  if (!survey || survey.state === 'counting') {
+    return (
+      <span className="muted small nowrap" data-testid="import-source-survey" data-state="counting">
+        {t('import.surveyCounting')}
+      </span>
+    );
+  }
+  return (
+    <span
+      className="muted small nowrap num"
+      data-testid="import-source-survey"
+      data-state="counted"
+      data-files={survey.files}
+      title={survey.skipped > 0 ? t('import.surveySkipped', { count: survey.skipped }) : undefined}
+    >
+      {t('import.surveyFiles', { files: survey.files, size: formatSize(survey.bytes, t) })}
+    </span>
   );
 }

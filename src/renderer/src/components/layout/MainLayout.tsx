@@ -7,6 +7,7 @@ import { DetailPane } from '../detail/DetailPane';
 import { isFileDrag, readDroppedPaths } from '../import/dropPaths';
 import { ImportDialog, type ImportStep } from '../import/ImportDialog';
 import type { DroppedSources } from '../import/SourcePicker';
+import { UnwatchedImportNotice } from '../import/UnwatchedImportNotice';
 import { FilterPanel } from '../library/FilterPanel';
 import { EMPTY_FILTERS, toLibraryQuery, type LibraryFilters } from '../library/filters';
 import { LibraryView } from '../library/LibraryView';
@@ -89,6 +90,10 @@ export function MainLayout() {
       <div className="main-layout">
         <TopBar onImport={openImport} onAccounts={() => setOverlay({ kind: 'accounts' })} />
         <CustodyProblemBanner />
+        <UnwatchedImportNotice
+          onResume={(importId) => setOverlay({ kind: 'import', step: { kind: 'running', importId } })}
+          onOpenRecord={(importId) => setOverlay({ kind: 'import', step: { kind: 'record', importId } })}
+        />
         {route.view === 'library' ? (
           <div className="workspace">
             <FilterPanel filters={filters} onChange={setFilters} facetsKey={facetsKey} />

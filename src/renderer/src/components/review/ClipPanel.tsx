@@ -10,7 +10,8 @@ import { useClient } from '../../station/StationContext';
 import { ErrorBanner } from '../common/ErrorBanner';
 import { Section } from '../detail/Fields';
 import { MadeItem } from './MadeItem';
-import { RangeSummary } from './RangeSummary';
+import type { DroppedMark } from './rangeMarks';
+import { DroppedMarkNotice, RangeSummary } from './RangeSummary';
 import { ReviewIcon } from './ReviewIcon';
 import { hasRange, type InOut } from './reviewTypes';
 import { formatMediaTime, frameNumberAt, type FrameGrid } from './timecode';
@@ -40,6 +41,7 @@ export function ClipPanel({
   itemId,
   grid,
   range,
+  droppedMark,
   onClear,
   onMade,
   onOpen,
@@ -49,6 +51,8 @@ export function ClipPanel({
   itemId: string;
   grid: FrameGrid | null;
   range: InOut;
+  /** A point that setting the other one cleared, to say so beside the range. */
+  droppedMark: DroppedMark | null;
   onClear(): void;
   onMade(): void;
   onOpen(itemId: string, atSec?: number): void;
@@ -120,6 +124,7 @@ export function ClipPanel({
   return (
     <Section title={t('review.clip.title')} testId="clip-panel">
       <RangeSummary range={range} grid={grid} onClear={onClear} />
+      {droppedMark ? <DroppedMarkNotice mark={droppedMark} grid={grid} /> : null}
       {!hasRange(range) ? (
         <p className="muted small" data-testid="clip-need-range">
           {t('review.clip.needRange', { in: keys.keys('markIn'), out: keys.keys('markOut') })}

@@ -53,6 +53,14 @@ export function Player({ info, controller }: { info: ReviewInfo; controller: Pla
   }
   return (
     <div className="review-player" data-testid="review-playback" data-playback={info.playback}>
+      {/* Above the picture, never on it: cameras burn their timecode into the picture's corners. */}
+      {info.playback === 'proxy' ? (
+        <div className="review-player-strip">
+          <span className="mark mark-info review-proxy-badge" title={t('review.proxyHint')} data-testid="proxy-badge">
+            {t('review.proxyBadge')}
+          </span>
+        </div>
+      ) : null}
       <video
         ref={videoRef}
         className="review-video"
@@ -63,11 +71,6 @@ export function Player({ info, controller }: { info: ReviewInfo; controller: Pla
         onClick={() => controller.togglePlay()}
         data-testid="review-video"
       />
-      {info.playback === 'proxy' ? (
-        <span className="mark mark-info review-proxy-badge" title={t('review.proxyHint')} data-testid="proxy-badge">
-          {t('review.proxyBadge')}
-        </span>
-      ) : null}
       {item.kind === 'audio' ? <p className="review-audio-note muted">{t('review.audioOnly')}</p> : null}
     </div>
   );

@@ -1,4 +1,5 @@
 import { useI18n } from '../../i18n';
+import type { DroppedMark } from './rangeMarks';
 import { hasRange, type InOut } from './reviewTypes';
 import { formatMediaTime, frameNumberAt, type FrameGrid } from './timecode';
 
@@ -56,5 +57,17 @@ export function RangeSummary({ range, grid, onClear }: { range: InOut; grid: Fra
         </div>
       ) : null}
     </dl>
+  );
+}
+
+/** Says which point was cleared and why, with both times, so the reviewer sets it again knowingly. */
+export function DroppedMarkNotice({ mark, grid }: { mark: DroppedMark; grid: FrameGrid | null }) {
+  const { t } = useI18n();
+  const at = (sec: number) => (grid ? `${formatMediaTime(sec)} #${frameNumberAt(sec, grid)}` : formatMediaTime(sec));
+  const times = { in: at(mark.inSec), out: at(mark.outSec) };
+  return (
+    <p className="warn-text small" role="status" data-testid="range-dropped" data-dropped={mark.dropped}>
+      {t(mark.dropped === 'in' ? 'review.range.droppedIn' : 'review.range.droppedOut', times)}
+    </p>
   );
 }

@@ -14,6 +14,7 @@ import { MarkersPanel } from './MarkersPanel';
 import { Player } from './Player';
 import { PlayerController } from './playerController';
 import { ReviewHeader } from './ReviewHeader';
+import { markIn, markOut, type DroppedMark, type MarkResult } from './rangeMarks';
 import { NO_RANGE, type InOut } from './reviewTypes';
 import type { ShortcutAction } from './shortcuts';
 import { ShortcutHelp } from './ShortcutHelp';
@@ -42,6 +43,16 @@ export function ReviewSession({ info, atSec, reload }: { info: ReviewInfo; atSec
   const timeline = useRef<TimelineHandle>(null);
   const rootRef = useRef<HTMLDivElement>(null);
   const [range, setRange] = useState<InOut>(NO_RANGE);
+  // A point that setting the other cleared, shown until the next mark so the loss is never silent.
+  const [droppedMark, setDroppedMark] = useState<DroppedMark | null>(null);
+  const applyMark = (result: MarkResult) => {
+    setRange(result.range);
+    setDroppedMark(result.dropped);
+  };
+  const clearRange = () => {
+    setRange(NO_RANGE);
+    setDroppedMark(null);
+  };
   const [plan, setPlan] = useState<{ fromSec: number; toSec: number } | null>(null);
   const [overlay, setOverlay] = useState<Overlay>({ kind: 'none' });
   const [tagsRevision, setTagsRevision] = useState(0);
@@ -130,14 +141,10 @@ export function ReviewSession({ info, atSec, reload }: { info: ReviewInfo; atSec
         return controller.goToStart();
       case 'goEnd':
         return controller.goToEnd();
-      case 'markIn': {
-        const inSec = frameSec();
-        return setRange((r) => ({ inSec, outSec: r.outSec !== null && r.outSec > inSec ? r.outSec : null }));
-      }
-      case 'markOut': {
-        const outSec = afterFrameSec();
-        return setRange((r) => ({ inSec: r.inSec !== null && r.inSec < outSec ? r.inSec : null, outSec }));
-      }
+      case 'markIn':
+        return applyMark(markIn(range, frameSec()));
+      case 'markOut':
+        return applyMark(markOut(range, afterFrameSec()));
       case 'goIn':
         if (range.inSec !== null) controller.seekToTime(range.inSec);
         return;
@@ -147,7 +154,7 @@ export function ReviewSession({ info, atSec, reload }: { info: ReviewInfo; atSec
         else controller.seekToFrame(frameNumberAt(range.outSec, grid) - 1);
         return;
       case 'clearRange':
-        return setRange(NO_RANGE);
+        return clearRange();
       case 'marker':
         return addMarker();
       case 'still':
@@ -211,7 +218,8 @@ export function ReviewSession({ info, atSec, reload }: { info: ReviewInfo; atSec
               itemId={item.id}
               grid={grid}
               range={range}
-              onClear={() => setRange(NO_RANGE)}
+              droppedMark={droppedMark}
+              onClear={clearRange}
               onMade={reload}
               onOpen={open}
               onAddToCase={addToCase}

@@ -183,10 +183,9 @@ function TagRow({
     >
       <div className="tag-row-head">
         <span className="tag-swatch" style={{ backgroundColor: `hsl(${hueOf(tag.code)} 55% 50%)` }} />
-        <strong className="tag-name" data-testid="tag-name">
+        <strong className="tag-name" data-testid="tag-name" title={tag.code}>
           {nameIn(locale, tag)}
         </strong>
-        <span className="muted small mono">{tag.code}</span>
         <span className="spacer" />
         {onEdit ? (
           <button

@@ -3,7 +3,7 @@ import type { Taxonomy, ViolationType } from '../../../../shared/reviewSchemas';
 import { useAction } from '../../hooks/useAction';
 import { useLoad } from '../../hooks/useLoad';
 import { useI18n } from '../../i18n';
-import { formatInstant } from '../../lib/format';
+import { versionMeta } from './versionMeta';
 import { useClient, useStation } from '../../station/StationContext';
 import { ErrorBanner, ProblemBanner } from '../common/ErrorBanner';
 import { Icon } from '../common/Icon';
@@ -105,9 +105,7 @@ function TaxonomyWorkspace({ initial }: { initial: Taxonomy }) {
           <span className="mark mark-info" data-testid="taxonomy-version" data-version={taxonomy.version}>
             {t('taxonomy.version', { version: taxonomy.version })}
           </span>
-          <span className="muted small">
-            {t('taxonomy.versionMeta', { by: taxonomy.createdBy, at: formatInstant(taxonomy.createdAt) ?? '' })}
-          </span>
+          <span className="muted small">{versionMeta(t, taxonomy)}</span>
           <span className="muted small">{t('taxonomy.typeCount', { count: taxonomy.types.length })}</span>
         </span>
         <div className="spacer" />

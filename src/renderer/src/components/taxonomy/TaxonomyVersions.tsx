@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Taxonomy } from '../../../../shared/reviewSchemas';
 import { useLoad } from '../../hooks/useLoad';
 import { useI18n } from '../../i18n';
-import { formatInstant } from '../../lib/format';
+import { versionMeta, versionNote } from './versionMeta';
 import { useClient } from '../../station/StationContext';
 import { Dialog } from '../common/Dialog';
 import { ErrorBanner } from '../common/ErrorBanner';
@@ -34,10 +34,8 @@ export function TaxonomyVersions({ versions, current }: { versions: VersionInfo[
                 <strong>{t('taxonomy.version', { version: v.version })}</strong>
                 {v.version === current ? <span className="mark mark-ok">{t('taxonomy.current')}</span> : null}
               </span>
-              <span className="muted small">
-                {t('taxonomy.versionMeta', { by: v.createdBy, at: formatInstant(v.createdAt) ?? '' })}
-              </span>
-              {v.note ? <span className="small version-note">{v.note}</span> : null}
+              <span className="muted small">{versionMeta(t, v)}</span>
+              {v.note ? <span className="small version-note">{versionNote(t, v)}</span> : null}
             </button>
           </li>
         ))}
@@ -57,13 +55,8 @@ function VersionDialog({ version, onClose }: { version: number; onClose(): void 
       {taxonomy.data ? (
         <>
           <div className="taxonomy-meta">
-            <span className="muted small">
-              {t('taxonomy.versionMeta', {
-                by: taxonomy.data.createdBy,
-                at: formatInstant(taxonomy.data.createdAt) ?? '',
-              })}
-            </span>
-            {taxonomy.data.note ? <span className="small version-note">{taxonomy.data.note}</span> : null}
+            <span className="muted small">{versionMeta(t, taxonomy.data)}</span>
+            {taxonomy.data.note ? <span className="small version-note">{versionNote(t, taxonomy.data)}</span> : null}
           </div>
           <TaxonomyTable rows={rowsOf(taxonomy.data)} editable={false} testId="taxonomy-version-table" />
         </>
