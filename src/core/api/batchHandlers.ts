@@ -88,6 +88,8 @@ export function batchHandlers(s: Services): BatchHandlers {
         return { results, tagged, caseId: target.id, number: target.number };
       });
       s.emit('cases.changed', { caseId: out.caseId });
+      for (const itemId of out.tagged) s.emit('review.changed', { itemId });
+      if (out.tagged.length > 0) s.emit('library.changed', { itemIds: out.tagged });
       return { ...out, done: doneCount(out.results) };
     },
 
