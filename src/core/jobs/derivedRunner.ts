@@ -121,6 +121,7 @@ export class DerivedRunner {
             variant: job.variant,
             tool: made.tool,
             toolVersion: made.toolVersion,
+            mediaTools: made.mediaTools,
             args: made.args,
             // The index (tile size, grid, sheets, the time of every tile) is read from here.
             ...('index' in made ? { ...made.index, sheetSha256: made.sheets.map((s) => s.sha256) } : {}),
