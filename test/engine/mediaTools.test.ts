@@ -24,7 +24,7 @@ describe('station.status mediaTools', () => {
     expect(station.log.lines.filter((l) => l.message.startsWith('media tools:')).map((l) => l.level)).toEqual(['info']);
   });
 
-  it('warns, in the status and the station log, of a configured pair of two releases', async () => {
+  it.skipIf(forcedNpm)('warns, in the status and the station log, of a configured pair of two releases', async () => {
     station = await openStation({ ffmpegPath: npmFfmpeg, ffprobePath: '/usr/bin/ffprobe' });
     const status = await station.call('station.status', {}, null);
     expect(status.mediaTools).toMatchObject({
