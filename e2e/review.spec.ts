@@ -1,4 +1,3 @@
-import { resolveMediaTools } from '../src/core/media/tools/binaries';
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
 import { generateMediaFixtures, locateNpmFfmpeg } from '../test/fixtures/generateMedia';
 import { decodeRgbFrameAt, decodeRgbImage } from '../test/support/mediaFrames';
+import { resolveMediaTools } from '../src/core/media/tools/binaries';
 import { importThroughDialog, setUpFirstAdmin, signIn } from './support/stationSteps';
 import { expect, openStation, saveScreenshot, test, type WebHostInfo } from './support/webHost';
 
@@ -479,8 +479,8 @@ test('an MPEG-TS recording, whose picture starts after its sound, numbers frames
   await expect(page.getByTestId('still-result-range')).toContainText('50');
   const sha256 = (await page.getByTestId('still-result-sha256').getAttribute('data-sha256'))!;
   const stored = join(webHost.dataDir, 'evidence', 'sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
-  // The pair the station itself resolves, so the frames are decoded as the station would.
-  const tools = await resolveMediaTools();
+  // Decoded with the pair the station resolved, as it made the still.
+  const tools = await resolveMediaTools({ env: {} });
   const png = await decodeRgbImage(tools, stored);
   expect(png.equals(await decodeRgbFrameAt(tools, fixtures.review, 50))).toBe(true);
   expect(png.equals(await decodeRgbFrameAt(tools, fixtures.review, 49))).toBe(false);

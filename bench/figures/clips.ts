@@ -88,7 +88,11 @@ export async function runClips(ctx: FigureContext): Promise<FigureReport> {
     },
   };
   ctx.say('clips: importing the recording into a bench station (untimed)');
-  const station = await openBenchStation(join(ctx.dir, 'station'), undefined, log);
+  // The station cuts with the very pair the plain side runs: the ratio compares one ffmpeg with itself.
+  const station = await openBenchStation(join(ctx.dir, 'station'), undefined, log, {
+    ffmpegPath: ctx.tools.ffmpeg.path,
+    ffprobePath: ctx.tools.ffprobe.path,
+  });
   const results: SideResult[] = [];
   try {
     const itemId = await importSource(station, source.path);

@@ -31,7 +31,7 @@ export async function openBenchStation(
   dataDir: string,
   onStored?: () => void,
   log: Logger = quietLogger,
-  options: Pick<EngineOptions, 'warmReport' | 'sync'> = {},
+  options: Pick<EngineOptions, 'warmReport' | 'sync' | 'ffmpegPath' | 'ffprobePath'> = {},
 ): Promise<BenchStation> {
   const engine = await createEngine({
     ...options,

@@ -274,6 +274,8 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     ffmpegPath: opts.ffmpegPath,
     ffprobePath: opts.ffprobePath,
     bundledDir: opts.mediaBundledDir,
+    // The npm fallback or a mismatched pair is logged as a warning (and shown in the status bar).
+    log,
   });
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
@@ -335,6 +337,7 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     now,
     version: packageJson.version,
     stationId,
+    mediaTools: tools,
     sessions,
     gate: new PasswordGate({ db, now, log, record }),
     imports,

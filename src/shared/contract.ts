@@ -78,6 +78,17 @@ const method = <I extends z.ZodType, O extends z.ZodType>(spec: {
 }) => ({ auth: 'session' as const, ...spec });
 
 const Empty = z.object({}).strict();
+
+/**
+ * The ffmpeg/ffprobe pair the engine resolved. `warning` is null for a current matched pair;
+ * `npm-fallback` (the 2018 npm ffmpeg beside a newer ffprobe) and `mismatched` are shown in the
+ * status bar until a matched pair is installed.
+ */
+export const MediaToolsStatus = z.object({
+  warning: z.enum(['npm-fallback', 'mismatched']).nullable(),
+  ffmpegVersion: z.string(),
+  ffprobeVersion: z.string(),
+});
 const Ok = z.object({ ok: z.literal(true) });
 
 export const contract = {
@@ -89,6 +100,7 @@ export const contract = {
       stationId: z.string(),
       version: z.string(),
       locale: Locale,
+      mediaTools: MediaToolsStatus,
     }),
     auth: 'none',
   }),

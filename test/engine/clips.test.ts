@@ -171,6 +171,12 @@ describe('clips.create', () => {
         requested: { fromSec: 2.5, toSec: 3.5 },
         tool: 'ffmpeg',
         toolVersion: tools.ffmpeg.version,
+        // Both tools: ffprobe planned and measured the cut ffmpeg made.
+        mediaTools: {
+          ffmpeg: { version: tools.ffmpeg.version, source: tools.ffmpeg.source },
+          ffprobe: { version: tools.ffprobe.version, source: tools.ffprobe.source },
+          matched: tools.warning === null,
+        },
       });
       expect(p.args).toContain('-i');
       expect(typeof p.commandLine).toBe('string');

@@ -67,6 +67,7 @@ describe('filmstrip', () => {
       expect(JSON.parse(row.provenance)).toMatchObject({
         sourceSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
         tool: 'ffmpeg',
+        mediaTools: { ffmpeg: { version: expect.any(String) }, ffprobe: { version: expect.any(String) } },
         args: expect.arrayContaining(['-skip_frame', 'nokey']),
         timesSec: [0, 1, 2, 3, 4, 5],
       });

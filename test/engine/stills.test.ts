@@ -73,6 +73,7 @@ describe('stills.create', () => {
       requested: { atSec: 1.53 },
       tool: 'ffmpeg',
       toolVersion: tools.ffmpeg.version,
+      mediaTools: { ffmpeg: { version: tools.ffmpeg.version }, ffprobe: { version: tools.ffprobe.version } },
     });
     expect(JSON.stringify(still.derivation.provenance)).not.toContain(station.dataDir);
   });

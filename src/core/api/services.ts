@@ -11,6 +11,7 @@ import type { CallContext, Logger } from '../engineApi';
 import type { ImportManager } from '../import/importManager';
 import type { DerivedRunner } from '../jobs/derivedRunner';
 import type { StationLayout } from '../store/layout';
+import type { MediaTools } from '../media/tools/binaries';
 import type { CustodyInput } from '../custody/custodyLog';
 import type { CustodyEntry } from '../../shared/schemas';
 
@@ -22,6 +23,8 @@ export interface Services {
   now: () => Date;
   version: string;
   stationId: string;
+  /** The resolved ffmpeg/ffprobe pair, with its warning when it is not a current matched one. */
+  mediaTools: MediaTools;
   sessions: SessionRegistry;
   /** Checks typed passwords, throttled per account and per client. */
   gate: PasswordGate;

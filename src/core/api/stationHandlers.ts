@@ -16,6 +16,11 @@ export function stationHandlers(s: Services): StationHandlers {
       stationId: s.stationId,
       version: s.version,
       locale: s.settings().locale,
+      mediaTools: {
+        warning: s.mediaTools.warning,
+        ffmpegVersion: s.mediaTools.ffmpeg.version,
+        ffprobeVersion: s.mediaTools.ffprobe.version,
+      },
     }),
     'settings.get': () => s.settings(),
     'settings.update': async (input, call) => {

@@ -141,6 +141,7 @@ export class DerivedRunner {
             variant: job.variant,
             tool: made.tool,
             toolVersion: made.toolVersion,
+            mediaTools: made.mediaTools,
             args: made.args,
             // A HEIC is decoded by libheif first; ffmpeg encodes the JPEG from its pixels.
             ...heifProvenance(made),

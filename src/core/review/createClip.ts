@@ -121,6 +121,7 @@ export async function createClip(
         measured,
         tool: cut.tool,
         toolVersion: cut.toolVersion,
+        mediaTools: cut.mediaTools,
         args: cut.args,
         commandLine: cut.commandLine,
         streams: cut.streams,

@@ -66,10 +66,18 @@ export interface ClipArgs {
  * previous GOP behind an edit list: the hidden preroll this clip must not have). Both inputs are
  * shifted by the same offset, so the keyframe is at 0 and nothing is hidden.
  */
-export function buildLosslessArgs(src: string, plan: ClipPlan, exclude: ReadonlySet<number> = new Set()): ClipArgs {
+export interface LosslessOptions {
+  /** Source streams not to write (a container refused them). */
+  exclude?: ReadonlySet<number>;
+  /** ffmpeg 4.x (`isLegacyEncoder`): its input `-t` is counted differently (`streamCopyStops`). */
+  legacyEncoder?: boolean;
+}
+
+export function buildLosslessArgs(src: string, plan: ClipPlan, opts: LosslessOptions = {}): ClipArgs {
+  const exclude = opts.exclude ?? new Set<number>();
   const video = findMainVideo(plan.source);
   if (!video) throw new Error('lossless clip of a recording without video');
-  const stop = streamCopyStops(plan);
+  const stop = opts.legacyEncoder ? legacyStreamCopyStops(plan) : streamCopyStops(plan);
   const timecodeTracks = plan.source.streams.filter((s) => s.type === 'data' && s.codec === 'tmcd');
   const leftOut = new Set([...exclude, ...timecodeTracks.map((s) => s.index)]);
   const others = plan.source.streams.filter((s) => s.index !== video.index && !leftOut.has(s.index));
@@ -96,7 +104,18 @@ export function buildLosslessArgs(src: string, plan: ClipPlan, exclude: Readonly
 }
 
 /**
- * Where each input of a stream copy stops. ffmpeg 4.1 stops an input's stream copy (`-t`) when a
+ * Where each input of a stream copy stops: the video by decode time at `videoStopSec`, the other
+ * streams at the clip's end. An input's `-t` is counted from its seek point (ffmpeg 5 and later).
+ */
+function streamCopyStops(plan: ClipPlan): { video: string[]; others: string[]; output: string[] } {
+  const { seekSec, videoStopSec } = plan.cut;
+  if (videoStopSec === null) return { video: [], others: [], output: [] };
+  if (!(videoStopSec > seekSec)) throw new Error(`cannot stop a stream copy at ${videoStopSec} s, before its start`);
+  return { video: ['-t', sec(videoStopSec - seekSec)], others: ['-t', sec(plan.toSec - seekSec)], output: [] };
+}
+
+/**
+ * Where each input of a stream copy stops, for ffmpeg 4.x only. ffmpeg 4.1 stops an input's stream copy (`-t`) when a
  * packet's time, counted from the seek point, reaches the duration plus the container's start
  * time, so the duration given is shortened by that start; the video stops by decode time at
  * `videoStopSec`, the other streams at the clip's end. A container that starts later than the clip
@@ -104,7 +123,7 @@ export function buildLosslessArgs(src: string, plan: ClipPlan, exclude: Readonly
  * output's `-t` is counted from the seek point alone, and stops every stream at the video's stop.
  * The audio then ends up to the video's reordering delay (a frame or two) before the last frame.
  */
-function streamCopyStops(plan: ClipPlan): { video: string[]; others: string[]; output: string[] } {
+function legacyStreamCopyStops(plan: ClipPlan): { video: string[]; others: string[]; output: string[] } {
   const { seekSec, videoStopSec } = plan.cut;
   if (videoStopSec === null) return { video: [], others: [], output: [] };
   const inputDuration = (endSec: number) => endSec - seekSec - plan.source.startSec;

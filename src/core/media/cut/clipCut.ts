@@ -1,5 +1,5 @@
 import type { Logger } from '../../engineApi';
-import type { MediaTools } from '../tools/binaries';
+import { isLegacyEncoder, type MediaTools } from '../tools/binaries';
 import { buildExactArgs, buildLosslessArgs, type ClipArgs, type ClipEncoder } from './clipArgs';
 import { matchStreams, measureClip, type ClipMeasurement } from './clipMeasure';
 import type { ClipPlan } from './clipPlan';
@@ -77,7 +77,9 @@ export async function cutClip(
   const refused = new Map<number, string>();
   for (;;) {
     const built =
-      plan.mode === 'lossless' ? buildLosslessArgs(src, plan, new Set(refused.keys())) : buildExactArgs(src, plan);
+      plan.mode === 'lossless'
+        ? buildLosslessArgs(src, plan, { exclude: new Set(refused.keys()), legacyEncoder: isLegacyEncoder(tools) })
+        : buildExactArgs(src, plan);
     try {
       return await runCut(tools, out, plan, built, refused, opts);
     } catch (error) {
@@ -116,7 +118,7 @@ async function runCut(
     timeoutMs: plan.mode === 'lossless' ? LOSSLESS_TIMEOUT_MS : EXACT_TIMEOUT_MS,
     onStdoutLine,
     beforeCommit: async (temp) => {
-      if (plan.mode === 'exact' && plan.cut.frameStep === null) {
+      if (plan.mode === 'exact' && plan.cut.frameStep === null && isLegacyEncoder(tools)) {
         await setLastVideoFrameDuration(temp, plan.cut.lastFrameSec);
         // The writer's fsync may have run before this change.
         await syncFile(temp);

@@ -1,5 +1,5 @@
 import type { Logger } from '../../engineApi';
-import type { MediaTools } from '../tools/binaries';
+import { isLegacyEncoder, type MediaTools } from '../tools/binaries';
 import { runFfmpegToFile, syncFile, type FfmpegFile } from '../tools/ffmpegFile';
 import { parseFfmpegProgressLine } from '../tools/ffmpegProgress';
 import { setLastVideoFrameDuration } from '../cut/mp4LastFrame';
@@ -85,10 +85,13 @@ export async function makeProxy(
   // ffmpeg 4.1 writes no duration for the last frame of a passthrough encode, and the MP4's edit
   // list would end where that frame starts, hiding it.
   // The writer's fsync runs alongside this change, so the patched file is synced again.
-  const beforeCommit = async (temp: string) => {
-    await setLastVideoFrameDuration(temp, frameSec);
-    await syncFile(temp);
-  };
+  // Only that encoder needs it: ffmpeg 5 and later give the last packet its duration.
+  const beforeCommit = isLegacyEncoder(tools)
+    ? async (temp: string) => {
+        await setLastVideoFrameDuration(temp, frameSec);
+        await syncFile(temp);
+      }
+    : undefined;
   return deriveFile(tools, args, out, opts, PROXY_TIMEOUT_MS, onStdoutLine, beforeCommit);
 }
 

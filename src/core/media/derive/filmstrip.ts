@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import type { FilmstripIndex } from '../../../shared/schemas';
 import type { Logger } from '../../engineApi';
-import type { MediaTools } from '../tools/binaries';
+import { mediaToolsProvenance, type MediaTools, type MediaToolsProvenance } from '../tools/binaries';
 import { ffmpegBaseArgs, syncDirectory, syncFile } from '../tools/ffmpegFile';
 import { findMainVideo, probeSource, type Rational } from '../probe/packets';
 import { formatCommandLine, runProcess } from '../tools/runProcess';
@@ -42,6 +42,7 @@ export interface FilmstripResult {
   sheets: { file: string; sha256: string }[];
   tool: 'ffmpeg';
   toolVersion: string;
+  mediaTools: MediaToolsProvenance;
   /** The ffmpeg arguments, with the final output pattern. */
   args: string[];
   commandLine: string;
@@ -121,6 +122,7 @@ export async function makeFilmstrip(
       sheets,
       tool: 'ffmpeg',
       toolVersion: tools.ffmpeg.version,
+      mediaTools: mediaToolsProvenance(tools),
       args: finalArgs,
       commandLine: formatCommandLine(tools.ffmpeg.path, finalArgs),
     };

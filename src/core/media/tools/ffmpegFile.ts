@@ -3,7 +3,7 @@ import { open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../engineApi';
 import { fsyncDir } from '../../store/atomicWrite';
-import type { MediaTools } from './binaries';
+import { mediaToolsProvenance, type MediaTools, type MediaToolsProvenance } from './binaries';
 import { formatCommandLine, runProcess } from './runProcess';
 
 /**
@@ -32,6 +32,8 @@ export interface FfmpegFile {
   path: string;
   tool: 'ffmpeg';
   toolVersion: string;
+  /** Both tools that made and measured it: versions, libraries, where they came from. */
+  mediaTools: MediaToolsProvenance;
   /** The ffmpeg arguments, with the final output path (the temp name is an implementation detail). */
   args: string[];
   /** Copyable shell line of the same. */
@@ -88,6 +90,7 @@ export async function runFfmpegToFile(
     path: out,
     tool: 'ffmpeg',
     toolVersion: tools.ffmpeg.version,
+    mediaTools: mediaToolsProvenance(tools),
     args: finalArgs,
     commandLine: formatCommandLine(tools.ffmpeg.path, finalArgs),
   };

@@ -50,6 +50,12 @@ export const en = {
   ...batchEn,
   ...custodyEn,
   ...custodyActionsEn,
+  // The media tools' status bar (shown only when the pair is not a current matched one).
+  'mediaTools.label': 'Media tools',
+  'mediaTools.npm-fallback':
+    'Using the fallback media tools: ffmpeg {ffmpeg} (a 2018 build) with ffprobe {ffprobe}. Install a current ffmpeg (with its ffprobe) on this computer or set STATION_FFMPEG_DIR; some clips are refused until then.',
+  'mediaTools.mismatched':
+    'ffmpeg {ffmpeg} and ffprobe {ffprobe} are not one release from one folder. Install a matched pair or set STATION_FFMPEG_DIR.',
   'locale.zh-CN': '中文',
   'locale.en': 'English',
 

@@ -45,6 +45,11 @@ export const zhCN: Messages = {
   ...batchZhCN,
   ...custodyZhCN,
   ...custodyActionsZhCN,
+  'mediaTools.label': '媒体工具',
+  'mediaTools.npm-fallback':
+    '正在使用备用媒体工具：ffmpeg {ffmpeg}（2018 年的版本）与 ffprobe {ffprobe}。请在本机安装当前版本的 ffmpeg（含 ffprobe），或设置 STATION_FFMPEG_DIR；在此之前部分剪辑会被拒绝。',
+  'mediaTools.mismatched':
+    'ffmpeg {ffmpeg} 与 ffprobe {ffprobe} 不是同一版本、同一文件夹的一对工具。请安装配套的一对，或设置 STATION_FFMPEG_DIR。',
   'locale.zh-CN': '中文',
   'locale.en': 'English',
 

@@ -21,6 +21,7 @@ import { SyncView } from '../sync/SyncView';
 import { useRoute } from '../../station/route';
 import { NavigationProvider } from '../../station/NavigationContext';
 import { CustodyProblemBanner } from './CustodyProblemBanner';
+import { MediaToolsStatusBar } from './MediaToolsStatusBar';
 import { TopBar } from './TopBar';
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -124,6 +125,7 @@ export function MainLayout() {
         ) : (
           <TaxonomyEditor />
         )}
+        <MediaToolsStatusBar />
         {overlay.kind === 'import' ? (
           <ImportDialog
             initialStep={overlay.step}
