@@ -75,16 +75,16 @@ function PhotoPreview({ item }: { item: ItemDetail }) {
 
   if (!source) {
     return (
-      <>
+      <div className="preview-photo">
         {note}
         <p className="preview-note warn" data-testid="preview-photo-none">
           {t(converted && item.proxy !== 'failed' ? 'preview.notShown' : 'preview.none')}
         </p>
-      </>
+      </div>
     );
   }
   return (
-    <>
+    <div className="preview-photo">
       <img
         key={source}
         className="preview-media"
@@ -95,7 +95,7 @@ function PhotoPreview({ item }: { item: ItemDetail }) {
         data-source={source}
       />
       {note}
-    </>
+    </div>
   );
 }
 

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { ItemSummary, MediaKind } from '../../../../shared/schemas';
 import { useI18n } from '../../i18n';
 import { formatInstant } from '../../lib/format';
@@ -67,8 +68,20 @@ export function RecordedTime({
 /** Thumbnail image when ready; a quiet placeholder while it is being made; the kind's icon otherwise. */
 export function Thumbnail({ item, mediaUrl }: { item: ItemSummary; mediaUrl: string }) {
   const { t } = useI18n();
-  if (item.thumbnail === 'ready') {
-    return <img className="thumb-img" src={mediaUrl} alt="" loading="lazy" draggable={false} />;
+  // A thumbnail on record whose file is gone is asked for once, then the placeholder shows.
+  // Kept by URL, so a list that reuses this component for another item starts afresh.
+  const [brokenUrl, setBrokenUrl] = useState<string | null>(null);
+  if (item.thumbnail === 'ready' && brokenUrl !== mediaUrl) {
+    return (
+      <img
+        className="thumb-img"
+        src={mediaUrl}
+        alt=""
+        loading="lazy"
+        draggable={false}
+        onError={() => setBrokenUrl(mediaUrl)}
+      />
+    );
   }
   if (item.thumbnail === 'pending') {
     return (
