@@ -46,7 +46,8 @@ const reported = (cli: RunningCli): number =>
 const importEntries = (entries: CustodyEntry[], importId: string): CustodyEntry[] =>
   entries.filter((e) => e.action === 'import' && (e.details as { importId?: string }).importId === importId);
 
-describe('outcomes committed in groups', () => {
+// Several whole imports each, two through the CLI: minutes on a shared, loaded machine.
+describe('outcomes committed in groups', { timeout: 300_000 }, () => {
   it('records every file once, its custody entry in the order the import found the files', async () => {
     const station = await openStation();
     try {

@@ -15,7 +15,7 @@ import { placeInStore, removeOwnFile, StoreFileError } from '../store/placeInSto
 import type { SourceFile } from './scanSources';
 import { SNIFF_BYTES, kindByExtension, sniffKind } from '../media/probe/classify';
 import { SourceOpenError, readSourceHead, type SourceIdentity } from '../store/openSource';
-import { probeMedia, type ProbeContext, type ProbeResult } from '../media/probe/probeMedia';
+import { probeMedia } from '../media/probe/probeMedia';
 import type { MediaTools } from '../media/tools/binaries';
 import type { FileNamePattern } from '../../shared/schemas';
 import { stationTimestamp, localOffsetMinutes } from '../util/time';
@@ -43,8 +43,6 @@ export interface ImportFileContext {
   settledSameHash(sha256: string): Promise<void>;
   /** The engine's guarded custody append (`custody/guardedAppend.ts`). */
   append: AppendEntry;
-  /** How a stored file is probed (`probeMedia` itself by default; the import runs it on workers). */
-  probe?: (tools: MediaTools, file: string, ctx: Omit<ProbeContext, 'signal' | 'log'>) => Promise<ProbeResult>;
   /**
    * Test seam: runs after each slice of the copy is flushed and before it is read back, to prove
    * a bad copy is caught.
@@ -296,17 +294,14 @@ export async function storeOneFile(src: SourceFile, ctx: ImportFileContext): Pro
  */
 export async function describeStoredFile(
   file: StoredFile,
-  ctx: Pick<
-    ImportFileContext,
-    'tools' | 'patterns' | 'now' | 'importId' | 'actor' | 'station' | 'sourceDevice' | 'probe'
-  >,
+  ctx: Pick<ImportFileContext, 'tools' | 'patterns' | 'now' | 'importId' | 'actor' | 'station' | 'sourceDevice'>,
 ): Promise<FileOutcome> {
   const { src, base, sha256, kind } = file;
   let media: MediaInfo = { kind };
   let status: 'imported' | 'undecodable' = 'imported';
   let reason: string | null = null;
   if (kind !== 'other') {
-    const probe = await (ctx.probe ?? probeMedia)(ctx.tools, file.stored, {
+    const probe = await probeMedia(ctx.tools, file.stored, {
       fileName: src.originalName,
       modifiedAt: src.modifiedAt,
       patterns: ctx.patterns,

@@ -12,8 +12,7 @@ import { stationTimestamp } from '../util/time';
 import { ensureFreeSpace } from './freeSpace';
 import type { ImportFileContext } from './importFile';
 import { commitOutcomes } from './commitOutcomes';
-import { PROBES_AT_ONCE, runImportPipeline } from './importPipeline';
-import { ProbePool } from './probePool';
+import { runImportPipeline } from './importPipeline';
 import { finishImport, getImportRecord, insertImport } from './importRepo';
 import { StoreIntentWindow } from './storeIntentWindow';
 import { scanSources, type SourceFile } from './scanSources';
@@ -62,8 +61,6 @@ export class ImportManager {
   private starting = false;
   /** Warmed for the next import; each import takes its own, so cancelling one ends only its worker. */
   private spareCopier: HashCopier | null = null;
-  /** Probes run on workers (see `probeWorker.ts`), started with the first import and kept. */
-  private readonly probes = new ProbePool(PROBES_AT_ONCE);
 
   constructor(private readonly deps: ImportManagerDeps) {
     this.spareCopier = new HashCopier();
@@ -135,7 +132,6 @@ export class ImportManager {
       });
     });
     const controller = new AbortController();
-    this.probes.prestart();
     await this.deps.afterScan?.(files);
     const copier = this.takeCopier();
     // The slot frees in the same turn as `import.finished` is emitted (no await in between), so
@@ -176,7 +172,6 @@ export class ImportManager {
     await Promise.all([...this.running.values()].map((r) => r.done.catch(() => undefined)));
     await this.spareCopier?.close();
     this.spareCopier = null;
-    await this.probes.close();
   }
 
   private async run(
@@ -240,7 +235,6 @@ export class ImportManager {
           now,
           signal,
           intents,
-          probe: (tools, file, probeCtx) => this.probes.probe(tools, file, probeCtx),
           onPhase: (phase, bytes) => {
             // Only the file being copied moves the bar; earlier ones are probed meanwhile.
             if (copying !== ordinal) return;
