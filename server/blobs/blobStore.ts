@@ -122,6 +122,15 @@ export class BlobStore {
     });
     await unlink(tempPath);
     await fsyncDir(dirname(tempPath));
+    // Removing the upload's name changed the stored inode's ctime (its link count), after the
+    // row's time: without this the next commit would read the whole file again (see `recheck`).
+    // Lost in a crash, it costs one such read, never a blob wrongly vouched for.
+    if (outcome !== 'alreadyHeld') {
+      await this.sql.query('UPDATE blobs SET stored_at = $2 WHERE sha256 = $1 AND stored_at < $2', [
+        expected,
+        this.now().toISOString(),
+      ]);
+    }
     return { outcome, sha256: expected, size };
   }
 
@@ -163,15 +172,21 @@ export class BlobStore {
     }
   }
 
-  /** The blob is a regular file (not a link) whose bytes hash to its name. */
+  /**
+   * The blob is a regular file (not a link) whose bytes hash to its name. Only what the file
+   * system says of the file (missing, not a regular file, unreadable, changed while read) counts
+   * against it; a failure of the hashing itself (a worker that did not start) is thrown, since
+   * taking it for damage would move good evidence aside and have every station send it again.
+   */
   private async intact(sha256: string): Promise<boolean> {
     const path = this.pathOf(sha256);
     try {
       const info = await lstat(path);
       if (!info.isFile()) return false;
       return (await hashFile(path, info.size)) === sha256;
-    } catch {
-      return false;
+    } catch (error) {
+      if (isFileFault(error)) return false;
+      throw error;
     }
   }
 
@@ -220,4 +235,10 @@ export async function fsyncDir(path: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** An error the file system gave about the file (its errno-style code), not one of the hasher. */
+function isFileFault(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.length > 0;
 }

@@ -29,22 +29,29 @@ export async function hashFile(path: string, size: number): Promise<string> {
   }
 }
 
+/** A file that is not what it was listed as; `code` as the hashing worker's refusals carry one. */
+function refused(code: string, message: string): NodeJS.ErrnoException {
+  const error = new Error(message) as NodeJS.ErrnoException;
+  error.code = code;
+  return error;
+}
+
 /** The same checks as the worker's (a regular file, not followed through a link, of this size), in one read. */
 async function hashSmallFile(path: string, size: number): Promise<string> {
   const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw new Error(`${path} is not a regular file`);
-    if (info.size !== size) throw new Error(`${path} is ${info.size} bytes now, ${size} when listed`);
+    if (!info.isFile()) throw refused('ENOTREG', `${path} is not a regular file`);
+    if (info.size !== size) throw refused('ECHANGED', `${path} is ${info.size} bytes now, ${size} when listed`);
     const bytes = Buffer.alloc(size);
     let read = 0;
     while (read < size) {
       const { bytesRead } = await handle.read(bytes, read, size - read, read);
-      if (bytesRead === 0) throw new Error(`${path} ended at ${read} of ${size} bytes`);
+      if (bytesRead === 0) throw refused('ECHANGED', `${path} ended at ${read} of ${size} bytes`);
       read += bytesRead;
     }
     // A file that grew after the stat would hash as its first `size` bytes: refused instead.
-    if ((await handle.stat()).size !== size) throw new Error(`${path} changed while it was read`);
+    if ((await handle.stat()).size !== size) throw refused('ECHANGED', `${path} changed while it was read`);
     return createHash('sha256').update(bytes).digest('hex');
   } finally {
     await handle.close();

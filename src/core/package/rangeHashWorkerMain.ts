@@ -4,6 +4,7 @@ import type * as Fs from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
 import type * as WorkerThreads from 'node:worker_threads';
 import type { RangeHashRequest, RangeHashResponse } from './rangeHashProtocol';
+import { evalWorkerSource } from '../workers/evalWorkerSource';
 
 /**
  * The hashing worker's whole program, started from its own source text (`new Worker(code,
@@ -252,10 +253,7 @@ export function rangeHashWorkerMain(): void {
   });
 }
 
-/**
- * The worker's source text. Compilers that keep function names (esbuild's keepNames, used when
- * running from source) call a `__name` helper inside function bodies; the worker gets its own.
- */
+/** The worker's source text (see `evalWorkerSource`). */
 export function rangeHashWorkerSource(): string {
-  return `var __name = (fn) => fn;\n(${rangeHashWorkerMain.toString()})();\n`;
+  return evalWorkerSource(rangeHashWorkerMain);
 }

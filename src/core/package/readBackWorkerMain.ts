@@ -4,6 +4,7 @@ import type * as Fs from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
 import type * as WorkerThreads from 'node:worker_threads';
 import type { ReadBackRequest, ReadBackResponse } from './readBackProtocol';
+import { evalWorkerSource } from '../workers/evalWorkerSource';
 
 /**
  * The read-back worker's whole program, started from its own source text (as the range hashing
@@ -182,7 +183,7 @@ export function readBackWorkerMain(): void {
   });
 }
 
-/** The worker's source text, with its own `__name` for compilers that keep function names. */
+/** The worker's source text (see `evalWorkerSource`). */
 export function readBackWorkerSource(): string {
-  return `var __name = (fn) => fn;\n(${readBackWorkerMain.toString()})();\n`;
+  return evalWorkerSource(readBackWorkerMain);
 }

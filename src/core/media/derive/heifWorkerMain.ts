@@ -2,6 +2,7 @@
 import type * as Fs from 'node:fs';
 import type * as WorkerThreads from 'node:worker_threads';
 import type { HeifWorkerData, HeifWorkerReply } from './heifProtocol';
+import { evalWorkerSource } from '../../workers/evalWorkerSource';
 
 /**
  * The HEIF decoding worker's whole program, started from its own source text (as the read-back
@@ -95,7 +96,7 @@ export function heifWorkerMain(): void {
   });
 }
 
-/** The worker's source text, with its own `__name` for compilers that keep function names. */
+/** The worker's source text (see `evalWorkerSource`). */
 export function heifWorkerSource(): string {
-  return `var __name = (fn) => fn;\n(${heifWorkerMain.toString()})();\n`;
+  return evalWorkerSource(heifWorkerMain);
 }
