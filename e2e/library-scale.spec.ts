@@ -258,7 +258,7 @@ test('list: the keyboard reaches the last of 100,000 rows, still virtualised', a
 
   await measureScrolling(scroller, 'list', testInfo);
 
-  // End on a focused row scrolls its scroller to the bottom, as it would for a reviewer.
+  // End on a focused row moves to the last row and scrolls it into view, as in a file manager.
   await scroller.evaluate((element) => {
     element.scrollTop = 0;
   });
@@ -273,8 +273,13 @@ test('list: the keyboard reaches the last of 100,000 rows, still virtualised', a
   expect(rowsInDom).toBeGreaterThan(0);
   expect(rowsInDom).toBeLessThan(MAX_ELEMENTS);
   await expect(list).toHaveAttribute('aria-rowcount', String(COUNT));
+  // End also selects the last row, so the detail pane shows it and asks for its picture: the seeded
+  // rows have thumbnails but no original file, which answers 404 once (a real item has its file).
+  await expect(page.getByTestId('detail-pane')).toContainText(last.at(-1)!);
   await saveScreenshot(page, '21-scale-list');
-  expect(errors).toEqual([]);
+  const seededOriginal = /404 .*\/media\/[0-9a-f-]+\/original\?/;
+  expect(errors.filter((e) => !seededOriginal.test(e))).toEqual([]);
+  expect(errors.length).toBeLessThanOrEqual(1);
 });
 
 test('search and the device filter narrow 100,000 items to the expected counts', async ({ page, webHost }) => {

@@ -57,7 +57,7 @@ async function importFolder(page: Page, path: string): Promise<Locator> {
   await expect(dialog).toBeVisible();
   await dialog.getByTestId('import-path-input').fill(path);
   await dialog.getByTestId('import-path-add').click();
-  await expect(dialog.getByTestId('import-source')).toHaveText(path);
+  await expect(dialog.getByTestId('import-source-path')).toHaveText(path);
   return dialog;
 }
 

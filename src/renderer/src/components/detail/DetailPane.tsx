@@ -20,11 +20,13 @@ import { MediaPreview } from './MediaPreview';
 export function DetailPane({ itemId, onOpenImport }: { itemId: string | null; onOpenImport(importId: string): void }) {
   const { t } = useI18n();
   const client = useClient();
-  const [revision, setRevision] = useState(0);
-  const detail = useLoad(itemId ? () => client.call('items.get', { id: itemId }) : null, `${itemId}:${revision}`);
+  // Keyed by the item alone: a change to it (a thumbnail made, a tag added) reloads it in place,
+  // keeping what is shown until the new answer is in, instead of blanking the pane.
+  const detail = useLoad(itemId ? () => client.call('items.get', { id: itemId }) : null, itemId ?? '');
+  const { reload } = detail;
 
   useStationEvent('library.changed', ({ itemIds }) => {
-    if (itemId && itemIds.includes(itemId)) setRevision((r) => r + 1);
+    if (itemId && itemIds.includes(itemId)) reload();
   });
 
   if (!itemId) {
@@ -39,12 +41,7 @@ export function DetailPane({ itemId, onOpenImport }: { itemId: string | null; on
     <aside className="detail-pane" data-testid="detail-pane" data-item-id={itemId}>
       <ErrorBanner error={detail.error} />
       {detail.data ? (
-        <ItemDetails
-          key={detail.data.id}
-          item={detail.data}
-          onChanged={() => setRevision((r) => r + 1)}
-          onOpenImport={onOpenImport}
-        />
+        <ItemDetails key={detail.data.id} item={detail.data} onChanged={reload} onOpenImport={onOpenImport} />
       ) : detail.error ? null : (
         <p className="muted pad">{t('common.loading')}</p>
       )}

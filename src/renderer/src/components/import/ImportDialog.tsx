@@ -112,7 +112,7 @@ function ChooseSources({
                 {sources.map((path) => (
                   <li key={path} data-testid="import-source">
                     <Icon name="folder" size={14} />
-                    <span className="mono ellipsis" title={path}>
+                    <span className="mono ellipsis" title={path} data-testid="import-source-path">
                       {path}
                     </span>
                     <SurveyText survey={surveys[path]} />

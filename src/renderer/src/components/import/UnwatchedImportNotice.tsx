@@ -51,7 +51,7 @@ export function UnwatchedImportNotice({
   const c = finished.counts;
   return (
     <div
-      className={finished.state === 'completed' ? 'banner banner-ok' : 'banner banner-warn'}
+      className={`unwatched-import banner ${finished.state === 'completed' ? 'banner-ok' : 'banner-warn'}`}
       role="status"
       data-testid="unwatched-import"
       data-state={finished.state}

@@ -35,5 +35,10 @@ describe('library selection', () => {
     expect(moveIndex(5, 'ArrowLeft', 4, 10)).toBe(4);
     expect(moveIndex(5, 'Enter', 4, 10)).toBeNull();
     expect(moveIndex(null, 'ArrowDown', 1, 0)).toBeNull();
+    // Home and End reach the ends, from anywhere; other keys are not moves, focus or not.
+    expect(moveIndex(null, 'End', 4, 100_000)).toBe(99_999);
+    expect(moveIndex(5, 'Home', 4, 100_000)).toBe(0);
+    expect(moveIndex(null, 'PageDown', 1, 10)).toBeNull();
+    expect(moveIndex(null, 'x', 1, 10)).toBeNull();
   });
 });

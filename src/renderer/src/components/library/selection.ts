@@ -48,13 +48,18 @@ export function keepOnly(selection: LibrarySelection, listed: (id: string) => bo
   return focusKept ? { ...selection, ids } : { ids, focusId: null, focusIndex: null, anchorIndex: null };
 }
 
-/** The index an arrow key moves the focus to, within [0, total). `columns`: items per row (1 in the list). */
+/**
+ * The index an arrow key, Home or End moves the focus to, within [0, total); null for any other
+ * key, which the list leaves to the browser. `columns`: items per row (1 in the list).
+ */
 export function moveIndex(from: number | null, key: string, columns: number, total: number): number | null {
   if (total === 0) return null;
-  if (from === null) return 0;
+  if (key === 'Home') return 0;
+  if (key === 'End') return total - 1;
   const step: Record<string, number> = { ArrowUp: -columns, ArrowDown: columns, ArrowLeft: -1, ArrowRight: 1 };
   const delta = step[key];
   if (delta === undefined) return null;
+  if (from === null) return 0;
   // Left and right move within the grid's rows; in the list (one column) they do nothing.
   if (columns === 1 && (key === 'ArrowLeft' || key === 'ArrowRight')) return from;
   return Math.min(total - 1, Math.max(0, from + delta));
