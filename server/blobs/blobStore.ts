@@ -70,19 +70,15 @@ export class BlobStore {
    * blob's row (the upload marked finished, the station's possession), so the database says all of
    * it or none. The temporary file is removed in every outcome but a thrown error, which leaves it
    * for the caller: until the transaction has committed it is what a retry hashes again.
-   * `hashedOnArrival` is the SHA-256 the file's bytes were given as they were written
-   * (`upload/hashingFileStore.ts`), when nothing can have touched them since; without it the file
-   * is read again.
    */
   async place(
     tempPath: string,
     expected: string,
     alsoRecord?: (tx: Sql, placed: { sha256: string; size: number }) => Promise<void>,
-    hashedOnArrival: string | null = null,
   ): Promise<PlaceOutcome> {
     if (!SHA256.test(expected)) throw new Error(`not a SHA-256: ${expected}`);
     const size = await fsyncFile(tempPath);
-    const actual = hashedOnArrival ?? (await hashFile(tempPath, size));
+    const actual = await hashFile(tempPath, size);
     if (actual !== expected) {
       await unlink(tempPath);
       return { outcome: 'mismatch', expected, actual, size };

@@ -1,11 +1,11 @@
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FileStore } from '@tus/file-store';
 import type { Locker } from '@tus/utils';
 import type { BlobStore } from '../blobs/blobStore';
 import { recordPossession } from '../blobs/possession';
 import type { Sql } from '../db/sql';
 import type { ServerLog } from '../log';
-import type { HashingFileStore } from './hashingFileStore';
 import { deleteUpload, findUpload, markUploadFinished } from './uploadsRepo';
 
 export type FinishOutcome =
@@ -16,7 +16,7 @@ export type FinishOutcome =
 
 export interface FinishDeps {
   sql: Sql;
-  store: HashingFileStore;
+  store: FileStore;
   blobs: BlobStore;
   locker: Locker;
   clock: () => Date;
@@ -46,16 +46,10 @@ export async function finishUpload(deps: FinishDeps, id: string): Promise<Finish
     const at = deps.clock();
     // The blob's row, the upload marked finished and the station's possession of the blob: one
     // transaction, so a station possesses exactly the blobs whose upload it finished.
-    const hashedOnArrival = await deps.store.takeHash(id, upload.size);
-    const placed = await deps.blobs.place(
-      join(deps.store.directory, id),
-      row.sha256,
-      async (tx) => {
-        await markUploadFinished(tx, id, at);
-        await recordPossession(tx, { stationId: row.stationId, sha256: row.sha256, at });
-      },
-      hashedOnArrival,
-    );
+    const placed = await deps.blobs.place(join(deps.store.directory, id), row.sha256, async (tx) => {
+      await markUploadFinished(tx, id, at);
+      await recordPossession(tx, { stationId: row.stationId, sha256: row.sha256, at });
+    });
     await unlink(join(deps.store.directory, `${id}.json`)).catch(() => undefined);
     if (placed.outcome === 'mismatch') {
       await deleteUpload(deps.sql, id);
@@ -76,8 +70,6 @@ export async function finishUpload(deps: FinishDeps, id: string): Promise<Finish
       sha256: placed.sha256,
       size: placed.size,
       alreadyHeld: placed.outcome === 'alreadyHeld',
-      // Whether the bytes were hashed as they arrived or read again from the disk.
-      hashedOnArrival: hashedOnArrival !== null,
     });
     return { outcome: 'placed', sha256: placed.sha256, size: placed.size };
   } finally {

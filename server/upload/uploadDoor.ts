@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FileStore } from '@tus/file-store';
 import { Server as TusServer } from '@tus/server';
 import { EVENTS, TUS_RESUMABLE, type Upload } from '@tus/utils';
 import { UNSIGNED_PAYLOAD } from '../../src/shared/syncProtocol';
@@ -16,7 +17,6 @@ import type { ServerServices } from '../services';
 import type { Station } from '../stations/stationsRepo';
 import { AdvisoryLocker } from './advisoryLocker';
 import { finishUpload, type FinishDeps } from './finishUpload';
-import { HashingFileStore } from './hashingFileStore';
 import { deleteUpload, findUpload, insertUpload, uploadsCreatedBefore } from './uploadsRepo';
 
 export const UPLOADS_PATH = '/api/v1/uploads';
@@ -45,7 +45,7 @@ export interface UploadDoorOptions {
  * file again.
  */
 export class UploadDoor {
-  readonly store: HashingFileStore;
+  readonly store: FileStore;
   readonly locker: AdvisoryLocker;
   private readonly tus: TusServer;
   private readonly finish: FinishDeps;
@@ -57,7 +57,7 @@ export class UploadDoor {
     private readonly blobs: BlobStore,
     private readonly options: UploadDoorOptions,
   ) {
-    this.store = new HashingFileStore({
+    this.store = new FileStore({
       directory: join(services.dataDir, 'uploads'),
       expirationPeriodInMilliseconds: options.expiryMs,
     });
