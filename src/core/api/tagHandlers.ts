@@ -1,3 +1,4 @@
+import { recordNewTag } from '../tags/recordNewTag';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors';
 import type { Tag } from '../../shared/reviewSchemas';
@@ -7,7 +8,6 @@ import { getMarker, insertMarker, markMarkerRemoved } from '../markers/markersRe
 import { assertMarkerWithinItem, assertRangeWithinItem, changedFields, planUndo, stateOf } from '../tags/tagRules';
 import {
   getTag,
-  insertTag,
   insertTagRevision,
   listTagRevisions,
   listTags,
@@ -83,8 +83,7 @@ export function tagHandlers(s: Services): TagHandlers {
     },
     'tags.add': (input, call) => {
       const actor = actorOf(call).name;
-      const id = randomUUID();
-      inTransaction(s.db, () => {
+      const id = inTransaction(s.db, () => {
         const item = itemOrThrow(input.itemId);
         const state: TagState = {
           taxonomyVersion: usableType(input.code),
@@ -95,26 +94,7 @@ export function tagHandlers(s: Services): TagHandlers {
           removed: false,
         };
         assertRangeWithinItem({ durationSec: item.duration_sec, kind: item.kind }, state.fromSec, state.toSec);
-        const at = stationTimestamp(s.now());
-        const { removed: _removed, ...shown } = state;
-        const entry = s.record({
-          actor,
-          action: 'tag.add',
-          subject: item.id,
-          sha256: item.sha256,
-          details: { tagId: id, revision: 1, ...shown },
-        });
-        insertTag(s.db, { id, itemId: item.id, state, by: actor, at });
-        insertTagRevision(s.db, {
-          tagId: id,
-          revision: 1,
-          action: 'add',
-          undoes: null,
-          ...state,
-          by: actor,
-          at,
-          custodySeq: entry.seq,
-        });
+        return recordNewTag(s, item, state, actor);
       });
       return finish(tagOrThrow(id));
     },
