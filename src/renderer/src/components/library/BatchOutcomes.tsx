@@ -1,6 +1,7 @@
 import type { BatchResult } from '../../../../shared/batchSchemas';
 import { useI18n } from '../../i18n';
 import { formatInstant } from '../../lib/format';
+import { Dialog } from '../common/Dialog';
 import { Icon } from '../common/Icon';
 
 /** One line per item a batch asked about: what happened to it, and for times the old and new. */
@@ -28,5 +29,26 @@ export function BatchOutcomes({ result }: { result: BatchResult }) {
         ))}
       </ul>
     </>
+  );
+}
+
+/** A batch dialog once its call has answered: the outcomes, and a button to close. */
+export function BatchOutcomesDialog(props: {
+  title: string;
+  testId: string;
+  result: BatchResult;
+  wide?: boolean;
+  onClose(): void;
+}) {
+  const { t } = useI18n();
+  return (
+    <Dialog title={props.title} onClose={props.onClose} testId={props.testId} wide={props.wide}>
+      <BatchOutcomes result={props.result} />
+      <div className="form-actions">
+        <button type="button" className="btn btn-primary" onClick={props.onClose} data-testid="batch-close">
+          {t('common.close')}
+        </button>
+      </div>
+    </Dialog>
   );
 }

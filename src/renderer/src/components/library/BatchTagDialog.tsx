@@ -9,7 +9,7 @@ import { Dialog } from '../common/Dialog';
 import { ErrorBanner } from '../common/ErrorBanner';
 import { FormField, TextField } from '../common/FormField';
 import { Select } from '../common/Select';
-import { BatchOutcomes } from './BatchOutcomes';
+import { BatchOutcomesDialog } from './BatchOutcomes';
 
 /** A whole-item tag of one violation type on every selected item (batch.tag), then each item's outcome. */
 export function BatchTagDialog({ itemIds, onClose }: { itemIds: readonly string[]; onClose(): void }) {
@@ -34,16 +34,7 @@ export function BatchTagDialog({ itemIds, onClose }: { itemIds: readonly string[
 
   const title = t('batchTag.title', { count: itemIds.length });
   if (result) {
-    return (
-      <Dialog title={title} onClose={onClose} testId="batch-tag-dialog">
-        <BatchOutcomes result={result} />
-        <div className="form-actions">
-          <button type="button" className="btn btn-primary" onClick={onClose} data-testid="batch-close">
-            {t('common.close')}
-          </button>
-        </div>
-      </Dialog>
-    );
+    return <BatchOutcomesDialog title={title} testId="batch-tag-dialog" result={result} onClose={onClose} />;
   }
   return (
     <Dialog title={title} onClose={onClose} testId="batch-tag-dialog" closable={!action.busy}>

@@ -8,7 +8,7 @@ import { ConfirmActions } from '../common/ConfirmActions';
 import { Dialog } from '../common/Dialog';
 import { FormField, TextField } from '../common/FormField';
 import { Select } from '../common/Select';
-import { BatchOutcomes } from './BatchOutcomes';
+import { BatchOutcomesDialog } from './BatchOutcomes';
 
 type ScopeChoice = 'items' | 'import' | 'device';
 type Direction = 'fast' | 'slow';
@@ -113,14 +113,13 @@ export function BatchTimeDialog({
 
   if (result) {
     return (
-      <Dialog title={t('batchTime.title')} onClose={onClose} testId="batch-time-dialog" wide>
-        <BatchOutcomes result={result} />
-        <div className="form-actions">
-          <button type="button" className="btn btn-primary" onClick={onClose} data-testid="batch-close">
-            {t('common.close')}
-          </button>
-        </div>
-      </Dialog>
+      <BatchOutcomesDialog
+        title={t('batchTime.title')}
+        testId="batch-time-dialog"
+        result={result}
+        wide
+        onClose={onClose}
+      />
     );
   }
   return (
