@@ -91,6 +91,13 @@ export const casesEn = {
   'timeline.label': 'Evidence of the case on one time axis',
   'timeline.open': 'Open in review',
   'timeline.range': '{from} – {to}',
+  'timeline.controls': 'Time axis zoom',
+  'timeline.zoomIn': 'Zoom in (+)',
+  'timeline.zoomOut': 'Zoom out (−)',
+  'timeline.fit': 'Fit to evidence',
+  'timeline.fitHint': 'Show the whole span of the evidence again (0)',
+  'timeline.hint': 'Ctrl/⌘+wheel zooms · drag or wheel moves',
+  'timeline.axisKeys': 'Time axis: + and − zoom, arrow keys move, 0 fits to the evidence',
 
   'evidence.title': 'Evidence',
   'evidence.empty':
@@ -282,6 +289,13 @@ export const casesZhCN: { readonly [K in keyof typeof casesEn]: string } = {
   'timeline.label': '案件证据时间轴',
   'timeline.open': '在审阅中打开',
   'timeline.range': '{from} – {to}',
+  'timeline.controls': '时间轴缩放',
+  'timeline.zoomIn': '放大（+）',
+  'timeline.zoomOut': '缩小（−）',
+  'timeline.fit': '适配全部证据',
+  'timeline.fitHint': '重新显示证据的完整时间跨度（0）',
+  'timeline.hint': 'Ctrl/⌘+滚轮缩放 · 拖动或滚轮平移',
+  'timeline.axisKeys': '时间轴：+ 和 − 缩放，方向键平移，0 适配全部证据',
 
   'evidence.title': '证据',
   'evidence.empty': '尚无证据。在证据库中选中项目后点击“加入案件”，或在审阅工作台中添加片段和截图。',
