@@ -216,6 +216,9 @@ test('case time axis: fitted to the evidence, zoom, pan, fit again, labels in bo
   expect(zoomed.scale).toMatch(/second|minute/);
   await expect(evening).toBeVisible();
   await expect(evening.getByTestId('timeline-bar-label')).toHaveText('evening_a.mp4');
+  // The zoomed view says what it leaves out: the wrong-clock recording before, the night's after.
+  await expect(caseView.getByTestId('timeline-outside')).toHaveAttribute('data-before', '1');
+  await expect(caseView.getByTestId('timeline-outside')).toHaveAttribute('data-after', '1');
   await expect(
     caseView.locator(`[data-testid="timeline-entry"][data-item-id="${itemIds.get('wrong_clock.mp4')}"]`),
   ).toHaveCount(0);

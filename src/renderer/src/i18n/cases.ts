@@ -97,6 +97,7 @@ export const casesEn = {
   'timeline.fit': 'Fit to evidence',
   'timeline.fitHint': 'Show the whole span of the evidence again (0)',
   'timeline.hint': 'Ctrl/⌘+wheel zooms · drag or wheel moves',
+  'timeline.outside': 'Outside this view: {before} earlier, {after} later',
   'timeline.axisKeys': 'Time axis: + and − zoom, arrow keys move, 0 fits to the evidence',
 
   'evidence.title': 'Evidence',
@@ -295,6 +296,7 @@ export const casesZhCN: { readonly [K in keyof typeof casesEn]: string } = {
   'timeline.fit': '适配全部证据',
   'timeline.fitHint': '重新显示证据的完整时间跨度（0）',
   'timeline.hint': 'Ctrl/⌘+滚轮缩放 · 拖动或滚轮平移',
+  'timeline.outside': '视图之外：较早 {before} 项，较晚 {after} 项',
   'timeline.axisKeys': '时间轴：+ 和 − 缩放，方向键平移，0 适配全部证据',
 
   'evidence.title': '证据',

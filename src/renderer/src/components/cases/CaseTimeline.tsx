@@ -26,6 +26,7 @@ import {
   instantAt,
   isFitted,
   MIN_BAR_PX,
+  outsideView,
   panView,
   pixelOf,
   placeEntries,
@@ -73,6 +74,10 @@ export function CaseTimeline({ items }: { items: CaseItem[] }) {
   const [width, setWidth] = useState(FALLBACK_WIDTH_PX);
   const [hovered, setHovered] = useState<string | null>(null);
 
+  const { timed, untimed, entries } = useMemo(() => splitByTime(items), [items]);
+  // Measured again when the axis first shows: a hidden track is 0 px wide, and a view laid out at
+  // the fallback width would show other ticks for a moment.
+  const shown = entries.length > 0;
   useLayoutEffect(() => {
     const track = trackRef.current;
     if (!track) return;
@@ -81,9 +86,8 @@ export function CaseTimeline({ items }: { items: CaseItem[] }) {
     const observer = new ResizeObserver(measure);
     observer.observe(track);
     return () => observer.disconnect();
-  }, []);
+  }, [shown]);
 
-  const { timed, untimed, entries } = useMemo(() => splitByTime(items), [items]);
   const fit = useMemo(() => fitView(entries), [entries]);
   const fitKey = fit ? `${fit.startMs}:${fit.endMs}` : '';
   // The officer's zoom holds while the evidence keeps its span; new evidence that widens it refits.
@@ -104,7 +108,7 @@ export function CaseTimeline({ items }: { items: CaseItem[] }) {
       endMs: entries[i]!.endMs,
     }));
     const laneCount = lanes.reduce((max, lane) => Math.max(max, lane + 1), 1);
-    return { axis, placed, laneCount, ...ticksFor(axis, stationOffsetMinutes) };
+    return { axis, placed, laneCount, outside: outsideView(axis, entries), ...ticksFor(axis, stationOffsetMinutes) };
   }, [view, width, entries, lanes, timed]);
 
   const change = useCallback(
@@ -205,7 +209,18 @@ export function CaseTimeline({ items }: { items: CaseItem[] }) {
         </span>
         {layout && fit ? (
           <div className="timeline-controls" role="toolbar" aria-label={t('timeline.controls')}>
-            <span className="muted small timeline-hint">{t('timeline.hint')}</span>
+            {fitted ? (
+              <span className="muted small timeline-hint">{t('timeline.hint')}</span>
+            ) : (
+              <span
+                className="muted small timeline-hint"
+                data-testid="timeline-outside"
+                data-before={layout.outside.before}
+                data-after={layout.outside.after}
+              >
+                {t('timeline.outside', layout.outside)}
+              </span>
+            )}
             <button
               type="button"
               className="btn btn-small timeline-zoom"

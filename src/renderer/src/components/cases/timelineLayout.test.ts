@@ -10,6 +10,7 @@ import {
   clampView,
   fitView,
   isFitted,
+  outsideView,
   panView,
   placeEntries,
   pixelOf,
@@ -87,6 +88,18 @@ describe('case time axis: zoom and pan', () => {
     const short = { startMs: s(0), endMs: s(3) };
     expect(canZoomIn(short, short, width)).toBe(false);
     expect(zoomView(short, 0.5, s(1), short, width)).toEqual(short);
+  });
+
+  it('counts the items a zoomed view leaves out on each side', () => {
+    const entries: AxisEntry[] = [
+      { id: 'early', startMs: s(10), endMs: s(20) },
+      { id: 'across', startMs: s(90), endMs: s(200) },
+      { id: 'inside', startMs: s(150), endMs: null },
+      { id: 'late', startMs: s(400), endMs: null },
+      { id: 'later', startMs: s(500), endMs: s(510) },
+    ];
+    expect(outsideView({ startMs: s(100), endMs: s(300) }, entries)).toEqual({ before: 1, after: 2 });
+    expect(outsideView(fitView(entries)!, entries)).toEqual({ before: 0, after: 0 });
   });
 
   it('pans inside the evidence only', () => {

@@ -146,6 +146,17 @@ export function isFitted(view: View, fit: View): boolean {
   return Math.abs(view.startMs - fit.startMs) < 0.5 && Math.abs(view.endMs - fit.endMs) < 0.5;
 }
 
+/** How many items lie wholly before and wholly after the view, so a zoomed axis says what it hides. */
+export function outsideView(view: View, entries: readonly AxisEntry[]): { before: number; after: number } {
+  let before = 0;
+  let after = 0;
+  for (const entry of entries) {
+    if ((entry.endMs ?? entry.startMs) < view.startMs) before += 1;
+    else if (entry.startMs > view.endMs) after += 1;
+  }
+  return { before, after };
+}
+
 export function pixelOf(axis: Axis, atMs: number): number {
   return ((atMs - axis.startMs) / (axis.endMs - axis.startMs)) * axis.widthPx;
 }
