@@ -209,6 +209,22 @@ describe('case time axis: ticks', () => {
     expect(new Date(withYear[1]!).getUTCMonth()).toBe(0);
   });
 
+  it('keeps ticks on round local hours and midnights across a daylight-saving change', () => {
+    // New York on 8 March 2026: UTC−5 until 07:00Z, UTC−4 after.
+    const switchAt = Date.UTC(2026, 2, 8, 7);
+    const newYork = (at: number) => (at < switchAt ? -300 : -240);
+    const hours = ticksFor(
+      { startMs: Date.UTC(2026, 2, 8, 2), endMs: Date.UTC(2026, 2, 8, 14), widthPx: 1200 },
+      newYork,
+    );
+    expect(hours.scale.unit).toBe('hour');
+    for (const tick of hours.ticks) expect((tick.atMs + newYork(tick.atMs) * 60_000) % HOUR).toBe(0);
+    const days = ticksFor({ startMs: Date.UTC(2026, 2, 1), endMs: Date.UTC(2026, 2, 20), widthPx: 2400 }, newYork);
+    expect(days.scale.unit).toBe('day');
+    for (const tick of days.ticks) expect((tick.atMs + newYork(tick.atMs) * 60_000) % DAY).toBe(0);
+    expect(days.ticks.map((tick) => tickLabel(tick.atMs, 'day', 'en', newYork))).toContain('9 Mar');
+  });
+
   it('places each tick where its instant is on the axis', () => {
     const axis = { startMs: s(0), endMs: s(3600), widthPx: 900 };
     for (const tick of ticksFor(axis, utc).ticks) expect(tick.leftPx).toBeCloseTo(pixelOf(axis, tick.atMs), 9);
