@@ -202,6 +202,10 @@ test('case time axis: fitted to the evidence, zoom, pan, fit again, labels in bo
   await expect(caseView.getByTestId('timeline-fit')).toBeDisabled();
   await expect(caseView.getByTestId('timeline-unknown')).toHaveCount(0);
   await saveScreenshot(page, 'case-axis-02-fitted');
+  // The English top bar, with its longer labels and the jobs indicator, fits the window: the
+  // page never scrolls sideways (it did at 1600 px).
+  const width = page.viewportSize()?.width ?? 0;
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
 
   // Ctrl+wheel over the evening's recordings zooms around them.
   const evening = caseView.locator(`[data-testid="timeline-entry"][data-item-id="${itemIds.get('evening_a.mp4')}"]`);

@@ -113,7 +113,7 @@ export const en = {
   'top.lock': 'Lock',
   'top.signOut': 'Sign out',
   'top.account': '{name} · {role}',
-  'top.jobs': 'Background jobs: {running} running, {pending} queued',
+  'top.jobs': 'Jobs: {running} running, {pending} queued',
   'top.jobsFailed': '{count} failed',
 
   'filters.title': 'Filters',

@@ -105,7 +105,7 @@ export const zhCN: Messages = {
   'top.lock': '锁定',
   'top.signOut': '退出登录',
   'top.account': '{name} · {role}',
-  'top.jobs': '后台任务：{running} 个进行中，{pending} 个排队',
+  'top.jobs': '任务：{running} 个进行中，{pending} 个排队',
   'top.jobsFailed': '{count} 个失败',
 
   'filters.title': '筛选',
