@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppError } from '../../shared/errors';
@@ -32,16 +32,16 @@ export type NotAtRest =
   | 'inUse'
   /** No data directory, no lock file or no database yet: the engine creates them. */
   | 'notCreated'
-  /** A write-ahead log, rollback journal, owner record or socket left behind: recovery first. */
+  /** A non-empty write-ahead log, a rollback journal, owner record or socket left: recovery first. */
   | 'uncleanEnd'
   /** This process loaded SQLite before URI file names could be enabled (see openImmutable). */
   | 'noUriSupport';
 
 /**
  * Opens `dataDir` for reading without an engine, when it is at rest: no process owns it and the
- * last one closed it cleanly (SQLite removes `station.db-wal` and the engine its owner record and
- * socket only on a clean close, so any of them left behind means recovery is due; the engine
- * runs it). A schema this build does not read (older: read-only commands never migrate; newer)
+ * last one closed it cleanly (SQLite empties and removes `station.db-wal` and the engine removes
+ * its owner record and socket only on a clean close, so any of them left behind means recovery
+ * is due; the engine runs it). A schema this build does not read (older: read-only commands never migrate; newer)
  * is refused with `station.schemaOlder`/`station.schemaNewer`.
  */
 export async function openStationAtRest(dataDir: string): Promise<StationAtRest | NotAtRest> {
@@ -51,9 +51,10 @@ export async function openStationAtRest(dataDir: string): Promise<StationAtRest 
   if (!lock) return existsSync(lockPaths(layout.root).lock) ? 'inUse' : 'notCreated';
   let db: ReadableDB | null = null;
   try {
-    // Checked under the lock: no engine can leave or remove them while it is held.
-    const leftovers = ['-wal', '-shm', '-journal'].map((suffix) => `${layout.database}${suffix}`);
-    if (leftovers.some((file) => existsSync(file)) || existsSync(lockPaths(layout.root).owner)) {
+    // Checked under the lock: no engine can leave or remove them while it is held. An empty WAL
+    // holds nothing the database file lacks (a plain read-only SQLite reader leaves one behind).
+    const walBytes = statSync(`${layout.database}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+    if (walBytes > 0 || existsSync(`${layout.database}-journal`) || existsSync(lockPaths(layout.root).owner)) {
       lock.release();
       return 'uncleanEnd';
     }
