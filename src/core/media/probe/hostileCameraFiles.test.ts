@@ -88,7 +88,7 @@ describe('boxes that lie about their size', () => {
   });
 
   it('boxes nested 10,000 deep are a refused file, not a stack overflow', async () => {
-    let nested = Buffer.alloc(0);
+    let nested: Buffer = Buffer.alloc(0);
     for (let i = 0; i < 10_000; i++) nested = box(i % 2 === 0 ? 'moov' : 'udta', nested);
     await writeFile(file('deep.mp4'), Buffer.concat([plain.subarray(0, 32), nested]));
     const result = await probe('deep.mp4');
@@ -149,12 +149,16 @@ describe('identity text a camera file carries', () => {
   });
 });
 
+/** EXIF's Make and Model tags (TIFF 6.0). */
+const MAKE = 271;
+const MODEL = 272;
+
 describe('identity text a photo carries', () => {
   it('escapes control characters in EXIF make and model and bounds their length', async () => {
     await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=64x48', '-frames:v', '1', file('plain.jpg')]);
     const jpeg = (await readFile(file('plain.jpg'))).toString('latin1');
     const exif = piexif.dump({
-      '0th': { [piexif.ImageIFD.Make]: 'Cam\u001b[2J\u0007', [piexif.ImageIFD.Model]: 'X'.repeat(5000) },
+      '0th': { [MAKE]: 'Cam\u001b[2J\u0007', [MODEL]: 'X'.repeat(5000) },
     });
     await writeFile(file('IMG_9999.JPG'), Buffer.from(piexif.insert(exif, jpeg), 'latin1'));
     const result = await probe('IMG_9999.JPG');
