@@ -107,6 +107,15 @@ describe('HEIC files that are not what they claim', () => {
     expect(error.problem).toBe('heifTooLarge');
     expect(error.params).toMatchObject({ width: 65535, height: 65535, limit: MAX_HEIF_PIXELS / 1e6 });
   }, 60_000);
+
+  it("a grid of 14,400 tiles is refused by libheif's own limit, with that reason", async () => {
+    await writeHeic(file('tiles.heic'), { width: 512 * 120, height: 512 * 120, reuseTileFor: true });
+    const error = await deriveErrorOf(readHeifSize(file('tiles.heic')));
+    expect(error.problem).toBe('heifUndecodable');
+    expect(error.detail).toMatch(/Security limit exceeded/);
+    const result = await probe('tiles.heic');
+    expect(result.ok ? null : result.reason).toMatch(/^HEIF: .*Security limit exceeded/);
+  }, 60_000);
 });
 
 describe('libheifComplaint', () => {
