@@ -203,12 +203,19 @@ export function runProcess(bin: string, args: readonly string[], opts: RunProces
   opts.log?.info('media process start', { commandLine });
   return new Promise<ProcessResult>((resolve, reject) => {
     let child: ChildProcess;
+    // A death-bound tool (Linux, setpriv) leads its own process group, so a kill reaches whatever it
+    // started too: a wrapper script's children otherwise keep its output open and outlive it. Only
+    // then: elsewhere nothing kills the tool when the engine dies, and staying in the engine's group
+    // is what lets a terminal's Ctrl+C reach it.
+    let ownGroup = false;
     try {
       const command = deathBoundCommand(bin, args);
+      ownGroup = command.file !== bin;
       child = spawn(command.file, command.argv, {
         stdio: ['ignore', 'pipe', 'pipe'],
         windowsHide: true,
         env: mediaToolEnv(),
+        detached: ownGroup,
       });
     } catch (error) {
       // spawn throws synchronously for malformed arguments (e.g. a NUL byte in a path).
@@ -228,8 +235,30 @@ export function runProcess(bin: string, args: readonly string[], opts: RunProces
       if (failure) return;
       failure = error;
       // SIGKILL: ffmpeg may ignore or slowly handle SIGTERM while blocked on a stalled USB read.
+      killTree();
+      if (child.exitCode !== null || child.signalCode !== null) releasePipes();
+    };
+    const killTree = () => {
+      if (ownGroup && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+          return;
+        } catch {
+          // The group is gone already; the tool itself may not be.
+        }
+      }
       child.kill('SIGKILL');
     };
+    // Once the tool is dead and we are stopping it, its output is not wanted: a child it left
+    // behind (outside its group, or where there is none) must not keep the pipes, and so this
+    // call, open until that child ends.
+    const releasePipes = () => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    };
+    child.on('exit', () => {
+      if (failure) releasePipes();
+    });
     const tracked: Tracked = { child, abort: () => stop(new ProcessAbortedError(commandLine, tail())) };
     running.add(tracked);
     const onAbort = () => tracked.abort();
