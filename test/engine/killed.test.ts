@@ -33,11 +33,15 @@ afterAll(async () => {
   await removeTree(root);
 });
 
-const fileLines = (cli: RunningCli): number =>
+const lines = (cli: RunningCli): string[] =>
   cli
     .stderr()
     .split('\n')
-    .filter((l) => /^\[\d+\/\d+\] /.test(l)).length;
+    .filter((l) => /^\[\d+\/\d+\] /.test(l));
+const fileLines = (cli: RunningCli): number => lines(cli).length;
+/** The files the CLI reported imported (`[n/N] imported path`): each is committed before its line is written. */
+const reported = (cli: RunningCli): string[] =>
+  lines(cli).flatMap((l) => /^\[\d+\/\d+\] imported\s+(\S+)/.exec(l)?.[1] ?? []);
 const hasPartFile = async (dataDir: string): Promise<boolean> =>
   (await readdir(join(dataDir, 'tmp')).catch(() => [] as string[])).some((n) => n.endsWith('.part'));
 
@@ -56,9 +60,11 @@ const MOMENTS: {
     ready: async (cli, d) => fileLines(cli) >= 2 && hasPartFile(d),
   },
   {
-    // Between the rename into the store and the commit: a stored copy with no item yet.
+    // Between the rename into the store and the commit: a stored copy with no item yet. The two
+    // small files may still be in their commit group here (their probes run beside the big copy,
+    // slower on a busy machine): what must survive is what was reported, checked for every moment.
     name: 'after a big file was stored, before it was recorded',
-    kept: ['a-first.mp4', 'b-second.m4a'],
+    kept: [],
     storedBeforeKill: true,
     ready: (_cli, d) =>
       stat(join(d, 'evidence', 'sha256', bigSha.slice(0, 2), bigSha.slice(2, 4), bigSha)).then(
@@ -78,6 +84,7 @@ describe('an import killed part-way', () => {
       const cli = spawnCli(['import', cardDir, '--data', dataDir]);
       await whenCli(cli, () => moment.ready(cli, dataDir));
       cli.child.kill('SIGKILL');
+      const reportedBeforeKill = reported(cli);
       const ended = await cli.done;
       expect(ended.signal).toBe('SIGKILL');
       const hadPartFile = await hasPartFile(dataDir);
@@ -105,7 +112,7 @@ describe('an import killed part-way', () => {
           expect(await sha256File(engine.storedPathOf(item.sha256))).toBe(item.sha256);
         }
         const names = items.map((i) => i.originalName);
-        for (const name of moment.kept) expect(names).toContain(name);
+        for (const name of [...moment.kept, ...reportedBeforeKill]) expect(names).toContain(name);
         // The import record and the library agree on which files became items.
         expect(record.files.filter((f) => f.itemId).map((f) => f.originalName)).toEqual(names.slice().sort());
         if (moment.storedBeforeKill) {
