@@ -52,7 +52,7 @@ import { DerivedRunner } from './jobs/derivedRunner';
 import { filmstripSheetPath } from './jobs/filmstripIndex';
 import { derivedFile } from './jobs/derivedRepo';
 import { getItemRow } from './library/itemsRepo';
-import { resolveMediaTools } from './media/tools/binaries';
+import { resolveMediaTools, type MediaTools } from './media/tools/binaries';
 import { abortAllProcesses } from './media/tools/runProcess';
 import { recoverDataDir } from './recovery';
 import { ensureStationId, readSettings, writeSettings } from './station/stationRepo';
@@ -270,13 +270,21 @@ async function openLockedEngine(opts: EngineOptions, lock: EngineLock): Promise<
     throw error;
   }
 
-  const tools = await resolveMediaTools({
-    ffmpegPath: opts.ffmpegPath,
-    ffprobePath: opts.ffprobePath,
-    bundledDir: opts.mediaBundledDir,
-    // The npm fallback or a mismatched pair is logged as a warning (and shown in the status bar).
-    log,
-  });
+  let tools: MediaTools;
+  try {
+    tools = await resolveMediaTools({
+      ffmpegPath: opts.ffmpegPath,
+      ffprobePath: opts.ffprobePath,
+      bundledDir: opts.mediaBundledDir,
+      // The npm fallback or a mismatched pair is logged as a warning (and shown in the status bar).
+      log,
+    });
+  } catch (error) {
+    log.error('no media tools', { error: String(error) });
+    db.close();
+    await log.close();
+    throw error;
+  }
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>): void => {

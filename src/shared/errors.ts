@@ -37,6 +37,7 @@ export const ERROR_CATALOGUE = {
   'path.notFound': 404,
   'media.notFound': 404,
   'media.notOpened': 403,
+  'media.toolsMissing': 503,
   'time.invalid': 400,
   'item.notRecording': 400,
   'clip.range': 400,

@@ -44,6 +44,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'path.notFound': 'The folder does not exist or cannot be opened.',
     'media.notFound': 'The media file is not available.',
     'media.notOpened': 'Open the item before playing it, so that the viewing is recorded.',
+    'media.toolsMissing':
+      'No working ffmpeg and ffprobe were found, so the station cannot read or cut media. Install ffmpeg, or set STATION_FFMPEG_DIR to the folder that holds both. Tried: {tried}',
     'time.invalid': 'The time is not valid.',
     'item.notRecording': 'This item is not a recording with video; it cannot be clipped or played frame by frame.',
     'clip.range': 'The chosen range is outside the recording or holds no frame. Move the in and out points.',
@@ -211,6 +213,8 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
     'path.notFound': '文件夹不存在或无法打开。',
     'media.notFound': '媒体文件不可用。',
     'media.notOpened': '请先打开该条目再播放，以便记录查看。',
+    'media.toolsMissing':
+      '未找到可用的 ffmpeg 和 ffprobe，工作站无法读取或剪辑媒体。请安装 ffmpeg，或将 STATION_FFMPEG_DIR 设为同时包含两者的文件夹。已尝试：{tried}',
     'time.invalid': '时间无效。',
     'item.notRecording': '此项目不是含视频的录像，无法剪辑或逐帧查看。',
     'clip.range': '所选区间超出录像范围或不含任何帧，请调整入点和出点。',

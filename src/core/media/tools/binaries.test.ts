@@ -2,6 +2,8 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../../shared/errors';
+import { ERROR_MESSAGES } from '../../../shared/i18n/messages';
 import {
   ffmpegMajor,
   isLegacyEncoder,
@@ -136,9 +138,16 @@ describe.skipIf(forcedNpm)('resolveMediaTools', () => {
       usePath: false,
       env: { STATION_FFMPEG_DIR: path.join(dir, 'also-missing') },
     });
-    await expect(pending).rejects.toThrow(
-      /No working ffmpeg and ffprobe found\. Tried: configured .*missing-ffmpeg.*; STATION_FFMPEG_DIR .*also-missing/,
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'media.toolsMissing' });
+    expect((error as AppError).params.tried).toMatch(
+      /configured .*missing-ffmpeg.*; STATION_FFMPEG_DIR .*also-missing/,
     );
+    // Said in both languages, naming where to look and the places tried.
+    for (const locale of ['en', 'zh-CN'] as const) {
+      expect(ERROR_MESSAGES[locale]['media.toolsMissing']).toMatch(/ffmpeg.*STATION_FFMPEG_DIR.*\{tried\}/s);
+    }
   });
 });
 

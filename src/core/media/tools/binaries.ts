@@ -1,3 +1,4 @@
+import { AppError } from '../../../shared/errors';
 import { access, constants } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -80,8 +81,8 @@ const FORCE_VARIABLE = 'STATION_MEDIA_TOOLS';
 /**
  * Finds a working ffmpeg/ffprobe pair. Each candidate pair is run with `-version`; the first
  * matched pair wins. A configured pair is taken even when mismatched (someone chose it), with the
- * warning. Without a matched pair, the first working one is taken with its warning. Throws an
- * Error naming every place tried when no pair works.
+ * warning. Without a matched pair, the first working one is taken with its warning. Throws
+ * `media.toolsMissing`, naming every place tried, when no pair works.
  */
 export async function resolveMediaTools(opts: ResolveMediaToolsOptions = {}): Promise<MediaTools> {
   const tried: string[] = [];
@@ -93,7 +94,7 @@ export async function resolveMediaTools(opts: ResolveMediaToolsOptions = {}): Pr
     firstWorking ??= pair;
   }
   if (firstWorking) return announce(firstWorking, opts.log);
-  throw new Error(`No working ffmpeg and ffprobe found. Tried: ${tried.length > 0 ? tried.join('; ') : 'nothing'}`);
+  throw new AppError('media.toolsMissing', { tried: tried.length > 0 ? tried.join('; ') : '—' });
 }
 
 function announce(tools: MediaTools, log: Logger | undefined): MediaTools {
