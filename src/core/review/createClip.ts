@@ -65,7 +65,7 @@ function neededBytes(source: ItemRow, plan: ClipPlan): number {
 /**
  * Cuts a clip of a recording into a new evidence item. The original is only read. The cut goes to
  * the store's temp folder and, once written, is read back in one pass: measured and probed by
- * ffprobe while the hashing worker reads it from the disk (direct I/O) and it is fsynced. Then it
+ * one ffprobe run while the hashing worker reads it from the disk (direct I/O) and it is fsynced. Then it
  * is stored read-only under that hash (a rename: the blocks hashed are the blocks stored) and
  * recorded with its provenance and custody entry in one transaction. On cancel or failure nothing of it remains.
  */
@@ -103,8 +103,8 @@ export async function createClip(
         hashed = await ctx.jobs.exclusive(() => ctx.copier.hash(file, { signal: hashSignal }));
         return hashed.sha256;
       },
-      alongside: async (file) => {
-        probed = await probeMadeFile(ctx, file, probeName, signal);
+      alongside: async (file, ffprobeJson) => {
+        probed = await probeMadeFile(ctx, file, probeName, signal, ffprobeJson);
       },
       onProgress: (fraction) => {
         const scaled = Math.min(CUT_SHARE, Math.max(0, fraction) * CUT_SHARE);
