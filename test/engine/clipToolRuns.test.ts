@@ -11,8 +11,9 @@ import { makeTempDir, openStation, removeTree, type TestStation } from './harnes
  * The tool runs of one lossless clip, counted through wrapper scripts that log each start and then
  * run the real ffmpeg and ffprobe. A start of a dynamically linked build costs ~0.1 s of CPU in the
  * loader alone (the clips figure compares the clip with one ffmpeg run), so the clip path makes
- * only the runs it needs: one ffprobe of the recording's packets around the range (the plan), the
- * cut, and one ffprobe of the clip whose answer both measures it and gives its item's facts.
+ * only the runs it needs: one ffprobe of the recording's packets around the range (the plan, unless
+ * the clip panel just planned that range), the cut, and one ffprobe of the clip whose answer both
+ * measures it and gives its item's facts.
  */
 
 let dir: string;
@@ -91,5 +92,27 @@ describe('a lossless clip of a recording whose streams are known', () => {
       expect(own.info[key], key).toBeDefined();
       expect(made.item.media[key], key).toEqual(own.info[key]);
     }
+  });
+
+  it('cuts a range the clip panel planned with that plan: ffmpeg and the one ffprobe of the clip', async () => {
+    const range = { itemId: review.id, fromSec: 4.1, toSec: 5.3, mode: 'lossless' } as const;
+    const plan = await station.call('clips.plan', range);
+    await writeFile(runLog, '');
+    const made = await station.call('clips.create', { ...range, jobId: 'tool-runs-2' });
+    const runs = await runsLogged();
+    expect(runs.filter((line) => line.startsWith('ffmpeg '))).toHaveLength(1);
+    const ffprobes = runs.filter((line) => line.startsWith('ffprobe '));
+    expect(ffprobes).toHaveLength(1);
+    expect(ffprobes[0]).toContain(join(station.dataDir, 'tmp'));
+    // What was cut is what the plan said, as measured from the written clip.
+    expect(made.derivation).toMatchObject({ fromSec: plan.fromSec, toSec: plan.toSec, frameCount: plan.frameCount });
+    expect(made.derivation.provenance).toMatchObject({ planned: plan });
+  });
+
+  it('plans another range anew', async () => {
+    await writeFile(runLog, '');
+    await station.call('clips.plan', { itemId: review.id, fromSec: 4.1, toSec: 5.2, mode: 'lossless' });
+    await station.call('clips.plan', { itemId: review.id, fromSec: 4.1, toSec: 5.3, mode: 'exact' });
+    expect((await runsLogged()).filter((line) => line.startsWith('ffprobe '))).toHaveLength(2);
   });
 });
