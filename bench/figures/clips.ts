@@ -42,6 +42,9 @@ interface Steps {
   storeMs: number;
 }
 
+/** Planned-first runs cut ranges this much later than the run's own (new GOPs, never a repeat). */
+const PLANNED_SHIFT_SEC = 1;
+
 /** Exec starts of one clip on the station (the recording's streams already known): plan, cut, measure. */
 const FLOOR_EXECS = 3;
 
@@ -61,6 +64,9 @@ interface SideResult {
   stationMs: number[];
   /** The one-minute load average as each run began. */
   load1: number[];
+  /** Lossless only: `clips.create` of a range the clip panel planned first (untimed). */
+  plannedMs: number[];
+  plannedSteps: Steps[];
   steps: Steps[];
   clip: DerivedEvidence | undefined;
 }
@@ -150,6 +156,25 @@ export async function runClips(ctx: FigureContext): Promise<FigureReport> {
         verdict: verdictOf(ratio, r.side.target, 'atMost'),
       },
     );
+    if (r.plannedMs.length > 0) {
+      const planned = median(r.plannedMs) / base;
+      rows.push(
+        {
+          measure: `${r.side.mode}: engine.call('clips.create') of a range the clip panel planned first (clips.plan, untimed), median of ${runs}`,
+          target: '—',
+          measured: formatSeconds(median(r.plannedMs)),
+          ratio: '—',
+          verdict: 'INFO',
+        },
+        {
+          measure: `${r.side.mode}: station, range planned first / plain`,
+          target: `≤ ${formatRatio(r.side.target)}`,
+          measured: formatRatio(planned),
+          ratio: `${(planned / r.side.target).toFixed(2)} of target`,
+          verdict: verdictOf(planned, r.side.target, 'atMost'),
+        },
+      );
+    }
     if (floor !== null) {
       rows.push(
         {
@@ -180,6 +205,7 @@ export async function runClips(ctx: FigureContext): Promise<FigureReport> {
         'Plan',
         'Cut (ffmpeg; measure, probe, hash, fsync)',
         'Store (rename, transaction)',
+        ...(r.plannedMs.length > 0 ? ['Planned first', 'Planned / plain', 'Its cut', 'Its store'] : []),
       ],
       rows: r.baselineMs.map((b, i) => {
         const s = r.steps[i];
@@ -193,6 +219,14 @@ export async function runClips(ctx: FigureContext): Promise<FigureReport> {
           s ? formatSeconds(s.planMs) : '—',
           s ? formatSeconds(s.cutMs) : '—',
           s ? formatSeconds(s.storeMs) : '—',
+          ...(r.plannedMs.length > 0
+            ? [
+                formatSeconds(r.plannedMs[i] ?? Number.NaN),
+                formatRatio((r.plannedMs[i] ?? Number.NaN) / b),
+                r.plannedSteps[i] ? formatSeconds(r.plannedSteps[i].cutMs) : '—',
+                r.plannedSteps[i] ? formatSeconds(r.plannedSteps[i].storeMs) : '—',
+              ]
+            : []),
         ];
       }),
     });
@@ -209,7 +243,7 @@ export async function runClips(ctx: FigureContext): Promise<FigureReport> {
     notes: [
       `Source: ${source.durationSec / 60} min of ${source.height}p${source.fps} H.264 (B-frames, keyframe every ${source.keyframeIntervalSec} s) + AAC, imported (untimed) into a bench station with background jobs off; its stored copy is what both sides read, in the page cache for every run (one untimed round of each side first); ${ctx.tools.ffmpeg.path} (${ctx.tools.ffmpeg.version}) on both sides.`,
       `${results.map(describe).join('; ')}. The plain lossless command seeks like ffmpeg does (to the keyframe before, hidden behind an edit list); the station's clip starts on the keyframe with nothing hidden.`,
-      "Timed on the station side: engine.call('clips.create') from the call to its return — reading the video packets around the range (plan; the recording's stream facts are probed once per engine, in the untimed warm-up, as stored evidence never changes), the ffmpeg cut to a temp file, then in one overlapped pass its measurement and item probe (one ffprobe run, whose format and streams the item's facts are read from) while the hashing worker reads it from the disk (direct I/O) and it is fsynced, then the rename into the store and the transaction with its custody entry. The plain side fsyncs nothing. Each run cuts a new range (a repeated lossless range would be the same bytes, answered as a duplicate). `sync` runs (untimed) after every run. Step columns come from the engine's `clip made` log line. The floor (lossless) runs the station's three tool starts as plain commands, one after another, with sha256sum: each start of a dynamically linked ffmpeg or ffprobe costs ~0.1 s of CPU in the loader alone, which the plain side pays once and a clip that is planned and measured pays three times.",
+      "Timed on the station side: engine.call('clips.create') from the call to its return — reading the video packets around the range (plan; the recording's stream facts are probed once per engine, in the untimed warm-up, as stored evidence never changes), the ffmpeg cut to a temp file, then in one overlapped pass its measurement and item probe (one ffprobe run, whose format and streams the item's facts are read from) while the hashing worker reads it from the disk (direct I/O) and it is fsynced, then the rename into the store and the transaction with its custody entry. The plain side fsyncs nothing. Each run cuts a new range (a repeated lossless range would be the same bytes, answered as a duplicate). `sync` runs (untimed) after every run. Step columns come from the engine's `clip made` log line. The clip panel plans the range the person chose (clips.plan) before its Cut button is pressed, and the engine keeps that plan (stored bytes never change): the planned-first runs (lossless) time clips.create after an untimed clips.plan of the same range, the panel's flow; the plain runs are the CLI's (it cuts without planning first). The floor (lossless) runs the station's three tool starts as plain commands, one after another, with sha256sum: each start of a dynamically linked ffmpeg or ffprobe costs ~0.1 s of CPU in the loader alone, which the plain side pays once and a clip that is planned and measured pays three times.",
     ],
     data: Object.fromEntries(
       results.map((r) => [
@@ -221,6 +255,9 @@ export async function runClips(ctx: FigureContext): Promise<FigureReport> {
           baselineMs: r.baselineMs,
           floorMs: r.floorMs,
           stationMs: r.stationMs,
+          plannedFirstMs: r.plannedMs,
+          plannedFirstStepsMs: r.plannedSteps,
+          plannedFirstRatio: r.plannedMs.length > 0 ? median(r.plannedMs) / median(r.baselineMs) : null,
           load1: r.load1,
           stepsMs: r.steps,
           ratio: median(r.stationMs) / median(r.baselineMs),
@@ -283,22 +320,24 @@ async function runSide(
     return ms;
   };
   let clip: DerivedEvidence | undefined;
-  const stepsBefore = steps.length;
   const seen = new Set<string>();
-  const stationRun = async (n: number) => {
-    const input = {
-      jobId: `bench-${side.mode}-${n}`,
-      itemId,
-      fromSec: fromOf(n),
-      toSec: fromOf(n) + side.durationSec,
-      mode: side.mode,
-    };
+  /**
+   * One timed `clips.create`. `planned`: the clip panel's way, the same range planned first
+   * (`clips.plan`, untimed, as the panel does while the range is chosen), on a range
+   * `PLANNED_SHIFT_SEC` later so it is cut for the first time.
+   */
+  const stationRun = async (n: number, planned = false): Promise<{ ms: number; step: Steps | undefined }> => {
+    const from = fromOf(n) + (planned ? PLANNED_SHIFT_SEC : 0);
+    const range = { itemId, fromSec: from, toSec: from + side.durationSec, mode: side.mode };
+    if (planned) await station.engine.call('clips.plan', range, station.ctx);
+    const before = steps.length;
+    const input = { ...range, jobId: `bench-${side.mode}-${planned ? 'planned-' : ''}${n}` };
     const timed = await timeMs(() => station.engine.call('clips.create', input, station.ctx));
     if (seen.has(timed.value.item.id)) throw new Error('the clip repeated an earlier one; the run timed no store');
     seen.add(timed.value.item.id);
     clip = timed.value;
     await syncDisks();
-    return timed.ms;
+    return { ms: timed.ms, step: steps.length > before ? steps.at(-1) : undefined };
   };
 
   const withFloor = side.mode === 'lossless';
@@ -306,9 +345,13 @@ async function runSide(
   await plain(0);
   if (withFloor) await floor(0);
   await stationRun(0);
+  if (withFloor) await stationRun(0, true);
   const baselineMs: number[] = [];
   const floorMs: number[] = [];
   const stationMs: number[] = [];
+  const plannedMs: number[] = [];
+  const runSteps: Steps[] = [];
+  const plannedSteps: Steps[] = [];
   const load1: number[] = [];
   for (let i = 1; i <= runs; i++) {
     load1.push(Number(loadavg()[0]!.toFixed(2)));
@@ -319,9 +362,16 @@ async function runSide(
       floorMs.push(await floor(i));
     }
     ctx.say(`clips: ${side.mode}: run ${i}/${runs}: station`);
-    stationMs.push(await stationRun(i));
+    const cold = await stationRun(i);
+    stationMs.push(cold.ms);
+    if (cold.step) runSteps.push(cold.step);
+    if (withFloor) {
+      ctx.say(`clips: ${side.mode}: run ${i}/${runs}: station, range planned first`);
+      const warm = await stationRun(i, true);
+      plannedMs.push(warm.ms);
+      if (warm.step) plannedSteps.push(warm.step);
+    }
   }
   await removeTree(dir);
-  // The first line is the warm-up's.
-  return { side, baselineMs, floorMs, stationMs, load1, steps: steps.slice(stepsBefore + 1), clip };
+  return { side, baselineMs, floorMs, stationMs, plannedMs, load1, steps: runSteps, plannedSteps, clip };
 }
