@@ -184,7 +184,7 @@ export async function runLibrary(ctx: FigureContext): Promise<FigureReport> {
       rows: [
         ...timings.map(rowFor),
         {
-          measure: `${coldSpec.name}: first query of a fresh process (cold start)`,
+          measure: `${coldSpec.name}: first query of a fresh process (process cold, page cache warm)`,
           target: `beside the warm p95 (${formatMs(warmP95)})`,
           measured: `${formatMs(coldFirst)} (median of ${COLD_RUNS})`,
           ratio: `${(coldFirst / warmP95).toFixed(2)}× warm p95`,
@@ -226,7 +226,7 @@ export async function runLibrary(ctx: FigureContext): Promise<FigureReport> {
         `${lib.items.toLocaleString('en-US')} items in ${lib.imports.toLocaleString('en-US')} imports over a year (88% video, 9% photo, 3% audio, 0.5% undecodable; 60 devices, 150 officers), ${lib.custodyEntries.toLocaleString('en-US')} custody entries, every video and photo with a ready thumbnail (one shared JPEG); inserted by test/support/seedLibrary.ts with insertItem/appendCustody/insertImport (statements prepared once, synchronous=OFF, the FTS index rebuilt once at the end instead of row by row) in transactions of ~${FILL_BATCH.toLocaleString('en-US')} items in ${formatSeconds(fillMs)}, then the WAL checkpointed. No ANALYZE was run, as on a real station.`,
         `Each query: ${WARMUP_RUNS} warm-up calls, then ${runs} timed; PASS means p95 < ${TARGET_MS} ms. Pages of 100. engine.call includes zod input parsing and, since NODE_ENV is ${process.env.NODE_ENV ?? 'unset'}, output re-validation (skipped in production).`,
         `${misses} of ${timings.length} queries miss the target.`,
-        `Cold start: ${COLD_RUNS} fresh processes (node with the tsx loader, bench/libraryColdChild.ts), one after another, each opening the station this figure filled (the operating system's page cache holds its database from the warm runs; a station opened first after a reboot reads it from the disk too), signing in (scrypt) and running the library's first page twice. "Process start → loaded" includes compiling the engine's TypeScript under tsx, which the built app does not do; the first query is the figure.`,
+        `Cold start: ${COLD_RUNS} fresh processes (node with the tsx loader, bench/libraryColdChild.ts), one after another, each opening the station this figure filled: process cold, page cache warm (the operating system's page cache holds its database from the warm runs; dropping it needs root, and a station opened first after a reboot reads it from the disk too), signing in (scrypt) and running the library's first page twice. "Process start → loaded" includes compiling the engine's TypeScript under tsx, which the built app does not do; the first query is the figure.`,
       ],
       data: {
         items: lib.items,

@@ -40,6 +40,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [--only ${FIGURE_IDS.join(',
   --quick  smaller sizes and fewer runs, for a smoke run
   --keep   keep the temporary directory
   BENCH_UPLOAD_MIB=2048 in the environment: the upload figure with the issue's 2 GB file (default 512 MiB)
+  BENCH_CLIPS=lossless (or exact) in the environment: one side of the clips figure (default both)
 `;
 
 export function parseBenchArgs(argv: string[]): BenchOptions {

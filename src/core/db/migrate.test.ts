@@ -24,8 +24,8 @@ describe('migrate', () => {
     const d = fresh();
     expect(schemaVersion(d)).toBe(0);
     expect(migrate(d)).toBe(NEWEST);
-    expect(NEWEST).toBe(112);
-    expect(d.pragma('user_version', { simple: true })).toBe(112);
+    expect(NEWEST).toBe(113);
+    expect(d.pragma('user_version', { simple: true })).toBe(113);
     expect(getTableNames(d)).toEqual([
       'accounts',
       // Cases (migration 30).
@@ -44,6 +44,8 @@ describe('migrate', () => {
       // What an import planned to read, its store intents and quarantined copies (migration 70).
       'import_plan',
       'imports',
+      // The number of items, kept by triggers (migration 113).
+      'item_count',
       'items',
       // The full-text index (migration 20) and FTS5's shadow tables.
       'items_fts',
@@ -85,6 +87,8 @@ describe('migrate', () => {
       'custody_problems_no_delete',
       'derivations_no_delete',
       'derivations_no_update',
+      'item_count_delete',
+      'item_count_insert',
       'items_fts_delete',
       'items_fts_insert',
       'items_fts_update',

@@ -147,6 +147,12 @@ function countOf(db: ReadableDB, sql: string, params: Params): number {
   return (db.prepare(sql).get(params) as { n: number }).n;
 }
 
+/** Items matching `conditions`; all of them, with none, from the count kept by migration 113's triggers. */
+function countMatching(db: ReadableDB, conditions: string[], params: Params): number {
+  if (conditions.length === 0) return countOf(db, 'SELECT n FROM item_count WHERE only = 1', {});
+  return countOf(db, `SELECT count(*) AS n FROM items i ${whereClause(conditions)}`, params);
+}
+
 /**
  * One page of the library and the exact total that matches. Every value is a bound parameter;
  * column names come from the fixed tables in this file, never from input.
@@ -175,7 +181,7 @@ function readPage(db: ReadableDB, q: ParsedQuery): LibraryPage {
       ? countUntagged(db, q)
       : fts && conditions.length === 1
         ? textHits
-        : countOf(db, `SELECT count(*) AS n FROM items i ${whereClause(counted)}`, params);
+        : countMatching(db, counted, params);
   if (total === 0 || q.offset >= total) return { items: [], total };
 
   const dense = total * total >= DENSE_MARGIN * (q.offset + q.limit) * itemCount;
@@ -211,7 +217,11 @@ function countUntagged(db: ReadableDB, q: ParsedQuery): number {
     if (fts && conditions.length === 1) {
       return countOf(db, 'SELECT count(*) AS n FROM items_fts WHERE items_fts MATCH @fts', { fts });
     }
-    return countOf(db, `SELECT count(*) AS n FROM items i ${whereClause(conditions.map((c) => c.sql))}`, params);
+    return countMatching(
+      db,
+      conditions.map((c) => c.sql),
+      params,
+    );
   };
   return count(undefined) - count('any');
 }

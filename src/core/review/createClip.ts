@@ -5,7 +5,7 @@ import type { ClipMode, ClipPlan as ClipPlanOut, DerivedEvidence } from '../../s
 import { ensureFreeSpace } from '../import/freeSpace';
 import { findItemIdBySha, type ItemRow } from '../library/itemsRepo';
 import { cutClip } from '../media/cut/clipCut';
-import { planClip, type ClipPlan } from '../media/cut/clipPlan';
+import { planClip, type ClipPlan, type ClipRequest } from '../media/cut/clipPlan';
 import type { ProbeResult } from '../media/probe/probeMedia';
 import type { HashResult } from '../store/hashCopy';
 import { evidencePath } from '../store/layout';
@@ -48,11 +48,31 @@ export async function planClipOf(ctx: CutContext, input: Omit<ClipInput, 'jobId'
   // Nothing cancels a plan but the engine closing (which ends every child process).
   const signal = new AbortController().signal;
   try {
-    const info = await sourceInfoOf(ctx, source);
-    return await planClip(ctx.tools, evidencePath(ctx.layout, source.sha256), input, { log: ctx.log, source: info });
+    return await keptPlanOf(ctx, source, input);
   } catch (error) {
     throw cutFailure(error, 'clip', signal, ctx.log, { ...input });
   }
+}
+
+/**
+ * The plan of a range of a stored recording, planned once per engine (`PlanCache`): the clip
+ * panel's plan of the range serves its cut. Shared by whoever asks, so no one caller's cancel ends
+ * it (it is one short ffprobe run); a cut checks its own signal once it has the plan.
+ */
+function keptPlanOf(ctx: CutContext, source: ItemRow, request: ClipRequest): Promise<ClipPlan> {
+  const { fromSec, toSec, mode } = request;
+  return ctx.plans.plan(source.sha256, { fromSec, toSec, mode }, async () => {
+    const info = await sourceInfoOf(ctx, source);
+    return planClip(
+      ctx.tools,
+      evidencePath(ctx.layout, source.sha256),
+      { fromSec, toSec, mode },
+      {
+        log: ctx.log,
+        source: info,
+      },
+    );
+  });
 }
 
 function neededBytes(source: ItemRow, plan: ClipPlan): number {
@@ -65,7 +85,7 @@ function neededBytes(source: ItemRow, plan: ClipPlan): number {
 /**
  * Cuts a clip of a recording into a new evidence item. The original is only read. The cut goes to
  * the store's temp folder and, once written, is read back in one pass: measured and probed by
- * ffprobe while the hashing worker reads it from the disk (direct I/O) and it is fsynced. Then it
+ * one ffprobe run while the hashing worker reads it from the disk (direct I/O) and it is fsynced. Then it
  * is stored read-only under that hash (a rename: the blocks hashed are the blocks stored) and
  * recorded with its provenance and custody entry in one transaction. On cancel or failure nothing of it remains.
  */
@@ -82,11 +102,8 @@ export async function createClip(
   const started = performance.now();
   try {
     const src = evidencePath(ctx.layout, source.sha256);
-    const plan = await planClip(ctx.tools, src, input, {
-      signal,
-      log: ctx.log,
-      source: await sourceInfoOf(ctx, source),
-    });
+    const plan = await keptPlanOf(ctx, source, input);
+    signal.throwIfAborted();
     await ensureFreeSpace(ctx.layout.tmpDir, neededBytes(source, plan), 'store.insufficientSpace');
     out = join(ctx.layout.tmpDir, `clip-${randomBytes(8).toString('hex')}${plan.extension}`);
     let reported = 0;
@@ -103,8 +120,8 @@ export async function createClip(
         hashed = await ctx.jobs.exclusive(() => ctx.copier.hash(file, { signal: hashSignal }));
         return hashed.sha256;
       },
-      alongside: async (file) => {
-        probed = await probeMadeFile(ctx, file, probeName, signal);
+      alongside: async (file, ffprobeJson) => {
+        probed = await probeMadeFile(ctx, file, probeName, signal, ffprobeJson);
       },
       onProgress: (fraction) => {
         const scaled = Math.min(CUT_SHARE, Math.max(0, fraction) * CUT_SHARE);

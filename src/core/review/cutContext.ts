@@ -11,6 +11,7 @@ import { evidencePath, type StationLayout } from '../store/layout';
 import { StoreFileError } from '../store/placeInStore';
 import type { CutJobs } from './cutJobs';
 import type { RecordCustody } from './recordMadeItem';
+import type { PlanCache } from './planCache';
 import type { SourceCache } from './sourceCache';
 
 /** What cutting a clip or taking a still works with; built once by `ReviewDesk`. */
@@ -26,6 +27,8 @@ export interface CutContext {
   record: RecordCustody;
   /** What ffprobe said of each stored recording's streams (stored files never change). */
   sources: SourceCache;
+  /** Plans of ranges of stored recordings: a range planned for the clip panel is not planned again to cut it. */
+  plans: PlanCache;
 }
 
 /**

@@ -14,6 +14,7 @@ import { sourceInfoOf, type CutContext } from './cutContext';
 import { CutJobs } from './cutJobs';
 import type { RecordCustody } from './recordMadeItem';
 import { readReviewInfo } from './reviewInfo';
+import { PlanCache } from './planCache';
 import { SourceCache } from './sourceCache';
 import { videoStartOf } from './videoStart';
 import { ViewLog } from './viewLog';
@@ -58,6 +59,7 @@ export class ReviewDesk {
       jobs: this.jobs,
       record: opts.record,
       sources: new SourceCache(),
+      plans: new PlanCache(),
     };
   }
 

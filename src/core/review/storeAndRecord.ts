@@ -69,8 +69,17 @@ export function storeAndRecord(ctx: CutContext, input: StoreAndRecordInput): Pro
   });
 }
 
-/** Reads a made file as an item: the facts its row keeps (kind, streams, duration, playability). */
-export function probeMadeFile(ctx: CutContext, file: string, name: string, signal: AbortSignal): Promise<ProbeResult> {
+/**
+ * Reads a made file as an item: the facts its row keeps (kind, streams, duration, playability).
+ * `ffprobeJson`: what ffprobe already said of this file (a clip's measurement), so it is not run again.
+ */
+export function probeMadeFile(
+  ctx: CutContext,
+  file: string,
+  name: string,
+  signal: AbortSignal,
+  ffprobeJson?: unknown,
+): Promise<ProbeResult> {
   return probeMedia(ctx.tools, file, {
     fileName: name,
     modifiedAt: null,
@@ -78,5 +87,6 @@ export function probeMadeFile(ctx: CutContext, file: string, name: string, signa
     stationOffsetMinutes: localOffsetMinutes(ctx.now()),
     signal,
     log: ctx.log,
+    ...(ffprobeJson === undefined ? {} : { ffprobeJson }),
   });
 }

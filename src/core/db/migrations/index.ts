@@ -11,6 +11,7 @@ import { m0090VersionReview } from './m0090_version_review';
 import { m0100SyncOutbox } from './m0100_sync_outbox';
 import { m0110CameraIdentity } from './m0110_camera_identity';
 import { m0112DerivedProblem } from './m0112_derived_problem';
+import { m0113ItemCount } from './m0113_item_count';
 import { m0111BatchWork } from './m0111_batch_work';
 
 export interface Migration {
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 110, update: m0110CameraIdentity },
   { version: 111, update: m0111BatchWork },
   { version: 112, update: m0112DerivedProblem },
+  { version: 113, update: m0113ItemCount },
 ];

@@ -27,11 +27,12 @@ export interface CutOptions {
    */
   hash?: (file: string, signal?: AbortSignal) => Promise<string>;
   /**
-   * Any other read of the finished clip the caller needs (the engine probes it as an item), run
-   * alongside its measurement and hash so the reads overlap; it must not change the file, and its
-   * failure fails the cut.
+   * Any other read of the finished clip the caller needs (the engine reads it as an item), given
+   * the JSON of the measurement's ffprobe run (`-show_format -show_streams` and packets), so the
+   * clip is probed once: each ffprobe start costs a dynamically linked build ~0.1 s of CPU. Runs
+   * while the clip is hashed and fsynced; it must not change the file, and its failure fails the cut.
    */
-  alongside?: (file: string, signal?: AbortSignal) => Promise<void>;
+  alongside?: (file: string, ffprobeJson: unknown, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface DroppedStream {
@@ -124,8 +125,9 @@ async function runCut(
         await syncFile(temp);
       }
       const hashed = opts.hash?.(temp, opts.signal);
-      const other = opts.alongside?.(temp, opts.signal);
-      const [measured, digest, read] = await Promise.allSettled([measureClip(tools, temp, plan, opts), hashed, other]);
+      const measuring = measureClip(tools, temp, plan, opts);
+      const other = opts.alongside ? measuring.then((m) => opts.alongside?.(temp, m.json, opts.signal)) : undefined;
+      const [measured, digest, read] = await Promise.allSettled([measuring, hashed, other]);
       if (measured.status === 'rejected') throw measured.reason;
       if (digest.status === 'rejected') throw digest.reason;
       if (read.status === 'rejected') throw read.reason;

@@ -41,6 +41,8 @@ export interface ClipMeasurement {
 export interface ClipProbe {
   output: SourceInfo;
   measured: ClipMeasurement;
+  /** ffprobe's JSON of the clip (format, streams, the packets read): what a plain probe of it would say, and more. */
+  json: unknown;
 }
 
 /** Seconds read at each end of an MP4 clip: past the deepest reordering, and short of a whole GOP read. */
@@ -88,6 +90,7 @@ export async function measureClip(
   const fromSec = plan.cut.seekSec + startInClip;
   return {
     output,
+    json: probed.json,
     measured: {
       fromSec: round6(fromSec),
       toSec: round6(fromSec + durationSec),

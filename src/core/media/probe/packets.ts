@@ -164,6 +164,11 @@ export interface SourceWithPackets {
   source: SourceInfo;
   /** Packets of every stream, in file order, by stream index. */
   packets: Map<number, VideoPacket[]>;
+  /**
+   * ffprobe's whole answer, as `runFfprobe` gives it (its format and streams sections are the same
+   * as a plain probe's): for a caller that reads the file as an item too, without a second run.
+   */
+  json: unknown;
 }
 
 /**
@@ -199,7 +204,8 @@ export async function probeWithPackets(
     collectStdout: true,
     maxStdoutBytes: PACKETS_MAX_OUTPUT_BYTES,
   });
-  const probed = parseFfprobeOutput(stdout);
+  const json = JSON.parse(stdout) as unknown;
+  const probed = parseFfprobeJson(json);
   const packets = new Map<number, VideoPacket[]>();
   for (const p of probed.packets) {
     if (p.streamIndex === undefined) throw new Error('ffprobe listed a packet without its stream index');
@@ -207,7 +213,7 @@ export async function probeWithPackets(
     list.push(toVideoPacket(p));
     packets.set(p.streamIndex, list);
   }
-  return { source: toSourceInfo(probed), packets };
+  return { source: toSourceInfo(probed), packets, json };
 }
 
 /** Turns ffprobe's `-show_entries packet=pts,dts,duration,flags` JSON into packets. Pure. */

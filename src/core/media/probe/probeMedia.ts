@@ -23,6 +23,11 @@ export interface ProbeContext {
   stationOffsetMinutes: number;
   signal?: AbortSignal;
   log?: Logger;
+  /**
+   * ffprobe's JSON of this very file (at least `-show_format -show_streams`) when the caller has
+   * just run it: then ffprobe is not started again. A clip's measurement gives it.
+   */
+  ffprobeJson?: unknown;
 }
 
 export type ProbeResult =
@@ -104,7 +109,7 @@ async function readHeifFacts(file: string, signal?: AbortSignal): Promise<Partia
 /** ffprobe's facts, or the reason it could not read the file. Aborts propagate. */
 async function probeWithFfprobe(tools: MediaTools, file: string, ctx: ProbeContext): Promise<ProbeFacts | string> {
   try {
-    return parseFfprobe(await runFfprobe(tools, file, ctx.signal, ctx.log));
+    return parseFfprobe(ctx.ffprobeJson ?? (await runFfprobe(tools, file, ctx.signal, ctx.log)));
   } catch (error) {
     if (error instanceof ProcessAbortedError) throw error;
     if (error instanceof ProcessFailedError && error.spawnError) throw error;
