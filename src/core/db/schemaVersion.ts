@@ -3,4 +3,4 @@
  * two equal). A number of its own so that a command that only reads can compare a station's
  * schema with it without loading every migration.
  */
-export const SCHEMA_VERSION = 112;
+export const SCHEMA_VERSION = 113;
