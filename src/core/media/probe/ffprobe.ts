@@ -33,6 +33,7 @@ export async function runFfprobe(
     timeoutMs: FFPROBE_TIMEOUT_MS,
     collectStdout: true,
     maxStdoutBytes: FFPROBE_MAX_OUTPUT_BYTES,
+    viaLauncher: true,
   });
   return JSON.parse(stdout) as unknown;
 }

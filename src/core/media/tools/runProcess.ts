@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Logger } from '../../engineApi';
+import { ProcessLauncher, type StartedProcess } from './processLauncher';
 
 /**
  * The one place media child processes (ffmpeg, ffprobe) are started. Every process is tracked so
@@ -21,6 +22,12 @@ export interface RunProcessOptions {
   /** Cap on collected stdout; the process is killed and `ProcessOutputTooLargeError` thrown beyond it. */
   maxStdoutBytes?: number;
   log?: Logger;
+  /**
+   * Start it from the station's small process launcher instead of the engine (Linux; elsewhere
+   * ignored). For short tools whose output is small (ffprobe): the engine's own fork is what it
+   * saves, and output is relayed without back-pressure, so never for ffmpeg's streams.
+   */
+  viaLauncher?: boolean;
 }
 
 export interface ProcessResult {
@@ -96,7 +103,7 @@ export function isProcessAbortedError(error: unknown): error is ProcessAbortedEr
 }
 
 interface Tracked {
-  child: ChildProcess;
+  child: StartedProcess;
   abort: () => void;
 }
 
@@ -190,6 +197,19 @@ export function deathBoundCommand(
   return { file: setprivPath, argv: ['--pdeathsig', 'SIGKILL', '--', bin, ...args] };
 }
 
+let launcher: ProcessLauncher | null = null;
+
+/** The engine's one launcher, itself death-bound like the tools it starts. */
+function sharedLauncher(): ProcessLauncher {
+  launcher ??= new ProcessLauncher((source) => deathBoundCommand(process.execPath, ['-e', source]));
+  return launcher;
+}
+
+/** Ends the process launcher, if one was started (what it still runs is killed); for tests and shutdown. */
+export function closeProcessLauncher(): void {
+  launcher?.close();
+}
+
 /**
  * Runs `bin args` to completion. Resolves when it exits with code 0; otherwise rejects with one of
  * the `ProcessError` subclasses above. The process never outlives an aborted signal or the timeout.
@@ -202,14 +222,17 @@ export function runProcess(bin: string, args: readonly string[], opts: RunProces
 
   opts.log?.info('media process start', { commandLine });
   return new Promise<ProcessResult>((resolve, reject) => {
-    let child: ChildProcess;
+    let child: StartedProcess;
     try {
       const command = deathBoundCommand(bin, args);
-      child = spawn(command.file, command.argv, {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        windowsHide: true,
-        env: mediaToolEnv(),
-      });
+      child =
+        opts.viaLauncher && process.platform === 'linux'
+          ? sharedLauncher().start(command.file, command.argv, mediaToolEnv())
+          : spawn(command.file, command.argv, {
+              stdio: ['ignore', 'pipe', 'pipe'],
+              windowsHide: true,
+              env: mediaToolEnv(),
+            });
     } catch (error) {
       // spawn throws synchronously for malformed arguments (e.g. a NUL byte in a path).
       reject(

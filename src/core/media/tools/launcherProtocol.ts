@@ -1,0 +1,14 @@
+/**
+ * Messages between the engine and its process launcher (`processLauncher.ts`), over the launcher's
+ * IPC channel (advanced serialization, so output travels as bytes).
+ */
+export type LauncherRequest =
+  | { op: 'spawn'; id: number; file: string; argv: string[]; env: Record<string, string> }
+  | { op: 'kill'; id: number; signal: NodeJS.Signals };
+
+export type LauncherReply =
+  | { id: number; type: 'stdout' | 'stderr'; data: Uint8Array }
+  /** The child could not be started (ENOENT, EACCES…); a `close` follows. */
+  | { id: number; type: 'error'; message: string; code: string | null }
+  /** The child has exited and both its pipes are read to the end. */
+  | { id: number; type: 'close'; code: number | null; signal: NodeJS.Signals | null };
