@@ -232,9 +232,9 @@ export async function runFolder(ctx: FigureContext): Promise<FigureReport> {
     ],
     notes: [
       `${count} clips of 2 s H.264 640×360 + AAC, ${formatBytes(bytes)} in all (${formatBytes(bytes / count)} each), generated in ${formatSeconds(generated.ms)}: one encode, then remuxed with -c copy and a distinct comment tag so every hash differs; GA/T 947-style names in DCIM/100MEDIA.`,
-      'The import includes scanning, hashing copy, fsync of file and directory, verifying re-read, ffprobe of every clip and its SQLite commit (synchronous=FULL); files go through a pipeline (one copied while up to two earlier ones are probed) and their outcomes commit in groups of up to 16 in file order, each with its own custody entry; thumbnails and filmstrips are background jobs and are not run (runJobs: false).',
+      'The import includes scanning, hashing copy, fsync of file and directory, verifying re-read, ffprobe of every clip and its SQLite commit (synchronous=FULL); files go through a pipeline (one copied while up to two earlier ones are probed, each ffprobe started by the small process launcher of the station rather than forked from the engine) and their outcomes commit in groups of up to 16 in file order, each with its own custody entry; thumbnails and filmstrips are background jobs and are not run (runJobs: false).',
       'Page cache: sources warm on both sides; `sync` runs between runs (untimed). The baseline does not fsync.',
-      `Probe floor: \`${FFPROBE_ARGS.join(' ')}\` (the station's command) on each source file, ${PROBES_AT_ONCE} at a time with xargs, output discarded: what the tool alone costs, which no code of the station's can remove while it runs one ffprobe a file. "Import − probe floor" is what the station adds (copy, hash, fsync, read-back, parse, commit) and what it fails to overlap.`,
+      `Probe floor: \`ffprobe ${FFPROBE_ARGS.join(' ')} FILE\` (the station's command, same binary) on each source file, ${PROBES_AT_ONCE} at a time with xargs, output discarded: what the tool alone costs, which no code of the station's can remove while it runs one ffprobe a file. "Import − probe floor" is what the station adds (copy, hash, fsync, read-back, parse, commit) and what it fails to overlap.`,
     ],
     data: {
       files: count,
