@@ -113,7 +113,7 @@ export class ProcessLauncher {
   private ensureLauncher(): ChildProcess {
     if (this.child) return this.child;
     const { file, argv } = this.command(processLauncherSource());
-    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env };
     // The source needs no loader; a development loader (`--import tsx`) would only slow its start.
     delete env.NODE_OPTIONS;
     const child = spawn(file, argv, {

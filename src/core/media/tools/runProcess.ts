@@ -23,8 +23,8 @@ export interface RunProcessOptions {
   maxStdoutBytes?: number;
   log?: Logger;
   /**
-   * Start it from the station's small process launcher instead of the engine (Linux; elsewhere
-   * ignored). For short tools whose output is small (ffprobe): the engine's own fork is what it
+   * Start it from the station's small process launcher instead of the engine (Linux under Node;
+   * elsewhere ignored, see `launcherAvailable`). For short tools whose output is small (ffprobe): the engine's own fork is what it
    * saves, and output is relayed without back-pressure, so never for ffmpeg's streams.
    */
   viaLauncher?: boolean;
@@ -199,6 +199,15 @@ export function deathBoundCommand(
 
 let launcher: ProcessLauncher | null = null;
 
+/**
+ * Linux, under Node. In Electron's engine process `process.execPath` is the app itself, which runs
+ * a script only while its RunAsNode fuse is on; a packaging that turns the fuse off would open a
+ * second app window instead, so there the tools are still started directly.
+ */
+function launcherAvailable(): boolean {
+  return process.platform === 'linux' && process.versions.electron === undefined;
+}
+
 /** The engine's one launcher, itself death-bound like the tools it starts. */
 function sharedLauncher(): ProcessLauncher {
   launcher ??= new ProcessLauncher((source) => deathBoundCommand(process.execPath, ['-e', source]));
@@ -226,7 +235,7 @@ export function runProcess(bin: string, args: readonly string[], opts: RunProces
     try {
       const command = deathBoundCommand(bin, args);
       child =
-        opts.viaLauncher && process.platform === 'linux'
+        opts.viaLauncher && launcherAvailable()
           ? sharedLauncher().start(command.file, command.argv, mediaToolEnv())
           : spawn(command.file, command.argv, {
               stdio: ['ignore', 'pipe', 'pipe'],
