@@ -25,7 +25,12 @@ import { BENCH_PASSWORD, openBenchStation } from './lib/station';
 
 const SUPERVISOR = 'li';
 const MAX_PASSES = 10;
-const PHASE_POLL_MS = 25;
+/**
+ * How often the profile reads the sync status. Each read builds the whole status, as the Sync
+ * panel's does (once a second); at every 25 ms those reads took a tenth of a core from the sync
+ * they were watching. A tenth of a second is fine enough for phases that last seconds.
+ */
+const PHASE_POLL_MS = 100;
 
 function emit(line: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -66,7 +71,7 @@ export interface PhaseMarks {
 }
 
 /**
- * Looks at the sync status (the worker's live progress and the outbox) every few ms while a sync
+ * Looks at the sync status (the worker's live progress and the outbox) every 100 ms while a sync
  * runs, for the figure's profile: where the time goes between the first byte of the evidence
  * file, the server's answer to its last PATCH (which waits for the fsync, hash and link), the
  * package's other files and the commit. Reads only; one SQLite query each time.

@@ -382,7 +382,7 @@ export async function runUpload(ctx: FigureContext): Promise<FigureReport> {
           ]),
         },
         {
-          title: `Where the station's time goes (sync status polled every 25 ms in the station; seconds from "sync now")`,
+          title: `Where the station's time goes (sync status polled every 100 ms in the station; seconds from "sync now")`,
           headers: [
             'Run',
             'before its first byte',

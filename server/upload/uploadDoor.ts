@@ -2,7 +2,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileStore } from '@tus/file-store';
 import { Server as TusServer } from '@tus/server';
 import { EVENTS, TUS_RESUMABLE, type Upload } from '@tus/utils';
 import { UNSIGNED_PAYLOAD } from '../../src/shared/syncProtocol';
@@ -16,12 +15,12 @@ import { errorFields } from '../log';
 import type { ServerServices } from '../services';
 import type { Station } from '../stations/stationsRepo';
 import { AdvisoryLocker } from './advisoryLocker';
+import { BatchedFileStore, UPLOAD_ID } from './batchedFileStore';
 import { finishUpload, type FinishDeps } from './finishUpload';
 import { deleteUpload, findUpload, insertUpload, uploadsCreatedBefore } from './uploadsRepo';
 
 export const UPLOADS_PATH = '/api/v1/uploads';
 const SHA256 = /^[0-9a-f]{64}$/;
-const UPLOAD_ID = /^[0-9a-f]{32}$/;
 /** How often, at most, expired uploads are looked for (on the next upload created). */
 const CLEANUP_EVERY_MS = 10 * 60 * 1000;
 
@@ -34,7 +33,7 @@ export interface UploadDoorOptions {
 
 /**
  * `/api/v1/uploads/`: tus 1.0 (creation, termination, expiration) by `@tus/server` over
- * `@tus/file-store` in `DIR/uploads/`, with the PostgreSQL advisory-lock locker. In front of tus,
+ * `@tus/file-store` in `DIR/uploads/` (its writes batched: `BatchedFileStore`), with the PostgreSQL advisory-lock locker. In front of tus,
  * every request is signed (PATCH with `UNSIGNED-PAYLOAD`: its bytes are checked by the file's
  * SHA-256 at the end), and an upload answers only the station that created it. The station and
  * the request reach tus's hooks through an AsyncLocalStorage, not a header anyone could send.
@@ -45,7 +44,7 @@ export interface UploadDoorOptions {
  * file again.
  */
 export class UploadDoor {
-  readonly store: FileStore;
+  readonly store: BatchedFileStore;
   readonly locker: AdvisoryLocker;
   private readonly tus: TusServer;
   private readonly finish: FinishDeps;
@@ -57,7 +56,7 @@ export class UploadDoor {
     private readonly blobs: BlobStore,
     private readonly options: UploadDoorOptions,
   ) {
-    this.store = new FileStore({
+    this.store = new BatchedFileStore({
       directory: join(services.dataDir, 'uploads'),
       expirationPeriodInMilliseconds: options.expiryMs,
     });

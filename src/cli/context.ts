@@ -3,27 +3,14 @@ import type { Account } from '../shared/schemas';
 import type { StationEngine } from '../core/engine';
 import { openStationEngine } from '../core/daemon/openStation';
 import { RemoteEngine } from '../core/daemon/remoteEngine';
-import type { Logger } from '../core/engineApi';
 import type { QuarantineDecision, QuarantineResolved } from '../core/store/quarantineResolution';
 import { resolveDataDir } from '../core/station/dataDir';
 import { readPassword } from './password';
 import { UsageError } from './usage';
 import { describeError } from './describeError';
+import { commandLogger } from './loggers';
 
-/** Logs go to stderr as JSON lines, so that stdout carries only the command's output. */
-export const stderrLogger: Logger = {
-  info: (message, fields) => process.stderr.write(`${JSON.stringify({ level: 'info', message, ...fields })}\n`),
-  warn: (message, fields) => process.stderr.write(`${JSON.stringify({ level: 'warn', message, ...fields })}\n`),
-  error: (message, fields) => process.stderr.write(`${JSON.stringify({ level: 'error', message, ...fields })}\n`),
-};
-
-/**
- * A one-off command's terminal shows warnings and errors only: its own lines say what happened,
- * and the engine's routine notes (socket opened, engine stopping) would bury them. The station's
- * log file (logs/) keeps every line; `STATION_VERBOSE=1` shows them here too.
- */
-export const commandLogger: Logger =
-  process.env.STATION_VERBOSE === '1' ? stderrLogger : { ...stderrLogger, info: () => undefined };
+export { commandLogger, stderrLogger } from './loggers';
 
 export interface GlobalOptions {
   data: string | undefined;

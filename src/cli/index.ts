@@ -2,7 +2,6 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '../shared/errors';
 import type { GlobalOptions } from './context';
-import { describeError } from './describeError';
 import { joinDashValues } from './dashValues';
 import { USAGE, UsageError } from './usage';
 
@@ -180,12 +179,14 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
+  async (error: unknown) => {
     if (error instanceof UsageError) {
       process.stderr.write(`error: ${error.message}\n\n${USAGE}`);
       process.exitCode = 2;
       return;
     }
+    // The message catalogue (every error in two languages) is loaded only when one is shown.
+    const { describeError } = await import('./describeError');
     process.stderr.write(`error: ${describeError(error)}\n`);
     process.exitCode = error instanceof AppError && error.code === 'input.invalid' ? 2 : 1;
   },

@@ -102,6 +102,8 @@ export const ERROR_CATALOGUE = {
   'verify.pathNotAllowed': 403,
   'package.damaged': 409,
   'station.inUse': 409,
+  'station.schemaOlder': 409,
+  'station.schemaNewer': 409,
   'engine.unreachable': 503,
   'engine.socketBlocked': 503,
   'engine.socketUnmovable': 503,

@@ -179,6 +179,7 @@ describe('batch.correctTime', () => {
     });
     expect(out.results.map((r) => r.itemId).sort()).toEqual([video.id, photo.id, bodycam.id, review.id].sort());
     expect(out.results.every((r) => r.outcome === 'done')).toBe(true);
+    // The clip cut from review.mp4 is not in the import: it moves with its recording, in the same batch.
     const rows = readDb(
       (db) =>
         db
@@ -194,7 +195,7 @@ describe('batch.correctTime', () => {
           previous: string;
         }[],
     );
-    expect(rows).toHaveLength(4);
+    expect(rows.map((r) => r.item_id).sort()).toEqual([video.id, photo.id, bodycam.id, review.id, clipId].sort());
     expect(
       rows.every((r) => r.shift_sec === 60 && r.zone === '+09:00' && r.scope === 'import' && r.scope_ref === importId),
     ).toBe(true);
@@ -202,8 +203,8 @@ describe('batch.correctTime', () => {
       previous: '2026-03-01T09:26:48+08:00',
       recorded_at: '2026-03-01T09:31:00+09:00',
     });
-    for (const r of out.results) {
-      expect(await entries((e) => e.subject === r.itemId && e.details.batchId === out.batchId)).toHaveLength(1);
+    for (const id of [...out.results.map((r) => r.itemId), clipId]) {
+      expect(await entries((e) => e.subject === id && e.details.batchId === out.batchId)).toHaveLength(1);
     }
 
     const device = await station.call('batch.correctTime', {
@@ -331,5 +332,50 @@ describe('cases.addOffers', () => {
     } finally {
       await fresh.cleanup();
     }
+  });
+});
+
+// Last: the still it makes would change what the filters and offers above count.
+describe('batch.correctTime, what was cut from a recording', () => {
+  it('moves the clips and stills cut from a corrected recording with it, each logged against its source', async () => {
+    const still = await station.call('stills.create', { itemId: review.id, atSec: 1 });
+    const fromOf = (id: string): number =>
+      readDb(
+        (db) =>
+          (db.prepare('SELECT from_sec FROM derivations WHERE item_id = ?').get(id) as { from_sec: number }).from_sec,
+      );
+    const timeOf = async (id: string): Promise<number> =>
+      Date.parse((await station.call('items.get', { id })).recordedAt!);
+    const check = async (): Promise<void> => {
+      const source = await timeOf(review.id);
+      expect(await timeOf(clipId)).toBe(source + Math.round(fromOf(clipId) * 1000));
+      expect(await timeOf(still.item.id)).toBe(source + Math.round(fromOf(still.item.id) * 1000));
+    };
+    await check();
+
+    const out = await station.call('batch.correctTime', {
+      scope: { by: 'items', itemIds: [review.id] },
+      shiftSec: -192,
+      reason: 'camera clock ran 3 min 12 s fast',
+    });
+    expect(out.results).toEqual([expect.objectContaining({ itemId: review.id, outcome: 'done' })]);
+    await check();
+    for (const id of [clipId, still.item.id]) {
+      const [entry] = await entries((e) => e.subject === id && e.details.batchId === out.batchId);
+      expect(entry).toMatchObject({
+        action: 'item.correctTime',
+        details: { derivedFrom: review.id, reason: 'camera clock ran 3 min 12 s fast' },
+      });
+      expect((await station.call('items.get', { id })).recordedAtSource).toBe('derived');
+    }
+
+    // A typed time on the recording moves them too.
+    await station.call('items.correctTime', {
+      id: review.id,
+      recordedAt: '2026-03-01T20:00:00+08:00',
+      reason: 'read off the burnt-in clock',
+    });
+    await check();
+    expect(await timeOf(clipId)).toBe(Date.parse('2026-03-01T20:00:00+08:00') + Math.round(fromOf(clipId) * 1000));
   });
 });

@@ -27,6 +27,8 @@ const ids: Record<'h264' | 'review' | 'chinese' | 'photo', { id: string; sha256:
 let clip: { id: string; sha256: string };
 let still: { id: string; sha256: string };
 
+let correction: { batchId: string };
+
 beforeAll(async () => {
   const fx = getMediaFixtures();
   station = await openStation();
@@ -45,6 +47,13 @@ beforeAll(async () => {
   clip = { id: made.item.id, sha256: made.item.sha256 };
   const shot = await station.call('stills.create', { itemId: ids.review.id, atSec: 1.5 });
   still = { id: shot.item.id, sha256: shot.item.sha256 };
+  // The camera's clock ran 3 min 12 s fast: the recording is corrected and its clip and still move with it.
+  correction = await station.call('batch.correctTime', {
+    scope: { by: 'items', itemIds: [ids.review.id] },
+    shiftSec: -192,
+    zone: '+08:00',
+    reason: 'camera clock ran 3 min 12 s fast',
+  });
   await station.call('tags.add', {
     itemId: ids.review.id,
     code: 'street-vending',
@@ -133,6 +142,20 @@ describe('cases.seal', () => {
     });
     expect(clipItem.bagPath).toMatch(/^data\/clips\//);
     expect(caseJson.items.find((i) => i.id === still.id)!.bagPath).toMatch(/^data\/stills\//);
+    // How each time was corrected travels with the case: the shift, the zone and the batch.
+    for (const id of [ids.review.id, clip.id, still.id]) {
+      const item = caseJson.items.find((i) => i.id === id)!;
+      expect(item.timeProvenance.corrections).toEqual([
+        expect.objectContaining({
+          shiftSec: -192,
+          zone: '+08:00',
+          batchId: correction.batchId,
+          scope: 'items',
+          reason: 'camera clock ran 3 min 12 s fast',
+        }),
+      ]);
+      expect(item.recordedAt).toBe((await station.call('items.get', { id })).recordedAt);
+    }
     expect(caseJson.items.find((i) => i.id === ids.review.id)!.tags).toEqual([
       expect.objectContaining({ code: 'street-vending', taxonomyVersion: 1, note: '占道' }),
     ]);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ClipMode, DerivedEvidence } from '../../shared/reviewSchemas';
 import { CliStation, type GlobalOptions } from '../context';
 import { UsageError } from '../usage';
+import { escapeForTerminal } from '../escapeForTerminal';
 
 interface ClipArgs {
   item: string | undefined;
@@ -102,6 +103,6 @@ export function printMade(station: CliStation, made: DerivedEvidence, json: bool
     `${what} of ${d.sourceSha256}\n` +
       `item    ${made.item.id}\n` +
       `sha256  ${made.item.sha256}\n` +
-      `stored  ${String(out.storedPath)} (read-only)\n`,
+      `stored  ${escapeForTerminal(String(out.storedPath))} (read-only)\n`,
   );
 }

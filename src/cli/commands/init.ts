@@ -1,5 +1,6 @@
 import { readPassword } from '../password';
 import { CliStation, type GlobalOptions } from '../context';
+import { escapeForTerminal } from '../escapeForTerminal';
 import { UsageError } from '../usage';
 
 /** `init --admin NAME`: creates the data directory and its first (admin) account. */
@@ -20,7 +21,7 @@ export async function runInit(opts: GlobalOptions, args: { admin: string | undef
     process.stdout.write(
       opts.json
         ? `${JSON.stringify(out)}\n`
-        : `Station ready in ${out.dataDir}; admin: ${out.admin}\nStation key fingerprint: ${key.fingerprintGrouped} (protected by ${key.protection})\n`,
+        : `Station ready in ${escapeForTerminal(out.dataDir)}; admin: ${escapeForTerminal(out.admin)}\nStation key fingerprint: ${key.fingerprintGrouped} (protected by ${key.protection})\n`,
     );
     return 0;
   } finally {

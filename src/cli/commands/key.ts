@@ -67,7 +67,7 @@ async function showKey(opts: GlobalOptions): Promise<number> {
   // it is shown only when the key record, the private key and the custody log agree with it.
   const trust = await readStationKeyTrust(dataDir);
   if (!trust.trusted && trust.absent)
-    throw new UsageError(`no station key in ${dataDir}: run "init --admin NAME" first`);
+    throw new UsageError(`no station key in ${escapeForTerminal(dataDir)}: run "init --admin NAME" first`);
   if (!trust.trusted) {
     for (const problem of trust.problems) process.stderr.write(`${escapeForTerminal(problem)}\n`);
     throw new AppError('key.damaged', { folder: keyPaths(dataDir).dir, file: 'station.pub.pem' });

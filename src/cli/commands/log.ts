@@ -1,5 +1,9 @@
 import type { ChainVerdict } from '../../shared/schemas';
-import { CliStation, type GlobalOptions } from '../context';
+import { verifyCustodyAtRest } from '../../core/custody/verifyAtRest';
+import { resolveDataDir } from '../../core/station/dataDir';
+import { openStationAtRest } from '../../core/station/stationAtRest';
+import type { GlobalOptions } from '../context';
+import { commandLogger } from '../loggers';
 import { UsageError } from '../usage';
 import { escapeForTerminal } from '../escapeForTerminal';
 
@@ -37,6 +41,27 @@ function describeVerdict(verdict: ChainVerdict): string {
 }
 
 /**
+ * The verdict read straight from a station at rest (no engine runs it, the last one closed it
+ * cleanly, the head file agrees with the database): no engine start, so no media tools, no
+ * recovery, no migration, and nothing written. Null when the engine must verify instead (see
+ * openStationAtRest and verifyCustodyAtRest for when), which the caller then does as before.
+ */
+async function verifyWithoutEngine(opts: GlobalOptions): Promise<ChainVerdict | null> {
+  const station = await openStationAtRest(resolveDataDir(opts.data));
+  if (typeof station === 'string') {
+    commandLogger.info('log verify opens the engine', { reason: station });
+    return null;
+  }
+  try {
+    const verdict = await verifyCustodyAtRest(station);
+    if (!verdict) commandLogger.info('log verify opens the engine', { reason: 'recordsFirst' });
+    return verdict;
+  } finally {
+    station.close();
+  }
+}
+
+/**
  * `log show` prints the custody log (all of it, or one item's); `log verify` checks the chain. Both
  * only read: they need no sign-in and append nothing. `log acknowledge ID` (an admin) acknowledges
  * a recorded chain problem; it stays on the record.
@@ -52,6 +77,15 @@ export async function runLog(
   if (args.sub === 'acknowledge' && !(Number.isInteger(problemId) && problemId > 0)) {
     throw new UsageError('usage: log acknowledge PROBLEM-ID (the number log verify shows after #)');
   }
+  if (args.sub === 'verify') {
+    const verdict = await verifyWithoutEngine(opts);
+    if (verdict) {
+      process.stdout.write(opts.json ? `${JSON.stringify(verdict)}\n` : describeVerdict(verdict));
+      return verdict.ok ? 0 : 1;
+    }
+  }
+  // Loaded only here: the engine and everything it starts with are what the path above avoids.
+  const { CliStation } = await import('../context');
   const station = await CliStation.open(opts, { runJobs: false });
   try {
     if (args.sub === 'acknowledge') {

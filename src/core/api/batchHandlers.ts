@@ -6,6 +6,7 @@ import { currentCaseItemIds, insertCaseItem } from '../cases/caseItemsRepo';
 import { findCase, touchCase, type CaseRow } from '../cases/casesRepo';
 import { inTransaction, type ReadableDB } from '../db/database';
 import { correctReading } from '../library/clockCorrection';
+import { followSourceTime } from '../library/followSourceTime';
 import {
   getItemRow,
   insertTimeCorrection,
@@ -124,6 +125,7 @@ export function batchHandlers(s: Services): BatchHandlers {
       const actor = actorOf(call).name;
       const batchId = randomUUID();
       const zone = input.zone ?? null;
+      const followed: string[] = [];
       const results = inTransaction(s.db, () => {
         const ids = itemsInScope(s.db, input.scope);
         const at = stationTimestamp(s.now());
@@ -177,10 +179,23 @@ export function batchHandlers(s: Services): BatchHandlers {
             scope: input.scope.by,
             scopeRef,
           });
+          followed.push(
+            ...followSourceTime(s.db, s.record, item.id, corrected, zone !== null || item.offset_known !== 0, {
+              actor,
+              at,
+              reason: input.reason,
+              batchId,
+              scope: input.scope.by,
+              scopeRef,
+              shiftSec: input.shiftSec,
+              zone,
+              sourceSeq: entry.seq,
+            }),
+          );
           return { ...result(item, itemId, 'done'), previous, recordedAt: corrected };
         });
       });
-      s.emit('library.changed', { itemIds: doneIds(results) });
+      s.emit('library.changed', { itemIds: [...doneIds(results), ...followed] });
       return { results, done: doneCount(results), batchId };
     },
 

@@ -2,6 +2,7 @@ import { AppError } from '../../shared/errors';
 import { listCustody } from '../custody/custodyLog';
 import { inTransaction } from '../db/database';
 import { jobCounts } from '../jobs/derivedRepo';
+import { followSourceTime } from '../library/followSourceTime';
 import { getItemDetail, insertTimeCorrection, updateRecordedAt } from '../library/itemsRepo';
 import { libraryFacets, queryLibrary } from '../library/queryLibrary';
 import { stationTimestamp } from '../util/time';
@@ -25,6 +26,7 @@ export function libraryHandlers(s: Services): LibraryHandlers {
     // The correction is a new fact on the record; the time read from the file stays as it was.
     'items.correctTime': (input, call) => {
       const actor = actorOf(call).name;
+      let followed: string[] = [];
       inTransaction(s.db, () => {
         const before = detail(input.id);
         const entry = s.record({
@@ -44,8 +46,19 @@ export function libraryHandlers(s: Services): LibraryHandlers {
           at: stationTimestamp(s.now()),
           custodySeq: entry.seq,
         });
+        followed = followSourceTime(s.db, s.record, input.id, input.recordedAt, true, {
+          actor,
+          at: stationTimestamp(s.now()),
+          reason: input.reason,
+          batchId: null,
+          scope: 'item',
+          scopeRef: null,
+          shiftSec: null,
+          zone: null,
+          sourceSeq: entry.seq,
+        });
       });
-      s.emit('library.changed', { itemIds: [input.id] });
+      s.emit('library.changed', { itemIds: [input.id, ...followed] });
       return detail(input.id);
     },
     'custody.list': (input) => listCustody(s.db, input),

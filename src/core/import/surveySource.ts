@@ -20,6 +20,9 @@ export interface SourceSurvey {
  * without holding the engine's event loop, and only the totals travel back.
  */
 export async function surveySource(path: string, gate: SourceGate, signal?: AbortSignal): Promise<SourceSurvey> {
+  // What the path is, before the walk: a folder removed while it was walked was still a folder,
+  // not a "file" of thousands of files. A path that is gone already is refused by the scan.
+  const isFolder = (await stat(await gate.check(path)).catch(() => null))?.isDirectory() ?? false;
   const found = await scanSources([path], gate, signal);
   let files = 0;
   let bytes = 0;
@@ -28,6 +31,5 @@ export async function surveySource(path: string, gate: SourceGate, signal?: Abor
     files++;
     bytes += f.size;
   }
-  const isFolder = (await stat(await gate.check(path)).catch(() => null))?.isDirectory() ?? false;
   return { path, kind: isFolder ? 'folder' : 'file', files, bytes, skipped: found.length - files };
 }

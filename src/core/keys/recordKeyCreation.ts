@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { AppError } from '../../shared/errors';
 import type { CustodyEntry } from '../../shared/schemas';
 import type { AppendEntry } from '../custody/guardedAppend';
-import { inTransaction, type WritableDB } from '../db/database';
+import { inTransaction, type ReadableDB, type WritableDB } from '../db/database';
 import type { StationKey } from './stationKey';
 import { keyPaths } from './stationKey';
 
@@ -48,7 +48,8 @@ export async function recordKeyCreation(
   });
 }
 
-function newestKeyCreation(db: WritableDB): { fingerprint: unknown } | null {
+/** The fingerprint the chain's newest `key.create` entry names; null when the chain has none. */
+export function newestKeyCreation(db: ReadableDB): { fingerprint: unknown } | null {
   const row = db.prepare("SELECT details FROM custody WHERE action = 'key.create' ORDER BY seq DESC LIMIT 1").get() as
     { details: string } | undefined;
   if (!row) return null;

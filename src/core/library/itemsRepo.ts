@@ -200,17 +200,20 @@ export function getItemDetail(db: ReadableDB, id: string): ItemDetail | null {
   };
 }
 
-/** `offsetKnown`: whether the corrected time's zone is known (a typed time always is); default true. */
+/**
+ * `offsetKnown`: whether the corrected time's zone is known (a typed time always is); default
+ * true. `source`: `derived` for a clip or still moved with its corrected source.
+ */
 export function updateRecordedAt(
   db: WritableDB,
   id: string,
   recordedAt: string,
-  opts: { offsetKnown: boolean } = { offsetKnown: true },
+  opts: { offsetKnown: boolean; source?: 'correction' | 'derived' } = { offsetKnown: true },
 ): void {
   db.prepare(
-    `UPDATE items SET recorded_at = ?, recorded_at_utc = ?, recorded_at_source = 'correction', offset_known = ?
+    `UPDATE items SET recorded_at = ?, recorded_at_utc = ?, recorded_at_source = ?, offset_known = ?
      WHERE id = ?`,
-  ).run(recordedAt, new Date(recordedAt).toISOString(), opts.offsetKnown ? 1 : 0, id);
+  ).run(recordedAt, new Date(recordedAt).toISOString(), opts.source ?? 'correction', opts.offsetKnown ? 1 : 0, id);
 }
 
 /** Which items a correction was made for; see migration 111. */

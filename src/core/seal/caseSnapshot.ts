@@ -54,6 +54,11 @@ interface CorrectionRow {
   corrected_by: string;
   corrected_at: string;
   custody_seq: number;
+  shift_sec: number | null;
+  zone: string | null;
+  batch_id: string | null;
+  scope: string;
+  scope_ref: string | null;
 }
 
 interface CustodyRow extends Omit<CustodyEntry, 'details'> {
@@ -151,7 +156,8 @@ export function buildCaseSnapshot(
   const tags = listTagsOfItems(db, ids);
   const derivations = derivationsOfItems(db, ids);
   const corrections = db.prepare(
-    `SELECT recorded_at, previous, reason, corrected_by, corrected_at, custody_seq
+    `SELECT recorded_at, previous, reason, corrected_by, corrected_at, custody_seq, shift_sec, zone, batch_id,
+       scope, scope_ref
      FROM time_corrections WHERE item_id = ? ORDER BY id`,
   );
 
@@ -188,6 +194,12 @@ export function buildCaseSnapshot(
           by: c.corrected_by,
           at: c.corrected_at,
           custodySeq: c.custody_seq,
+          // A clock correction says how it was made: the shift, the zone, and the batch and scope
+          // (a whole import or device) it was one of; a typed time has none of these.
+          ...(c.shift_sec === null ? {} : { shiftSec: c.shift_sec }),
+          ...(c.zone === null ? {} : { zone: c.zone }),
+          ...(c.batch_id === null ? {} : { batchId: c.batch_id, scope: c.scope }),
+          ...(c.scope_ref === null ? {} : { scopeRef: c.scope_ref }),
         })),
       },
       deviceId: row.device_id,

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -46,18 +47,8 @@ export async function acquireEngineLock(
   const paths = lockPaths(dataDir);
   // Created 0600 before SQLite opens it (SQLite would create it with the process umask).
   await writeFile(paths.lock, '', { flag: 'a', mode: 0o600 });
-  const db = new Database(paths.lock, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
-  try {
-    db.pragma('busy_timeout = 0');
-    // Rollback journal: in WAL mode an exclusive transaction would not keep readers out.
-    db.pragma('journal_mode = DELETE');
-    db.pragma('locking_mode = EXCLUSIVE');
-    db.exec('BEGIN EXCLUSIVE');
-  } catch (error) {
-    db.close();
-    if (isBusy(error)) throw inUseError(await readOwnerRecord(dataDir));
-    throw error;
-  }
+  const db = takeLock(paths.lock, opts);
+  if (!db) throw inUseError(await readOwnerRecord(dataDir));
   const record: OwnerRecord = { ...owner, pid: process.pid, hostname: hostname() };
   // The record is only a name for the lock holder: written after the lock, replaced atomically.
   const temp = `${paths.owner}.${process.pid}.tmp`;
@@ -72,6 +63,51 @@ export async function acquireEngineLock(
       // The record goes first: once the lock is free, a new owner may write its own.
       await rm(paths.owner, { force: true });
       db.close();
+    },
+  };
+}
+
+/** The lock itself: the open connection holds it until closed; null when another process holds it. */
+function takeLock(file: string, opts: { nativeBinding?: string }): Database.Database | null {
+  const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  try {
+    db.pragma('busy_timeout = 0');
+    // Rollback journal: in WAL mode an exclusive transaction would not keep readers out.
+    db.pragma('journal_mode = DELETE');
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE');
+    return db;
+  } catch (error) {
+    db.close();
+    if (isBusy(error)) return null;
+    throw error;
+  }
+}
+
+/**
+ * A shared hold on the lock, for a read that must not run beside an engine (see
+ * station/stationAtRest.ts): no engine can take the lock while one is held (its start is refused
+ * as `station.inUse` and tries again), several reads may hold it together, and nothing is written:
+ * the file is opened read-only, and a read in SQLite's exclusive locking mode keeps its shared
+ * lock until the connection closes. Null when the directory has no lock file or an engine holds
+ * the lock. `release` may be called more than once.
+ */
+export function holdEngineLockToRead(dataDir: string): { release(): void } | null {
+  const { lock } = lockPaths(dataDir);
+  if (!existsSync(lock)) return null;
+  const db = new Database(lock, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 0');
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (error) {
+    db.close();
+    if (isBusy(error)) return null;
+    throw error;
+  }
+  return {
+    release() {
+      if (db.open) db.close();
     },
   };
 }

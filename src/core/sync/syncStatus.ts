@@ -46,6 +46,19 @@ function fileStatus(f: OutboxFile, key: VersionKey, live: LiveProgress, now: Dat
   };
 }
 
+/**
+ * A stored receipt never changes (its row is written once, checked against the pinned key), so
+ * its JSON is parsed once per station, not at every status the Sync panel asks for.
+ */
+const receiptManifests = new WeakMap<ReadableDB, Map<number, string | null>>();
+
+function receiptManifestOf(db: ReadableDB, receiptId: number, receiptJson: string): string | null {
+  let known = receiptManifests.get(db);
+  if (!known) receiptManifests.set(db, (known = new Map()));
+  if (!known.has(receiptId)) known.set(receiptId, parseReceiptText(receiptJson)?.tagManifestSha256 ?? null);
+  return known.get(receiptId) ?? null;
+}
+
 export function buildSyncStatus(
   db: ReadableDB,
   opts: { live: LiveProgress; running: boolean; active: VersionKey | null; now: Date },
@@ -54,12 +67,13 @@ export function buildSyncStatus(
   const enrolment = readEnrolment(db);
   const versions = listOutbox(db).map((v): SyncVersionStatus => {
     const key = { caseId: v.caseId, version: v.version };
-    const files = filesOf(db, key).map((f) => fileStatus(f, key, opts.live, opts.now));
+    const rows = filesOf(db, key);
+    const files = rows.map((f) => fileStatus(f, key, opts.live, opts.now));
     const isActive = opts.active?.caseId === v.caseId && opts.active.version === v.version;
     const state: SyncVersionStatus['state'] =
       v.state !== 'queued' ? v.state : isActive ? 'uploading' : v.lastErrorCode ? 'waiting' : 'pending';
     const stored = v.receiptId === null ? null : getReceipt(db, v.receiptId);
-    const parsed = stored ? parseReceiptText(stored.receiptJson) : null;
+    const tagManifestSha256 = stored ? receiptManifestOf(db, stored.id, stored.receiptJson) : null;
     return {
       caseId: v.caseId,
       caseNumber: v.caseNumber,
@@ -71,16 +85,16 @@ export function buildSyncStatus(
       lastProblem: v.state === 'queued' ? problemOf(v.lastErrorCode, v.lastErrorDetail) : null,
       refusedReason: v.refusedReason,
       receipt:
-        stored && parsed
+        stored && tagManifestSha256
           ? {
               seq: stored.seq,
               receivedAt: stored.receivedAt,
               serverKeyFingerprint: stored.serverKeyFingerprint,
-              tagManifestSha256: parsed.tagManifestSha256,
+              tagManifestSha256,
             }
           : null,
       filesSent: files.filter((f) => f.done === 'uploaded').length,
-      bytesSent: filesOf(db, key).reduce((a, f) => a + f.bytesSent, 0),
+      bytesSent: rows.reduce((a, f) => a + f.bytesSent, 0),
       bytesTotal: files.reduce((a, f) => a + f.size, 0),
       files,
     };

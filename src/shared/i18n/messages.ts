@@ -134,6 +134,10 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
       "The station's sealed copy of {number} v{version} is not as it was sealed ({reason}). Nothing was exported: the medium is not at fault. Run a station check (check --rehash) and restore the package from a backup.",
     'station.inUse':
       'This station is in use by process {pid} on host {host} since {since}, and that process does not answer. Close it (or wait for it) and try again.',
+    'station.schemaOlder':
+      "This station's database is at schema version {found}, older than this program's ({known}). A command that only reads does not upgrade it: open the station in the app, or run a command that changes it, which upgrades it first; then try again.",
+    'station.schemaNewer':
+      "This station's database is at schema version {found}, newer than this program knows ({known}). Nothing was read or changed; use the newer version of the program that last opened it.",
     'quarantine.fileMissing':
       'Quarantined file #{id} is not in the quarantine folder ({file}), so nothing can be done with it. Run check to see what the folder and the records say.',
     'quarantine.notEvidence':
@@ -288,6 +292,10 @@ export const ERROR_MESSAGES: Record<Locale, Record<ErrorCode, string>> = {
       '工作站保存的 {number} 第 {version} 版封存证据包与封存时不一致（{reason}）。未导出任何内容，问题不在存储介质。请运行工作站检查（check --rehash），并从备份恢复该证据包。',
     'station.inUse':
       '此工作站正由主机 {host} 上的进程 {pid} 使用（自 {since} 起），且该进程无响应。请关闭该进程（或等待其结束）后重试。',
+    'station.schemaOlder':
+      '此工作站的数据库结构版本为 {found}，低于本程序的版本（{known}）。只读命令不会升级数据库：请先在应用中打开此工作站，或运行一条会修改工作站的命令（它会先完成升级），然后重试。',
+    'station.schemaNewer':
+      '此工作站的数据库结构版本为 {found}，高于本程序所知的版本（{known}）。未读取或更改任何内容；请使用上次打开它的较新版本程序。',
     'quarantine.fileMissing':
       '隔离文件 #{id} 不在隔离文件夹中（{file}），无法处理。请运行检查，查看文件夹与记录的情况。',
     'quarantine.notEvidence':

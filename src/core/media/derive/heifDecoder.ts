@@ -97,7 +97,7 @@ async function runHeifWorker(
   };
   worker.stdout.on('data', listen);
   worker.stderr.on('data', listen);
-  const lastLine = () => said.trim().split('\n').at(-1)?.trim() ?? '';
+  const lastLine = () => libheifComplaint(said);
   const onAbort = () => void worker.terminate();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -127,6 +127,21 @@ async function runHeifWorker(
     signal?.removeEventListener('abort', onAbort);
     await worker.terminate();
   }
+}
+
+/**
+ * What libheif said went wrong, from what the worker printed. libheif-js prints some errors as a
+ * JavaScript object over several lines (`Could not get image data for id 3 {`, `code: …`,
+ * `message: 'Invalid input: …'`, `}`): its `message` is the reason, not the closing brace a
+ * reviewer would otherwise be shown. Otherwise the last line that has words in it; empty when
+ * there is none, so the worker's own reply is used.
+ */
+export function libheifComplaint(output: string): string {
+  const messages = [...output.matchAll(/message: '((?:[^'\\]|\\.)*)'/g)];
+  const message = messages.at(-1)?.[1]?.replace(/\\n/g, ' ').trim();
+  if (message) return message;
+  const lines = output.split('\n').map((line) => line.trim());
+  return lines.filter((line) => /\p{L}{2}/u.test(line)).at(-1) ?? '';
 }
 
 function megapixels(pixels: number): number {

@@ -33,6 +33,9 @@ const MAX_DUMP_BYTES = 16 * 1024 * 1024;
 /** NAL units and SEI messages looked at, at most, in those packets. */
 const MAX_UNITS = 4096;
 
+/** The furthest zones from UTC (Kiribati, +14:00; Baker Island, −12:00). */
+const MAX_ZONE_MINUTES = 14 * 60;
+
 const MDPM_HEADER = Buffer.concat([Buffer.from('17ee8c60f84d11d98cd60800200c9a66', 'hex'), Buffer.from('MDPM')]);
 const MAKES: Record<number, string> = { 0x0103: 'Panasonic', 0x0108: 'Sony', 0x1011: 'Canon', 0x1104: 'JVC' };
 
@@ -192,6 +195,9 @@ function readRecordedTime(date: Buffer, time: Buffer): Pick<MdpmFacts, 'local' |
   const zone = date[0] ?? 0;
   if (zone & 0x40) return { local };
   const minutes = ((zone >> 1) & 0x0f) * 60 + (zone & 0x01 ? 30 : 0);
+  // Four bits of hours reach 15:30; no zone is further than 14 hours from UTC, so such a byte
+  // says nothing we can use about where the camera was.
+  if (minutes > MAX_ZONE_MINUTES) return { local };
   return { local, offsetMinutes: zone & 0x20 ? -minutes : minutes };
 }
 

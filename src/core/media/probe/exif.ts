@@ -2,6 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import exifr from 'exifr';
 import type { Gps } from '../../../shared/schemas';
 import { parseOffset, type LocalDateTime } from './recordedTime';
+import { identityText } from './identityText';
 
 /**
  * Reads a photo (JPEG, PNG, HEIC/HEIF, TIFF/DNG, WebP): dimensions from the file's own structure,
@@ -168,7 +169,7 @@ export function readExifTags(tags: unknown): Omit<PhotoFacts, 'format' | 'width'
   const facts: ReturnType<typeof readExifTags> = {};
   const str = (key: string) => {
     const value = t[key];
-    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+    return typeof value === 'string' ? identityText(value) : undefined;
   };
 
   const make = str('Make');

@@ -1,6 +1,7 @@
 import type { Gps } from '../../../shared/schemas';
 import type { MediaTools } from '../tools/binaries';
 import { parseFfprobeJson, rationalValue, type FfprobeStream } from './ffprobeJson';
+import { identityText } from './identityText';
 import { parseIso6709 } from './iso6709';
 import { runProcess } from '../tools/runProcess';
 import type { Logger } from '../../engineApi';
@@ -104,10 +105,10 @@ export function parseFfprobe(json: unknown): ProbeFacts {
   set(facts, 'creationTime', text(tags.get('creation_time')));
   set(facts, 'creationTimeWithOffset', readTimeWithOffset(text(tags.get('com.apple.quicktime.creationdate'))));
   set(facts, 'gps', firstOf(tags, LOCATION_KEYS, readLocation));
-  set(facts, 'make', firstOf(tags, MAKE_KEYS, String));
-  set(facts, 'model', firstOf(tags, MODEL_KEYS, String));
-  set(facts, 'serial', firstOf(tags, SERIAL_KEYS, String));
-  set(facts, 'firmware', firstOf(tags, FIRMWARE_KEYS, String));
+  set(facts, 'make', firstOf(tags, MAKE_KEYS, identityText));
+  set(facts, 'model', firstOf(tags, MODEL_KEYS, identityText));
+  set(facts, 'serial', firstOf(tags, SERIAL_KEYS, identityText));
+  set(facts, 'firmware', firstOf(tags, FIRMWARE_KEYS, identityText));
   if ([...tags.keys()].some((key) => PHONE_KEY_PREFIXES.some((prefix) => key.startsWith(prefix)))) {
     facts.writtenByPhone = true;
   }

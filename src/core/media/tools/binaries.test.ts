@@ -96,6 +96,27 @@ describe.skipIf(forcedNpm)('resolveMediaTools', () => {
     expect(tools).toMatchObject({ warning: null, ffmpeg: { source: 'PATH' } });
   });
 
+  it('passes over a STATION_FFMPEG_DIR whose tools hang on -version or print no banner, saying why', async () => {
+    // A wrapper script whose child keeps the output open: the version check's timeout must still end it.
+    const hanging = path.join(dir, 'hanging');
+    const fake = path.join(dir, 'fake');
+    await mkdir(hanging);
+    await mkdir(fake);
+    for (const name of ['ffmpeg', 'ffprobe']) {
+      await writeFile(path.join(hanging, name), '#!/bin/sh\nsleep 600\n', { mode: 0o755 });
+      await writeFile(path.join(fake, name), '#!/bin/sh\necho "totally ffmpeg"\n', { mode: 0o755 });
+    }
+    for (const folder of [hanging, fake]) {
+      const log = recordingLog();
+      const tools = await resolveMediaTools({ env: { STATION_FFMPEG_DIR: folder }, log });
+      expect(tools).toMatchObject({ warning: null, ffmpeg: { source: 'PATH', path: systemFfmpeg } });
+      expect(log.lines).toContainEqual({
+        level: 'warn',
+        message: 'configured media tools do not work, trying the next',
+      });
+    }
+  }, 60_000);
+
   it('falls back to the npm pair with a warning when nothing else works', async () => {
     const log = recordingLog();
     const tools = await resolveMediaTools({ usePath: false, env: noEnv, log });

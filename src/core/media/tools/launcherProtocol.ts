@@ -3,8 +3,10 @@
  * IPC channel (advanced serialization, so output travels as bytes).
  */
 export type LauncherRequest =
-  | { op: 'spawn'; id: number; file: string; argv: string[]; env: Record<string, string> }
-  | { op: 'kill'; id: number; signal: NodeJS.Signals };
+  /** `ownGroup`: start the tool as the leader of a process group of its own (see `runProcess`). */
+  | { op: 'spawn'; id: number; file: string; argv: string[]; env: Record<string, string>; ownGroup: boolean }
+  /** SIGKILL the tool (its group, when it leads one); once it is dead, stop waiting for its output. */
+  | { op: 'stop'; id: number };
 
 export type LauncherReply =
   | { id: number; type: 'stdout' | 'stderr'; data: Uint8Array }

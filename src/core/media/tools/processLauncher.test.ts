@@ -1,4 +1,6 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   abortAllProcesses,
@@ -93,6 +95,26 @@ describe.runIf(process.platform === 'linux')('runProcess through the process lau
     await expect(tooLarge).rejects.toBeInstanceOf(ProcessOutputTooLargeError);
     expect(countRunningProcesses()).toBe(0);
   });
+
+  it('kills the whole group of a tool that left a child holding its output open, and settles', async () => {
+    // A wrapper script standing in for ffprobe: its `sleep` inherits stdout and stderr.
+    const dir = await mkdtemp(join(tmpdir(), 'hanging-probe-'));
+    try {
+      const tool = join(dir, 'ffprobe');
+      const pidFile = join(dir, 'sleep.pid');
+      await writeFile(tool, `#!/bin/sh\nsleep 600 &\necho $! > '${pidFile}'\nwait\n`, { mode: 0o755 });
+      const error = await runProcess(tool, ['-version'], { timeoutMs: 500, collectStdout: true, viaLauncher }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ProcessTimeoutError);
+      expect(countRunningProcesses()).toBe(0);
+      const sleeper = Number(await readFile(pidFile, 'utf8'));
+      for (let i = 0; i < 250 && alive(sleeper); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(alive(sleeper)).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
 
   it('abortAllProcesses ends the tools the launcher runs', async () => {
     let started = 0;

@@ -4,15 +4,16 @@ import type { LauncherReply, LauncherRequest } from './launcherProtocol';
 import { processLauncherSource } from './processLauncherMain';
 
 /**
- * What `runProcess` needs of a started process: a `ChildProcess` has it, and so has a process
- * started by the launcher on the engine's behalf.
+ * What `runProcess` needs of a started process, whether started from the engine or by the launcher
+ * on its behalf.
  */
 export interface StartedProcess {
   readonly stdout: EventEmitter | null;
   readonly stderr: EventEmitter | null;
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'close', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
-  kill(signal: NodeJS.Signals): boolean;
+  /** SIGKILLs the tool (its process group, when it leads one) and stops waiting for its output once it is dead. */
+  stop(): void;
 }
 
 /** A process the launcher runs: its output and exit, as a `ChildProcess` would report them. */
@@ -21,14 +22,12 @@ class LaunchedProcess extends EventEmitter implements StartedProcess {
   readonly stderr = new EventEmitter();
   private closed = false;
 
-  constructor(private readonly killer: (signal: NodeJS.Signals) => void) {
+  constructor(private readonly killer: () => void) {
     super();
   }
 
-  kill(signal: NodeJS.Signals): boolean {
-    if (this.closed) return false;
-    this.killer(signal);
-    return true;
+  stop(): void {
+    if (!this.closed) this.killer();
   }
 
   deliver(reply: LauncherReply): void {
@@ -72,10 +71,11 @@ export class ProcessLauncher {
    */
   constructor(private readonly command: (source: string) => { file: string; argv: string[] }) {}
 
-  start(file: string, argv: readonly string[], env: NodeJS.ProcessEnv): StartedProcess {
+  /** `ownGroup`: the tool leads a process group of its own, which `stop` kills whole. */
+  start(file: string, argv: readonly string[], env: NodeJS.ProcessEnv, ownGroup: boolean): StartedProcess {
     const launcher = this.ensureLauncher();
     const id = this.nextId++;
-    const proc = new LaunchedProcess((signal) => this.send(launcher, { op: 'kill', id, signal }));
+    const proc = new LaunchedProcess(() => this.send(launcher, { op: 'stop', id }));
     this.running.set(id, proc);
     proc.once('close', () => {
       this.running.delete(id);
@@ -85,7 +85,7 @@ export class ProcessLauncher {
     launcher.channel?.ref();
     const cleanEnv: Record<string, string> = {};
     for (const [key, value] of Object.entries(env)) if (value !== undefined) cleanEnv[key] = value;
-    this.send(launcher, { op: 'spawn', id, file, argv: [...argv], env: cleanEnv });
+    this.send(launcher, { op: 'spawn', id, file, argv: [...argv], env: cleanEnv, ownGroup });
     return proc;
   }
 

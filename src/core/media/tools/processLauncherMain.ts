@@ -19,7 +19,31 @@ export function processLauncherMain(): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { spawn } = require('node:child_process') as typeof ChildProcesses;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const children = new Map<number, ChildProcesses.ChildProcess>();
+  interface Running {
+    child: ChildProcesses.ChildProcess;
+    ownGroup: boolean;
+    stopping: boolean;
+  }
+  const children = new Map<number, Running>();
+  const releasePipes = (r: Running): void => {
+    r.child.stdout?.destroy();
+    r.child.stderr?.destroy();
+  };
+  // As the engine does for a tool it starts itself (`runProcess`): the whole group, then the pipes.
+  const stop = (r: Running): void => {
+    r.stopping = true;
+    let killed = false;
+    if (r.ownGroup && r.child.pid !== undefined) {
+      try {
+        process.kill(-r.child.pid, 'SIGKILL');
+        killed = true;
+      } catch {
+        // The group is gone already; the tool itself may not be.
+      }
+    }
+    if (!killed) r.child.kill('SIGKILL');
+    if (r.child.exitCode !== null || r.child.signalCode !== null) releasePipes(r);
+  };
   const send = (reply: LauncherReply): void => {
     if (process.connected) process.send!(reply);
   };
@@ -27,13 +51,17 @@ export function processLauncherMain(): void {
   const start = (req: Extract<LauncherRequest, { op: 'spawn' }>): void => {
     let child: ChildProcesses.ChildProcess;
     try {
-      child = spawn(req.file, req.argv, { stdio: ['ignore', 'pipe', 'pipe'], env: req.env });
+      child = spawn(req.file, req.argv, { stdio: ['ignore', 'pipe', 'pipe'], env: req.env, detached: req.ownGroup });
     } catch (error) {
       send({ id: req.id, type: 'error', message: (error as Error).message, code: null });
       send({ id: req.id, type: 'close', code: null, signal: null });
       return;
     }
-    children.set(req.id, child);
+    const running: Running = { child, ownGroup: req.ownGroup, stopping: false };
+    children.set(req.id, running);
+    child.on('exit', () => {
+      if (running.stopping) releasePipes(running);
+    });
     child.stdout!.on('data', (data: Buffer) => send({ id: req.id, type: 'stdout', data }));
     child.stderr!.on('data', (data: Buffer) => send({ id: req.id, type: 'stderr', data }));
     child.on('error', (error: NodeJS.ErrnoException) =>
@@ -47,10 +75,13 @@ export function processLauncherMain(): void {
 
   process.on('message', (req: LauncherRequest) => {
     if (req.op === 'spawn') start(req);
-    else children.get(req.id)?.kill(req.signal);
+    else {
+      const running = children.get(req.id);
+      if (running) stop(running);
+    }
   });
   process.on('disconnect', () => {
-    for (const child of children.values()) child.kill('SIGKILL');
+    for (const running of children.values()) stop(running);
     process.exit(0);
   });
 }

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   abortAllProcesses,
@@ -16,6 +19,18 @@ import {
 // Real child processes: Node itself is the cheapest program that is always present.
 const node = process.execPath;
 const script = (code: string) => ['-e', code];
+
+/** True once no process has this id (a killed process is reaped by init a moment later). */
+async function waitUntilGone(pid: number): Promise<boolean> {
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe('runProcess', () => {
   it('collects stdout and streams lines when asked', async () => {
@@ -75,6 +90,29 @@ describe('runProcess', () => {
     expect(error).toBeInstanceOf(ProcessTimeoutError);
     expect((error as ProcessTimeoutError).timeoutMs).toBe(200);
   });
+
+  it('settles a timeout when the tool left a child holding its output open (a wrapper script that hangs)', async () => {
+    // A shell script standing in for ffmpeg (a fake in STATION_FFMPEG_DIR, a vendor's wrapper):
+    // its `sleep` inherits stdout and stderr, so killing the shell alone leaves the pipes open.
+    const dir = await mkdtemp(path.join(tmpdir(), 'hanging-tool-'));
+    try {
+      const tool = path.join(dir, 'ffmpeg');
+      const pidFile = path.join(dir, 'sleep.pid');
+      await writeFile(tool, `#!/bin/sh\nsleep 600 &\necho $! > '${pidFile}'\nwait\n`, { mode: 0o755 });
+      const error = await runProcess(tool, ['-version'], { timeoutMs: 500, collectStdout: true }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ProcessTimeoutError);
+      expect(countRunningProcesses()).toBe(0);
+      // On Linux the tool runs in its own process group, so the child went with it.
+      if (process.platform === 'linux') {
+        const sleeper = Number(await readFile(pidFile, 'utf8'));
+        await expect(waitUntilGone(sleeper)).resolves.toBe(true);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
 
   it('kills a process whose collected stdout exceeds the cap', async () => {
     const code = 'setInterval(() => process.stdout.write("y".repeat(65536)), 1)';

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -220,6 +221,64 @@ export function closeProcessLauncher(): void {
 }
 
 /**
+ * A tool started from this process. `stop` SIGKILLs its group (or the tool alone), and once the
+ * tool is dead its output is not wanted: a child it left behind (outside its group, or where there
+ * is none) must not keep the pipes, and so the caller, open until that child ends.
+ */
+class DirectProcess extends EventEmitter implements StartedProcess {
+  private readonly child: ChildProcess;
+  private stopping = false;
+
+  constructor(
+    file: string,
+    argv: string[],
+    private readonly ownGroup: boolean,
+  ) {
+    super();
+    this.child = spawn(file, argv, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+      env: mediaToolEnv(),
+      detached: ownGroup,
+    });
+    this.child.on('error', (error) => this.emit('error', error));
+    this.child.on('close', (code, signal) => this.emit('close', code, signal));
+    this.child.on('exit', () => {
+      if (this.stopping) this.releasePipes();
+    });
+  }
+
+  get stdout(): EventEmitter | null {
+    return this.child.stdout;
+  }
+
+  get stderr(): EventEmitter | null {
+    return this.child.stderr;
+  }
+
+  stop(): void {
+    this.stopping = true;
+    const { child } = this;
+    let killed = false;
+    if (this.ownGroup && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+        killed = true;
+      } catch {
+        // The group is gone already; the tool itself may not be.
+      }
+    }
+    if (!killed) child.kill('SIGKILL');
+    if (child.exitCode !== null || child.signalCode !== null) this.releasePipes();
+  }
+
+  private releasePipes(): void {
+    this.child.stdout?.destroy();
+    this.child.stderr?.destroy();
+  }
+}
+
+/**
  * Runs `bin args` to completion. Resolves when it exits with code 0; otherwise rejects with one of
  * the `ProcessError` subclasses above. The process never outlives an aborted signal or the timeout.
  */
@@ -234,14 +293,15 @@ export function runProcess(bin: string, args: readonly string[], opts: RunProces
     let child: StartedProcess;
     try {
       const command = deathBoundCommand(bin, args);
+      // A death-bound tool (Linux, setpriv) leads its own process group, so a kill reaches whatever it
+      // started too: a wrapper script's children otherwise keep its output open and outlive it. Only
+      // then: elsewhere nothing kills the tool when the engine dies, and staying in the engine's group
+      // is what lets a terminal's Ctrl+C reach it.
+      const ownGroup = command.file !== bin;
       child =
         opts.viaLauncher && launcherAvailable()
-          ? sharedLauncher().start(command.file, command.argv, mediaToolEnv())
-          : spawn(command.file, command.argv, {
-              stdio: ['ignore', 'pipe', 'pipe'],
-              windowsHide: true,
-              env: mediaToolEnv(),
-            });
+          ? sharedLauncher().start(command.file, command.argv, mediaToolEnv(), ownGroup)
+          : new DirectProcess(command.file, command.argv, ownGroup);
     } catch (error) {
       // spawn throws synchronously for malformed arguments (e.g. a NUL byte in a path).
       reject(
@@ -260,7 +320,7 @@ export function runProcess(bin: string, args: readonly string[], opts: RunProces
       if (failure) return;
       failure = error;
       // SIGKILL: ffmpeg may ignore or slowly handle SIGTERM while blocked on a stalled USB read.
-      child.kill('SIGKILL');
+      child.stop();
     };
     const tracked: Tracked = { child, abort: () => stop(new ProcessAbortedError(commandLine, tail())) };
     running.add(tracked);

@@ -113,7 +113,7 @@ export const en = {
   'top.lock': 'Lock',
   'top.signOut': 'Sign out',
   'top.account': '{name} · {role}',
-  'top.jobs': 'Background jobs: {running} running, {pending} queued',
+  'top.jobs': 'Jobs: {running} running, {pending} queued',
   'top.jobsFailed': '{count} failed',
 
   'filters.title': 'Filters',
@@ -121,6 +121,7 @@ export const en = {
   'filters.searchPlaceholder': 'Name, SHA-256, device, officer…',
   'filters.recordedFrom': 'Recorded from',
   'filters.recordedTo': 'Recorded to',
+  'filters.dayInvalid': 'Type the day as YYYY-MM-DD (for example 2026-03-01); until then it is not applied.',
   'filters.device': 'Device',
   'filters.officer': 'Officer',
   'filters.cameraModel': 'Camera model',

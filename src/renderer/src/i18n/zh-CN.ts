@@ -105,7 +105,7 @@ export const zhCN: Messages = {
   'top.lock': '锁定',
   'top.signOut': '退出登录',
   'top.account': '{name} · {role}',
-  'top.jobs': '后台任务：{running} 个进行中，{pending} 个排队',
+  'top.jobs': '任务：{running} 个进行中，{pending} 个排队',
   'top.jobsFailed': '{count} 个失败',
 
   'filters.title': '筛选',
@@ -113,6 +113,7 @@ export const zhCN: Messages = {
   'filters.searchPlaceholder': '文件名、SHA-256、设备、警员…',
   'filters.recordedFrom': '录制日期起',
   'filters.recordedTo': '录制日期止',
+  'filters.dayInvalid': '请按“年-月-日”输入日期（例如 2026-03-01）；输入完整之前此条件不生效。',
   'filters.device': '设备',
   'filters.officer': '警员',
   'filters.cameraModel': '相机型号',

@@ -2,10 +2,11 @@ import { ItemOrigin, ItemStatus, MediaKind } from '../../../../shared/schemas';
 import { useLoad } from '../../hooks/useLoad';
 import { useI18n } from '../../i18n';
 import { useClient } from '../../station/StationContext';
-import { FormField, TextField } from '../common/FormField';
+import { DateTimeField } from '../common/DateTimeField';
+import { FormField } from '../common/FormField';
 import { Icon } from '../common/Icon';
 import { Select } from '../common/Select';
-import { EMPTY_FILTERS, hasActiveFilters, type LibraryFilters } from './filters';
+import { EMPTY_FILTERS, calendarDay, hasActiveFilters, type LibraryFilters } from './filters';
 
 /** The newest cases offered as a filter; a station with more finds older ones on the Cases page. */
 const CASE_LIMIT = 200;
@@ -38,6 +39,8 @@ export function FilterPanel({
   const set = <K extends keyof LibraryFilters>(key: K, value: LibraryFilters[K]) =>
     onChange({ ...filters, [key]: value });
   const anyLabel = t('filters.any');
+  // A day typed in part is not applied yet; saying so beats a list that silently ignores it.
+  const dayProblem = (text: string) => (text.trim() === '' || calendarDay(text) ? null : t('filters.dayInvalid'));
 
   return (
     <aside className="filter-panel" aria-label={t('filters.title')} data-testid="filter-panel">
@@ -54,18 +57,20 @@ export function FilterPanel({
           />
         </div>
       </FormField>
-      <TextField
+      <DateTimeField
         label={t('filters.recordedFrom')}
-        type="date"
+        withTime={false}
         value={filters.recordedFrom}
         onValueChange={(day) => set('recordedFrom', day)}
+        error={dayProblem(filters.recordedFrom)}
         testId="filter-from"
       />
-      <TextField
+      <DateTimeField
         label={t('filters.recordedTo')}
-        type="date"
+        withTime={false}
         value={filters.recordedTo}
         onValueChange={(day) => set('recordedTo', day)}
+        error={dayProblem(filters.recordedTo)}
         testId="filter-to"
       />
       <FormField label={t('filters.device')}>

@@ -48,9 +48,11 @@ export function toLibraryQuery(filters: LibraryFilters): LibraryPageQuery {
   const query: LibraryPageQuery = { sort: filters.sort, order: filters.order };
   const text = filters.text.trim();
   if (text) query.text = text;
-  const from = dayBoundary(filters.recordedFrom, false);
+  const fromDay = calendarDay(filters.recordedFrom);
+  const from = fromDay && dayBoundary(fromDay, false);
   if (from) query.recordedFrom = from;
-  const to = dayBoundary(filters.recordedTo, true);
+  const toDay = calendarDay(filters.recordedTo);
+  const to = toDay && dayBoundary(toDay, true);
   if (to) query.recordedTo = to;
   if (filters.deviceId) query.deviceId = filters.deviceId;
   if (filters.officerId) query.officerId = filters.officerId;
@@ -63,6 +65,19 @@ export function toLibraryQuery(filters: LibraryFilters): LibraryPageQuery {
   if (filters.tagged) query.tagged = filters.tagged;
   if (filters.caseId) query.caseId = filters.caseId;
   return query;
+}
+
+/**
+ * A day as typed in a date field (`2026-03-01`, `2026-3-1`, `2026/03/01`) as `YYYY-MM-DD`, or
+ * undefined while it is not a whole, real calendar day (`2026-02-30`, `2026-03`).
+ */
+export function calendarDay(text: string): string | undefined {
+  const match = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(text.trim());
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return `${match[1]}-${match[2]!.padStart(2, '0')}-${match[3]!.padStart(2, '0')}`;
 }
 
 export function hasActiveFilters(filters: LibraryFilters): boolean {
