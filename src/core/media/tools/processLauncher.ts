@@ -89,6 +89,12 @@ export class ProcessLauncher {
     return proc;
   }
 
+  /** Starts the launcher ahead of its first tool, so that tool does not wait for Node to boot. */
+  prestart(): void {
+    const launcher = this.ensureLauncher();
+    if (this.running.size === 0) this.idle(launcher);
+  }
+
   /** Ends the launcher (its channel closes, and it kills whatever it still runs). */
   close(): void {
     const child = this.child;

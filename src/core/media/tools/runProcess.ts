@@ -215,6 +215,11 @@ function sharedLauncher(): ProcessLauncher {
   return launcher;
 }
 
+/** Boots the process launcher now where probes will use it (an import is starting), so the first probe does not wait for it. */
+export function prestartProcessLauncher(): void {
+  if (launcherAvailable()) sharedLauncher().prestart();
+}
+
 /** Ends the process launcher, if one was started (what it still runs is killed); for tests and shutdown. */
 export function closeProcessLauncher(): void {
   launcher?.close();
