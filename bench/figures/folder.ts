@@ -2,8 +2,10 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MediaTools } from '../../src/core/media/tools/binaries';
 import { DEFAULT_FILE_NAME_PATTERNS } from '../../src/core/media/probe/fileNamePatterns';
+import { FFPROBE_ARGS } from '../../src/core/media/probe/ffprobe';
 import { probeMedia } from '../../src/core/media/probe/probeMedia';
 import { runProcess } from '../../src/core/media/tools/runProcess';
+import { PROBES_AT_ONCE } from '../../src/core/import/importPipeline';
 import type { FigureContext } from '../lib/context';
 import { removeTree } from '../lib/files';
 import { MIB, formatBytes, formatMs, formatRatio, formatSeconds } from '../lib/format';
@@ -75,6 +77,15 @@ async function folderBytes(dir: string): Promise<number> {
   return total;
 }
 
+/**
+ * The tool's own cost: the station's ffprobe command on every file of the card, as many at once
+ * as the import runs, outside the station (no Node, no fork of a large process, no parse).
+ */
+function probeFloorScript(tools: MediaTools, card: string): string {
+  const command = [tools.ffprobe.path, ...FFPROBE_ARGS].map(shellQuote).join(' ');
+  return `find ${shellQuote(card)} -type f -print0 | xargs -0 -n 1 -P ${PROBES_AT_ONCE} ${command} > /dev/null`;
+}
+
 /** How long the station's probe of one of these files takes (ffprobe start + parse), median of 10. */
 async function timeOneProbe(tools: MediaTools, card: string): Promise<number> {
   const name = bodyCamName(0);
@@ -109,7 +120,9 @@ export async function runFolder(ctx: FigureContext): Promise<FigureReport> {
     `cp -r ${shellQuote(card)} ${shellQuote(dst)}` +
     ` && find ${shellQuote(card)} -type f -exec sha256sum {} +` +
     ` && find ${shellQuote(dst)} -type f -exec sha256sum {} +`;
+  const floorScript = probeFloorScript(ctx.tools, card);
   const baselineMs: number[] = [];
+  const probeFloorMs: number[] = [];
   const importMs: number[] = [];
   const spans: ImportSpans[] = [];
   for (let i = 0; i < runs; i++) {
@@ -117,6 +130,8 @@ export async function runFolder(ctx: FigureContext): Promise<FigureReport> {
     baselineMs.push((await runTimed('sh', ['-c', script])).ms);
     await removeTree(dst);
     await syncDisks();
+    ctx.say(`figure 2: run ${i + 1}/${runs}: probe floor`);
+    probeFloorMs.push((await runTimed('sh', ['-c', floorScript])).ms);
     ctx.say(`figure 2: run ${i + 1}/${runs}: import`);
     const dataDir = join(ctx.dir, `station-${i}`);
     const run = await timeImport(dataDir, [card], false);
@@ -130,7 +145,10 @@ export async function runFolder(ctx: FigureContext): Promise<FigureReport> {
   const probeMs = await timeOneProbe(ctx.tools, card);
 
   const base = median(baselineMs);
+  const floor = median(probeFloorMs);
   const imp = median(importMs);
+  // Per run, then the median: the floor and the import of one run saw the same load.
+  const stationMs = median(importMs.map((ms, i) => ms - probeFloorMs[i]!));
   const perFileMs = imp / count;
   const typicalIndex = medianIndex(importMs);
   const typical = spans[typicalIndex]!;
@@ -161,6 +179,20 @@ export async function runFolder(ctx: FigureContext): Promise<FigureReport> {
         verdict: verdictOf(imp / base, TARGET_RATIO, 'atMost'),
       },
       {
+        measure: `probe floor: the station's ffprobe command on every file, ${PROBES_AT_ONCE} at a time, median of ${runs}`,
+        target: '(report)',
+        measured: formatSeconds(floor),
+        ratio: `${formatRatio(floor / base)} baseline`,
+        verdict: 'INFO',
+      },
+      {
+        measure: "the station's own part: import − probe floor, per run, median",
+        target: '(report)',
+        measured: formatSeconds(stationMs),
+        ratio: `${formatRatio(stationMs / base)} baseline`,
+        verdict: 'INFO',
+      },
+      {
         measure: 'import rate',
         target: '(report)',
         measured: `${(count / (imp / 1000)).toFixed(1)} files/s`,
@@ -170,6 +202,17 @@ export async function runFolder(ctx: FigureContext): Promise<FigureReport> {
     ],
     tables: [
       runsTable(baselineMs, importMs),
+      {
+        title: 'Probe floor per run (timed between the baseline and the import of the same run)',
+        headers: ['Run', 'Probe floor', 'Floor / baseline', 'Import − floor', '(Import − floor) / baseline'],
+        rows: probeFloorMs.map((f, i) => [
+          String(i + 1),
+          formatSeconds(f),
+          formatRatio(f / baselineMs[i]!),
+          formatSeconds(importMs[i]! - f),
+          formatRatio((importMs[i]! - f) / baselineMs[i]!),
+        ]),
+      },
       {
         title: `Per file (run ${typicalIndex + 1}, the one nearest the median)`,
         headers: ['Piece', 'Time'],
@@ -189,8 +232,9 @@ export async function runFolder(ctx: FigureContext): Promise<FigureReport> {
     ],
     notes: [
       `${count} clips of 2 s H.264 640×360 + AAC, ${formatBytes(bytes)} in all (${formatBytes(bytes / count)} each), generated in ${formatSeconds(generated.ms)}: one encode, then remuxed with -c copy and a distinct comment tag so every hash differs; GA/T 947-style names in DCIM/100MEDIA.`,
-      'The import includes scanning, hashing copy, fsync of file and directory, verifying re-read, ffprobe of every clip and its SQLite commit (synchronous=FULL); files go through a pipeline (one copied while up to two earlier ones are probed) and their outcomes commit in groups of up to 16 in file order, each with its own custody entry; thumbnails and filmstrips are background jobs and are not run (runJobs: false).',
+      'The import includes scanning, hashing copy, fsync of file and directory, verifying re-read, ffprobe of every clip and its SQLite commit (synchronous=FULL); files go through a pipeline (one copied while up to two earlier ones are probed, each ffprobe started by the small process launcher of the station rather than forked from the engine) and their outcomes commit in groups of up to 16 in file order, each with its own custody entry; thumbnails and filmstrips are background jobs and are not run (runJobs: false).',
       'Page cache: sources warm on both sides; `sync` runs between runs (untimed). The baseline does not fsync.',
+      `Probe floor: \`ffprobe ${FFPROBE_ARGS.join(' ')} FILE\` (the station's command, same binary) on each source file, ${PROBES_AT_ONCE} at a time with xargs, output discarded: what the tool alone costs, which no code of the station's can remove while it runs one ffprobe a file. "Import − probe floor" is what the station adds (copy, hash, fsync, read-back, parse, commit) and what it fails to overlap.`,
     ],
     data: {
       files: count,
@@ -199,6 +243,9 @@ export async function runFolder(ctx: FigureContext): Promise<FigureReport> {
       baselineMs,
       importMs,
       baselineMedianMs: base,
+      probeFloorMs,
+      probeFloorMedianMs: floor,
+      importMinusFloorMedianMs: stationMs,
       importMedianMs: imp,
       ratio: imp / base,
       filesPerSecond: count / (imp / 1000),

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVAL_WORKER_HELPERS } from '../../src/core/workers/evalWorkerSource';
 
 /**
- * The worker threads that start from source text (hashing, read-back, HEIC decoding) as the
+ * The worker threads that start from source text (hashing, read-back, HEIC decoding; and the
+ * media tools' process launcher, a child process run as `node -e`) as the
  * build compiles them: an ES module bundle rewrites `require` to a helper of its own, which a
  * worker started from a string does not have. A build whose hashing worker failed that way made
  * the server take every large blob for damaged and move it aside, over and over.
@@ -29,9 +30,10 @@ beforeAll(async () => {
       `import { rangeHashWorkerSource } from '${root}/src/core/package/rangeHashWorkerMain';`,
       `import { readBackWorkerSource } from '${root}/src/core/package/readBackWorkerMain';`,
       `import { heifWorkerSource } from '${root}/src/core/media/derive/heifWorkerMain';`,
+      `import { processLauncherSource } from '${root}/src/core/media/tools/processLauncherMain';`,
       `import { hashFile } from '${root}/server/blobs/fileHash';`,
       `const [, , file, size] = process.argv;`,
-      `const sources = { rangeHash: rangeHashWorkerSource(), readBack: readBackWorkerSource(), heif: heifWorkerSource() };`,
+      `const sources = { rangeHash: rangeHashWorkerSource(), readBack: readBackWorkerSource(), heif: heifWorkerSource(), processLauncher: processLauncherSource() };`,
       `hashFile(file, Number(size)).then(`,
       `  (sha256) => console.log(JSON.stringify({ sources, sha256 })),`,
       `  (error) => console.log(JSON.stringify({ sources, error: String(error) })),`,

@@ -19,6 +19,7 @@ import { scanSources, type SourceFile } from './scanSources';
 import type { SourceGate } from './sourcePolicy';
 import { describeSourceDevice } from './sourceDevice';
 import { clearImportIntents, insertImportPlan } from '../store/storeIntents';
+import { prestartProcessLauncher } from '../media/tools/runProcess';
 
 export interface ImportManagerDeps {
   db: WritableDB;
@@ -74,6 +75,8 @@ export class ImportManager {
   async start(input: { paths: string[]; includeNonMedia: boolean; actor: string; gate: SourceGate }): Promise<string> {
     if (this.starting || this.running.size > 0) throw new AppError('import.busy');
     this.starting = true;
+    // Boots while the sources are scanned and the first file is copied, not in the first probe.
+    prestartProcessLauncher();
     try {
       return await this.startReserved(input);
     } finally {

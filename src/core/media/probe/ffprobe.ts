@@ -9,20 +9,32 @@ import type { Logger } from '../../engineApi';
 const FFPROBE_TIMEOUT_MS = 60_000;
 const FFPROBE_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 
+/** What the station asks ffprobe for, before the file's path (the bench's probe floor runs the same). */
+export const FFPROBE_ARGS: readonly string[] = [
+  '-v',
+  'error',
+  '-print_format',
+  'json',
+  '-show_format',
+  '-show_streams',
+];
+
 /** Runs ffprobe on one file and returns its JSON. Throws a `ProcessError` when ffprobe cannot read the file. */
+
 export async function runFfprobe(
   tools: MediaTools,
   file: string,
   signal?: AbortSignal,
   log?: Logger,
 ): Promise<unknown> {
-  const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file];
+  const args = [...FFPROBE_ARGS, file];
   const { stdout } = await runProcess(tools.ffprobe.path, args, {
     signal,
     log,
     timeoutMs: FFPROBE_TIMEOUT_MS,
     collectStdout: true,
     maxStdoutBytes: FFPROBE_MAX_OUTPUT_BYTES,
+    viaLauncher: true,
   });
   return JSON.parse(stdout) as unknown;
 }

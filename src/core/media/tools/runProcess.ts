@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Logger } from '../../engineApi';
+import { ProcessLauncher, type StartedProcess } from './processLauncher';
 
 /**
  * The one place media child processes (ffmpeg, ffprobe) are started. Every process is tracked so
@@ -21,6 +23,12 @@ export interface RunProcessOptions {
   /** Cap on collected stdout; the process is killed and `ProcessOutputTooLargeError` thrown beyond it. */
   maxStdoutBytes?: number;
   log?: Logger;
+  /**
+   * Start it from the station's small process launcher instead of the engine (Linux under Node;
+   * elsewhere ignored, see `launcherAvailable`). For short tools whose output is small (ffprobe): the engine's own fork is what it
+   * saves, and output is relayed without back-pressure, so never for ffmpeg's streams.
+   */
+  viaLauncher?: boolean;
 }
 
 export interface ProcessResult {
@@ -96,7 +104,7 @@ export function isProcessAbortedError(error: unknown): error is ProcessAbortedEr
 }
 
 interface Tracked {
-  child: ChildProcess;
+  child: StartedProcess;
   abort: () => void;
 }
 
@@ -190,6 +198,91 @@ export function deathBoundCommand(
   return { file: setprivPath, argv: ['--pdeathsig', 'SIGKILL', '--', bin, ...args] };
 }
 
+let launcher: ProcessLauncher | null = null;
+
+/**
+ * Linux, under Node. In Electron's engine process `process.execPath` is the app itself, which runs
+ * a script only while its RunAsNode fuse is on; a packaging that turns the fuse off would open a
+ * second app window instead, so there the tools are still started directly.
+ */
+function launcherAvailable(): boolean {
+  return process.platform === 'linux' && process.versions.electron === undefined;
+}
+
+/** The engine's one launcher, itself death-bound like the tools it starts. */
+function sharedLauncher(): ProcessLauncher {
+  launcher ??= new ProcessLauncher((source) => deathBoundCommand(process.execPath, ['-e', source]));
+  return launcher;
+}
+
+/** Boots the process launcher now where probes will use it (an import is starting), so the first probe does not wait for it. */
+export function prestartProcessLauncher(): void {
+  if (launcherAvailable()) sharedLauncher().prestart();
+}
+
+/** Ends the process launcher, if one was started (what it still runs is killed); for tests and shutdown. */
+export function closeProcessLauncher(): void {
+  launcher?.close();
+}
+
+/**
+ * A tool started from this process. `stop` SIGKILLs its group (or the tool alone), and once the
+ * tool is dead its output is not wanted: a child it left behind (outside its group, or where there
+ * is none) must not keep the pipes, and so the caller, open until that child ends.
+ */
+class DirectProcess extends EventEmitter implements StartedProcess {
+  private readonly child: ChildProcess;
+  private stopping = false;
+
+  constructor(
+    file: string,
+    argv: string[],
+    private readonly ownGroup: boolean,
+  ) {
+    super();
+    this.child = spawn(file, argv, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+      env: mediaToolEnv(),
+      detached: ownGroup,
+    });
+    this.child.on('error', (error) => this.emit('error', error));
+    this.child.on('close', (code, signal) => this.emit('close', code, signal));
+    this.child.on('exit', () => {
+      if (this.stopping) this.releasePipes();
+    });
+  }
+
+  get stdout(): EventEmitter | null {
+    return this.child.stdout;
+  }
+
+  get stderr(): EventEmitter | null {
+    return this.child.stderr;
+  }
+
+  stop(): void {
+    this.stopping = true;
+    const { child } = this;
+    let killed = false;
+    if (this.ownGroup && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+        killed = true;
+      } catch {
+        // The group is gone already; the tool itself may not be.
+      }
+    }
+    if (!killed) child.kill('SIGKILL');
+    if (child.exitCode !== null || child.signalCode !== null) this.releasePipes();
+  }
+
+  private releasePipes(): void {
+    this.child.stdout?.destroy();
+    this.child.stderr?.destroy();
+  }
+}
+
 /**
  * Runs `bin args` to completion. Resolves when it exits with code 0; otherwise rejects with one of
  * the `ProcessError` subclasses above. The process never outlives an aborted signal or the timeout.
@@ -202,21 +295,18 @@ export function runProcess(bin: string, args: readonly string[], opts: RunProces
 
   opts.log?.info('media process start', { commandLine });
   return new Promise<ProcessResult>((resolve, reject) => {
-    let child: ChildProcess;
-    // A death-bound tool (Linux, setpriv) leads its own process group, so a kill reaches whatever it
-    // started too: a wrapper script's children otherwise keep its output open and outlive it. Only
-    // then: elsewhere nothing kills the tool when the engine dies, and staying in the engine's group
-    // is what lets a terminal's Ctrl+C reach it.
-    let ownGroup = false;
+    let child: StartedProcess;
     try {
       const command = deathBoundCommand(bin, args);
-      ownGroup = command.file !== bin;
-      child = spawn(command.file, command.argv, {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        windowsHide: true,
-        env: mediaToolEnv(),
-        detached: ownGroup,
-      });
+      // A death-bound tool (Linux, setpriv) leads its own process group, so a kill reaches whatever it
+      // started too: a wrapper script's children otherwise keep its output open and outlive it. Only
+      // then: elsewhere nothing kills the tool when the engine dies, and staying in the engine's group
+      // is what lets a terminal's Ctrl+C reach it.
+      const ownGroup = command.file !== bin;
+      child =
+        opts.viaLauncher && launcherAvailable()
+          ? sharedLauncher().start(command.file, command.argv, mediaToolEnv(), ownGroup)
+          : new DirectProcess(command.file, command.argv, ownGroup);
     } catch (error) {
       // spawn throws synchronously for malformed arguments (e.g. a NUL byte in a path).
       reject(
@@ -235,30 +325,8 @@ export function runProcess(bin: string, args: readonly string[], opts: RunProces
       if (failure) return;
       failure = error;
       // SIGKILL: ffmpeg may ignore or slowly handle SIGTERM while blocked on a stalled USB read.
-      killTree();
-      if (child.exitCode !== null || child.signalCode !== null) releasePipes();
+      child.stop();
     };
-    const killTree = () => {
-      if (ownGroup && child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-          return;
-        } catch {
-          // The group is gone already; the tool itself may not be.
-        }
-      }
-      child.kill('SIGKILL');
-    };
-    // Once the tool is dead and we are stopping it, its output is not wanted: a child it left
-    // behind (outside its group, or where there is none) must not keep the pipes, and so this
-    // call, open until that child ends.
-    const releasePipes = () => {
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-    };
-    child.on('exit', () => {
-      if (failure) releasePipes();
-    });
     const tracked: Tracked = { child, abort: () => stop(new ProcessAbortedError(commandLine, tail())) };
     running.add(tracked);
     const onAbort = () => tracked.abort();
