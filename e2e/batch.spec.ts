@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { Locator, Page } from '@playwright/test';
 import { generateMediaFixtures, locateNpmFfmpeg } from '../test/fixtures/generateMedia';
 import { useCjkFont } from './support/cjkFont';
-import { importThroughDialog, setUpFirstAdmin } from './support/stationSteps';
+import { callStation, importThroughDialog, setUpFirstAdmin } from './support/stationSteps';
 import { expect, openStation, saveScreenshot, test } from './support/webHost';
 
 /**
@@ -52,24 +52,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   if (cameraRoot) await rm(cameraRoot, { recursive: true, force: true });
 });
-
-/** A contract call from inside the page, with the page's own session (set-up the UI has its own specs for). */
-async function callStation<T>(page: Page, method: string, input: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, input }) => {
-      const session = sessionStorage.getItem('station.sessionId') ?? '';
-      const response = await fetch(`/api/call/${method}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Station-Session': session },
-        body: JSON.stringify(input),
-      });
-      const body = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown };
-      if (!body.ok) throw new Error(`${method} failed: ${JSON.stringify(body.error)}`);
-      return body.value as T;
-    },
-    { method, input },
-  );
-}
 
 const rows = (page: Page): Locator => page.getByTestId('library-row');
 const row = (page: Page, name: string): Locator => rows(page).filter({ hasText: name });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Locator, Page } from '@playwright/test';
 import { generateMediaFixtures, locateNpmFfmpeg } from '../test/fixtures/generateMedia';
-import { importThroughDialog, setUpFirstAdmin } from './support/stationSteps';
+import { callStation, importThroughDialog, setUpFirstAdmin } from './support/stationSteps';
 import { expect, openStation, saveScreenshot, test } from './support/webHost';
 
 /**
@@ -52,23 +52,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   if (cameraRoot) await rm(cameraRoot, { recursive: true, force: true });
 });
-
-async function callStation<T>(page: Page, method: string, input: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, input }) => {
-      const session = sessionStorage.getItem('station.sessionId') ?? '';
-      const response = await fetch(`/api/call/${method}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Station-Session': session },
-        body: JSON.stringify(input),
-      });
-      const body = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown };
-      if (!body.ok) throw new Error(`${method} failed: ${JSON.stringify(body.error)}`);
-      return body.value as T;
-    },
-    { method, input },
-  );
-}
 
 interface ViewAttrs {
   start: number;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Locator, Page } from '@playwright/test';
 import { generateMediaFixtures, locateNpmFfmpeg } from '../test/fixtures/generateMedia';
-import { importThroughDialog, setUpFirstAdmin, signIn } from './support/stationSteps';
+import { callStation, importThroughDialog, setUpFirstAdmin, signIn } from './support/stationSteps';
 import { expect, openStation, saveScreenshot, test } from './support/webHost';
 
 /**
@@ -69,24 +69,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   if (cameraRoot) await rm(cameraRoot, { recursive: true, force: true });
 });
-
-/** A contract call from inside the page, with the page's own session (for what the UI has no button for yet). */
-async function callStation<T>(page: Page, method: string, input: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, input }) => {
-      const session = sessionStorage.getItem('station.sessionId') ?? '';
-      const response = await fetch(`/api/call/${method}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Station-Session': session },
-        body: JSON.stringify(input),
-      });
-      const body = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown };
-      if (!body.ok) throw new Error(`${method} failed: ${JSON.stringify(body.error)}`);
-      return body.value as T;
-    },
-    { method, input },
-  );
-}
 
 async function addToCaseFromLibrary(page: Page, fileName: string): Promise<Locator> {
   await page.getByTestId('nav-library').click();

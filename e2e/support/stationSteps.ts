@@ -42,3 +42,24 @@ export async function importThroughDialog(page: Page, path: string, imported: nu
   await expect(dialog.locator('[data-testid="record-file"][data-outcome="imported"]')).toHaveCount(imported);
   await page.keyboard.press('Escape');
 }
+
+/**
+ * A contract call from inside the page with the page's own session: for set-up a spec needs but
+ * does not test (the UI has its own specs for that), and for what the UI has no button for.
+ */
+export async function callStation<T>(page: Page, method: string, input: unknown): Promise<T> {
+  return page.evaluate(
+    async ({ method, input }) => {
+      const session = sessionStorage.getItem('station.sessionId') ?? '';
+      const response = await fetch(`/api/call/${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Station-Session': session },
+        body: JSON.stringify(input),
+      });
+      const body = (await response.json()) as { ok: boolean; value?: unknown; error?: unknown };
+      if (!body.ok) throw new Error(`${method} failed: ${JSON.stringify(body.error)}`);
+      return body.value as T;
+    },
+    { method, input },
+  );
+}

@@ -3,8 +3,7 @@ import { mkdir, open, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/shared/errors';
-import { openStation, type TestStation } from '../engine/harness';
+import { openStation, refusalOf, type TestStation } from '../engine/harness';
 
 /**
  * `import.survey` handed what a hostile or unlucky user can type or pick: a FIFO (whose read would
@@ -22,16 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await station.cleanup();
 });
-
-async function codeAndParams(promise: Promise<unknown>): Promise<{ code: string; params: unknown }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return { code: error.code, params: error.params };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('import.survey on hostile paths', () => {
   it('lists a FIFO as skipped without opening it, in a folder or chosen directly', async () => {
@@ -55,7 +44,7 @@ describe('import.survey on hostile paths', () => {
 
   it('refuses /dev/zero and /proc by name, and a symbolic link loop as a path that cannot be opened', async () => {
     for (const path of ['/dev/zero', '/proc/self/mem']) {
-      expect(await codeAndParams(station.call('import.survey', { path }))).toEqual({
+      expect(await refusalOf(station.call('import.survey', { path }))).toEqual({
         code: 'import.pathNotAllowed',
         params: { path },
       });
@@ -64,7 +53,7 @@ describe('import.survey on hostile paths', () => {
     const b = join(station.root, 'loop-b');
     await symlink(b, a);
     await symlink(a, b);
-    expect(await codeAndParams(station.call('import.survey', { path: a }))).toEqual({
+    expect(await refusalOf(station.call('import.survey', { path: a }))).toEqual({
       code: 'import.sourceNotFound',
       params: { path: a },
     });

@@ -155,6 +155,17 @@ export function codeOf(promise: Promise<unknown>): Promise<string> {
   );
 }
 
+/** The code and parameters an expected refusal carries; throws when the promise resolves or fails otherwise. */
+export async function refusalOf(promise: Promise<unknown>): Promise<{ code: string; params: unknown }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppError) return { code: error.code, params: error.params };
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
 /**
  * A file of `bytes` zeros that takes no disk space: reading it is fast, which lets a test have an
  * import in progress long enough to interrupt it without a wall-clock wait.

@@ -1,8 +1,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/shared/errors';
-import { makeSparseFile, openStation, type TestStation } from './harness';
+import { makeSparseFile, openStation, refusalOf, type TestStation } from './harness';
 
 /**
  * `import.survey`: the import dialog checks each path as it is added (issue 11 §4: a wrong path
@@ -16,16 +15,6 @@ afterEach(async () => {
   await station?.cleanup();
   station = null;
 });
-
-async function refusal(promise: Promise<unknown>): Promise<{ code: string; params: unknown }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return { code: error.code, params: error.params };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('import.survey', () => {
   it('counts the files and bytes a folder holds, and what it would skip', async () => {
@@ -54,18 +43,18 @@ describe('import.survey', () => {
   it('refuses a wrong path with the error import.start would give, naming the path', async () => {
     const s = (station = await openStation());
     const missing = join(s.root, 'no-such-card');
-    expect(await refusal(s.call('import.survey', { path: missing }))).toEqual({
+    expect(await refusalOf(s.call('import.survey', { path: missing }))).toEqual({
       code: 'import.sourceNotFound',
       params: { path: missing },
     });
-    expect(await refusal(s.call('import.start', { paths: [missing] }))).toEqual({
+    expect(await refusalOf(s.call('import.start', { paths: [missing] }))).toEqual({
       code: 'import.sourceNotFound',
       params: { path: missing },
     });
-    expect(await refusal(s.call('import.survey', { path: 'DCIM/100MEDIA' }))).toMatchObject({
+    expect(await refusalOf(s.call('import.survey', { path: 'DCIM/100MEDIA' }))).toMatchObject({
       code: 'import.sourceNotAbsolute',
       params: { path: 'DCIM/100MEDIA' },
     });
-    expect((await refusal(s.call('import.survey', { path: s.dataDir }))).code).toBe('import.pathInStation');
+    expect((await refusalOf(s.call('import.survey', { path: s.dataDir }))).code).toBe('import.pathInStation');
   });
 });
