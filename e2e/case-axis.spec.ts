@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Locator, Page } from '@playwright/test';
-import { generateMediaFixtures, locateNpmFfmpeg } from '../test/fixtures/generateMedia';
+import { generateMediaFixtures } from '../test/fixtures/generateMedia';
+import { writeCameraCard } from './support/cameraCard';
 import { callStation, importThroughDialog, setUpFirstAdmin } from './support/stationSteps';
 import { expect, openStation, saveScreenshot, test } from './support/webHost';
 
@@ -36,17 +35,8 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   test.setTimeout(300_000);
   const fixtures = await generateMediaFixtures(MEDIA_CACHE);
-  cameraRoot = await mkdtemp(join(tmpdir(), 'station-e2e-axis-'));
-  const cameraDir = join(cameraRoot, 'DCIM', '100MEDIA');
-  await mkdir(cameraDir, { recursive: true });
-  const ffmpeg = locateNpmFfmpeg();
-  for (const recording of RECORDINGS) {
-    // A stream copy with another creation time: new bytes (a new hash), the same 3 s of H.264.
-    await promisify(execFile)(ffmpeg, [
-      ...['-nostdin', '-hide_banner', '-v', 'error', '-y', '-i', fixtures.h264, '-c', 'copy'],
-      ...['-metadata', `creation_time=${recording.wall}Z`, join(cameraDir, recording.name)],
-    ]);
-  }
+  const card = await writeCameraCard('station-e2e-axis-', fixtures.h264, RECORDINGS);
+  cameraRoot = card.root;
 });
 
 test.afterAll(async () => {
