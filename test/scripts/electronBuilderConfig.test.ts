@@ -50,4 +50,14 @@ describe('electron-builder.json', () => {
     expect(engineOptions).toContain("path.join(runtime.resourcesPath, 'bin')");
     expect(engineOptions).toContain("path.join(runtime.resourcesPath, 'resources')");
   });
+
+  it('ships the matched pair scripts/buildMediaTools.sh builds as <resources>/bin, never the npm fallback pair', async () => {
+    const config = await readConfig();
+    const bin = config.extraResources.filter((r) => r.to === 'bin');
+    // The bundled folder is the pair the station prefers; the npm packages' 2018 ffmpeg beside a
+    // 2023 ffprobe would be a mismatched pair there (binaries.ts passes such a folder over).
+    expect(bin.map((r) => r.from)).toEqual(['vendor/media-tools/${platform}-${arch}']);
+    const script = await readFile(join(ROOT, 'scripts', 'buildMediaTools.sh'), 'utf8');
+    expect(script).toContain('out="$root/vendor/media-tools/linux-$arch"');
+  });
 });

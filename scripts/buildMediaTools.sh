@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Builds the matched ffmpeg/ffprobe pair the packaged app ships (its bundled folder), from
+# Debian's own source package of ffmpeg, into vendor/media-tools/<platform>-<arch>/.
+#
+# Why a build of our own: the station starts ffprobe once per imported file and ffmpeg/ffprobe
+# three times per clip. Debian's binaries are linked against about 215 shared libraries with
+# BIND_NOW, so each start spends ~0.1 s of CPU in the dynamic loader before reading a byte. This
+# pair links the FFmpeg libraries, libx264 and zlib statically (one binary each, the C library
+# only), has no network protocols and no capture devices (the station reads local files only),
+# and starts in a few milliseconds. It is the same release, with the same Debian security
+# patches, as the system's pair it replaces.
+#
+# Where the source comes from: `apt-get source`, through a throwaway copy of this machine's own
+# apt sources with `deb-src` enabled. apt checks the source index against Debian's archive
+# signature and every downloaded file against that index, and dpkg-source applies Debian's
+# patches. Nothing here names a mirror; nothing outside the temporary folder and the output
+# folder is written (no root needed when the build packages below are installed).
+#
+# Needs: apt-get, dpkg-source (dpkg-dev), a C compiler and make (build-essential), nasm,
+# libx264-dev, zlib1g-dev, pkg-config.
+#
+# Usage: scripts/buildMediaTools.sh [--version DEBIAN_VERSION] [--out DIR] [--jobs N]
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+arch="$(uname -m)"
+case "$arch" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; esac
+out="$root/vendor/media-tools/linux-$arch"
+version=""
+jobs="$(nproc 2>/dev/null || echo 2)"
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --version) version="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --jobs) jobs="$2"; shift 2 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "buildMediaTools: unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$(uname -s)" != Linux ] || ! command -v apt-get >/dev/null; then
+  echo "buildMediaTools: this script builds on Debian or Ubuntu (apt-get); elsewhere put a matched static pair in $out" >&2
+  exit 2
+fi
+
+missing=()
+command -v dpkg-source >/dev/null || missing+=(dpkg-dev)
+command -v cc >/dev/null && command -v make >/dev/null || missing+=(build-essential)
+command -v nasm >/dev/null || missing+=(nasm)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+libdir="$(cc -print-multiarch 2>/dev/null || true)"
+libdir="/usr/lib/${libdir:-$(uname -m)-linux-gnu}"
+[ -f "$libdir/libx264.a" ] || missing+=(libx264-dev)
+[ -f "$libdir/libz.a" ] || missing+=(zlib1g-dev)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "buildMediaTools: missing build packages; install them with: apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 2
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/station-media-tools.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+say() { printf 'buildMediaTools: %s\n' "$*"; }
+
+# --- the source, verified by apt ---------------------------------------------------------------
+apt_dir="$work/apt"
+mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/sources.list.d"
+: >"$apt_dir/sources.list"
+# The machine's own sources, with their source indexes switched on (deb822 and one-line forms).
+for f in /etc/apt/sources.list.d/*.sources; do
+  [ -f "$f" ] && sed -E 's/^Types:.*$/Types: deb-src/' "$f" >"$apt_dir/sources.list.d/$(basename "$f")"
+done
+for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+  [ -f "$f" ] && sed -nE 's/^deb[[:space:]]+/deb-src /p' "$f" >>"$apt_dir/sources.list.d/machine.list"
+done
+apt_opts=(
+  -o "Dir::Etc::SourceList=$apt_dir/sources.list"
+  -o "Dir::Etc::SourceParts=$apt_dir/sources.list.d"
+  -o "Dir::State::Lists=$apt_dir/lists"
+  -o "Dir::Cache=$apt_dir/cache"
+  -o "Debug::NoLocking=1"
+  # The temporary folder is this user's; apt's unprivileged `_apt` user could not write into it.
+  -o "APT::Sandbox::User=root"
+)
+say "reading the source indexes of this machine's apt sources"
+apt-get "${apt_opts[@]}" -qq update
+mkdir -p "$work/src"
+(cd "$work/src" && apt-get "${apt_opts[@]}" -qq source --download-only "ffmpeg${version:+=$version}")
+dsc="$(ls "$work"/src/ffmpeg_*.dsc)"
+say "verified $(basename "$dsc") ($(sha256sum "$dsc" | cut -c1-16)…)"
+# apt has checked every file against the archive-signed index; the .dsc's own signature is an
+# uploader's key, which needs debian-keyring, so dpkg-source is not asked to check it again.
+dpkg-source --no-check -x "$dsc" "$work/src/ffmpeg" >/dev/null
+deb_version="$(sed -nE 's/^Version: //p' "$dsc" | head -1)"
+
+# --- configure and build -----------------------------------------------------------------------
+# libx264 and zlib from a folder that holds only their static archives, so the linker cannot
+# pick the shared ones.
+mkdir -p "$work/static"
+ln -s "$libdir/libx264.a" "$libdir/libz.a" "$work/static/"
+configure=(
+  --disable-autodetect --enable-gpl --enable-libx264 --enable-zlib
+  --disable-doc --disable-ffplay --disable-network
+  --disable-indevs --enable-indev=lavfi --disable-outdevs
+  --disable-debug --enable-stripping
+  "--extra-version=${deb_version#*-}-station"
+  "--extra-ldflags=-L$work/static" "--extra-libs=-lpthread -lm -ldl"
+)
+say "configuring FFmpeg $deb_version (static libraries, libx264, zlib; no network, no devices)"
+(cd "$work/src/ffmpeg" && ./configure "${configure[@]}" >"$work/configure.log" 2>&1) || {
+  tail -20 "$work/configure.log" >&2
+  exit 1
+}
+say "building ffmpeg and ffprobe with $jobs jobs (about 6 minutes on two cores)"
+(cd "$work/src/ffmpeg" && make -j"$jobs" ffmpeg ffprobe >"$work/make.log" 2>&1) || {
+  tail -30 "$work/make.log" >&2
+  exit 1
+}
+
+# --- check, then install in one rename ---------------------------------------------------------
+stage="$out.partial-$$"
+rm -rf "$stage"
+mkdir -p "$stage"
+install -m 0755 "$work/src/ffmpeg/ffmpeg" "$work/src/ffmpeg/ffprobe" "$stage/"
+cp "$work/src/ffmpeg/COPYING.GPLv2" "$work/src/ffmpeg/LICENSE.md" "$stage/"
+for tool in ffmpeg ffprobe; do
+  # Only the C library's own objects may be loaded at run time.
+  extra="$(ldd "$stage/$tool" | grep -vE 'linux-vdso|ld-linux|/lib(c|m|pthread|dl)\.so' || true)"
+  if [ -n "$extra" ]; then
+    echo "buildMediaTools: $tool still loads shared libraries:" >&2
+    echo "$extra" >&2
+    rm -rf "$stage"
+    exit 1
+  fi
+done
+node "$root/scripts/mediaToolsCheck.mjs" "$stage" || { rm -rf "$stage"; exit 1; }
+{
+  printf '{\n'
+  printf '  "source": "Debian source package ffmpeg %s",\n' "$deb_version"
+  printf '  "dscSha256": "%s",\n' "$(sha256sum "$dsc" | cut -d' ' -f1)"
+  printf '  "configure": "%s",\n' "$(printf '%s ' "${configure[@]}" | sed "s#$work#<tmp>#g; s/ *$//")"
+  printf '  "libx264": "%s",\n' "$(dpkg-query -W -f='${Version}' libx264-dev 2>/dev/null || echo unknown)"
+  printf '  "zlib": "%s",\n' "$(dpkg-query -W -f='${Version}' zlib1g-dev 2>/dev/null || echo unknown)"
+  printf '  "licence": "GPL-2.0-or-later (libx264); see COPYING.GPLv2 and LICENSE.md"\n'
+  printf '}\n'
+} >"$stage/BUILD-INFO.json"
+rm -rf "$out"
+mkdir -p "$(dirname "$out")"
+mv "$stage" "$out"
+say "done: $out ($("$out/ffmpeg" -version | head -1 | cut -d' ' -f1-3))"
+say "use it in a checkout with STATION_FFMPEG_DIR=$out; the packaged app ships it as its bundled pair"
