@@ -59,7 +59,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/station-media-tools.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+stage="$out.partial-$$"
+# A build that fails or is killed leaves neither its temporary folder nor a half-filled stage.
+trap 'rm -rf "$work" "$stage"' EXIT
 say() { printf 'buildMediaTools: %s\n' "$*"; }
 
 # --- the source, verified by apt ---------------------------------------------------------------
@@ -118,8 +120,6 @@ say "building ffmpeg and ffprobe with $jobs jobs (about 6 minutes on two cores)"
 }
 
 # --- check, then install in one rename ---------------------------------------------------------
-stage="$out.partial-$$"
-rm -rf "$stage"
 mkdir -p "$stage"
 install -m 0755 "$work/src/ffmpeg/ffmpeg" "$work/src/ffmpeg/ffprobe" "$stage/"
 cp "$work/src/ffmpeg/COPYING.GPLv2" "$work/src/ffmpeg/LICENSE.md" "$stage/"
@@ -129,11 +129,10 @@ for tool in ffmpeg ffprobe; do
   if [ -n "$extra" ]; then
     echo "buildMediaTools: $tool still loads shared libraries:" >&2
     echo "$extra" >&2
-    rm -rf "$stage"
     exit 1
   fi
 done
-node "$root/scripts/mediaToolsCheck.mjs" "$stage" || { rm -rf "$stage"; exit 1; }
+node "$root/scripts/mediaToolsCheck.mjs" "$stage"
 {
   printf '{\n'
   printf '  "source": "Debian source package ffmpeg %s",\n' "$deb_version"
@@ -144,8 +143,12 @@ node "$root/scripts/mediaToolsCheck.mjs" "$stage" || { rm -rf "$stage"; exit 1; 
   printf '  "licence": "GPL-2.0-or-later (libx264); see COPYING.GPLv2 and LICENSE.md"\n'
   printf '}\n'
 } >"$stage/BUILD-INFO.json"
-rm -rf "$out"
+# The old pair moves aside and the new one takes its name, each in one rename (-T: never into a
+# folder of that name, which a concurrent build may just have put there); a station starting in
+# between finds no bundled pair and takes the next source, never half of one.
 mkdir -p "$(dirname "$out")"
-mv "$stage" "$out"
+if [ -e "$out" ]; then mv -T "$out" "$out.old-$$"; fi
+mv -T "$stage" "$out"
+rm -rf "$out.old-$$"
 say "done: $out ($("$out/ffmpeg" -version | head -1 | cut -d' ' -f1-3))"
 say "use it in a checkout with STATION_FFMPEG_DIR=$out; the packaged app ships it as its bundled pair"
