@@ -32,14 +32,25 @@ export const REQUIRED_COMPONENTS = {
     'hflip',
     'vflip',
   ],
+  // Not asked for by name: the muxers insert these themselves when a lossless clip copies a stream
+  // into another container (libavformat's movenc.c, matroskaenc.c, mpegtsenc.c): H.264/HEVC from
+  // MP4 into MPEG-TS, ADTS AAC from MPEG-TS into MP4/MOV/Matroska, VP9 into MP4/Matroska, Blu-ray
+  // subtitles into Matroska. A pair built without one fails only that copy, at cut time.
+  bsfs: ['h264_mp4toannexb', 'hevc_mp4toannexb', 'aac_adtstoasc', 'vp9_superframe', 'pgs_frame_merge'],
+  // Originals are read from files, outputs written to files, progress read from `-progress pipe:1`.
+  protocols: ['file', 'pipe'],
 };
 
-/** The names in one `ffmpeg -<listing>` output: each component line is flags, then its name. */
+/**
+ * The names in one `ffmpeg -<listing>` output. A codec, format or filter line is flags, then its
+ * name; the bitstream filter and protocol listings have the bare name alone on its line.
+ */
 export function listedNames(output) {
   const names = new Set();
   for (const line of output.split('\n')) {
     // " V....D libx264  ...", "  E mp4 ...", " DE mov,mp4,… ...", " ..C scale  V->V ..."
-    const match = /^\s*[A-Z.|]{1,7}\s+(\S+)/.exec(line);
+    // or "aac_adtstoasc" (-bsfs), "  pipe" (-protocols); headers end in ":" and match neither.
+    const match = /^\s*[A-Z.|]{1,7}\s+(\S+)/.exec(line) ?? /^\s*([a-z0-9_]+)\s*$/.exec(line);
     if (!match) continue;
     // Demuxers and muxers list aliases comma-separated ("mov,mp4,m4a,3gp,3g2,mj2").
     for (const name of match[1].split(',')) names.add(name);
