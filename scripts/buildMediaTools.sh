@@ -31,12 +31,37 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 
 while [ $# -gt 0 ]; do
   case "$1" in
-    --version) version="$2"; shift 2 ;;
-    --out) out="$2"; shift 2 ;;
-    --jobs) jobs="$2"; shift 2 ;;
+    --version|--out|--jobs)
+      if [ $# -lt 2 ] || [ -z "$2" ]; then echo "buildMediaTools: $1 needs a value" >&2; exit 2; fi
+      case "$1" in --version) version="$2" ;; --out) out="$2" ;; --jobs) jobs="$2" ;; esac
+      shift 2 ;;
     -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "buildMediaTools: unknown argument: $1" >&2; exit 2 ;;
   esac
+done
+# A trailing slash (a shell's completion adds one) would put the stage and the old pair inside
+# the output folder, and the final rename would move that folder into itself.
+while [ "$out" != / ] && [ "${out%/}" != "$out" ]; do out="${out%/}"; done
+if [ -e "$out" ] && [ ! -d "$out" ]; then
+  echo "buildMediaTools: $out exists and is not a folder; give --out a folder" >&2
+  exit 2
+fi
+
+say() { printf 'buildMediaTools: %s\n' "$*"; }
+
+# A build killed outright (SIGKILL, a power cut) ran no exit trap: its stage, and the old pair if it
+# died between its two renames, are still beside --out, named by its process id. A build still
+# running keeps its own (its process is alive); the old pair takes its name back if nothing has.
+# Done first, so that even a run that stops for missing packages below tidies up.
+for left in "$out".partial-* "$out".old-*; do
+  [ -e "$left" ] || continue
+  [ -d "/proc/${left##*-}" ] && continue
+  if [ "${left%.old-*}" = "$out" ] && [ ! -e "$out" ]; then
+    say "putting back the pair an interrupted build had moved aside: $left"
+    mv -T "$left" "$out"
+  else
+    rm -rf "$left"
+  fi
 done
 
 if [ "$(uname -s)" != Linux ] || ! command -v apt-get >/dev/null; then
@@ -60,21 +85,46 @@ fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/station-media-tools.XXXXXX")"
 stage="$out.partial-$$"
-# A build that fails or is killed leaves neither its temporary folder nor a half-filled stage.
-trap 'rm -rf "$work" "$stage"' EXIT
-say() { printf 'buildMediaTools: %s\n' "$*"; }
+step_pid=""
+# configure, the compiler and apt put their own temporary files in TMPDIR; inside the work folder
+# they go with it, even from a step that was ended before it could clean up.
+mkdir "$work/tmp"
+export TMPDIR="$work/tmp"
+# A build that fails or is stopped leaves neither its temporary folder nor a half-filled stage, and
+# --out holds a whole pair: the new one, or the old one if the build stopped between its renames.
+# bash runs this at once when it is stopped, while a step's processes would go on (a make writing
+# into the folder being removed), so the step's process group is ended first.
+cleanup() {
+  if [ -n "$step_pid" ]; then
+    kill -TERM -- "-$step_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 -- "-$step_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$step_pid" 2>/dev/null || true
+    wait "$step_pid" 2>/dev/null || true
+    while kill -0 -- "-$step_pid" 2>/dev/null; do sleep 0.1; done
+  fi
+  rm -rf "$work" "$stage"
+  if [ -e "$out.old-$$" ] && [ ! -e "$out" ]; then mv -T "$out.old-$$" "$out"; fi
+  rm -rf "$out.old-$$"
+}
+trap cleanup EXIT
+# Runs one long step (apt, dpkg-source, configure, make) as a process group of its own, which
+# cleanup can end as a whole.
+run_step() {
+  local status=0
+  setsid "$@" </dev/null &
+  step_pid=$!
+  wait "$step_pid" || status=$?
+  # Ended: its number may be reused, and cleanup must never end a stranger's group.
+  step_pid=""
+  return "$status"
+}
 
 # --- the source, verified by apt ---------------------------------------------------------------
 apt_dir="$work/apt"
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/sources.list.d"
 : >"$apt_dir/sources.list"
-# The machine's own sources, with their source indexes switched on (deb822 and one-line forms).
-for f in /etc/apt/sources.list.d/*.sources; do
-  [ -f "$f" ] && sed -E 's/^Types:.*$/Types: deb-src/' "$f" >"$apt_dir/sources.list.d/$(basename "$f")"
-done
-for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-  [ -f "$f" ] && sed -nE 's/^deb[[:space:]]+/deb-src /p' "$f" >>"$apt_dir/sources.list.d/machine.list"
-done
+# The machine's own sources, with their source indexes switched on.
+"$root/scripts/debSrcSources.sh" /etc/apt "$apt_dir/sources.list.d"
 apt_opts=(
   -o "Dir::Etc::SourceList=$apt_dir/sources.list"
   -o "Dir::Etc::SourceParts=$apt_dir/sources.list.d"
@@ -85,14 +135,14 @@ apt_opts=(
   -o "APT::Sandbox::User=root"
 )
 say "reading the source indexes of this machine's apt sources"
-apt-get "${apt_opts[@]}" -qq update
+run_step apt-get "${apt_opts[@]}" -qq update
 mkdir -p "$work/src"
-(cd "$work/src" && apt-get "${apt_opts[@]}" -qq source --download-only "ffmpeg${version:+=$version}")
+run_step env -C "$work/src" apt-get "${apt_opts[@]}" -qq source --download-only "ffmpeg${version:+=$version}"
 dsc="$(ls "$work"/src/ffmpeg_*.dsc)"
 say "verified $(basename "$dsc") ($(sha256sum "$dsc" | cut -c1-16)…)"
 # apt has checked every file against the archive-signed index; the .dsc's own signature is an
 # uploader's key, which needs debian-keyring, so dpkg-source is not asked to check it again.
-dpkg-source --no-check -x "$dsc" "$work/src/ffmpeg" >/dev/null
+run_step dpkg-source --no-check -x "$dsc" "$work/src/ffmpeg" >/dev/null
 deb_version="$(sed -nE 's/^Version: //p' "$dsc" | head -1)"
 
 # --- configure and build -----------------------------------------------------------------------
@@ -109,12 +159,12 @@ configure=(
   "--extra-ldflags=-L$work/static" "--extra-libs=-lpthread -lm -ldl"
 )
 say "configuring FFmpeg $deb_version (static libraries, libx264, zlib; no network, no devices)"
-(cd "$work/src/ffmpeg" && ./configure "${configure[@]}" >"$work/configure.log" 2>&1) || {
+run_step env -C "$work/src/ffmpeg" ./configure "${configure[@]}" >"$work/configure.log" 2>&1 || {
   tail -20 "$work/configure.log" >&2
   exit 1
 }
 say "building ffmpeg and ffprobe with $jobs jobs (about 6 minutes on two cores)"
-(cd "$work/src/ffmpeg" && make -j"$jobs" ffmpeg ffprobe >"$work/make.log" 2>&1) || {
+run_step env -C "$work/src/ffmpeg" make -j"$jobs" ffmpeg ffprobe >"$work/make.log" 2>&1 || {
   tail -30 "$work/make.log" >&2
   exit 1
 }
@@ -137,7 +187,9 @@ node "$root/scripts/mediaToolsCheck.mjs" "$stage"
   printf '{\n'
   printf '  "source": "Debian source package ffmpeg %s",\n' "$deb_version"
   printf '  "dscSha256": "%s",\n' "$(sha256sum "$dsc" | cut -d' ' -f1)"
-  printf '  "configure": "%s",\n' "$(printf '%s ' "${configure[@]}" | sed "s#$work#<tmp>#g; s/ *$//")"
+  # The temporary folder's name is no part of the build (and a TMPDIR may hold any character).
+  configure_line="${configure[*]}"
+  printf '  "configure": "%s",\n' "${configure_line//"$work"/<tmp>}"
   printf '  "libx264": "%s",\n' "$(dpkg-query -W -f='${Version}' libx264-dev 2>/dev/null || echo unknown)"
   printf '  "zlib": "%s",\n' "$(dpkg-query -W -f='${Version}' zlib1g-dev 2>/dev/null || echo unknown)"
   printf '  "licence": "GPL-2.0-or-later (libx264); see COPYING.GPLv2 and LICENSE.md"\n'
