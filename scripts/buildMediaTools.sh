@@ -5,7 +5,7 @@
 # Why a build of our own: the station starts ffprobe once per imported file and ffmpeg/ffprobe
 # three times per clip. Debian's binaries are linked against about 215 shared libraries with
 # BIND_NOW, so each start spends ~0.1 s of CPU in the dynamic loader before reading a byte. This
-# pair links the FFmpeg libraries, libx264 and zlib statically (one binary each, the C library
+# pair links the FFmpeg libraries, libx264, libaom and zlib statically (one binary each, the C library
 # only), has no network protocols and no capture devices (the station reads local files only),
 # and starts in a few milliseconds. It is the same release, with the same Debian security
 # patches, as the system's pair it replaces.
@@ -17,7 +17,7 @@
 # folder is written (no root needed when the build packages below are installed).
 #
 # Needs: apt-get, dpkg-source (dpkg-dev), a C compiler and make (build-essential), nasm,
-# libx264-dev, zlib1g-dev, pkg-config.
+# libx264-dev, libaom-dev, zlib1g-dev, pkg-config.
 #
 # Usage: scripts/buildMediaTools.sh [--version DEBIAN_VERSION] [--out DIR] [--jobs N]
 set -euo pipefail
@@ -77,6 +77,7 @@ command -v pkg-config >/dev/null || missing+=(pkg-config)
 libdir="$(cc -print-multiarch 2>/dev/null || true)"
 libdir="/usr/lib/${libdir:-$(uname -m)-linux-gnu}"
 [ -f "$libdir/libx264.a" ] || missing+=(libx264-dev)
+[ -f "$libdir/libaom.a" ] || missing+=(libaom-dev)
 [ -f "$libdir/libz.a" ] || missing+=(zlib1g-dev)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "buildMediaTools: missing build packages; install them with: apt-get install -y --no-install-recommends ${missing[*]}" >&2
@@ -146,19 +147,24 @@ run_step dpkg-source --no-check -x "$dsc" "$work/src/ffmpeg" >/dev/null
 deb_version="$(sed -nE 's/^Version: //p' "$dsc" | head -1)"
 
 # --- configure and build -----------------------------------------------------------------------
-# libx264 and zlib from a folder that holds only their static archives, so the linker cannot
-# pick the shared ones.
+# libx264, libaom and zlib from a folder that holds only their static archives, so the linker
+# cannot pick the shared ones.
 mkdir -p "$work/static"
-ln -s "$libdir/libx264.a" "$libdir/libz.a" "$work/static/"
+ln -s "$libdir/libx264.a" "$libdir/libaom.a" "$libdir/libz.a" "$work/static/"
+# libaom for its AV1 decoder only: FFmpeg's own AV1 decoder decodes nothing without a hardware
+# decoder, so without it an AV1 recording (screen captures, downloaded clips) would get no
+# thumbnail, filmstrip, still or exact clip. Debian's libdav1d, the faster one, ships no static
+# archive.
 configure=(
-  --disable-autodetect --enable-gpl --enable-libx264 --enable-zlib
+  --disable-autodetect --enable-gpl --enable-libx264 --enable-libaom --disable-encoder=libaom_av1
+  --enable-zlib
   --disable-doc --disable-ffplay --disable-network
   --disable-indevs --enable-indev=lavfi --disable-outdevs
   --disable-debug --enable-stripping
   "--extra-version=${deb_version#*-}-station"
   "--extra-ldflags=-L$work/static" "--extra-libs=-lpthread -lm -ldl"
 )
-say "configuring FFmpeg $deb_version (static libraries, libx264, zlib; no network, no devices)"
+say "configuring FFmpeg $deb_version (static libraries, libx264, libaom, zlib; no network, no devices)"
 run_step env -C "$work/src/ffmpeg" ./configure "${configure[@]}" >"$work/configure.log" 2>&1 || {
   tail -20 "$work/configure.log" >&2
   exit 1
@@ -173,6 +179,11 @@ run_step env -C "$work/src/ffmpeg" make -j"$jobs" ffmpeg ffprobe >"$work/make.lo
 mkdir -p "$stage"
 install -m 0755 "$work/src/ffmpeg/ffmpeg" "$work/src/ffmpeg/ffprobe" "$stage/"
 cp "$work/src/ffmpeg/COPYING.GPLv2" "$work/src/ffmpeg/LICENSE.md" "$stage/"
+# And the licences of the libraries linked in: Debian's copyright files of their packages (a
+# machine that strips /usr/share/doc has none to give).
+for pkg in libx264-dev libaom-dev zlib1g-dev; do
+  [ -f "/usr/share/doc/$pkg/copyright" ] && cp "/usr/share/doc/$pkg/copyright" "$stage/COPYRIGHT.$pkg"
+done
 for tool in ffmpeg ffprobe; do
   # Only the C library's own objects may be loaded at run time.
   extra="$(ldd "$stage/$tool" | grep -vE 'linux-vdso|ld-linux|/lib(c|m|pthread|dl)\.so' || true)"
@@ -191,8 +202,9 @@ node "$root/scripts/mediaToolsCheck.mjs" "$stage"
   configure_line="${configure[*]}"
   printf '  "configure": "%s",\n' "${configure_line//"$work"/<tmp>}"
   printf '  "libx264": "%s",\n' "$(dpkg-query -W -f='${Version}' libx264-dev 2>/dev/null || echo unknown)"
+  printf '  "libaom": "%s",\n' "$(dpkg-query -W -f='${Version}' libaom-dev 2>/dev/null || echo unknown)"
   printf '  "zlib": "%s",\n' "$(dpkg-query -W -f='${Version}' zlib1g-dev 2>/dev/null || echo unknown)"
-  printf '  "licence": "GPL-2.0-or-later (libx264); see COPYING.GPLv2 and LICENSE.md"\n'
+  printf '  "licence": "GPL-2.0-or-later (libx264); see COPYING.GPLv2, LICENSE.md and COPYRIGHT.*"\n'
   printf '}\n'
 } >"$stage/BUILD-INFO.json"
 # The old pair moves aside and the new one takes its name, each in one rename (-T: never into a

@@ -13,8 +13,23 @@ import { fileURLToPath } from 'node:url';
 export const REQUIRED_COMPONENTS = {
   // Exact clips and proxies (libx264, aac), stills (png), thumbnails and filmstrips (mjpeg).
   encoders: ['libx264', 'aac', 'png', 'mjpeg'],
-  // What cameras and phones record, and what the station reads back from its own outputs.
-  decoders: ['h264', 'hevc', 'mjpeg', 'mpeg4', 'mpeg2video', 'aac', 'mp3', 'ac3', 'pcm_s16le', 'png', 'rawvideo'],
+  // What cameras and phones record, and what the station reads back from its own outputs. AV1 by
+  // libaom: FFmpeg's own `av1` decoder is listed in every build but decodes only with a hardware
+  // decoder, so its name proves nothing.
+  decoders: [
+    'h264',
+    'hevc',
+    'mjpeg',
+    'mpeg4',
+    'mpeg2video',
+    'libaom-av1',
+    'aac',
+    'mp3',
+    'ac3',
+    'pcm_s16le',
+    'png',
+    'rawvideo',
+  ],
   // Lossless clips keep the source's container (clipContainer.ts); stills and frames are images.
   muxers: ['mp4', 'mov', 'matroska', 'webm', 'avi', 'mpegts', 'mjpeg', 'image2'],
   demuxers: ['mov', 'mpegts', 'matroska', 'avi', 'mpeg', 'mp3', 'wav', 'aac', 'h264', 'hevc', 'rawvideo', 'image2'],
@@ -34,9 +49,9 @@ export const REQUIRED_COMPONENTS = {
   ],
   // Not asked for by name: the muxers insert these themselves when a lossless clip copies a stream
   // into another container (libavformat's movenc.c, matroskaenc.c, mpegtsenc.c): H.264/HEVC from
-  // MP4 into MPEG-TS, ADTS AAC from MPEG-TS into MP4/MOV/Matroska, VP9 into MP4/Matroska, Blu-ray
-  // subtitles into Matroska. A pair built without one fails only that copy, at cut time.
-  bsfs: ['h264_mp4toannexb', 'hevc_mp4toannexb', 'aac_adtstoasc', 'vp9_superframe', 'pgs_frame_merge'],
+  // MP4 into MPEG-TS, ADTS AAC from MPEG-TS into MP4/MOV/Matroska, VP9 into MP4/Matroska. A pair
+  // built without one fails only that copy, at cut time.
+  bsfs: ['h264_mp4toannexb', 'hevc_mp4toannexb', 'aac_adtstoasc', 'vp9_superframe'],
   // Originals are read from files, outputs written to files, progress read from `-progress pipe:1`.
   protocols: ['file', 'pipe'],
 };

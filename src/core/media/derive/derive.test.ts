@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getMediaFixtures } from '../../../../test/fixtures';
+import { locateNpmFfmpeg } from '../../../../test/fixtures/generateMedia';
 import { readFrameTimes } from '../../../../test/support/mediaFrames';
 import { resolveMediaTools, type MediaTools } from '../tools/binaries';
 import { makeProxy, makeThumbnail } from './derive';
@@ -56,6 +57,18 @@ describe('makeThumbnail', () => {
     );
     await expect(stat(out('garbage.jpg'))).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await leftovers()).toEqual([]);
+  });
+
+  it('makes a thumbnail of an AV1 recording (screen captures, downloaded clips)', async () => {
+    // FFmpeg's own AV1 decoder decodes nothing without a hardware decoder: a pair needs libaom's or
+    // dav1d's. Encoded by the npm ffmpeg, whose libaom has an encoder (the station only decodes).
+    const av1 = out('screen.mkv');
+    const encode = ['-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=10', '-t', '1', '-pix_fmt', 'yuv420p'];
+    const aom = ['-c:v', 'libaom-av1', '-strict', 'experimental', '-cpu-used', '8', '-b:v', '100k'];
+    await runProcess(locateNpmFfmpeg(), ['-nostdin', '-v', 'error', ...encode, ...aom, av1]);
+    expect(await probe(av1)).toMatchObject({ videoCodec: 'av1' });
+    const made = await makeThumbnail(tools, av1, out('av1.jpg'));
+    expect(await probe(made.path)).toMatchObject({ videoCodec: 'mjpeg', width: 320, height: 240 });
   });
 
   it('fails when the seek lands past the end instead of keeping an empty file', async () => {
