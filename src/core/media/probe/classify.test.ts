@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getMediaFixtures } from '../../../../test/fixtures';
+import { locateNpmFfmpeg } from '../../../../test/fixtures/generateMedia';
 import { resolveMediaTools, type MediaTools } from '../tools/binaries';
 import { kindByExtension, readFileHead, sniffKind } from './classify';
 import { runProcess } from '../tools/runProcess';
@@ -19,9 +20,10 @@ afterAll(async () => {
 });
 
 /** Remuxes or encodes the H.264 fixture into another container with real ffmpeg. */
-async function convert(name: string, args: string[]): Promise<string> {
+/** `fx.h264` converted by the suite's ffmpeg, or by `ffmpeg` for an encoder the station never uses. */
+async function convert(name: string, args: string[], ffmpeg = tools.ffmpeg.path): Promise<string> {
   const out = path.join(dir, name);
-  await runProcess(tools.ffmpeg.path, ['-nostdin', '-v', 'error', '-y', '-i', fx.h264, ...args, out]);
+  await runProcess(ffmpeg, ['-nostdin', '-v', 'error', '-y', '-i', fx.h264, ...args, out]);
   return out;
 }
 
@@ -66,8 +68,11 @@ describe('sniffKind on real files', () => {
     expect(sniffKind(await readFileHead(await convert('a.ts', ['-c', 'copy', '-f', 'mpegts'])))).toBe('video');
     const m2ts = await convert('a.m2ts', ['-c', 'copy', '-f', 'mpegts', '-mpegts_m2ts_mode', '1']);
     expect(sniffKind(await readFileHead(m2ts))).toBe('video');
-    expect(sniffKind(await readFileHead(await convert('a.mp3', ['-vn', '-c:a', 'libmp3lame'])))).toBe('audio');
-    const bareMp3 = await convert('b.mp3', ['-vn', '-c:a', 'libmp3lame', '-write_xing', '0', '-id3v2_version', '0']);
+    // MP3 is only read, never written, by the station: the built pair has no MP3 encoder.
+    const mp3 = await convert('a.mp3', ['-vn', '-c:a', 'libmp3lame'], locateNpmFfmpeg());
+    expect(sniffKind(await readFileHead(mp3))).toBe('audio');
+    const bareArgs = ['-vn', '-c:a', 'libmp3lame', '-write_xing', '0', '-id3v2_version', '0'];
+    const bareMp3 = await convert('b.mp3', bareArgs, locateNpmFfmpeg());
     expect(sniffKind(await readFileHead(bareMp3))).toBe('audio');
     expect(sniffKind(await readFileHead(await convert('a.wav', ['-vn'])))).toBe('audio');
     expect(sniffKind(await readFileHead(await convert('a.mkv', ['-c', 'copy'])))).toBe('video');
