@@ -19,6 +19,9 @@
 # Needs: apt-get, dpkg-source (dpkg-dev), a C compiler and make (build-essential), nasm,
 # libx264-dev, libaom-dev, zlib1g-dev, pkg-config.
 #
+# --version pins the source: Debian's version with its epoch, as `apt-cache policy ffmpeg` shows it
+# (7:5.1.9-0+deb12u1; without the 7: apt finds nothing). Default: the newest in the sources.
+#
 # Usage: scripts/buildMediaTools.sh [--version DEBIAN_VERSION] [--out DIR] [--jobs N]
 set -euo pipefail
 
@@ -35,7 +38,7 @@ while [ $# -gt 0 ]; do
       if [ $# -lt 2 ] || [ -z "$2" ]; then echo "buildMediaTools: $1 needs a value" >&2; exit 2; fi
       case "$1" in --version) version="$2" ;; --out) out="$2" ;; --jobs) jobs="$2" ;; esac
       shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "buildMediaTools: unknown argument: $1" >&2; exit 2 ;;
   esac
 done

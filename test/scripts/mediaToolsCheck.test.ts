@@ -89,5 +89,7 @@ describe('mediaToolsCheck', () => {
     const help = spawnSync('bash', [script, '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: scripts/buildMediaTools.sh');
+    // The header comment only, ending with its usage line.
+    expect(help.stdout.trim().split('\n').at(-1)).toMatch(/^Usage: scripts\/buildMediaTools.sh /);
   });
 });
