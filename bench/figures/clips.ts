@@ -46,7 +46,7 @@ interface Steps {
 const PLANNED_SHIFT_SEC = 1;
 
 /** Exec starts of one clip on the station (the recording's streams already known): plan, cut, measure. */
-const FLOOR_EXECS = 3;
+const FLOOR_EXECS = 2;
 
 /** `BENCH_CLIPS=lossless` (or `exact`) runs one side; both by default. */
 function clipModesToRun(): ClipMode[] {
@@ -178,7 +178,7 @@ export async function runClips(ctx: FigureContext): Promise<FigureReport> {
     if (floor !== null) {
       rows.push(
         {
-          measure: `${r.side.mode}: floor: the station's ${FLOOR_EXECS} tool runs as plain commands (ffprobe of the range's packets, the cut, ffprobe measuring the clip) + sha256sum, median of ${runs}`,
+          measure: `${r.side.mode}: floor: the station's ${FLOOR_EXECS} tool runs as plain commands (the cut, ffprobe measuring the clip) + sha256sum, median of ${runs}`,
           target: '—',
           measured: `${formatSeconds(floor)} (${formatRatio(floor / base)} plain)`,
           ratio: '—',
@@ -243,7 +243,7 @@ export async function runClips(ctx: FigureContext): Promise<FigureReport> {
     notes: [
       `Source: ${source.durationSec / 60} min of ${source.height}p${source.fps} H.264 (B-frames, keyframe every ${source.keyframeIntervalSec} s) + AAC, imported (untimed) into a bench station with background jobs off; its stored copy is what both sides read, in the page cache for every run (one untimed round of each side first); ${ctx.tools.ffmpeg.path} (${ctx.tools.ffmpeg.version}) on both sides.`,
       `${results.map(describe).join('; ')}. The plain lossless command seeks like ffmpeg does (to the keyframe before, hidden behind an edit list); the station's clip starts on the keyframe with nothing hidden.`,
-      "Timed on the station side: engine.call('clips.create') from the call to its return — reading the video packets around the range (plan; the recording's stream facts are probed once per engine, in the untimed warm-up, as stored evidence never changes), the ffmpeg cut to a temp file, then in one overlapped pass its measurement and item probe (one ffprobe run, whose format and streams the item's facts are read from) while the hashing worker reads it from the disk (direct I/O) and it is fsynced, then the rename into the store and the transaction with its custody entry. The plain side fsyncs nothing. Each run cuts a new range (a repeated lossless range would be the same bytes, answered as a duplicate). `sync` runs (untimed) after every run. Step columns come from the engine's `clip made` log line. The clip panel plans the range the person chose (clips.plan) before its Cut button is pressed, and the engine keeps that plan (stored bytes never change): the planned-first runs (lossless) time clips.create after an untimed clips.plan of the same range, the panel's flow; the station's other runs are the CLI's flow (it cuts without planning first). The floor (lossless) runs the station's three tool starts as plain commands, one after another, with sha256sum: each start of a dynamically linked ffmpeg or ffprobe costs ~0.1 s of CPU in the loader alone, which the plain side pays once and a clip that is planned and measured pays three times.",
+      "Timed on the station side: engine.call('clips.create') from the call to its return — the plan (the video packets around the range, read in-process from the recording's MP4 sample table; the recording's stream facts are probed once per engine, in the untimed warm-up, as stored evidence never changes), the ffmpeg cut to a temp file, then in one overlapped pass its measurement and item probe (one ffprobe run, whose format and streams the item's facts are read from) while the hashing worker reads it from the disk (direct I/O) and it is fsynced, then the rename into the store and the transaction with its custody entry. The plain side fsyncs nothing. Each run cuts a new range (a repeated lossless range would be the same bytes, answered as a duplicate). `sync` runs (untimed) after every run. Step columns come from the engine's `clip made` log line. The clip panel plans the range the person chose (clips.plan) before its Cut button is pressed, and the engine keeps that plan (stored bytes never change): the planned-first runs (lossless) time clips.create after an untimed clips.plan of the same range, the panel's flow; the station's other runs are the CLI's flow (it cuts without planning first). The floor (lossless) runs the station's two tool starts (the cut, and ffprobe measuring the clip) as plain commands, one after another, with sha256sum: each start of a dynamically linked ffmpeg or ffprobe costs ~0.1 s of CPU in the loader alone, which the plain side pays once and a clip that is measured pays twice.",
     ],
     data: Object.fromEntries(
       results.map((r) => [
@@ -304,16 +304,15 @@ async function runSide(
     await syncDisks();
     return ms;
   };
-  // The station's tool runs for one clip, in plain commands one after another (the station
-  // overlaps the last three): what no clip path that plans and measures with ffprobe can go below.
+  // The station's tool runs for one clip of an MP4, in plain commands one after another (the
+  // station overlaps the measurement with the hash and fsync; it plans on the sample table,
+  // in-process): what no clip path that measures its clip with ffprobe can go below.
   const floor = async (n: number) => {
     const ffprobe = [ctx.tools.ffprobe.path, '-v', 'error', '-of', 'json=compact=1'];
     const packets = ['-show_entries', 'packet=stream_index,pts,dts,duration,flags'];
-    const range = readInterval(fromOf(n) - 0.5, fromOf(n) + side.durationSec + 0.5);
     const edges = `${readInterval(null, 1)},${readInterval(side.durationSec - 1, null)}`;
-    const plan = [...ffprobe, '-select_streams', '0', '-read_intervals', range, ...packets, src];
     const measure = [...ffprobe, '-read_intervals', edges, '-show_format', '-show_streams', ...packets, plainOut];
-    const script = [plan, cutOf(n), measure].map((argv) => `${argv.map(shellQuote).join(' ')} >/dev/null`);
+    const script = [cutOf(n), measure].map((argv) => `${argv.map(shellQuote).join(' ')} >/dev/null`);
     const { ms } = await runTimed('sh', ['-c', `${script.join(' && ')} && sha256sum ${shellQuote(plainOut)}`]);
     await rm(plainOut, { force: true });
     await syncDisks();

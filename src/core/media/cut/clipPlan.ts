@@ -1,6 +1,7 @@
 import type { Logger } from '../../engineApi';
 import type { MediaTools } from '../tools/binaries';
 import { chooseClipContainer, type ClipContainer } from './clipContainer';
+import { isIsoMedia, readSampleTablePackets } from './clipPlanFromSampleTable';
 import {
   findMainVideo,
   probeWithPackets,
@@ -106,9 +107,11 @@ const EPSILON_SEC = 1e-6;
 const FIRST_MARGIN_SEC = 0.5;
 
 /**
- * Plans a clip of `src`. Cheap: one ffprobe of the streams and one of the packets around the range
- * (widened only when the keyframe before the in point lies further back). Throws `ClipRangeError`,
- * or a `ProcessError` when ffprobe cannot read the file.
+ * Plans a clip of `src`. Cheap: with the streams known, an MP4 or QuickTime recording is planned
+ * on its sample table, read in-process (`clipPlanFromSampleTable`); otherwise one ffprobe of the
+ * streams and one of the packets around the range (widened only when the keyframe before the in
+ * point lies further back). Throws `ClipRangeError`, or a `ProcessError` when ffprobe cannot read
+ * the file.
  */
 export async function planClip(
   tools: MediaTools,
@@ -131,6 +134,11 @@ export async function planClip(
   if (!source) throw new Error('no stream facts for the recording');
   const video = findMainVideo(source);
   if (!video) throw new ClipRangeError('noVideo', 'the recording has no video stream');
+  if (opts.source) {
+    const planned = await planOnSampleTable(src, source, video, request);
+    if (planned.plan) return planned.plan;
+    if (isIsoMedia(source)) opts.log?.info('clip plan: asking ffprobe', { reason: planned.fallback });
+  }
   const firstFits = first !== null && Math.abs(source.startSec) <= FIRST_MARGIN_SEC / 2;
   for (let margin = FIRST_MARGIN_SEC; ; margin *= 4) {
     const window = windowAround(request, margin);
@@ -146,6 +154,26 @@ export async function planClip(
     };
     const plan = computeClipPlan(source, video, list, request);
     if (plan) return plan;
+  }
+}
+
+async function planOnSampleTable(
+  src: string,
+  source: SourceInfo,
+  video: StreamInfo,
+  request: ClipRequest,
+): Promise<{ plan: ClipPlan; fallback?: undefined } | { plan?: undefined; fallback: string }> {
+  const table = await readSampleTablePackets(src, source, video);
+  if ('fallback' in table) return table;
+  for (let margin = FIRST_MARGIN_SEC; ; margin *= 4) {
+    const list = table.window(request, margin);
+    if (!list) return { fallback: 'the range reaches the last frame' };
+    // Checked first: a plan on a sync sample ffprobe does not call a keyframe could be refused
+    // (as an open GOP) where ffprobe's would start on the IDR picture before it.
+    if (!(await table.startsOnKeyframe(list, request)))
+      return { fallback: 'the keyframe to start on holds no IDR picture' };
+    const plan = computeClipPlan(source, video, list, request);
+    if (plan) return { plan };
   }
 }
 

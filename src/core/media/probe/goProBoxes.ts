@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { fileBoxes, MAX_BOXES_PER_LEVEL, readBoxHeader } from './isoBoxes';
 
 /**
  * Reads the camera identity GoPro writes in an MP4's `moov/udta`: the `GPMF` box (GoPro's KLV
@@ -18,8 +19,6 @@ export interface GoProIdentity {
   firmware?: string;
 }
 
-/** Top-level and `moov` children walked at most; a camera file has a handful of each. */
-const MAX_BOXES_PER_LEVEL = 512;
 /** A GoPro `udta` is a few kilobytes; anything larger is not one we read. */
 const MAX_UDTA_BYTES = 1024 * 1024;
 const MAX_GPMF_DEPTH = 4;
@@ -31,11 +30,11 @@ export async function readGoProIdentity(file: string): Promise<GoProIdentity> {
   try {
     handle = await open(file, 'r');
     const { size } = await handle.stat();
-    const [moov] = await findBoxes(handle, 0, size, 'moov');
+    const moov = (await fileBoxes(handle, 0, size)).find((b) => b.type === 'moov');
     if (!moov) return {};
     // ffmpeg and other tools that rewrite a file may leave their own `udta` beside the camera's.
     const identity: GoProIdentity = {};
-    for (const udta of await findBoxes(handle, moov.payloadStart, moov.end, 'udta')) {
+    for (const udta of (await fileBoxes(handle, moov.payloadStart, moov.end)).filter((b) => b.type === 'udta')) {
       if (udta.end - udta.payloadStart > MAX_UDTA_BYTES) continue;
       const payload = Buffer.alloc(udta.end - udta.payloadStart);
       const { bytesRead } = await handle.read(payload, 0, payload.length, udta.payloadStart);
@@ -51,50 +50,10 @@ export async function readGoProIdentity(file: string): Promise<GoProIdentity> {
   }
 }
 
-interface BoxSpan {
-  payloadStart: number;
-  end: number;
-}
-
-/** The child boxes of `type` between `start` and `end`, reading headers only; stops at a malformed header. */
-async function findBoxes(handle: FileHandle, start: number, end: number, type: string): Promise<BoxSpan[]> {
-  const header = Buffer.alloc(16);
-  const found: BoxSpan[] = [];
-  let offset = start;
-  for (let i = 0; i < MAX_BOXES_PER_LEVEL && offset + 8 <= end; i++) {
-    const { bytesRead } = await handle.read(header, 0, 16, offset);
-    const box = readBoxHeader(header.subarray(0, bytesRead), offset, end);
-    if (!box) break;
-    if (box.type === type) found.push(box);
-    offset = box.end;
-  }
-  return found;
-}
-
 function withoutEmpty(identity: GoProIdentity): GoProIdentity {
   const out: GoProIdentity = {};
   for (const key of ['model', 'serial', 'firmware'] as const) if (identity[key] !== undefined) out[key] = identity[key];
   return out;
-}
-
-/** A box header at `offset`: 32-bit size, or 1 and a 64-bit size, or 0 for "to the end". */
-function readBoxHeader(bytes: Buffer, offset: number, end: number): (BoxSpan & { type: string }) | null {
-  if (bytes.length < 8) return null;
-  const size32 = bytes.readUInt32BE(0);
-  const type = bytes.toString('latin1', 4, 8);
-  let headerSize = 8;
-  let size = size32;
-  if (size32 === 1) {
-    if (bytes.length < 16) return null;
-    const size64 = bytes.readBigUInt64BE(8);
-    if (size64 > BigInt(Number.MAX_SAFE_INTEGER)) return null;
-    size = Number(size64);
-    headerSize = 16;
-  } else if (size32 === 0) {
-    size = end - offset;
-  }
-  if (size < headerSize || offset + size > end) return null;
-  return { type, payloadStart: offset + headerSize, end: offset + size };
 }
 
 /** Reads `FIRM` and `GPMF` from the payload of a `udta` box. Pure; never throws. */
@@ -104,7 +63,7 @@ export function parseGoProUdta(udta: Uint8Array): GoProIdentity {
   let firm: string | undefined;
   let offset = 0;
   for (let i = 0; i < MAX_BOXES_PER_LEVEL && offset + 8 <= bytes.length; i++) {
-    const box = readBoxHeader(bytes.subarray(offset, offset + 16), offset, bytes.length);
+    const box = readBoxHeader(bytes, offset, offset, bytes.length);
     if (!box) break;
     const payload = bytes.subarray(box.payloadStart, box.end);
     if (box.type === 'FIRM') firm = readText(payload);

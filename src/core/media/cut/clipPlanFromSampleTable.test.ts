@@ -1,0 +1,270 @@
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../../engineApi';
+import { resolveMediaTools, type MediaTools } from '../tools/binaries';
+import { runProcess } from '../tools/runProcess';
+import { findMainVideo, probeSource, readVideoPackets, type SourceInfo } from '../probe/packets';
+import { readMp4VideoPackets, videoPacketsFromMoov } from '../probe/mp4VideoPackets';
+import { planClip, type ClipMode } from './clipPlan';
+
+// The sample-table planner must give exactly the plan ffprobe's packet list gives, or step aside.
+// Each recording below is made by the real ffmpeg with one of the structures cameras and editors
+// write (edit lists that hide frames, empty edits, negative composition offsets, no edit list,
+// B-frames, HEVC, QuickTime with the video second and a timecode track, variable frame rate, one
+// reference frame); every packet is compared with ffprobe's, then plans of many ranges.
+
+let tools: MediaTools;
+let dir: string;
+let hasX265 = false;
+const made = new Map<string, string>();
+
+const ffmpeg = (args: string[]) =>
+  runProcess(tools.ffmpeg.path, ['-nostdin', '-v', 'error', '-y', ...args], { timeoutMs: 120_000 });
+const testsrc = (rate = '30') => ['-f', 'lavfi', '-i', `testsrc2=size=320x240:rate=${rate}`];
+const tone = ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'];
+
+/** name → ffmpeg arguments (the output file is appended); later ones may read earlier ones. */
+const RECORDINGS: Record<string, (file: (name: string) => string) => string[]> = {
+  'bframes.mp4': () => [...testsrc(), ...tone, '-t', '6', '-c:v', 'libx264', '-g', '30', '-bf', '3', '-c:a', 'aac'],
+  'noedit.mp4': (f) => ['-i', f('bframes.mp4'), '-c', 'copy', '-use_editlist', '0'],
+  'negcts.mp4': (f) => [
+    '-i',
+    f('bframes.mp4'),
+    '-c',
+    'copy',
+    '-movflags',
+    'negative_cts_offsets',
+    '-use_editlist',
+    '0',
+  ],
+  // Seeking the input with a stream copy: the edit list hides the frames before 2.5 s.
+  'inputss.mp4': (f) => ['-ss', '2.5', '-i', f('bframes.mp4'), '-t', '3', '-c', 'copy'],
+  // An empty edit first: the video starts 0.5 s into the presentation.
+  'offset.mov': (f) => ['-itsoffset', '0.5', '-i', f('bframes.mp4'), '-map', '0:v', '-c', 'copy'],
+  'nob.mov': () => [...testsrc(), '-t', '5', '-c:v', 'libx264', '-bf', '0', '-g', '15'],
+  'audiofirst.mov': () => [
+    ...tone,
+    ...testsrc('30000/1001'),
+    ...['-t', '5', '-map', '0:a', '-map', '1:v', '-c:v', 'libx264', '-timecode', '01:00:00:00'],
+  ],
+  'ref1.mp4': () => [
+    ...testsrc(),
+    ...['-t', '6', '-c:v', 'libx264', '-x264-params', 'ref=1:bframes=0:keyint=60:min-keyint=10'],
+    ...['-force_key_frames', 'expr:gte(t,n_forced*1.3)'],
+  ],
+  'vfr.mp4': () => [
+    ...['-f', 'lavfi', '-i', "testsrc2=size=320x240:rate=30,select='not(mod(n\\,7))+gt(n\\,60)',setpts=N/30/TB"],
+    ...['-t', '6', '-fps_mode', 'vfr', '-c:v', 'libx264', '-g', '20'],
+  ],
+  'opengop.mp4': () => [...testsrc(), '-t', '6', '-c:v', 'libx264', '-x264-params', 'open-gop=1:keyint=30:bframes=3'],
+  'fragmented.mp4': (f) => ['-i', f('bframes.mp4'), '-c', 'copy', '-movflags', 'frag_keyframe+empty_moov'],
+  'hevc.mp4': () => [
+    ...testsrc(),
+    ...['-t', '5', '-c:v', 'libx265', '-x265-params', 'log-level=none:bframes=4:keyint=20', '-tag:v', 'hvc1'],
+  ],
+};
+const IN_PROCESS = [
+  'bframes.mp4',
+  'noedit.mp4',
+  'negcts.mp4',
+  'inputss.mp4',
+  'offset.mov',
+  'nob.mov',
+  'audiofirst.mov',
+  'ref1.mp4',
+  'vfr.mp4',
+  'hevc.mp4',
+];
+
+beforeAll(async () => {
+  tools = await resolveMediaTools({ env: {} });
+  dir = await mkdtemp(path.join(tmpdir(), 'sample-table-'));
+  const encoders = await runProcess(tools.ffmpeg.path, ['-hide_banner', '-encoders'], { collectStdout: true });
+  hasX265 = /\blibx265\b/.test(encoders.stdout);
+  for (const [name, args] of Object.entries(RECORDINGS)) {
+    if (name === 'hevc.mp4' && !hasX265) continue;
+    const file = path.join(dir, name);
+    await ffmpeg([...args((n) => path.join(dir, n)), file]);
+    made.set(name, file);
+  }
+}, 240_000);
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const fileOf = (name: string) => {
+  const file = made.get(name);
+  if (!file) throw new Error(`${name} was not made`);
+  return file;
+};
+
+function recordingLog() {
+  const lines: { message: string; fields?: Record<string, unknown> }[] = [];
+  const log: Logger = {
+    info: (message, fields) => lines.push({ message, fields }),
+    warn: (message, fields) => lines.push({ message, fields }),
+    error: (message, fields) => lines.push({ message, fields }),
+  };
+  const fallbacks = () =>
+    lines.filter((l) => l.message === 'clip plan: asking ffprobe').map((l) => String(l.fields?.reason));
+  return { log, fallbacks };
+}
+
+async function videoOf(file: string) {
+  const source = await probeSource(tools, file);
+  const video = findMainVideo(source);
+  if (!video) throw new Error('no video');
+  return { source, video };
+}
+
+describe('readMp4VideoPackets', () => {
+  it.each(IN_PROCESS)('lists the packets of %s exactly as ffprobe does', async (name) => {
+    if (name === 'hevc.mp4' && !hasX265) return void expect(hasX265).toBe(false);
+    const file = fileOf(name);
+    const { source, video } = await videoOf(file);
+    const listed = await readVideoPackets(tools, file, source, video.index, { fromSec: null, toSec: null });
+    const mine = await readMp4VideoPackets(file, { index: video.index, timeBase: video.timeBase });
+    if (!mine.supported) throw new Error(`unsupported: ${mine.reason}`);
+    const key = (p: { pts: number | null; dts: number | null; isKeyframe: boolean; isDiscarded: boolean }) =>
+      `${p.pts}/${p.dts}/${p.isKeyframe ? 'K' : '_'}${p.isDiscarded ? 'D' : '_'}`;
+    expect(mine.packets.map(key)).toEqual(listed.map(key));
+    expect(listed.length).toBeGreaterThan(40);
+  });
+
+  it('covers the structures it claims: hidden frames, an empty edit, negative offsets, a second track', async () => {
+    const flags = async (name: string) => {
+      const { video } = await videoOf(fileOf(name));
+      const read = await readMp4VideoPackets(fileOf(name), { index: video.index, timeBase: video.timeBase });
+      if (!read.supported) throw new Error(read.reason);
+      return { video, packets: read.packets };
+    };
+    expect((await flags('inputss.mp4')).packets.filter((p) => p.isDiscarded).length).toBeGreaterThan(5);
+    expect((await flags('offset.mov')).packets[0]?.pts).toBeGreaterThan(0);
+    expect((await flags('negcts.mp4')).packets[0]?.dts).toBeLessThan(0);
+    expect((await flags('audiofirst.mov')).video.index).toBe(1);
+  });
+
+  it('steps aside for a fragmented MP4', async () => {
+    const { video } = await videoOf(fileOf('fragmented.mp4'));
+    const read = await readMp4VideoPackets(fileOf('fragmented.mp4'), { index: video.index, timeBase: video.timeBase });
+    expect(read).toEqual({ supported: false, reason: 'fragmented MP4' });
+  });
+
+  it('never throws on a damaged sample table, and says why it steps aside', async () => {
+    const file = fileOf('bframes.mp4');
+    const { video } = await videoOf(file);
+    const track = { index: video.index, timeBase: video.timeBase };
+    const bytes = await readFile(file);
+    const moovAt = bytes.indexOf('moov') - 4;
+    const moov = bytes.subarray(moovAt, moovAt + bytes.readUInt32BE(moovAt));
+    // Cut short at every length, and every byte of the video track's tables set to 0xff in turn.
+    for (let length = 0; length < moov.length; length += 7) {
+      const read = videoPacketsFromMoov(Buffer.from(moov.subarray(0, length)), track, bytes.length);
+      expect(read.supported).toBe(false);
+    }
+    const stbl = moov.indexOf('stbl');
+    let random = 12345;
+    for (let i = 0; i < 400; i++) {
+      const damaged = Buffer.from(moov);
+      random = (random * 1103515245 + 12345) % 2 ** 31;
+      const at = stbl + (random % (damaged.length - stbl));
+      damaged[at] = 0xff;
+      const read = videoPacketsFromMoov(damaged, track, bytes.length);
+      if (!read.supported) expect(read.reason.length).toBeGreaterThan(0);
+    }
+    // A file that is not there is a reason too, not a throw.
+    expect(await readMp4VideoPackets(path.join(dir, 'gone.mp4'), track)).toMatchObject({ supported: false });
+  });
+});
+
+describe('planClip on the sample table', () => {
+  const ranges: [number, number][] = [
+    [0.05, 0.3],
+    [0.2, 0.6],
+    [0.45, 0.7],
+    [0.1, 0.75],
+    [0.33, 0.34],
+  ];
+  const modes: ClipMode[] = ['lossless', 'exact'];
+
+  it.each(IN_PROCESS)('plans ranges of %s as ffprobe does, without asking ffprobe', async (name) => {
+    if (name === 'hevc.mp4' && !hasX265) return void expect(hasX265).toBe(false);
+    const file = fileOf(name);
+    const { source } = await videoOf(file);
+    const duration = source.durationSec ?? 0;
+    for (const [from, to] of ranges)
+      for (const mode of modes) {
+        const request = { fromSec: round3(from * duration), toSec: round3(to * duration), mode };
+        const { log, fallbacks } = recordingLog();
+        const fromTable = await settle(planClip(tools, file, request, { source, log }));
+        const fromFfprobe = await settle(planClip(tools, file, request));
+        expect(fallbacks(), `${name} ${JSON.stringify(request)}`).toEqual([]);
+        expect(withoutSource(fromTable), `${name} ${JSON.stringify(request)}`).toEqual(withoutSource(fromFfprobe));
+      }
+  });
+
+  it('asks ffprobe for a fragmented file, a range that reaches the end, and a start on a non-IDR sync sample', async () => {
+    const cases: [string, (duration: number) => [number, number], RegExp][] = [
+      ['fragmented.mp4', () => [1.2, 2.2], /fragmented/],
+      ['bframes.mp4', (d) => [d - 1, d + 5], /reaches the last frame/],
+      // x264's open GOP: the I-frame at 1 s is a sync sample with a recovery point, not an IDR.
+      ['opengop.mp4', () => [1.5, 2.5], /no IDR picture/],
+    ];
+    for (const [name, range, reason] of cases) {
+      const file = fileOf(name);
+      const { source } = await videoOf(file);
+      const [fromSec, toSec] = range(source.durationSec ?? 0);
+      const request = { fromSec, toSec, mode: 'lossless' as const };
+      const { log, fallbacks } = recordingLog();
+      const planned = await settle(planClip(tools, file, request, { source, log }));
+      expect(fallbacks(), name).toEqual([expect.stringMatching(reason)]);
+      expect(withoutSource(planned), name).toEqual(withoutSource(await settle(planClip(tools, file, request))));
+    }
+  });
+
+  it('gives the same refusal as ffprobe for a range past the end or backwards', async () => {
+    const file = fileOf('bframes.mp4');
+    const { source } = await videoOf(file);
+    for (const request of [
+      { fromSec: 30, toSec: 31, mode: 'lossless' as const },
+      { fromSec: 3, toSec: 2, mode: 'exact' as const },
+    ])
+      expect(await settle(planClip(tools, file, request, { source }))).toEqual(
+        await settle(planClip(tools, file, request)),
+      );
+  });
+
+  it('leaves the file as it was', async () => {
+    const file = fileOf('inputss.mp4');
+    const before = await readFile(file);
+    const { source } = await videoOf(file);
+    await planClip(tools, file, { fromSec: 0.4, toSec: 1.2, mode: 'lossless' }, { source });
+    expect((await readFile(file)).equals(before)).toBe(true);
+    // Nor does it hold the file open afterwards (a handle left open keeps a deleted file's blocks).
+    const copy = path.join(dir, 'copy.mp4');
+    await writeFile(copy, before);
+    await planClip(tools, copy, { fromSec: 0.4, toSec: 1.2, mode: 'lossless' }, { source });
+    await rm(copy);
+    await expect(open(copy)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+async function settle<T>(promise: Promise<T>): Promise<T | { error: string }> {
+  return promise.catch((error: unknown) => ({
+    error: error instanceof Error ? `${error.name}: ${error.message}` : 'error',
+  }));
+}
+
+function withoutSource(plan: unknown): unknown {
+  if (plan && typeof plan === 'object' && 'source' in plan) {
+    const { source, ...rest } = plan as { source: SourceInfo };
+    return { ...rest, startSec: source.startSec };
+  }
+  return plan;
+}

@@ -1,0 +1,536 @@
+import { open } from 'node:fs/promises';
+import { childBoxes, fileBoxes, type IsoBox } from './isoBoxes';
+import type { Rational } from './ffprobeJson';
+import type { VideoPacket } from './packets';
+
+/**
+ * The video packets of an MP4 or QuickTime file as ffmpeg's demuxer presents them, read from the
+ * file's sample table without starting ffprobe. A clip is planned on these packets and cut by
+ * ffmpeg, which reads the same file through `libavformat/mov.c`; so every timestamp, keyframe and
+ * discard flag here must be the one ffmpeg would give, or the cut lands elsewhere than the plan
+ * said. This is a port of what `mov_build_index`, `mov_fix_index` and `mov_read_packet` (FFmpeg
+ * 5.1) do for a video track, limited to the structures it was proven on against ffprobe
+ * (`mp4VideoPackets.test.ts`): one sample description, no fragments, at most an empty edit and
+ * one edit at normal rate, keyframes from `stss` (or every sample), whole `ctts` coverage. For
+ * anything else the answer is `unsupported` with the reason, and the caller asks ffprobe.
+ *
+ * Untrusted input: every count is checked against the bytes that hold it, the moov box is read
+ * only when it is of a size a real recording has, and nothing throws for a malformed file.
+ */
+
+export type Mp4VideoPackets = ({ supported: true } & Mp4VideoTrackPackets) | { supported: false; reason: string };
+
+export interface Mp4VideoTrackPackets {
+  /** Decode order, as ffprobe lists them. Durations are not given (ffmpeg takes them from elsewhere). */
+  packets: VideoPacket[];
+  /** Where each packet's bytes are in the file, aligned with `packets`. */
+  samples: { pos: number; size: number }[];
+  /** The sample description's format: `avc1`/`avc3` (H.264) or `hvc1`/`hev1` (HEVC). */
+  format: string;
+  /** The payload of `avcC` (H.264 only): NAL length size, SPS and PPS. */
+  avcC: Buffer | null;
+}
+
+/** The track the packets are wanted of, as ffprobe numbered and timed it. */
+export interface Mp4VideoTrack {
+  /** ffprobe's stream index: the position of the `trak` box in `moov`. */
+  index: number;
+  timeBase: Rational;
+}
+
+/** A 2-hour 60 fps recording has a moov of about 10 MiB; a larger one is not read in-process. */
+const MAX_MOOV_BYTES = 64 * 1024 * 1024;
+/** ffmpeg treats stts deltas above this as broken and rewrites them (`max_stts_delta`). */
+const MAX_STTS_DELTA = 0xffffffff - 48000 * 10;
+/** ffmpeg drops a ctts with an offset this large as invalid. */
+const MAX_CTTS_OFFSET = 1 << 28;
+
+const unsupported = (reason: string): Mp4VideoPackets => ({ supported: false, reason });
+
+/** Reads the packets of `track` from `file`; `unsupported` when the file is not one this port reproduces. */
+export async function readMp4VideoPackets(file: string, track: Mp4VideoTrack): Promise<Mp4VideoPackets> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(file, 'r');
+    const { size } = await handle.stat();
+    const top = await fileBoxes(handle, 0, size);
+    if (top.some((b) => b.type === 'moof' || b.type === 'mfra')) return unsupported('fragmented MP4');
+    const moovs = top.filter((b) => b.type === 'moov');
+    const moov = moovs[0];
+    if (!moov || moovs.length > 1) return unsupported(`${moovs.length} moov boxes`);
+    if (moov.end - moov.start > MAX_MOOV_BYTES) return unsupported('moov box too large');
+    const bytes = Buffer.alloc(moov.end - moov.start);
+    const { bytesRead } = await handle.read(bytes, 0, bytes.length, moov.start);
+    if (bytesRead !== bytes.length) return unsupported('moov box cut short');
+    return videoPacketsFromMoov(bytes, track, size);
+  } catch (error) {
+    return unsupported(`unreadable: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The packets of `track` from a whole `moov` box (header included), in a file of `fileSize` bytes.
+ * Pure; never throws.
+ */
+export function videoPacketsFromMoov(moov: Buffer, track: Mp4VideoTrack, fileSize: number): Mp4VideoPackets {
+  try {
+    const table = readTrack(moov, track);
+    if ('reason' in table) return unsupported(table.reason);
+    const { packets, samples } = buildPackets(table);
+    // ffmpeg stops at the first sample it cannot read; the list would go on past it.
+    if (samples.some((sample) => sample.pos + sample.size > fileSize))
+      return unsupported('samples lie past the end of the file');
+    return { supported: true, packets, samples, format: table.format, avcC: table.avcC };
+  } catch (error) {
+    // A bounds error from a box that lied about its contents: not a file this port reads.
+    return unsupported(`malformed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+interface Edit {
+  /** Segment duration in the movie's timescale. */
+  duration: bigint;
+  /** Media time in the track's timescale; -1 for an empty edit. */
+  time: bigint;
+  rate: number;
+}
+
+interface SampleTable {
+  movieTimescale: number;
+  trackTimescale: number;
+  sampleCount: number;
+  stts: { count: number; delta: number }[];
+  /** One offset per sample (ffmpeg expands ctts so); null without ctts. */
+  ctts: number[] | null;
+  dtsShift: number;
+  /** 1-based sample numbers of keyframes as written; null: every sample is a keyframe. */
+  keyframes: number[] | null;
+  edits: Edit[];
+  /** Byte size of each sample. */
+  sizes: number[];
+  /** File offset of each chunk, and the samples per chunk from stsc (`mov_build_index` walks them so). */
+  chunkOffsets: number[];
+  samplesPerChunk: { first: number; count: number }[];
+  format: string;
+  avcC: Buffer | null;
+}
+
+/** Codecs whose keyframes ffprobe takes from the container (HEVC) or from a parser this port mirrors (H.264). */
+const FORMATS = new Set(['avc1', 'avc3', 'hvc1', 'hev1']);
+
+type Found = SampleTable | { reason: string };
+
+function readTrack(moov: Buffer, track: Mp4VideoTrack): Found {
+  const root = childBoxes(moov, 0, moov.length)[0];
+  if (!root || root.type !== 'moov') return { reason: 'no moov box' };
+  const level = childBoxes(moov, root.payloadStart, root.end);
+  if (level.some((b) => b.type === 'mvex')) return { reason: 'fragmented MP4' };
+  const mvhd = only(level, 'mvhd');
+  const trak = level.filter((b) => b.type === 'trak')[track.index];
+  if (!mvhd || !trak) return { reason: 'no mvhd, or no trak at the stream index' };
+  const movieTimescale = moov.readUInt32BE(mvhd.payloadStart + (moov.readUInt8(mvhd.payloadStart) === 1 ? 20 : 12));
+
+  const trakBoxes = childBoxes(moov, trak.payloadStart, trak.end);
+  const mdia = only(trakBoxes, 'mdia');
+  const mdiaBoxes = mdia ? childBoxes(moov, mdia.payloadStart, mdia.end) : [];
+  const mdhd = only(mdiaBoxes, 'mdhd');
+  const hdlr = only(mdiaBoxes, 'hdlr');
+  const minf = only(mdiaBoxes, 'minf');
+  const stbl = minf ? only(childBoxes(moov, minf.payloadStart, minf.end), 'stbl') : undefined;
+  if (!mdhd || !hdlr || !stbl) return { reason: 'no mdhd, hdlr or stbl' };
+  if (moov.toString('latin1', hdlr.payloadStart + 8, hdlr.payloadStart + 12) !== 'vide')
+    return { reason: 'not a video track' };
+  const mdhdV1 = moov.readUInt8(mdhd.payloadStart) === 1;
+  const trackTimescale = moov.readUInt32BE(mdhd.payloadStart + (mdhdV1 ? 20 : 12));
+  if (movieTimescale === 0 || trackTimescale === 0) return { reason: 'a timescale of 0' };
+  if (track.timeBase.num !== 1 || track.timeBase.den !== trackTimescale)
+    return { reason: 'the time base is not the track timescale' };
+
+  const tables = childBoxes(moov, stbl.payloadStart, stbl.end);
+  const counted = (type: string) => tables.filter((b) => b.type === type).length;
+  for (const type of ['stsd', 'stts', 'ctts', 'stss', 'stsz', 'stsc', 'stco', 'co64'])
+    if (counted(type) > 1) return { reason: `duplicate ${type}` };
+  if (counted('stz2') > 0) return { reason: 'compact sample sizes (stz2)' };
+  if (entryCount(moov, only(tables, 'stps')) > 0) return { reason: 'partial sync samples (stps)' };
+  if (
+    tables.some((b) => b.type === 'sbgp' && moov.toString('latin1', b.payloadStart + 4, b.payloadStart + 8) === 'rap ')
+  )
+    return { reason: 'random access sample groups' };
+  const stsd = only(tables, 'stsd');
+  if (!stsd || entryCount(moov, stsd) !== 1) return { reason: 'not exactly one sample description' };
+  // A visual sample entry: its 8-byte header, 78 bytes of fields, then its boxes (avcC, colr, …).
+  const entry = childBoxes(moov, stsd.payloadStart + 8, stsd.end)[0];
+  if (!entry || !FORMATS.has(entry.type)) return { reason: `sample format ${entry?.type ?? 'unknown'}` };
+  const avcCBox = entry.type.startsWith('avc')
+    ? childBoxes(moov, entry.payloadStart + 78, entry.end).find((b) => b.type === 'avcC')
+    : undefined;
+  if (entry.type.startsWith('avc') && !avcCBox) return { reason: 'H.264 without avcC' };
+  const avcC = avcCBox ? Buffer.from(moov.subarray(avcCBox.payloadStart, avcCBox.end)) : null;
+
+  const stsz = only(tables, 'stsz');
+  if (!stsz) return { reason: 'no stsz' };
+  const sampleCount = moov.readUInt32BE(stsz.payloadStart + 8);
+  if (sampleCount === 0) return { reason: 'no samples' };
+  const chunks = readChunks(moov, only(tables, 'stsc'), only(tables, 'stco'), only(tables, 'co64'));
+  if (!chunks || chunks.total !== sampleCount) return { reason: 'the chunks do not hold the sample count' };
+  const sizes = readSizes(moov, stsz, sampleCount);
+  if (!sizes) return { reason: 'stsz holds fewer sizes than samples' };
+
+  const stts = readStts(moov, only(tables, 'stts'), sampleCount);
+  if ('reason' in stts) return stts;
+  const ctts = readCtts(moov, only(tables, 'ctts'), sampleCount);
+  if ('reason' in ctts) return ctts;
+  const stss = only(tables, 'stss');
+  const keyframes = stss ? readUint32List(moov, stss) : null;
+  if (keyframes?.length === 0) return { reason: 'an empty stss (keyframes found by parsing)' };
+
+  const edts = only(trakBoxes, 'edts');
+  const edits = edts ? readEdits(moov, only(childBoxes(moov, edts.payloadStart, edts.end), 'elst')) : [];
+  if ('reason' in edits) return edits;
+
+  return {
+    movieTimescale,
+    trackTimescale,
+    sampleCount,
+    stts: stts.entries,
+    ctts: ctts.offsets,
+    dtsShift: ctts.dtsShift,
+    keyframes,
+    edits,
+    sizes,
+    chunkOffsets: chunks.offsets,
+    samplesPerChunk: chunks.rows,
+    format: entry.type,
+    avcC,
+  };
+}
+
+function only(boxes: IsoBox[], type: string): IsoBox | undefined {
+  return boxes.find((b) => b.type === type);
+}
+
+/** The entry count of a full box (version, flags, count); 0 for a missing box. */
+function entryCount(bytes: Buffer, box: IsoBox | undefined): number {
+  return box ? bytes.readUInt32BE(box.payloadStart + 4) : 0;
+}
+
+/** Checks that `count` entries of `size` bytes fit in the box after `header` bytes. */
+function fits(box: IsoBox, header: number, count: number, size: number): boolean {
+  return box.payloadStart + header + count * size <= box.end;
+}
+
+function readUint32List(bytes: Buffer, box: IsoBox): number[] {
+  const count = entryCount(bytes, box);
+  if (!fits(box, 8, count, 4)) throw new Error(`${box.type} holds fewer entries than it says`);
+  const out = new Array<number>(count);
+  for (let i = 0; i < count; i++) out[i] = bytes.readUInt32BE(box.payloadStart + 8 + 4 * i);
+  return out;
+}
+
+/**
+ * The chunk offsets and the samples per chunk as ffmpeg walks them (`mov_build_index`), with the
+ * samples they hold; null when stsc is one ffmpeg would repair (an entry out of order, an empty
+ * chunk, another sample description).
+ */
+function readChunks(
+  bytes: Buffer,
+  stsc: IsoBox | undefined,
+  stco: IsoBox | undefined,
+  co64: IsoBox | undefined,
+): { offsets: number[]; rows: { first: number; count: number }[]; total: number } | null {
+  const offsetsBox = stco ?? co64;
+  if (!stsc || !offsetsBox || (stco && co64)) return null;
+  const chunkCount = entryCount(bytes, offsetsBox);
+  const wide = offsetsBox.type === 'co64';
+  if (!fits(offsetsBox, 8, chunkCount, wide ? 8 : 4)) return null;
+  const offsets = new Array<number>(chunkCount);
+  for (let i = 0; i < chunkCount; i++) {
+    const at = offsetsBox.payloadStart + 8 + (wide ? 8 : 4) * i;
+    offsets[i] = wide ? safeNumber(bytes.readBigUInt64BE(at)) : bytes.readUInt32BE(at);
+  }
+  const entries = entryCount(bytes, stsc);
+  if (entries === 0 || !fits(stsc, 8, entries, 12)) return null;
+  const rows: { first: number; count: number }[] = [];
+  for (let i = 0; i < entries; i++) {
+    const at = stsc.payloadStart + 8 + 12 * i;
+    const first = bytes.readUInt32BE(at);
+    const count = bytes.readUInt32BE(at + 4);
+    const id = bytes.readUInt32BE(at + 8);
+    const previous = rows.at(-1);
+    if (first < i + 1 || count < 1 || id !== 1 || (previous && first <= previous.first)) return null;
+    rows.push({ first, count });
+  }
+  if ((rows.at(-1)?.first ?? 0) > chunkCount || rows[0]?.first !== 1) return null;
+  let total = 0;
+  rows.forEach((row, r) => {
+    total += ((rows[r + 1]?.first ?? chunkCount + 1) - row.first) * row.count;
+  });
+  return { offsets, rows, total };
+}
+
+function readSizes(bytes: Buffer, stsz: IsoBox, sampleCount: number): number[] | null {
+  const constant = bytes.readUInt32BE(stsz.payloadStart + 4);
+  if (constant > 0) return new Array<number>(sampleCount).fill(constant);
+  if (!fits(stsz, 12, sampleCount, 4)) return null;
+  const sizes = new Array<number>(sampleCount);
+  for (let i = 0; i < sampleCount; i++) sizes[i] = bytes.readUInt32BE(stsz.payloadStart + 12 + 4 * i);
+  return sizes;
+}
+
+function readStts(
+  bytes: Buffer,
+  box: IsoBox | undefined,
+  sampleCount: number,
+): { entries: { count: number; delta: number }[] } | { reason: string } {
+  if (!box) return { reason: 'no stts' };
+  const count = entryCount(bytes, box);
+  if (!fits(box, 8, count, 8)) return { reason: 'stts holds fewer entries than it says' };
+  const entries: { count: number; delta: number }[] = [];
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const at = box.payloadStart + 8 + 8 * i;
+    const entry = { count: bytes.readUInt32BE(at), delta: bytes.readUInt32BE(at + 4) };
+    // ffmpeg rewrites such deltas; zero deltas make two samples one instant.
+    if (entry.delta > MAX_STTS_DELTA || (entry.delta === 0 && entry.count > 0))
+      return { reason: 'stts deltas of 0 or out of range' };
+    entries.push(entry);
+    total += entry.count;
+  }
+  if (total !== sampleCount) return { reason: 'stts does not time every sample' };
+  return { entries };
+}
+
+function readCtts(
+  bytes: Buffer,
+  box: IsoBox | undefined,
+  sampleCount: number,
+): { offsets: number[] | null; dtsShift: number } | { reason: string } {
+  if (!box) return { offsets: null, dtsShift: 0 };
+  const count = entryCount(bytes, box);
+  if (count === 0) return { offsets: null, dtsShift: 0 };
+  if (!fits(box, 8, count, 8)) return { reason: 'ctts holds fewer entries than it says' };
+  const offsets: number[] = [];
+  let dtsShift = 0;
+  for (let i = 0; i < count; i++) {
+    const at = box.payloadStart + 8 + 8 * i;
+    const runLength = bytes.readInt32BE(at);
+    const offset = bytes.readInt32BE(at + 4);
+    if (runLength <= 0) continue;
+    if (Math.abs(offset) >= MAX_CTTS_OFFSET) return { reason: 'ctts offsets out of range' };
+    // As mov_read_ctts: the last two entries do not move the decode times (a quirk kept as is).
+    if (i + 2 < count && offset < 0) dtsShift = Math.max(dtsShift, -offset);
+    for (let k = 0; k < runLength && offsets.length < sampleCount; k++) offsets.push(offset);
+  }
+  if (offsets.length !== sampleCount) return { reason: 'ctts does not cover every sample' };
+  return { offsets, dtsShift };
+}
+
+function readEdits(bytes: Buffer, elst: IsoBox | undefined): Edit[] | { reason: string } {
+  if (!elst) return [];
+  const version = bytes.readUInt8(elst.payloadStart);
+  const count = entryCount(bytes, elst);
+  const size = version === 1 ? 20 : 12;
+  if (elst.end - elst.payloadStart - 8 !== count * size) return { reason: 'elst size and entry count disagree' };
+  const edits: Edit[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = elst.payloadStart + 8 + size * i;
+    const duration = version === 1 ? bytes.readBigUInt64BE(at) : BigInt(bytes.readUInt32BE(at));
+    const time = version === 1 ? bytes.readBigInt64BE(at + 8) : BigInt(bytes.readInt32BE(at + 4));
+    const rate = bytes.readInt32BE(at + (version === 1 ? 16 : 8)) / 65536;
+    edits.push({ duration, time, rate });
+  }
+  const [first, second, ...rest] = edits;
+  const plain = (e: Edit | undefined) => e !== undefined && e.time >= 0n && e.rate === 1;
+  const shapeOk =
+    rest.length === 0 &&
+    (edits.length === 0 ||
+      (edits.length === 1 && plain(first)) ||
+      (edits.length === 2 && first?.time === -1n && plain(second)));
+  if (!shapeOk) return { reason: 'an edit list other than one edit (after at most one empty edit) at normal rate' };
+  if (edits.some((e) => e.duration > BigInt(Number.MAX_SAFE_INTEGER) || e.time > BigInt(Number.MAX_SAFE_INTEGER)))
+    return { reason: 'edit times out of range' };
+  return edits;
+}
+
+function safeNumber(value: bigint): number {
+  return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(value);
+}
+
+const KEYFRAME = 1;
+const DISCARD = 2;
+
+interface IndexEntry {
+  /** Decode time in the track timescale. */
+  timestamp: number;
+  flags: number;
+  /** ctts offset of the sample (0 without ctts). */
+  ctts: number;
+  /** The sample's number in the track (0-based): an edit list may drop samples. */
+  sample: number;
+}
+
+/** mov_build_index, then mov_fix_index, then the timestamps mov_read_packet gives. */
+function buildPackets(t: SampleTable): { packets: VideoPacket[]; samples: { pos: number; size: number }[] } {
+  const old = buildIndex(t);
+  const entries = t.edits.length > 0 ? fixIndex(t, old) : old;
+  const positions = samplePositions(t);
+  return {
+    packets: entries.map((e) => ({
+      dts: e.timestamp,
+      pts: t.ctts ? e.timestamp + t.dtsShift + e.ctts : e.timestamp,
+      // Not given: ffmpeg derives packet durations from the codec's frame rate, and the plan needs
+      // one only at the recording's very end, which it asks ffprobe about.
+      duration: null,
+      isKeyframe: (e.flags & KEYFRAME) !== 0,
+      isDiscarded: (e.flags & DISCARD) !== 0,
+    })),
+    samples: entries.map((e) => ({ pos: positions[e.sample] ?? 0, size: t.sizes[e.sample] ?? 0 })),
+  };
+}
+
+function samplePositions(t: SampleTable): number[] {
+  const positions = new Array<number>(t.sampleCount);
+  let sample = 0;
+  let row = 0;
+  t.chunkOffsets.forEach((offset, chunk) => {
+    while (chunk + 1 === t.samplesPerChunk[row + 1]?.first) row++;
+    let at = offset;
+    const count = t.samplesPerChunk[row]?.count ?? 0;
+    for (let k = 0; k < count && sample < t.sampleCount; k++, sample++) {
+      positions[sample] = at;
+      at += t.sizes[sample] ?? 0;
+    }
+  });
+  return positions;
+}
+
+function buildIndex(t: SampleTable): IndexEntry[] {
+  const entries = new Array<IndexEntry>(t.sampleCount);
+  const keys = t.keyframes;
+  const keyOff = keys && (keys[0] ?? 0) > 0 ? 1 : 0;
+  let keyIndex = 0;
+  // 0 - shift, not -shift: a negated 0 is -0, which would print as a time of -0.
+  let dts = 0 - t.dtsShift;
+  let sample = 0;
+  for (const run of t.stts) {
+    for (let k = 0; k < run.count; k++, sample++) {
+      let keyframe = keys === null;
+      if (keys && sample + keyOff === keys[keyIndex]) {
+        keyframe = true;
+        if (keyIndex + 1 < keys.length) keyIndex++;
+      }
+      entries[sample] = { timestamp: dts, flags: keyframe ? KEYFRAME : 0, ctts: t.ctts?.[sample] ?? 0, sample };
+      dts += run.delta;
+    }
+  }
+  return entries;
+}
+
+/** av_rescale(a, b, c): a × b / c rounded to nearest, halves away from zero. */
+function rescale(a: bigint, b: number, c: number): number {
+  const product = a * BigInt(b);
+  const divisor = BigInt(c);
+  return Number((product + divisor / 2n) / divisor);
+}
+
+/** ff_index_search_timestamp without discarded entries (none exist before mov_fix_index). */
+function searchTimestamp(entries: IndexEntry[], wanted: number, any: boolean): number {
+  let a = -1;
+  let b = entries.length;
+  if (b > 0 && (entries[b - 1]?.timestamp ?? 0) < wanted) a = b - 1;
+  while (b - a > 1) {
+    const m = (a + b) >> 1;
+    const timestamp = entries[m]?.timestamp ?? 0;
+    if (timestamp >= wanted) b = m;
+    if (timestamp <= wanted) a = m;
+  }
+  let m = a;
+  if (!any) while (m >= 0 && m < entries.length && !((entries[m]?.flags ?? 0) & KEYFRAME)) m--;
+  return m === entries.length ? -1 : m;
+}
+
+/** find_prev_closest_index: the keyframe (by decode time, then by presentation time) to start an edit on. */
+function findPrevClosestIndex(t: SampleTable, old: IndexEntry[], timestampPts: number, any: boolean): number {
+  const wanted = t.dtsShift > 0 ? timestampPts - t.dtsShift : timestampPts;
+  let index = searchTimestamp(old, wanted, any);
+  if (index >= 0) {
+    for (let i = index; i > 0 && old[i]?.timestamp === old[i - 1]?.timestamp; i--)
+      if (any || (old[i - 1]?.flags ?? 0) & KEYFRAME) index = i - 1;
+  }
+  if (t.ctts && index >= 0) {
+    while (index >= 0) {
+      const e = old[index];
+      if (e && e.timestamp + e.ctts <= wanted && e.flags & KEYFRAME) break;
+      index--;
+    }
+  }
+  return index;
+}
+
+/** mov_fix_index for a video track with at most an empty edit and one edit. */
+function fixIndex(t: SampleTable, old: IndexEntry[]): IndexEntry[] {
+  const out: IndexEntry[] = [];
+  let entryEnd = 0 - t.dtsShift;
+  let emptyEdits = 0;
+  let minCorrectedPts = -1;
+  let foundNonEmpty = false;
+  for (const edit of t.edits) {
+    const mediaTime = Number(edit.time);
+    const editDuration = rescale(edit.duration, t.trackTimescale, t.movieTimescale);
+    let dtsCounter = entryEnd;
+    entryEnd += editDuration;
+    if (!foundNonEmpty && mediaTime === -1) {
+      emptyEdits += editDuration;
+      continue;
+    }
+    foundNonEmpty = true;
+    let index = findPrevClosestIndex(t, old, mediaTime, false);
+    if (index < 0) index = findPrevClosestIndex(t, old, mediaTime, true);
+    if (index < 0) index = 0;
+    let startEncountered = false;
+    let keyframeAfterEdit = false;
+    let discardedDurations: number[] = [];
+    for (; index < old.length; index++) {
+      const current = old[index];
+      if (!current) break;
+      const next = old[index + 1];
+      const frameDuration = next ? next.timestamp - current.timestamp : editDuration;
+      let flags = current.flags;
+      const currCtts = t.ctts ? current.ctts : 0;
+      const currCts = current.timestamp + t.dtsShift + currCtts;
+      if (currCts < mediaTime || currCts >= editDuration + mediaTime) {
+        flags |= DISCARD;
+        if (!startEncountered) discardedDurations.push(frameDuration);
+      } else {
+        const corrected = dtsCounter + currCtts + t.dtsShift;
+        minCorrectedPts = minCorrectedPts < 0 ? corrected : Math.min(minCorrectedPts, corrected);
+        if (!startEncountered) {
+          startEncountered = true;
+          // fix_index_entry_timestamps: discarded leading frames count back from the edit's start.
+          let endTs = dtsCounter;
+          for (let i = 0; i < discardedDurations.length; i++) {
+            endTs -= discardedDurations[discardedDurations.length - 1 - i] ?? 0;
+            const entry = out[out.length - 1 - i];
+            if (entry) entry.timestamp = endTs;
+          }
+          discardedDurations = [];
+        }
+      }
+      out.push({ timestamp: dtsCounter, flags, ctts: current.ctts, sample: current.sample });
+      if (startEncountered) dtsCounter += frameDuration;
+      if (currCts + frameDuration >= editDuration + mediaTime && flags & KEYFRAME) {
+        // With ctts, B-frames after the first keyframe past the edit may still belong to it.
+        if (t.ctts && !keyframeAfterEdit) {
+          keyframeAfterEdit = true;
+          continue;
+        }
+        break;
+      }
+    }
+  }
+  minCorrectedPts -= emptyEdits;
+  if (minCorrectedPts > 0) for (const e of out) e.timestamp -= minCorrectedPts;
+  return out;
+}
