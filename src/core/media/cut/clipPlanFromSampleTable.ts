@@ -44,15 +44,19 @@ export async function readSampleTablePackets(
   const track = await readMp4VideoPackets(src, { index: video.index, timeBase: video.timeBase });
   if (!track.supported) return { fallback: track.reason };
   const media = (ticks: number) => ticksToSec(ticks, video.timeBase) - source.startSec;
-  const { packets } = track;
   const offsets = new Map<VideoPacket, number>();
   return {
     window(request, marginSec) {
-      const end = firstAfter(packets, media, request.toSec + marginSec);
-      if (end >= packets.length) return null;
-      const start = keyframeAtOrBefore(packets, firstAfter(packets, media, request.fromSec - marginSec) - 1);
-      const list = packets.slice(start, end);
-      list.forEach((p, i) => offsets.set(p, start + i));
+      const end = firstAfter(track, media, request.toSec + marginSec);
+      if (end >= track.count) return null;
+      const start = keyframeAtOrBefore(track, firstAfter(track, media, request.fromSec - marginSec) - 1);
+      const list: VideoPacket[] = [];
+      for (let i = start; i < end; i++) {
+        const packet = track.packetAt(i);
+        if (!packet) break;
+        offsets.set(packet, i);
+        list.push(packet);
+      }
       return { packets: list, startsAtBeginning: start === 0, reachesEnd: false };
     },
     async startsOnKeyframe(list, request) {
@@ -65,21 +69,21 @@ export async function readSampleTablePackets(
 }
 
 /** The index of the first packet (decode order) decoded after `sec`; `packets.length` when none is. */
-function firstAfter(packets: VideoPacket[], media: (ticks: number) => number, sec: number): number {
+function firstAfter(track: Mp4VideoTrackPackets, media: (ticks: number) => number, sec: number): number {
   let lo = 0;
-  let hi = packets.length;
+  let hi = track.count;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     // MP4 decode times only grow, so the list is sorted by them.
-    if (media(packets[mid]?.dts ?? 0) > sec) hi = mid;
+    if (media(track.dtsAt(mid)) > sec) hi = mid;
     else lo = mid + 1;
   }
   return lo;
 }
 
 /** The last keyframe at or before index `i` (0 when there is none): where ffprobe's seek would land. */
-function keyframeAtOrBefore(packets: VideoPacket[], i: number): number {
-  for (let k = Math.min(i, packets.length - 1); k > 0; k--) if (packets[k]?.isKeyframe) return k;
+function keyframeAtOrBefore(track: Mp4VideoTrackPackets, i: number): number {
+  for (let k = Math.min(i, track.count - 1); k > 0; k--) if (track.packetAt(k)?.isKeyframe) return k;
   return 0;
 }
 
@@ -92,7 +96,7 @@ function startPacket(list: VideoPacket[], media: (ticks: number) => number, from
 
 /** Whether packet `i`'s sample holds an IDR slice (NAL unit type 5), reading its NAL headers. */
 async function holdsIdr(src: string, track: Mp4VideoTrackPackets, i: number): Promise<boolean> {
-  const sample = track.samples[i];
+  const sample = track.sampleAt(i);
   const lengthSize = track.avcC && track.avcC.length > 4 ? ((track.avcC[4] ?? 0) & 3) + 1 : null;
   if (!sample || lengthSize === null || lengthSize === 3) return false;
   const handle = await open(src, 'r');

@@ -10,7 +10,7 @@ import type { VideoPacket } from './packets';
  * discard flag here must be the one ffmpeg would give, or the cut lands elsewhere than the plan
  * said. This is a port of what `mov_build_index`, `mov_fix_index` and `mov_read_packet` (FFmpeg
  * 5.1) do for a video track, limited to the structures it was proven on against ffprobe
- * (`mp4VideoPackets.test.ts`): one sample description, no fragments, at most an empty edit and
+ * (`clipPlanFromSampleTable.test.ts`): one sample description, no fragments, at most an empty edit and
  * one edit at normal rate, keyframes from `stss` (or every sample), whole `ctts` coverage. For
  * anything else the answer is `unsupported` with the reason, and the caller asks ffprobe.
  *
@@ -21,10 +21,17 @@ import type { VideoPacket } from './packets';
 export type Mp4VideoPackets = ({ supported: true } & Mp4VideoTrackPackets) | { supported: false; reason: string };
 
 export interface Mp4VideoTrackPackets {
-  /** Decode order, as ffprobe lists them. Durations are not given (ffmpeg takes them from elsewhere). */
-  packets: VideoPacket[];
-  /** Where each packet's bytes are in the file, aligned with `packets`. */
-  samples: { pos: number; size: number }[];
+  /** How many packets ffprobe would list. */
+  count: number;
+  /**
+   * Packet `i` in decode order, as ffprobe lists it. Made on demand: a plan reads a minute of a
+   * recording that may last hours. Durations are not given (ffmpeg takes them from elsewhere).
+   */
+  packetAt(i: number): VideoPacket | undefined;
+  /** Packet `i`'s decode time (ffmpeg's index is sorted by it). */
+  dtsAt(i: number): number;
+  /** Where packet `i`'s bytes are in the file. */
+  sampleAt(i: number): { pos: number; size: number } | undefined;
   /** The sample description's format: `avc1`/`avc3` (H.264) or `hvc1`/`hev1` (HEVC). */
   format: string;
   /** The payload of `avcC` (H.264 only): NAL length size, SPS and PPS. */
@@ -78,11 +85,24 @@ export function videoPacketsFromMoov(moov: Buffer, track: Mp4VideoTrack, fileSiz
   try {
     const table = readTrack(moov, track);
     if ('reason' in table) return unsupported(table.reason);
-    const { packets, samples } = buildPackets(table);
     // ffmpeg stops at the first sample it cannot read; the list would go on past it.
-    if (samples.some((sample) => sample.pos + sample.size > fileSize))
-      return unsupported('samples lie past the end of the file');
-    return { supported: true, packets, samples, format: table.format, avcC: table.avcC };
+    if (lastByteOfSamples(table) > fileSize) return unsupported('samples lie past the end of the file');
+    const old = buildIndex(table);
+    const index = table.edits.length > 0 ? fixIndex(table, old) : old;
+    return {
+      supported: true,
+      count: index.length,
+      packetAt: (i) => (i >= 0 && i < index.length ? packetOf(table, index, i) : undefined),
+      dtsAt: (i) => index.timestamp[i] ?? Number.NaN,
+      sampleAt: (i) => {
+        const sample = i >= 0 && i < index.length ? index.sample[i] : undefined;
+        return sample === undefined
+          ? undefined
+          : { pos: samplePosition(table, sample), size: table.sizes[sample] ?? 0 };
+      },
+      format: table.format,
+      avcC: table.avcC,
+    };
   } catch (error) {
     // A bounds error from a box that lied about its contents: not a file this port reads.
     return unsupported(`malformed: ${error instanceof Error ? error.message : String(error)}`);
@@ -103,13 +123,13 @@ interface SampleTable {
   sampleCount: number;
   stts: { count: number; delta: number }[];
   /** One offset per sample (ffmpeg expands ctts so); null without ctts. */
-  ctts: number[] | null;
+  ctts: Int32Array | null;
   dtsShift: number;
   /** 1-based sample numbers of keyframes as written; null: every sample is a keyframe. */
   keyframes: number[] | null;
   edits: Edit[];
   /** Byte size of each sample. */
-  sizes: number[];
+  sizes: Uint32Array;
   /** File offset of each chunk, and the samples per chunk from stsc (`mov_build_index` walks them so). */
   chunkOffsets: number[];
   samplesPerChunk: { first: number; count: number }[];
@@ -270,12 +290,13 @@ function readChunks(
   return { offsets, rows, total };
 }
 
-function readSizes(bytes: Buffer, stsz: IsoBox, sampleCount: number): number[] | null {
+function readSizes(bytes: Buffer, stsz: IsoBox, sampleCount: number): Uint32Array | null {
   const constant = bytes.readUInt32BE(stsz.payloadStart + 4);
-  if (constant > 0) return new Array<number>(sampleCount).fill(constant);
+  if (constant > 0) return new Uint32Array(sampleCount).fill(constant);
   if (!fits(stsz, 12, sampleCount, 4)) return null;
-  const sizes = new Array<number>(sampleCount);
-  for (let i = 0; i < sampleCount; i++) sizes[i] = bytes.readUInt32BE(stsz.payloadStart + 12 + 4 * i);
+  const sizes = new Uint32Array(sampleCount);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + stsz.payloadStart + 12, 4 * sampleCount);
+  for (let i = 0; i < sampleCount; i++) sizes[i] = view.getUint32(4 * i);
   return sizes;
 }
 
@@ -306,12 +327,13 @@ function readCtts(
   bytes: Buffer,
   box: IsoBox | undefined,
   sampleCount: number,
-): { offsets: number[] | null; dtsShift: number } | { reason: string } {
+): { offsets: Int32Array | null; dtsShift: number } | { reason: string } {
   if (!box) return { offsets: null, dtsShift: 0 };
   const count = entryCount(bytes, box);
   if (count === 0) return { offsets: null, dtsShift: 0 };
   if (!fits(box, 8, count, 8)) return { reason: 'ctts holds fewer entries than it says' };
-  const offsets: number[] = [];
+  const offsets = new Int32Array(sampleCount);
+  let filled = 0;
   let dtsShift = 0;
   for (let i = 0; i < count; i++) {
     const at = box.payloadStart + 8 + 8 * i;
@@ -321,9 +343,11 @@ function readCtts(
     if (Math.abs(offset) >= MAX_CTTS_OFFSET) return { reason: 'ctts offsets out of range' };
     // As mov_read_ctts: the last two entries do not move the decode times (a quirk kept as is).
     if (i + 2 < count && offset < 0) dtsShift = Math.max(dtsShift, -offset);
-    for (let k = 0; k < runLength && offsets.length < sampleCount; k++) offsets.push(offset);
+    const end = Math.min(sampleCount, filled + runLength);
+    offsets.fill(offset, filled, end);
+    filled = end;
   }
-  if (offsets.length !== sampleCount) return { reason: 'ctts does not cover every sample' };
+  if (filled !== sampleCount) return { reason: 'ctts does not cover every sample' };
   return { offsets, dtsShift };
 }
 
@@ -361,54 +385,84 @@ function safeNumber(value: bigint): number {
 const KEYFRAME = 1;
 const DISCARD = 2;
 
-interface IndexEntry {
-  /** Decode time in the track timescale. */
-  timestamp: number;
-  flags: number;
-  /** ctts offset of the sample (0 without ctts). */
-  ctts: number;
-  /** The sample's number in the track (0-based): an edit list may drop samples. */
-  sample: number;
+/**
+ * ffmpeg's index of the track (AVIndexEntry), one column per field: decode time in the track
+ * timescale, flags, and the sample each entry reads (an edit list drops samples from the index).
+ */
+interface TrackIndex {
+  length: number;
+  timestamp: Float64Array;
+  flags: Uint8Array;
+  sample: Int32Array;
 }
 
-/** mov_build_index, then mov_fix_index, then the timestamps mov_read_packet gives. */
-function buildPackets(t: SampleTable): { packets: VideoPacket[]; samples: { pos: number; size: number }[] } {
-  const old = buildIndex(t);
-  const entries = t.edits.length > 0 ? fixIndex(t, old) : old;
-  const positions = samplePositions(t);
+/** Entry `i` of the index as the packet mov_read_packet makes of it. */
+function packetOf(t: SampleTable, index: TrackIndex, i: number): VideoPacket {
+  const dts = index.timestamp[i] ?? 0;
+  const flags = index.flags[i] ?? 0;
   return {
-    packets: entries.map((e) => ({
-      dts: e.timestamp,
-      pts: t.ctts ? e.timestamp + t.dtsShift + e.ctts : e.timestamp,
-      // Not given: ffmpeg derives packet durations from the codec's frame rate, and the plan needs
-      // one only at the recording's very end, which it asks ffprobe about.
-      duration: null,
-      isKeyframe: (e.flags & KEYFRAME) !== 0,
-      isDiscarded: (e.flags & DISCARD) !== 0,
-    })),
-    samples: entries.map((e) => ({ pos: positions[e.sample] ?? 0, size: t.sizes[e.sample] ?? 0 })),
+    dts,
+    pts: t.ctts ? dts + t.dtsShift + (t.ctts[index.sample[i] ?? 0] ?? 0) : dts,
+    // Not given: ffmpeg derives packet durations from the codec's frame rate, and the plan needs
+    // one only at the recording's very end, which it asks ffprobe about.
+    duration: null,
+    isKeyframe: (flags & KEYFRAME) !== 0,
+    isDiscarded: (flags & DISCARD) !== 0,
   };
 }
 
-function samplePositions(t: SampleTable): number[] {
-  const positions = new Array<number>(t.sampleCount);
-  let sample = 0;
-  let row = 0;
-  t.chunkOffsets.forEach((offset, chunk) => {
-    while (chunk + 1 === t.samplesPerChunk[row + 1]?.first) row++;
-    let at = offset;
-    const count = t.samplesPerChunk[row]?.count ?? 0;
-    for (let k = 0; k < count && sample < t.sampleCount; k++, sample++) {
-      positions[sample] = at;
-      at += t.sizes[sample] ?? 0;
-    }
-  });
-  return positions;
+/** Every packet, in decode order (tests; a plan reads its window only). */
+export function allPackets(track: Mp4VideoTrackPackets): VideoPacket[] {
+  const out: VideoPacket[] = [];
+  for (let i = 0; i < track.count; i++) {
+    const packet = track.packetAt(i);
+    if (packet) out.push(packet);
+  }
+  return out;
 }
 
-function buildIndex(t: SampleTable): IndexEntry[] {
-  const entries = new Array<IndexEntry>(t.sampleCount);
+/** The end of the last byte any sample occupies, walking the chunks as `mov_build_index` does. */
+function lastByteOfSamples(t: SampleTable): number {
+  let last = 0;
+  let sample = 0;
+  let row = 0;
+  for (let chunk = 0; chunk < t.chunkOffsets.length; chunk++) {
+    while (chunk + 1 === t.samplesPerChunk[row + 1]?.first) row++;
+    let at = t.chunkOffsets[chunk] ?? 0;
+    const count = t.samplesPerChunk[row]?.count ?? 0;
+    for (let k = 0; k < count && sample < t.sampleCount; k++, sample++) at += t.sizes[sample] ?? 0;
+    if (at > last) last = at;
+  }
+  return last;
+}
+
+/** Where sample `wanted` starts in the file. */
+function samplePosition(t: SampleTable, wanted: number): number {
+  let sample = 0;
+  let row = 0;
+  for (let chunk = 0; chunk < t.chunkOffsets.length; chunk++) {
+    while (chunk + 1 === t.samplesPerChunk[row + 1]?.first) row++;
+    const count = t.samplesPerChunk[row]?.count ?? 0;
+    if (wanted < sample + count) {
+      let at = t.chunkOffsets[chunk] ?? 0;
+      for (let s = sample; s < wanted; s++) at += t.sizes[s] ?? 0;
+      return at;
+    }
+    sample += count;
+  }
+  return 0;
+}
+
+function buildIndex(t: SampleTable): TrackIndex {
+  const n = t.sampleCount;
+  const index: TrackIndex = {
+    length: n,
+    timestamp: new Float64Array(n),
+    flags: new Uint8Array(n),
+    sample: new Int32Array(n),
+  };
   const keys = t.keyframes;
+  if (!keys) index.flags.fill(KEYFRAME);
   const keyOff = keys && (keys[0] ?? 0) > 0 ? 1 : 0;
   let keyIndex = 0;
   // 0 - shift, not -shift: a negated 0 is -0, which would print as a time of -0.
@@ -416,16 +470,17 @@ function buildIndex(t: SampleTable): IndexEntry[] {
   let sample = 0;
   for (const run of t.stts) {
     for (let k = 0; k < run.count; k++, sample++) {
-      let keyframe = keys === null;
+      // ffmpeg walks stss with one pointer that moves on a match only (unsorted entries are missed).
       if (keys && sample + keyOff === keys[keyIndex]) {
-        keyframe = true;
+        index.flags[sample] = KEYFRAME;
         if (keyIndex + 1 < keys.length) keyIndex++;
       }
-      entries[sample] = { timestamp: dts, flags: keyframe ? KEYFRAME : 0, ctts: t.ctts?.[sample] ?? 0, sample };
+      index.timestamp[sample] = dts;
+      index.sample[sample] = sample;
       dts += run.delta;
     }
   }
-  return entries;
+  return index;
 }
 
 /** av_rescale(a, b, c): a × b / c rounded to nearest, halves away from zero. */
@@ -436,33 +491,34 @@ function rescale(a: bigint, b: number, c: number): number {
 }
 
 /** ff_index_search_timestamp without discarded entries (none exist before mov_fix_index). */
-function searchTimestamp(entries: IndexEntry[], wanted: number, any: boolean): number {
+function searchTimestamp(old: TrackIndex, wanted: number, any: boolean): number {
   let a = -1;
-  let b = entries.length;
-  if (b > 0 && (entries[b - 1]?.timestamp ?? 0) < wanted) a = b - 1;
+  let b = old.length;
+  if (b > 0 && (old.timestamp[b - 1] ?? 0) < wanted) a = b - 1;
   while (b - a > 1) {
     const m = (a + b) >> 1;
-    const timestamp = entries[m]?.timestamp ?? 0;
+    const timestamp = old.timestamp[m] ?? 0;
     if (timestamp >= wanted) b = m;
     if (timestamp <= wanted) a = m;
   }
   let m = a;
-  if (!any) while (m >= 0 && m < entries.length && !((entries[m]?.flags ?? 0) & KEYFRAME)) m--;
-  return m === entries.length ? -1 : m;
+  if (!any) while (m >= 0 && m < old.length && !((old.flags[m] ?? 0) & KEYFRAME)) m--;
+  return m === old.length ? -1 : m;
 }
 
 /** find_prev_closest_index: the keyframe (by decode time, then by presentation time) to start an edit on. */
-function findPrevClosestIndex(t: SampleTable, old: IndexEntry[], timestampPts: number, any: boolean): number {
+function findPrevClosestIndex(t: SampleTable, old: TrackIndex, timestampPts: number, any: boolean): number {
   const wanted = t.dtsShift > 0 ? timestampPts - t.dtsShift : timestampPts;
   let index = searchTimestamp(old, wanted, any);
   if (index >= 0) {
-    for (let i = index; i > 0 && old[i]?.timestamp === old[i - 1]?.timestamp; i--)
-      if (any || (old[i - 1]?.flags ?? 0) & KEYFRAME) index = i - 1;
+    for (let i = index; i > 0 && old.timestamp[i] === old.timestamp[i - 1]; i--)
+      if (any || (old.flags[i - 1] ?? 0) & KEYFRAME) index = i - 1;
   }
-  if (t.ctts && index >= 0) {
+  const ctts = t.ctts;
+  if (ctts && index >= 0) {
     while (index >= 0) {
-      const e = old[index];
-      if (e && e.timestamp + e.ctts <= wanted && e.flags & KEYFRAME) break;
+      const cts = (old.timestamp[index] ?? 0) + (ctts[old.sample[index] ?? 0] ?? 0);
+      if (cts <= wanted && (old.flags[index] ?? 0) & KEYFRAME) break;
       index--;
     }
   }
@@ -470,15 +526,27 @@ function findPrevClosestIndex(t: SampleTable, old: IndexEntry[], timestampPts: n
 }
 
 /** mov_fix_index for a video track with at most an empty edit and one edit. */
-function fixIndex(t: SampleTable, old: IndexEntry[]): IndexEntry[] {
-  const out: IndexEntry[] = [];
-  let entryEnd = 0 - t.dtsShift;
+function fixIndex(t: SampleTable, old: TrackIndex): TrackIndex {
+  // Columns and constants in locals: this loop runs once per sample, and usually cold.
+  const n = old.length;
+  const oldTimestamp = old.timestamp;
+  const oldFlags = old.flags;
+  const oldSample = old.sample;
+  const ctts = t.ctts;
+  const shift = t.dtsShift;
+  // One edit of the media keeps each sample at most once.
+  const timestamp = new Float64Array(n);
+  const outFlags = new Uint8Array(n);
+  const outSample = new Int32Array(n);
+  let length = 0;
+  let entryEnd = 0 - shift;
   let emptyEdits = 0;
   let minCorrectedPts = -1;
   let foundNonEmpty = false;
   for (const edit of t.edits) {
     const mediaTime = Number(edit.time);
     const editDuration = rescale(edit.duration, t.trackTimescale, t.movieTimescale);
+    const editEnd = editDuration + mediaTime;
     let dtsCounter = entryEnd;
     entryEnd += editDuration;
     if (!foundNonEmpty && mediaTime === -1) {
@@ -491,38 +559,39 @@ function fixIndex(t: SampleTable, old: IndexEntry[]): IndexEntry[] {
     if (index < 0) index = 0;
     let startEncountered = false;
     let keyframeAfterEdit = false;
-    let discardedDurations: number[] = [];
-    for (; index < old.length; index++) {
-      const current = old[index];
-      if (!current) break;
-      const next = old[index + 1];
-      const frameDuration = next ? next.timestamp - current.timestamp : editDuration;
-      let flags = current.flags;
-      const currCtts = t.ctts ? current.ctts : 0;
-      const currCts = current.timestamp + t.dtsShift + currCtts;
-      if (currCts < mediaTime || currCts >= editDuration + mediaTime) {
+    const discardedDurations: number[] = [];
+    for (; index < n && length < n; index++) {
+      const dts = oldTimestamp[index] ?? 0;
+      const frameDuration = index + 1 < n ? (oldTimestamp[index + 1] ?? 0) - dts : editDuration;
+      let flags = oldFlags[index] ?? 0;
+      const sample = oldSample[index] ?? 0;
+      const currCtts = ctts === null ? 0 : (ctts[sample] ?? 0);
+      const currCts = dts + shift + currCtts;
+      if (currCts < mediaTime || currCts >= editEnd) {
         flags |= DISCARD;
         if (!startEncountered) discardedDurations.push(frameDuration);
       } else {
-        const corrected = dtsCounter + currCtts + t.dtsShift;
-        minCorrectedPts = minCorrectedPts < 0 ? corrected : Math.min(minCorrectedPts, corrected);
+        const corrected = dtsCounter + currCtts + shift;
+        if (minCorrectedPts < 0 || corrected < minCorrectedPts) minCorrectedPts = corrected;
         if (!startEncountered) {
           startEncountered = true;
           // fix_index_entry_timestamps: discarded leading frames count back from the edit's start.
           let endTs = dtsCounter;
           for (let i = 0; i < discardedDurations.length; i++) {
             endTs -= discardedDurations[discardedDurations.length - 1 - i] ?? 0;
-            const entry = out[out.length - 1 - i];
-            if (entry) entry.timestamp = endTs;
+            timestamp[length - 1 - i] = endTs;
           }
-          discardedDurations = [];
+          discardedDurations.length = 0;
         }
       }
-      out.push({ timestamp: dtsCounter, flags, ctts: current.ctts, sample: current.sample });
+      timestamp[length] = dtsCounter;
+      outFlags[length] = flags;
+      outSample[length] = sample;
+      length++;
       if (startEncountered) dtsCounter += frameDuration;
-      if (currCts + frameDuration >= editDuration + mediaTime && flags & KEYFRAME) {
+      if (currCts + frameDuration >= editEnd && (flags & KEYFRAME) !== 0) {
         // With ctts, B-frames after the first keyframe past the edit may still belong to it.
-        if (t.ctts && !keyframeAfterEdit) {
+        if (ctts !== null && !keyframeAfterEdit) {
           keyframeAfterEdit = true;
           continue;
         }
@@ -531,6 +600,6 @@ function fixIndex(t: SampleTable, old: IndexEntry[]): IndexEntry[] {
     }
   }
   minCorrectedPts -= emptyEdits;
-  if (minCorrectedPts > 0) for (const e of out) e.timestamp -= minCorrectedPts;
-  return out;
+  if (minCorrectedPts > 0) for (let i = 0; i < length; i++) timestamp[i] = (timestamp[i] ?? 0) - minCorrectedPts;
+  return { length, timestamp, flags: outFlags, sample: outSample };
 }
