@@ -79,3 +79,95 @@ describe.runIf(process.platform === 'linux')('media tools of a killed engine', (
     }
   });
 });
+
+/**
+ * The same two tools started through the process launcher, as imports and clips start them. The
+ * tools are not death-bound themselves (no setpriv exec per tool): the launcher kills them when the
+ * engine's channel closes or its death signal (SIGTERM) arrives, and the engine kills them by pid
+ * when the launcher goes first.
+ */
+const PARENT_VIA_LAUNCHER = `
+import { runProcess } from './src/core/media/tools/runProcess.ts';
+const [ffmpeg, out] = process.argv.slice(1);
+const args = ['-nostdin', '-loglevel', 'error', '-nostats', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25'];
+const viaLauncher = true;
+runProcess(ffmpeg, [...args, '-t', '600', '-c:v', 'mpeg4', '-y', out], { viaLauncher }).catch(() => undefined);
+runProcess('/usr/bin/sleep', ['600'], { viaLauncher }).catch(() => undefined);
+process.stdout.write('started\\n');
+setInterval(() => undefined, 1000);
+`;
+
+async function descendantsOf(pid: number): Promise<number[]> {
+  const direct = await childrenOf(pid);
+  const deeper = await Promise.all(direct.map((child) => descendantsOf(child)));
+  return [...direct, ...deeper.flat()];
+}
+
+describe.runIf(process.platform === 'linux')('media tools started by the process launcher', () => {
+  async function start(name: string) {
+    const out = join(root, name);
+    const parent = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', PARENT_VIA_LAUNCHER, locateNpmFfmpeg(), out],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise<void>((resolve) => parent.on('exit', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      parent.stdout.setEncoding('utf8').on('data', (chunk: string) => chunk.includes('started') && resolve());
+      void exited.then(() => reject(new Error('the parent ended before the tools started')));
+    });
+    while (((await stat(out).catch(() => null))?.size ?? 0) === 0) await new Promise((r) => setTimeout(r, 20));
+    // The engine's one child is the launcher; the tools are the launcher's children.
+    let launcher: number | undefined;
+    let tools: number[] = [];
+    while (tools.length < 2) {
+      [launcher] = await childrenOf(parent.pid!);
+      tools = launcher === undefined ? [] : await childrenOf(launcher);
+    }
+    if (launcher === undefined) throw new Error('no launcher');
+    return { parent, exited, launcher, tools };
+  }
+
+  async function expectGone(pids: number[]) {
+    for (const pid of pids) while (await isRunning(pid)) await new Promise((r) => setTimeout(r, 20));
+    for (const pid of pids) expect(await isRunning(pid)).toBe(false);
+  }
+
+  it('die with a SIGKILLed engine', { timeout: 30_000 }, async () => {
+    const { parent, exited, launcher, tools } = await start('engine-killed.mp4');
+    try {
+      for (const pid of tools) expect(await isRunning(pid)).toBe(true);
+      parent.kill('SIGKILL');
+      await exited;
+      await expectGone([launcher, ...tools]);
+    } finally {
+      for (const pid of [launcher, ...tools]) if (await isRunning(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('die with a SIGKILLed launcher, killed by the engine that is still there', { timeout: 30_000 }, async () => {
+    const { parent, exited, launcher, tools } = await start('launcher-killed.mp4');
+    try {
+      process.kill(launcher, 'SIGKILL');
+      await expectGone(tools);
+      expect(await isRunning(parent.pid!)).toBe(true);
+      expect(await descendantsOf(parent.pid!)).toEqual([]);
+    } finally {
+      parent.kill('SIGKILL');
+      await exited;
+      for (const pid of tools) if (await isRunning(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('die with a SIGTERMed launcher', { timeout: 30_000 }, async () => {
+    const { parent, exited, launcher, tools } = await start('terminated.mp4');
+    try {
+      process.kill(launcher, 'SIGTERM');
+      await expectGone([launcher, ...tools]);
+    } finally {
+      parent.kill('SIGKILL');
+      await exited;
+      for (const pid of tools) if (await isRunning(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+});
