@@ -11,9 +11,9 @@ import { makeTempDir, openStation, removeTree, type TestStation } from './harnes
  * The tool runs of one lossless clip, counted through wrapper scripts that log each start and then
  * run the real ffmpeg and ffprobe. A start of a dynamically linked build costs ~0.1 s of CPU in the
  * loader alone (the clips figure compares the clip with one ffmpeg run), so the clip path makes
- * only the runs it needs: one ffprobe of the recording's packets around the range (the plan, unless
- * the clip panel just planned that range), the cut, and one ffprobe of the clip whose answer both
- * measures it and gives its item's facts.
+ * only the runs it needs: the cut, and one ffprobe of the clip whose answer both measures it and
+ * gives its item's facts. The plan of an MP4 reads its sample table in-process; ffprobe lists the
+ * recording's packets only where that cannot stand in for it (here: a range that reaches the end).
  */
 
 let dir: string;
@@ -55,7 +55,7 @@ afterAll(async () => {
 });
 
 describe('a lossless clip of a recording whose streams are known', () => {
-  it('starts ffprobe twice and ffmpeg once, and probes the clip once for its measurement and its facts', async () => {
+  it('starts ffmpeg once and ffprobe once, on the clip, for its measurement and its facts', async () => {
     await writeFile(runLog, '');
     const made = await station.call('clips.create', {
       jobId: 'tool-runs-1',
@@ -68,8 +68,8 @@ describe('a lossless clip of a recording whose streams are known', () => {
     const stored = station.engine.storedPathOf(review.sha256);
     const ffprobes = runs.filter((line) => line.startsWith('ffprobe '));
     expect(runs.filter((line) => line.startsWith('ffmpeg '))).toHaveLength(1);
-    expect(ffprobes).toHaveLength(2);
-    expect(ffprobes.filter((line) => line.endsWith(stored))).toHaveLength(1);
+    expect(ffprobes).toHaveLength(1);
+    expect(ffprobes.filter((line) => line.endsWith(stored))).toHaveLength(0);
     // The one read of the clip (its temp file) asks for packets, format and streams together.
     const ofClip = ffprobes.find((line) => !line.endsWith(stored)) ?? '';
     expect(ofClip).toContain(join(station.dataDir, 'tmp'));
@@ -109,10 +109,23 @@ describe('a lossless clip of a recording whose streams are known', () => {
     expect(made.derivation.provenance).toMatchObject({ planned: plan });
   });
 
-  it('plans another range anew', async () => {
+  it('plans another range anew from the sample table, and asks ffprobe about a range that reaches the end', async () => {
     await writeFile(runLog, '');
-    await station.call('clips.plan', { itemId: review.id, fromSec: 4.1, toSec: 5.2, mode: 'lossless' });
-    await station.call('clips.plan', { itemId: review.id, fromSec: 4.1, toSec: 5.3, mode: 'exact' });
-    expect((await runsLogged()).filter((line) => line.startsWith('ffprobe '))).toHaveLength(2);
+    const lossless = await station.call('clips.plan', {
+      itemId: review.id,
+      fromSec: 4.1,
+      toSec: 5.2,
+      mode: 'lossless',
+    });
+    const exact = await station.call('clips.plan', { itemId: review.id, fromSec: 4.1, toSec: 5.3, mode: 'exact' });
+    expect(lossless).toMatchObject({ mode: 'lossless', fromSec: 4 });
+    expect(exact).toMatchObject({ mode: 'exact', fromSec: 4.12, toSec: 5.32 });
+    expect(await runsLogged()).toEqual([]);
+    // How long the last frame lasts is ffmpeg's estimate, so ffprobe lists the packets at the end.
+    const toEnd = await station.call('clips.plan', { itemId: review.id, fromSec: 5.5, toSec: 60, mode: 'lossless' });
+    expect(toEnd).toMatchObject({ fromSec: 5, toSec: 6 });
+    const ffprobes = (await runsLogged()).filter((line) => line.startsWith('ffprobe '));
+    expect(ffprobes).toHaveLength(1);
+    expect(ffprobes[0]).toContain(station.engine.storedPathOf(review.sha256));
   });
 });

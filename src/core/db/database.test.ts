@@ -45,3 +45,62 @@ describe('openDatabase', () => {
     expect(() => openDatabase(path.join(dir, 'missing.db'), { nativeBinding: missing })).toThrow(/no-such/);
   });
 });
+
+describe('prepared statements', () => {
+  it('prepares each SQL text once, and never hands out a statement that is still iterating', () => {
+    const db = openDatabase(path.join(dir, 'statements.db'));
+    try {
+      db.exec('CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1), (2), (3)');
+      const sql = 'SELECT n FROM t ORDER BY n';
+      const first = db.prepare(sql);
+      expect(db.prepare(sql)).toBe(first);
+      // A query inside a loop over the same query: the kept statement is busy, so a second one runs.
+      const seen: number[][] = [];
+      for (const row of first.iterate() as Iterable<{ n: number }>) {
+        const inner = db.prepare(sql);
+        expect(inner).not.toBe(first);
+        seen.push((inner.all() as { n: number }[]).map((r) => r.n).concat(row.n));
+      }
+      expect(seen).toEqual([
+        [1, 2, 3, 1],
+        [1, 2, 3, 2],
+        [1, 2, 3, 3],
+      ]);
+      expect(db.prepare(sql)).toBe(first);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('hands a kept statement out in its default result mode', () => {
+    const db = openDatabase(path.join(dir, 'modes.db'));
+    try {
+      db.exec("CREATE TABLE t (n INTEGER, s TEXT); INSERT INTO t VALUES (7, 'x')");
+      const sql = 'SELECT n, s FROM t';
+      expect(db.prepare(sql).pluck().get()).toBe(7);
+      expect(db.prepare(sql).get()).toEqual({ n: 7, s: 'x' });
+      expect(db.prepare(sql).raw().get()).toEqual([7, 'x']);
+      expect(db.prepare(sql).get()).toEqual({ n: 7, s: 'x' });
+      // Writes go through kept statements too.
+      const insert = 'INSERT INTO t VALUES (?, ?)';
+      db.prepare(insert).run(8, 'y');
+      db.prepare(insert).run(9, 'z');
+      expect(db.prepare('SELECT count(*) AS c FROM t').get()).toEqual({ c: 3 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps a bounded number of texts', () => {
+    const db = openDatabase(path.join(dir, 'bounded.db'));
+    try {
+      const first = db.prepare('SELECT 0');
+      for (let i = 1; i <= 600; i++) db.prepare(`SELECT ${i}`);
+      // The first text fell out of the cache and is prepared anew; the latest is still kept.
+      expect(db.prepare('SELECT 0')).not.toBe(first);
+      expect(db.prepare('SELECT 600')).toBe(db.prepare('SELECT 600'));
+    } finally {
+      db.close();
+    }
+  });
+});
