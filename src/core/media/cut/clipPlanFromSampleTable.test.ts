@@ -8,6 +8,21 @@ import { runProcess } from '../tools/runProcess';
 import { findMainVideo, probeSource, readVideoPackets, type SourceInfo } from '../probe/packets';
 import { allPackets, readMp4VideoPackets, videoPacketsFromMoov } from '../probe/mp4VideoPackets';
 import { planClip, type ClipMode } from './clipPlan';
+import {
+  childOf,
+  editMoov,
+  fullBox,
+  sampleLayout,
+  serializeBoxes,
+  setChunkOffsets,
+  setTable,
+  stblOf,
+  tableEntries,
+  tablePayload,
+  uint32s,
+  videoTrakOf,
+  type Box,
+} from '../../../../test/support/mp4Boxes';
 
 // The sample-table planner must give exactly the plan ffprobe's packet list gives, or step aside.
 // Each recording below is made by the real ffmpeg with one of the structures cameras and editors
@@ -268,3 +283,116 @@ function withoutSource(plan: unknown): unknown {
   }
   return plan;
 }
+
+describe('tables ffmpeg reads otherwise, and hostile ones', () => {
+  const track0 = { index: 0, timeBase: { num: 1, den: 15360 } };
+
+  /** The reader either lists ffprobe's very packets or steps aside; never other packets. */
+  async function expectSameOrStepsAside(name: string, bytes: Buffer): Promise<string | null> {
+    const file = path.join(dir, name);
+    await writeFile(file, bytes);
+    const { source, video } = await videoOf(file);
+    const mine = await readMp4VideoPackets(file, { index: video.index, timeBase: video.timeBase });
+    if (!mine.supported) return mine.reason;
+    const listed = await readVideoPackets(tools, file, source, video.index, { fromSec: null, toSec: null });
+    const key = (p: { pts: number | null; dts: number | null; isDiscarded: boolean }) =>
+      `${p.pts}/${p.dts}/${p.isDiscarded ? 'D' : '_'}`;
+    expect(mine.packets.map(key), name).toEqual(listed.map(key));
+    return null;
+  }
+
+  const edited = async (edit: (moov: Box) => void) => editMoov(await readFile(fileOf('noedit.mp4')), edit);
+  const videoStbl = (moov: Box) => stblOf(videoTrakOf(moov));
+
+  it('steps aside for an empty sample (the H.264 parser drops it)', async () => {
+    const bytes = await edited((moov) => {
+      const stbl = videoStbl(moov);
+      const { sizes, positions } = sampleLayout(stbl);
+      // One sample a chunk, so an emptied sample moves no other.
+      setChunkOffsets(stbl, positions, false);
+      setTable(stbl, 'stsc', tablePayload([[1, 1, 1]]));
+      setTable(stbl, 'stsz', fullBox(0, 0, uint32s([0, sizes.length, ...sizes.map((s, i) => (i === 45 ? 0 : s))])));
+    });
+    expect(await expectSameOrStepsAside('empty-sample.mp4', bytes)).toMatch(/empty/);
+  });
+
+  it('steps aside for an stts entry of no samples before the last sample', async () => {
+    const bytes = await edited((moov) => {
+      const stbl = videoStbl(moov);
+      setTable(stbl, 'stts', tablePayload([[0, 777], ...tableEntries(childOf(stbl, 'stts'), 2)]));
+    });
+    expect(await expectSameOrStepsAside('zero-count-stts.mp4', bytes)).toMatch(/no samples/);
+  });
+
+  it('steps aside for a table in a udta of the track (ffmpeg reads it there too)', async () => {
+    const bytes = await edited((moov) => {
+      const trak = videoTrakOf(moov);
+      const stts = childOf(videoStbl(moov), 'stts');
+      const doubled = tableEntries(stts, 2).map(([count, delta]) => [count ?? 0, (delta ?? 0) * 2]);
+      trak.children = [
+        ...(trak.children ?? []),
+        { type: 'udta', payload: serializeBoxes([{ type: 'stts', payload: tablePayload(doubled) }]) },
+      ];
+    });
+    expect(await expectSameOrStepsAside('stts-in-udta.mp4', bytes)).toMatch(/outside the place/);
+  });
+
+  it('steps aside for a sync sample table that overruns its parent (ffmpeg reads it cut short)', async () => {
+    const bytes = await edited((moov) => {
+      const stbl = videoStbl(moov);
+      // stss last in stbl, its size one entry larger than the bytes left.
+      const stss = childOf(stbl, 'stss');
+      stbl.children = [...(stbl.children ?? []).filter((b) => b !== stss), { type: 'sts!', payload: stss.payload }];
+    });
+    const at = bytes.indexOf('sts!', 0, 'latin1');
+    bytes.write('stss', at, 'latin1');
+    bytes.writeUInt32BE(bytes.readUInt32BE(at - 4) + 4, at - 4);
+    expect(await expectSameOrStepsAside('stss-overrun.mp4', bytes)).toMatch(/do not fill/);
+  });
+
+  it('steps aside for timescales ffmpeg reads as negative, and for two edit lists', async () => {
+    const moovOf = (bytes: Buffer) => {
+      const at = bytes.indexOf('moov', 0, 'latin1') - 4;
+      return bytes.subarray(at, at + bytes.readUInt32BE(at));
+    };
+    const inputss = await readFile(fileOf('inputss.mp4'));
+    const { video } = await videoOf(fileOf('inputss.mp4'));
+    const track = { index: video.index, timeBase: video.timeBase };
+    const huge = editMoov(inputss, (moov) => childOf(moov, 'mvhd').payload?.writeUInt32BE(0x80000000, 12));
+    expect(videoPacketsFromMoov(moovOf(huge), track, huge.length)).toMatchObject({
+      supported: false,
+      reason: /timescale/,
+    });
+    const twice = editMoov(inputss, (moov) => {
+      const edts = childOf(videoTrakOf(moov), 'edts');
+      edts.children = [...(edts.children ?? []), ...(edts.children ?? [])];
+    });
+    expect(videoPacketsFromMoov(moovOf(twice), track, twice.length)).toMatchObject({
+      supported: false,
+      reason: /more than one edit list/,
+    });
+  });
+
+  it('answers at once, without gigabytes, for a tiny table claiming millions of samples', async () => {
+    const bytes = await edited((moov) => {
+      const stbl = videoStbl(moov);
+      // 8 million: the reader took 3 s and 0.7 GB for these few hundred bytes; 50 million ended the process.
+      const n = 8_000_000;
+      stbl.children = (stbl.children ?? []).filter((b) => b.type !== 'ctts' && b.type !== 'stss');
+      setTable(stbl, 'stsz', fullBox(0, 0, uint32s([1, n])));
+      setTable(stbl, 'stts', tablePayload([[n, 1]]));
+      setTable(stbl, 'stsc', tablePayload([[1, n, 1]]));
+      setChunkOffsets(stbl, [48], false);
+    });
+    const at = bytes.indexOf('moov', 0, 'latin1') - 4;
+    const moov = bytes.subarray(at, at + bytes.readUInt32BE(at));
+    const started = performance.now();
+    const read = videoPacketsFromMoov(
+      moov,
+      { ...track0, timeBase: (await videoOf(fileOf('noedit.mp4'))).video.timeBase },
+      2 ** 40,
+    );
+    expect(read).toMatchObject({ supported: false, reason: /more samples/ });
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});

@@ -51,6 +51,16 @@ const MAX_MOOV_BYTES = 64 * 1024 * 1024;
 const MAX_STTS_DELTA = 0xffffffff - 48000 * 10;
 /** ffmpeg drops a ctts with an offset this large as invalid. */
 const MAX_CTTS_OFFSET = 1 << 28;
+/**
+ * The most samples read in-process (19 hours at 30 fps). A table states its count in 4 bytes: a
+ * tiny hostile box can claim billions, and every sample costs a few hundred bytes here. A longer
+ * recording is planned by ffprobe, which reads only the range.
+ */
+const MAX_SAMPLES = 1 << 21;
+/** ffmpeg ends a track's index at a sample larger than this (`mov_build_index`). */
+const MAX_SAMPLE_SIZE = 0x3fffffff;
+/** ffmpeg reads timescales as signed 32-bit numbers and takes 1 for one that is not positive. */
+const MAX_TIMESCALE = 0x7fffffff;
 
 const unsupported = (reason: string): Mp4VideoPackets => ({ supported: false, reason });
 
@@ -61,7 +71,12 @@ export async function readMp4VideoPackets(file: string, track: Mp4VideoTrack): P
     handle = await open(file, 'r');
     const { size } = await handle.stat();
     const top = await fileBoxes(handle, 0, size);
+    // A box ffmpeg would read that this walk did not see (past a malformed header, or past the
+    // boxes it walks) could be a fragment or another moov.
+    if (size - (top.at(-1)?.end ?? 0) >= 8) return unsupported('top-level boxes that do not reach the end of the file');
     if (top.some((b) => b.type === 'moof' || b.type === 'mfra')) return unsupported('fragmented MP4');
+    // ffmpeg takes a `hoov` holding an mvhd for the movie box.
+    if (top.some((b) => b.type === 'hoov' || b.type === 'cmov')) return unsupported('a moov under another name');
     const moovs = top.filter((b) => b.type === 'moov');
     const moov = moovs[0];
     if (!moov || moovs.length > 1) return unsupported(`${moovs.length} moov boxes`);
@@ -145,30 +160,30 @@ type Found = SampleTable | { reason: string };
 function readTrack(moov: Buffer, track: Mp4VideoTrack): Found {
   const root = childBoxes(moov, 0, moov.length)[0];
   if (!root || root.type !== 'moov') return { reason: 'no moov box' };
-  const level = childBoxes(moov, root.payloadStart, root.end);
+  const tree = readTree(moov, root);
+  if ('reason' in tree) return tree;
+  const { level, traks } = tree;
   if (level.some((b) => b.type === 'mvex')) return { reason: 'fragmented MP4' };
-  const mvhd = only(level, 'mvhd');
-  const trak = level.filter((b) => b.type === 'trak')[track.index];
-  if (!mvhd || !trak) return { reason: 'no mvhd, or no trak at the stream index' };
+  const mvhd = single(level, 'mvhd');
+  const trak = traks[track.index];
+  if (!mvhd || !trak) return { reason: 'not one mvhd, or no trak at the stream index' };
+  // ffmpeg builds each track's index when its trak ends, with the movie timescale read so far.
+  if (level.indexOf(mvhd) > level.findIndex((b) => b.type === 'trak')) return { reason: 'mvhd after a trak' };
   const movieTimescale = moov.readUInt32BE(mvhd.payloadStart + (moov.readUInt8(mvhd.payloadStart) === 1 ? 20 : 12));
 
-  const trakBoxes = childBoxes(moov, trak.payloadStart, trak.end);
-  const mdia = only(trakBoxes, 'mdia');
-  const mdiaBoxes = mdia ? childBoxes(moov, mdia.payloadStart, mdia.end) : [];
-  const mdhd = only(mdiaBoxes, 'mdhd');
-  const hdlr = only(mdiaBoxes, 'hdlr');
-  const minf = only(mdiaBoxes, 'minf');
-  const stbl = minf ? only(childBoxes(moov, minf.payloadStart, minf.end), 'stbl') : undefined;
-  if (!mdhd || !hdlr || !stbl) return { reason: 'no mdhd, hdlr or stbl' };
+  const { trakBoxes, mdiaBoxes, tables } = trak;
+  const mdhd = single(mdiaBoxes, 'mdhd');
+  const hdlr = single(mdiaBoxes, 'hdlr');
+  if (!mdhd || !hdlr || !tables) return { reason: 'not one mdhd, hdlr and stbl' };
   if (moov.toString('latin1', hdlr.payloadStart + 8, hdlr.payloadStart + 12) !== 'vide')
     return { reason: 'not a video track' };
   const mdhdV1 = moov.readUInt8(mdhd.payloadStart) === 1;
   const trackTimescale = moov.readUInt32BE(mdhd.payloadStart + (mdhdV1 ? 20 : 12));
   if (movieTimescale === 0 || trackTimescale === 0) return { reason: 'a timescale of 0' };
+  if (movieTimescale > MAX_TIMESCALE || trackTimescale > MAX_TIMESCALE) return { reason: 'a timescale out of range' };
   if (track.timeBase.num !== 1 || track.timeBase.den !== trackTimescale)
     return { reason: 'the time base is not the track timescale' };
 
-  const tables = childBoxes(moov, stbl.payloadStart, stbl.end);
   const counted = (type: string) => tables.filter((b) => b.type === type).length;
   for (const type of ['stsd', 'stts', 'ctts', 'stss', 'stsz', 'stsc', 'stco', 'co64'])
     if (counted(type) > 1) return { reason: `duplicate ${type}` };
@@ -180,23 +195,23 @@ function readTrack(moov: Buffer, track: Mp4VideoTrack): Found {
     return { reason: 'random access sample groups' };
   const stsd = only(tables, 'stsd');
   if (!stsd || entryCount(moov, stsd) !== 1) return { reason: 'not exactly one sample description' };
-  // A visual sample entry: its 8-byte header, 78 bytes of fields, then its boxes (avcC, colr, …).
-  const entry = childBoxes(moov, stsd.payloadStart + 8, stsd.end)[0];
+  const entry = trak.entry;
   if (!entry || !FORMATS.has(entry.type)) return { reason: `sample format ${entry?.type ?? 'unknown'}` };
-  const avcCBox = entry.type.startsWith('avc')
-    ? childBoxes(moov, entry.payloadStart + 78, entry.end).find((b) => b.type === 'avcC')
-    : undefined;
-  if (entry.type.startsWith('avc') && !avcCBox) return { reason: 'H.264 without avcC' };
+  const avcCBox = entry.type.startsWith('avc') ? single(trak.entryBoxes ?? [], 'avcC') : undefined;
+  if (entry.type.startsWith('avc') && !avcCBox) return { reason: 'H.264 without one avcC' };
   const avcC = avcCBox ? Buffer.from(moov.subarray(avcCBox.payloadStart, avcCBox.end)) : null;
 
   const stsz = only(tables, 'stsz');
   if (!stsz) return { reason: 'no stsz' };
   const sampleCount = moov.readUInt32BE(stsz.payloadStart + 8);
   if (sampleCount === 0) return { reason: 'no samples' };
+  if (sampleCount > MAX_SAMPLES) return { reason: 'more samples than are read in-process' };
   const chunks = readChunks(moov, only(tables, 'stsc'), only(tables, 'stco'), only(tables, 'co64'));
   if (!chunks || chunks.total !== sampleCount) return { reason: 'the chunks do not hold the sample count' };
   const sizes = readSizes(moov, stsz, sampleCount);
   if (!sizes) return { reason: 'stsz holds fewer sizes than samples' };
+  // ffmpeg's H.264 parser outputs nothing for an empty packet, and its index ends at a huge one.
+  if (sizes.some((size) => size === 0 || size > MAX_SAMPLE_SIZE)) return { reason: 'empty or oversized samples' };
 
   const stts = readStts(moov, only(tables, 'stts'), sampleCount);
   if ('reason' in stts) return stts;
@@ -206,8 +221,11 @@ function readTrack(moov: Buffer, track: Mp4VideoTrack): Found {
   const keyframes = stss ? readUint32List(moov, stss) : null;
   if (keyframes?.length === 0) return { reason: 'an empty stss (keyframes found by parsing)' };
 
-  const edts = only(trakBoxes, 'edts');
-  const edits = edts ? readEdits(moov, only(childBoxes(moov, edts.payloadStart, edts.end), 'elst')) : [];
+  // ffmpeg keeps the last of several edit lists; one is all this reader takes.
+  const edts = trakBoxes.filter((b) => b.type === 'edts');
+  if (edts.length > 1 || (trak.edtsBoxes ?? []).filter((b) => b.type === 'elst').length > 1)
+    return { reason: 'more than one edit list' };
+  const edits = readEdits(moov, only(trak.edtsBoxes ?? [], 'elst'));
   if ('reason' in edits) return edits;
 
   return {
@@ -225,6 +243,103 @@ function readTrack(moov: Buffer, track: Mp4VideoTrack): Found {
     format: entry.type,
     avcC,
   };
+}
+
+interface TrakTree {
+  trakBoxes: IsoBox[];
+  mdiaBoxes: IsoBox[];
+  edtsBoxes: IsoBox[] | null;
+  /** The children of stbl; null without one minf holding one stbl. */
+  tables: IsoBox[] | null;
+  /** The first sample description and the boxes inside it (after a visual entry's 78 bytes of fields). */
+  entry: IsoBox | null;
+  entryBoxes: IsoBox[] | null;
+}
+
+/**
+ * Box types whose contents decide a track's packets. ffmpeg reads them wherever it meets them
+ * inside moov (an `stts` in a track's `udta` replaces the one in its `stbl`), so one found anywhere
+ * but at a place this reader walked is a file it does not read.
+ */
+const GUARDED_TYPES = [
+  'moov',
+  'trak',
+  'mvhd',
+  'mdia',
+  'minf',
+  'stbl',
+  'mdhd',
+  'edts',
+  'elst',
+  'stsd',
+  'stts',
+  'ctts',
+  'stss',
+  'stps',
+  'stsz',
+  'stz2',
+  'stsc',
+  'stco',
+  'co64',
+  'sbgp',
+  'sgpd',
+  'avcC',
+  'hvcC',
+  'mvex',
+  'moof',
+  'cmov',
+];
+
+/**
+ * Walks moov down to every track's sample tables. Null-free only when each level is one ffmpeg
+ * reads the same way: its boxes fill it (ffmpeg reads a box that overruns its parent, cut short,
+ * where this walk would stop), no `trak` or `mdat` below moov (ffmpeg stops reading a level there),
+ * and every guarded box type in moov's bytes is at a place walked.
+ */
+function readTree(moov: Buffer, root: IsoBox): { level: IsoBox[]; traks: TrakTree[] } | { reason: string } {
+  const walked = new Set<number>([root.start]);
+  const levelOf = (box: IsoBox, skip = 0, nested = true): IsoBox[] | null => {
+    const boxes = childBoxes(moov, box.payloadStart + skip, box.end);
+    if (box.end - (boxes.at(-1)?.end ?? box.payloadStart + skip) >= 8) return null;
+    if (nested && boxes.some((b) => b.type === 'trak' || b.type === 'mdat')) return null;
+    for (const b of boxes) walked.add(b.start);
+    return boxes;
+  };
+  const malformed = { reason: 'boxes that do not fill their parent, or a trak below the top' };
+  const level = levelOf(root, 0, false);
+  if (!level) return malformed;
+  const traks: TrakTree[] = [];
+  for (const trak of level.filter((b) => b.type === 'trak')) {
+    const trakBoxes = levelOf(trak);
+    if (!trakBoxes) return malformed;
+    const edts = single(trakBoxes, 'edts');
+    const mdia = single(trakBoxes, 'mdia');
+    const mdiaBoxes = mdia ? levelOf(mdia) : [];
+    const minf = mdiaBoxes ? single(mdiaBoxes, 'minf') : undefined;
+    const minfBoxes = minf ? levelOf(minf) : [];
+    const stbl = minfBoxes ? single(minfBoxes, 'stbl') : undefined;
+    const tables = stbl ? levelOf(stbl) : null;
+    const edtsBoxes = edts ? levelOf(edts) : [];
+    if (!mdiaBoxes || !minfBoxes || !edtsBoxes || (stbl && !tables)) return malformed;
+    const stsd = tables ? only(tables, 'stsd') : undefined;
+    // A sample description: 8 bytes of version, flags and count, then the entries.
+    const entry = stsd ? (childBoxes(moov, stsd.payloadStart + 8, stsd.end)[0] ?? null) : null;
+    if (entry) walked.add(entry.start);
+    const visual = entry !== null && FORMATS.has(entry.type);
+    const entryBoxes = entry && visual ? levelOf(entry, 78) : null;
+    if (visual && !entryBoxes) return malformed;
+    traks.push({ trakBoxes, mdiaBoxes, edtsBoxes, tables, entry, entryBoxes });
+  }
+  for (const type of GUARDED_TYPES)
+    for (let at = moov.indexOf(type, 4, 'latin1'); at >= 0; at = moov.indexOf(type, at + 1, 'latin1'))
+      if (!walked.has(at - 4)) return { reason: `a ${type} box outside the place it is read from` };
+  return { level, traks };
+}
+
+/** The one box of `type` among `boxes`; undefined when there is none or more than one. */
+function single(boxes: IsoBox[], type: string): IsoBox | undefined {
+  const found = boxes.filter((b) => b.type === type);
+  return found.length === 1 ? found[0] : undefined;
 }
 
 function only(boxes: IsoBox[], type: string): IsoBox | undefined {
@@ -310,12 +425,15 @@ function readStts(
   if (!fits(box, 8, count, 8)) return { reason: 'stts holds fewer entries than it says' };
   const entries: { count: number; delta: number }[] = [];
   let total = 0;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count && total < sampleCount; i++) {
     const at = box.payloadStart + 8 + 8 * i;
     const entry = { count: bytes.readUInt32BE(at), delta: bytes.readUInt32BE(at + 4) };
     // ffmpeg rewrites such deltas; zero deltas make two samples one instant.
     if (entry.delta > MAX_STTS_DELTA || (entry.delta === 0 && entry.count > 0))
       return { reason: 'stts deltas of 0 or out of range' };
+    // mov_build_index moves to the next entry only when a sample fills the current one's count,
+    // which a count of 0 never is: every later sample would take this entry's delta.
+    if (entry.count === 0) return { reason: 'an stts entry of no samples before the last sample' };
     entries.push(entry);
     total += entry.count;
   }
