@@ -170,8 +170,8 @@ async function planOnSampleTable(
     if (!list) return { fallback: 'the range reaches the last frame' };
     // Checked first: a plan on a sync sample ffprobe does not call a keyframe could be refused
     // (as an open GOP) where ffprobe's would start on the IDR picture before it.
-    if (!(await table.startsOnKeyframe(list, request)))
-      return { fallback: 'the keyframe to start on holds no IDR picture' };
+    const differs = await table.startDiffers(list, request);
+    if (differs !== null) return { fallback: differs };
     const plan = computeClipPlan(source, video, list, request);
     if (plan) return { plan };
   }

@@ -7,7 +7,7 @@ import { resolveMediaTools, type MediaTools } from '../tools/binaries';
 import { runProcess } from '../tools/runProcess';
 import { findMainVideo, probeSource, readVideoPackets, type SourceInfo } from '../probe/packets';
 import { allPackets, readMp4VideoPackets, videoPacketsFromMoov } from '../probe/mp4VideoPackets';
-import { planClip, type ClipMode } from './clipPlan';
+import { computeClipPlan, planClip, type ClipMode } from './clipPlan';
 import {
   childOf,
   editMoov,
@@ -79,6 +79,18 @@ const RECORDINGS: Record<string, (file: (name: string) => string) => string[]> =
     ...testsrc(),
     ...['-t', '5', '-c:v', 'libx265', '-x265-params', 'log-level=none:bframes=4:keyint=20', '-tag:v', 'hvc1'],
   ],
+  // Hard cuts every 0.7 s in a stream of one reference frame: x264 codes them as I pictures that
+  // are not IDR and not sync samples, which ffmpeg's H.264 parser calls keyframes.
+  'scenecut.mp4': () => [
+    ...['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-f', 'lavfi', '-i', 'mandelbrot=size=320x240:rate=25'],
+    ...['-filter_complex', "[0][1]overlay=enable='lt(mod(t,1.4),0.7)'", '-t', '8', '-c:v', 'libx264'],
+    ...['-x264-params', 'ref=1:bframes=0:keyint=250:min-keyint=250:scenecut=40'],
+  ],
+  // One frame a second with B-frames: a frame shown after the out point can be decoded well after it.
+  'lowfps.mp4': () => [
+    ...['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=1', '-t', '40', '-c:v', 'libx265'],
+    ...['-x265-params', 'log-level=none:bframes=3:keyint=8', '-tag:v', 'hvc1'],
+  ],
 };
 const IN_PROCESS = [
   'bframes.mp4',
@@ -99,7 +111,7 @@ beforeAll(async () => {
   const encoders = await runProcess(tools.ffmpeg.path, ['-hide_banner', '-encoders'], { collectStdout: true });
   hasX265 = /\blibx265\b/.test(encoders.stdout);
   for (const [name, args] of Object.entries(RECORDINGS)) {
-    if (name === 'hevc.mp4' && !hasX265) continue;
+    if ((name === 'hevc.mp4' || name === 'lowfps.mp4') && !hasX265) continue;
     const file = path.join(dir, name);
     await ffmpeg([...args((n) => path.join(dir, n)), file]);
     made.set(name, file);
@@ -297,7 +309,7 @@ describe('tables ffmpeg reads otherwise, and hostile ones', () => {
     const listed = await readVideoPackets(tools, file, source, video.index, { fromSec: null, toSec: null });
     const key = (p: { pts: number | null; dts: number | null; isDiscarded: boolean }) =>
       `${p.pts}/${p.dts}/${p.isDiscarded ? 'D' : '_'}`;
-    expect(mine.packets.map(key), name).toEqual(listed.map(key));
+    expect(allPackets(mine).map(key), name).toEqual(listed.map(key));
     return null;
   }
 
@@ -394,5 +406,73 @@ describe('tables ffmpeg reads otherwise, and hostile ones', () => {
     );
     expect(read).toMatchObject({ supported: false, reason: /more samples/ });
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe("H.264 keyframes are the parser's, not the sync sample table's", () => {
+  const ranges: [number, number][] = [
+    [0.2, 0.3],
+    [0.55, 0.7],
+    [0.3, 0.62],
+    [0.8, 0.85],
+    [0.41, 0.5],
+  ];
+
+  async function expectPlansAsFfprobe(file: string): Promise<string[]> {
+    const { source } = await videoOf(file);
+    const duration = source.durationSec ?? 0;
+    const reasons: string[] = [];
+    for (const [from, to] of ranges)
+      for (const mode of ['lossless', 'exact'] as const) {
+        const request = { fromSec: round3(from * duration), toSec: round3(to * duration), mode };
+        const { log, fallbacks } = recordingLog();
+        const fromTable = await settle(planClip(tools, file, request, { source, log }));
+        reasons.push(...fallbacks());
+        expect(withoutSource(fromTable), JSON.stringify(request)).toEqual(
+          withoutSource(await settle(planClip(tools, file, request))),
+        );
+      }
+    return reasons;
+  }
+
+  it('asks ffprobe when an I picture between the IDR picture and the in point may be a keyframe to it', async () => {
+    const reasons = await expectPlansAsFfprobe(fileOf('scenecut.mp4'));
+    expect(reasons).toContainEqual(expect.stringMatching(/may be a keyframe to the H.264 parser/));
+  });
+
+  it('asks ffprobe when the sync sample table leaves IDR pictures out', async () => {
+    const file = path.join(dir, 'stss-first-only.mp4');
+    await writeFile(
+      file,
+      editMoov(await readFile(fileOf('bframes.mp4')), (moov) => {
+        const stbl = stblOf(videoTrakOf(moov));
+        setTable(stbl, 'stss', tablePayload(tableEntries(childOf(stbl, 'stss'), 1).slice(0, 1)));
+      }),
+    );
+    expect(await expectPlansAsFfprobe(file)).toContainEqual(expect.stringMatching(/may be a keyframe/));
+  });
+});
+
+describe('a low frame rate', () => {
+  it('plans on every frame shown up to the frame after the clip', async () => {
+    if (!hasX265) return void expect(hasX265).toBe(false);
+    const file = fileOf('lowfps.mp4');
+    const { source, video } = await videoOf(file);
+    const whole = await readVideoPackets(tools, file, source, video.index, { fromSec: null, toSec: null });
+    const everything = { packets: whole, startsAtBeginning: true, reachesEnd: true };
+    for (const [fromSec, toSec] of [
+      [25.495, 35.258],
+      [3.2, 6.4],
+      [11.7, 28.1],
+      [9.5, 13.5],
+    ] as const)
+      for (const mode of ['lossless', 'exact'] as const) {
+        const request = { fromSec, toSec, mode };
+        const { log, fallbacks } = recordingLog();
+        const planned = await settle(planClip(tools, file, request, { source, log }));
+        if (fallbacks().length > 0) continue;
+        const truth = await settle(Promise.resolve().then(() => computeClipPlan(source, video, everything, request)));
+        expect(withoutSource(planned), JSON.stringify(request)).toEqual(withoutSource(truth));
+      }
   });
 });

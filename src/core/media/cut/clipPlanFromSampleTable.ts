@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { readMp4VideoPackets, type Mp4VideoTrackPackets } from '../probe/mp4VideoPackets';
 import { ticksToSec, type SourceInfo, type StreamInfo, type VideoPacket } from '../probe/packets';
 import type { ClipRequest, PacketList } from './clipPlan';
@@ -13,15 +13,21 @@ import type { ClipRequest, PacketList } from './clipPlan';
  * - the range reaches the recording's last frame (how long that frame lasts is ffmpeg's estimate
  *   from the codec, not the file's);
  * - an H.264 clip would start on a sample the container calls a sync sample but that holds no
- *   IDR picture (ffprobe's keyframes come from the H.264 parser, which would not call it one).
+ *   IDR picture, or a picture between that sample and the in point might be one the H.264 parser
+ *   calls a keyframe (ffprobe's H.264 keyframes come from the parser, not from the sync sample
+ *   table: an IDR picture or a recovery point the table leaves out, or an I picture of a stream
+ *   with one reference frame, is a keyframe to ffprobe).
  * Either way the cut clip is measured against its plan before it is kept.
  */
 
 export interface SampleTablePackets {
   /** The packets around `request`, widened by `marginSec`; null when they reach the recording's end. */
   window(request: ClipRequest, marginSec: number): PacketList | null;
-  /** Whether the picture a plan of `request` on `list` starts decoding at is one ffprobe calls a keyframe too. */
-  startsOnKeyframe(list: PacketList, request: ClipRequest): Promise<boolean>;
+  /**
+   * Null when ffprobe's packets would start a plan of `request` on `list` at the same picture;
+   * else why they might not (the reason to ask ffprobe).
+   */
+  startDiffers(list: PacketList, request: ClipRequest): Promise<string | null>;
 }
 
 const EPSILON_SEC = 1e-6;
@@ -32,7 +38,16 @@ export function isIsoMedia(source: SourceInfo): boolean {
 }
 /** An IDR picture is found in a sample's first NAL units; a sample with more is not walked further. */
 const MAX_NALS_PER_SAMPLE = 64;
+/**
+ * What is read of a sample to find its first slice: the parser stops there, and what comes before
+ * it (delimiter, parameter sets, SEI) is small. Read in a first short piece, then once more at most.
+ */
+const FIRST_READ_BYTES = 4096;
+const MAX_HEADER_BYTES = 64 * 1024;
+const H264_SLICE = 1;
 const H264_IDR = 5;
+const H264_SEI = 6;
+const SEI_RECOVERY_POINT = 6;
 
 /** The recording's packets from its sample table, or the reason ffprobe must list them. */
 export async function readSampleTablePackets(
@@ -47,23 +62,55 @@ export async function readSampleTablePackets(
   const offsets = new Map<VideoPacket, number>();
   return {
     window(request, marginSec) {
-      const end = firstAfter(track, media, request.toSec + marginSec);
-      if (end >= track.count) return null;
       const start = keyframeAtOrBefore(track, firstAfter(track, media, request.fromSec - marginSec) - 1);
-      const list: VideoPacket[] = [];
-      for (let i = start; i < end; i++) {
-        const packet = track.packetAt(i);
-        if (!packet) break;
-        offsets.set(packet, i);
-        list.push(packet);
+      // Every frame shown by `until` is in the list (a frame is decoded before it is shown), but
+      // one shown later may be missing while a frame decoded before it is there: the frame after
+      // the clip, and so where the clip ends, is known only once a frame shown at or after the
+      // out point is in the list and shown by `until` (a low frame rate, or a gap, needs more).
+      for (let until = request.toSec + marginSec; ; until += 4 * marginSec) {
+        const end = firstAfter(track, media, until);
+        if (end >= track.count) return null;
+        const list: VideoPacket[] = [];
+        for (let i = start; i < end; i++) {
+          const packet = track.packetAt(i);
+          if (!packet) break;
+          list.push(packet);
+        }
+        const shown = (p: VideoPacket) => p.pts !== null && media(p.pts) <= until;
+        if (!list.some((p) => shown(p) && media(p.pts ?? 0) >= request.toSec - EPSILON_SEC)) continue;
+        list.forEach((p, i) => offsets.set(p, start + i));
+        return { packets: list, startsAtBeginning: start === 0, reachesEnd: false };
       }
-      return { packets: list, startsAtBeginning: start === 0, reachesEnd: false };
     },
-    async startsOnKeyframe(list, request) {
-      if (!track.format.startsWith('avc')) return true;
+    async startDiffers(list, request) {
+      // HEVC keyframes are the container's: ffmpeg runs no parser on them.
+      if (!track.format.startsWith('avc')) return null;
       const first = startPacket(list.packets, media, request.fromSec);
+      const at = first ? list.packets.indexOf(first) : -1;
       const index = first ? offsets.get(first) : undefined;
-      return index !== undefined && holdsIdr(src, track, index);
+      if (!first || index === undefined) return 'no keyframe to start on';
+      // computeClipPlan takes the last keyframe (decode order) shown by the in point, else the
+      // first keyframe: a packet the parser calls a keyframe there would be taken instead.
+      const shownBy = (p: VideoPacket) => p.pts !== null && media(p.pts) <= request.fromSec + EPSILON_SEC;
+      const others = list.packets.filter((p, i) => (i > at && shownBy(p)) || (i < at && !shownBy(first)));
+      const lengthSize = nalLengthSize(track);
+      if (lengthSize === null) return 'an avcC without a usable NAL length size';
+      let handle: FileHandle | undefined;
+      try {
+        handle = await open(src, 'r');
+        if ((await parserView(handle, track, index, lengthSize)) !== 'idr')
+          return 'the keyframe to start on holds no IDR picture';
+        for (const p of others) {
+          const i = offsets.get(p);
+          if (i === undefined || (await parserView(handle, track, i, lengthSize)) !== 'notKey')
+            return 'a picture between the keyframe and the in point may be a keyframe to the H.264 parser';
+        }
+        return null;
+      } catch (error) {
+        return `unreadable: ${error instanceof Error ? error.message : String(error)}`;
+      } finally {
+        await handle?.close().catch(() => undefined);
+      }
     },
   };
 }
@@ -94,23 +141,139 @@ function startPacket(list: VideoPacket[], media: (ticks: number) => number, from
   return found ?? list.find((p) => p.isKeyframe) ?? null;
 }
 
-/** Whether packet `i`'s sample holds an IDR slice (NAL unit type 5), reading its NAL headers. */
-async function holdsIdr(src: string, track: Mp4VideoTrackPackets, i: number): Promise<boolean> {
+function nalLengthSize(track: Mp4VideoTrackPackets): number | null {
+  // avcC: version (1, else the parser looks for start codes), profile, compatibility, level, then
+  // 6 reserved bits and the size minus one.
+  const size = track.avcC && track.avcC.length > 4 && track.avcC[0] === 1 ? ((track.avcC[4] ?? 0) & 3) + 1 : null;
+  return size === 3 ? null : size;
+}
+
+type ParserView = 'idr' | 'notKey' | 'maybeKey';
+
+/**
+ * How ffmpeg's H.264 parser (`parse_nal_units`) would flag packet `i`, as far as can be told
+ * without its parameter sets: `idr` when its first slice is an IDR slice; `notKey` when that slice
+ * is a P or B slice and no SEI before it holds a recovery point; else `maybeKey` (an I slice is a
+ * keyframe to the parser when the stream has one reference frame; anything unreadable is a maybe).
+ */
+async function parserView(
+  handle: FileHandle,
+  track: Mp4VideoTrackPackets,
+  i: number,
+  lengthSize: number,
+): Promise<ParserView> {
   const sample = track.sampleAt(i);
-  const lengthSize = track.avcC && track.avcC.length > 4 ? ((track.avcC[4] ?? 0) & 3) + 1 : null;
-  if (!sample || lengthSize === null || lengthSize === 3) return false;
-  const handle = await open(src, 'r');
-  try {
-    const bytes = Buffer.alloc(sample.size);
-    const { bytesRead } = await handle.read(bytes, 0, sample.size, sample.pos);
-    for (let at = 0, n = 0; n < MAX_NALS_PER_SAMPLE && at + lengthSize < bytesRead; n++) {
-      const length = bytes.readUIntBE(at, lengthSize);
-      if (length === 0 || at + lengthSize + length > bytesRead) return false;
-      if (((bytes[at + lengthSize] ?? 0) & 0x1f) === H264_IDR) return true;
-      at += lengthSize + length;
-    }
-    return false;
-  } finally {
-    await handle.close();
+  if (!sample) return 'maybeKey';
+  let bytes = await readSome(handle, sample, FIRST_READ_BYTES);
+  let view = viewOfSample(bytes, sample.size, lengthSize);
+  if (view === 'more' && bytes.length < sample.size) {
+    bytes = await readSome(handle, sample, MAX_HEADER_BYTES);
+    view = viewOfSample(bytes, sample.size, lengthSize);
   }
+  return view === 'more' ? 'maybeKey' : view;
+}
+
+async function readSome(handle: FileHandle, sample: { pos: number; size: number }, most: number): Promise<Buffer> {
+  const bytes = Buffer.alloc(Math.min(sample.size, most));
+  const { bytesRead } = await handle.read(bytes, 0, bytes.length, sample.pos);
+  return bytes.subarray(0, bytesRead);
+}
+
+/** `bytes`: the first bytes of a sample of `size` bytes; `more` when they end before the answer. */
+function viewOfSample(bytes: Buffer, size: number, lengthSize: number): ParserView | 'more' {
+  let recoveryPoint = false;
+  for (let at = 0, n = 0; n < MAX_NALS_PER_SAMPLE; n++) {
+    if (at + lengthSize > bytes.length) return bytes.length < size ? 'more' : 'maybeKey';
+    const length = bytes.readUIntBE(at, lengthSize);
+    const start = at + lengthSize;
+    // The parser gives up on a NAL unit that overruns its packet: no slice, no keyframe, but not
+    // a case worth mirroring.
+    if (length === 0 || start + length > size) return 'maybeKey';
+    if (start >= bytes.length) return 'more';
+    const type = (bytes[start] ?? 0) & 0x1f;
+    if (type === H264_IDR) return 'idr';
+    if (type === H264_SLICE) {
+      const sliceType = sliceTypeOf(bytes.subarray(start + 1, Math.min(start + length, start + 33)));
+      if (sliceType === null) return start + 33 > bytes.length && bytes.length < size ? 'more' : 'maybeKey';
+      // 2: I (ff_h264_golomb_to_pict_type); the parser's heuristic makes it a keyframe with one reference.
+      return recoveryPoint || sliceType % 5 === 2 ? 'maybeKey' : 'notKey';
+    }
+    if (type === H264_SEI) {
+      if (start + length > bytes.length) return 'more';
+      if (mayHoldRecoveryPoint(unescape(bytes.subarray(start + 1, start + length)))) recoveryPoint = true;
+    }
+    at = start + length;
+  }
+  return 'maybeKey';
+}
+
+/** The RBSP of a NAL unit's payload: emulation prevention bytes (00 00 03) removed. */
+function unescape(nal: Buffer): Buffer {
+  const out: number[] = [];
+  let zeros = 0;
+  for (const byte of nal) {
+    if (zeros >= 2 && byte === 3) {
+      zeros = 0;
+      continue;
+    }
+    zeros = byte === 0 ? zeros + 1 : 0;
+    out.push(byte);
+  }
+  return Buffer.from(out);
+}
+
+/** Whether an SEI payload holds a recovery point message, or cannot be walked to say it does not. */
+function mayHoldRecoveryPoint(rbsp: Buffer): boolean {
+  let at = 0;
+  // Messages until the trailing bits (a lone 0x80) are all that is left.
+  while (at < rbsp.length && !(at === rbsp.length - 1 && rbsp[at] === 0x80)) {
+    let type = 0;
+    let size = 0;
+    for (;;) {
+      const byte = rbsp[at++];
+      if (byte === undefined) return true;
+      type += byte;
+      if (byte !== 0xff) break;
+    }
+    for (;;) {
+      const byte = rbsp[at++];
+      if (byte === undefined) return true;
+      size += byte;
+      if (byte !== 0xff) break;
+    }
+    if (type === SEI_RECOVERY_POINT || at + size > rbsp.length) return true;
+    at += size;
+  }
+  return false;
+}
+
+/** slice_type from the start of a slice header (after first_mb_in_slice); null when it is not there. */
+function sliceTypeOf(escaped: Buffer): number | null {
+  const rbsp = unescape(escaped);
+  let bit = 0;
+  const readBit = (): number | null => {
+    const byte = rbsp[bit >> 3];
+    if (byte === undefined) return null;
+    const value = (byte >> (7 - (bit & 7))) & 1;
+    bit++;
+    return value;
+  };
+  const readUe = (): number | null => {
+    let zeros = 0;
+    for (;;) {
+      const b = readBit();
+      if (b === null || zeros > 31) return null;
+      if (b === 1) break;
+      zeros++;
+    }
+    let value = 0;
+    for (let k = 0; k < zeros; k++) {
+      const b = readBit();
+      if (b === null) return null;
+      value = value * 2 + b;
+    }
+    return value + 2 ** zeros - 1;
+  };
+  if (readUe() === null) return null;
+  return readUe();
 }

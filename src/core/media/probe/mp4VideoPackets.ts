@@ -26,6 +26,8 @@ export interface Mp4VideoTrackPackets {
   /**
    * Packet `i` in decode order, as ffprobe lists it. Made on demand: a plan reads a minute of a
    * recording that may last hours. Durations are not given (ffmpeg takes them from elsewhere).
+   * Keyframes are the sync sample table's: ffprobe's H.264 keyframes are its parser's, which can
+   * differ (`clipPlanFromSampleTable` checks the pictures a plan depends on).
    */
   packetAt(i: number): VideoPacket | undefined;
   /** Packet `i`'s decode time (ffmpeg's index is sorted by it). */
