@@ -143,4 +143,29 @@ describe('computeClipPlan', () => {
     );
     expect(plan).toMatchObject({ fromSec: 0, toSec: 0.1, frameCount: 1 });
   });
+
+  it('asks for a wider list when it cannot prove it holds the frame after the clip', () => {
+    // ffprobe's window stopped at 6, shown past it; 4 and 5, decoded later, are missing. An exact
+    // clip of [0.1, 0.45) must not end at 6 (or, without 6, at the end of the recording).
+    const packets = [packet(0, -1, true), packet(3, 0), packet(1, 1), packet(2, 2), packet(6, 3)];
+    const list = { packets, startsAtBeginning: true, reachesEnd: false };
+    expect(computeClipPlan(source, video, list, { fromSec: 0.1, toSec: 0.45, mode: 'exact' })).toBeNull();
+    expect(computeClipPlan(source, video, list, { fromSec: 0, toSec: 0.35, mode: 'lossless' })).toBeNull();
+    const cut = { packets: packets.slice(0, 4), startsAtBeginning: true, reachesEnd: false };
+    expect(computeClipPlan(source, video, cut, { fromSec: 0.1, toSec: 0.35, mode: 'exact' })).toBeNull();
+    // With the rest of the stream the plan is made, ending at 4.
+    const whole = [...packets, packet(4, 4), packet(5, 5), packet(7, 6)];
+    expect(
+      computeClipPlan(
+        source,
+        video,
+        { packets: whole, startsAtBeginning: true, reachesEnd: false },
+        {
+          fromSec: 0.1,
+          toSec: 0.45,
+          mode: 'exact',
+        },
+      ),
+    ).toMatchObject({ fromSec: 0.1, toSec: 0.5, frameCount: 4 });
+  });
 });

@@ -217,6 +217,8 @@ export function computeClipPlan(
   const shown = [...frames].sort((a, b) => a.pts - b.pts);
   const durationOf = frameDurations(shown, video);
   const last = shown.at(-1);
+  // A window can hold no video packet at all (another stream's packet ended ffprobe's read).
+  if (!last && !list.reachesEnd) return null;
   if (!last) throw new ClipRangeError('empty', 'no video frames were found in the recording');
   const recordingEnd = media(last.pts) + durationOf(last);
   if (list.reachesEnd && request.fromSec >= recordingEnd - EPSILON_SEC)
@@ -247,8 +249,9 @@ export function computeClipPlan(
     );
     const first = inRange[0];
     const lastIn = inRange.at(-1);
+    const after = lastIn ? shown[shown.indexOf(lastIn) + 1] : shown.find((f) => media(f.pts) >= request.toSec);
+    if (!holdsAllShownBy(list, after)) return null;
     if (!first || !lastIn) throw new ClipRangeError('empty', 'no frame starts inside the range');
-    const after = shown[shown.indexOf(lastIn) + 1];
     return {
       ...common,
       fromSec: round6(media(first.pts)),
@@ -298,6 +301,7 @@ export function computeClipPlan(
     throw new ClipRangeError('outside', `the in point ${request.fromSec} s is past the last frame`);
   const next = list.packets[start + count];
   const after = shown.find((f) => f.pts > lastShown.pts);
+  if (!holdsAllShownBy(list, after)) return null;
   return {
     ...common,
     fromSec: round6(media(firstShown.pts)),
@@ -316,6 +320,22 @@ export function computeClipPlan(
       lastFrameSec: durationOf(lastShown),
     },
   };
+}
+
+/**
+ * Whether `list` holds every frame shown before `after` (the frame after the clip), so that
+ * `after` really is the next frame: a frame is decoded before it is shown, so a packet decoded at
+ * or after `after`'s time proves it. ffprobe's list of a window stops at the first packet shown
+ * past the window, and frames decoded after that one are missing: at a low frame rate, or when
+ * another stream's packet ended the read, the frame after the clip (or one inside it) could be
+ * missing, and the plan would end the clip wrongly or call it the end of the recording. Lists
+ * without decode times (Matroska) cannot prove it and are taken as they are.
+ */
+function holdsAllShownBy(list: PacketList, after: Frame | undefined): boolean {
+  if (list.reachesEnd) return true;
+  if (!after) return false;
+  const decoded = list.packets.filter((p) => p.dts !== null);
+  return decoded.length === 0 || decoded.some((p) => (p.dts ?? 0) >= after.pts);
 }
 
 /** The common difference of `pts` (and the next frame after them), or null when they are not evenly spaced. */

@@ -476,3 +476,38 @@ describe('a low frame rate', () => {
       }
   });
 });
+
+describe('ffprobe windows that end before the clip does', () => {
+  it('plans a video whose edit list puts it 1.2 s from its audio as on the whole packet list', async () => {
+    // The first look reads every stream and stops at the first packet past the window: here an
+    // audio packet, before the video frames of the range were read.
+    const file = path.join(dir, 'video-edit-off-audio.mp4');
+    await writeFile(
+      file,
+      editMoov(await readFile(fileOf('bframes.mp4')), (moov) => {
+        const trak = videoTrakOf(moov);
+        const elst = fullBox(0, 0, uint32s([1, 2000, 512 * 37 + 100, 0x10000]));
+        trak.children = [
+          ...(trak.children ?? []).filter((b) => b.type !== 'edts'),
+          { type: 'edts', children: [{ type: 'elst', payload: elst }] },
+        ];
+      }),
+    );
+    const { source, video } = await videoOf(file);
+    const whole = await readVideoPackets(tools, file, source, video.index, { fromSec: null, toSec: null });
+    const everything = { packets: whole, startsAtBeginning: true, reachesEnd: true };
+    for (const request of [
+      { fromSec: 0.487, toSec: 0.957, mode: 'exact' as const },
+      { fromSec: 0, toSec: 0.3, mode: 'lossless' as const },
+      { fromSec: 0, toSec: 0.3, mode: 'exact' as const },
+    ]) {
+      const truth = await settle(Promise.resolve().then(() => computeClipPlan(source, video, everything, request)));
+      expect(withoutSource(await settle(planClip(tools, file, request))), JSON.stringify(request)).toEqual(
+        withoutSource(truth),
+      );
+      expect(withoutSource(await settle(planClip(tools, file, request, { source }))), JSON.stringify(request)).toEqual(
+        withoutSource(truth),
+      );
+    }
+  });
+});
