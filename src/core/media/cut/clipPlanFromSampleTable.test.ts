@@ -263,6 +263,20 @@ describe('planClip on the sample table', () => {
       );
   });
 
+  it('reads a file again once it is another file under the same name', async () => {
+    const file = path.join(dir, 'replaced.mp4');
+    const request = { fromSec: 1.3, toSec: 2.6, mode: 'lossless' as const };
+    // Same track number and time base, other timestamps: one has an edit list, the other none.
+    for (const name of ['bframes.mp4', 'noedit.mp4', 'bframes.mp4']) {
+      await writeFile(file, await readFile(fileOf(name)));
+      const { source } = await videoOf(file);
+      const { log, fallbacks } = recordingLog();
+      const planned = await settle(planClip(tools, file, request, { source, log }));
+      expect(fallbacks(), name).toEqual([]);
+      expect(withoutSource(planned), name).toEqual(withoutSource(await settle(planClip(tools, file, request))));
+    }
+  });
+
   it('leaves the file as it was', async () => {
     const file = fileOf('inputss.mp4');
     const before = await readFile(file);

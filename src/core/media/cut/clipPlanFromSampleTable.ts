@@ -1,5 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
-import { readMp4VideoPackets, type Mp4VideoTrackPackets } from '../probe/mp4VideoPackets';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { readMp4VideoPackets, type Mp4VideoPackets, type Mp4VideoTrackPackets } from '../probe/mp4VideoPackets';
 import { ticksToSec, type SourceInfo, type StreamInfo, type VideoPacket } from '../probe/packets';
 import type { ClipRequest, PacketList } from './clipPlan';
 
@@ -49,6 +49,36 @@ const H264_IDR = 5;
 const H264_SEI = 6;
 const SEI_RECOVERY_POINT = 6;
 
+/** Sample tables kept: the clip panel plans the same recording on every move of an in or out point. */
+const KEPT_TABLES = 2;
+const kept = new Map<string, { identity: string; read: Promise<Mp4VideoPackets> }>();
+
+/**
+ * The track's packets, read once while the file stays the same one (same inode, size and times: a
+ * stored original never changes, a file replaced under the same name is read again). Reading the
+ * table of a 12-hour recording (1.3 million samples) takes about half a second.
+ */
+async function readTrackKept(src: string, video: StreamInfo): Promise<Mp4VideoPackets> {
+  const info = await stat(src).catch(() => null);
+  if (!info) return { supported: false, reason: 'the file cannot be read' };
+  const key = `${video.index}:${video.timeBase.num}/${video.timeBase.den}:${src}`;
+  const identity = `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+  const hit = kept.get(key);
+  if (hit && hit.identity === identity) {
+    kept.delete(key);
+    kept.set(key, hit);
+    return hit.read;
+  }
+  const read = readMp4VideoPackets(src, { index: video.index, timeBase: video.timeBase });
+  kept.delete(key);
+  kept.set(key, { identity, read });
+  for (const oldest of kept.keys()) {
+    if (kept.size <= KEPT_TABLES) break;
+    kept.delete(oldest);
+  }
+  return read;
+}
+
 /** The recording's packets from its sample table, or the reason ffprobe must list them. */
 export async function readSampleTablePackets(
   src: string,
@@ -56,7 +86,7 @@ export async function readSampleTablePackets(
   video: StreamInfo,
 ): Promise<SampleTablePackets | { fallback: string }> {
   if (!isIsoMedia(source)) return { fallback: 'not an ISO media file' };
-  const track = await readMp4VideoPackets(src, { index: video.index, timeBase: video.timeBase });
+  const track = await readTrackKept(src, video);
   if (!track.supported) return { fallback: track.reason };
   const media = (ticks: number) => ticksToSec(ticks, video.timeBase) - source.startSec;
   const offsets = new Map<VideoPacket, number>();
