@@ -7,7 +7,7 @@ import { resolveMediaTools, type MediaTools } from '../tools/binaries';
 import { runProcess } from '../tools/runProcess';
 import { findMainVideo, probeSource, readVideoPackets, type SourceInfo } from '../probe/packets';
 import { allPackets, readMp4VideoPackets, videoPacketsFromMoov } from '../probe/mp4VideoPackets';
-import { computeClipPlan, planClip, type ClipMode } from './clipPlan';
+import { computeClipPlan, planClip } from './clipPlan';
 import {
   childOf,
   editMoov,
@@ -146,6 +146,27 @@ async function videoOf(file: string) {
   return { source, video };
 }
 
+/**
+ * Plans each range (fractions of the recording) in both modes on the sample table and with ffprobe,
+ * expects the same plan (or the same refusal), and returns why the planner asked ffprobe, if it did.
+ */
+async function expectPlansAsFfprobe(file: string, ranges: [number, number][]): Promise<string[]> {
+  const { source } = await videoOf(file);
+  const duration = source.durationSec ?? 0;
+  const reasons: string[] = [];
+  for (const [from, to] of ranges)
+    for (const mode of ['lossless', 'exact'] as const) {
+      const request = { fromSec: round3(from * duration), toSec: round3(to * duration), mode };
+      const { log, fallbacks } = recordingLog();
+      const fromTable = await settle(planClip(tools, file, request, { source, log }));
+      reasons.push(...fallbacks());
+      expect(withoutSource(fromTable), `${file} ${JSON.stringify(request)}`).toEqual(
+        withoutSource(await settle(planClip(tools, file, request))),
+      );
+    }
+  return reasons;
+}
+
 describe('readMp4VideoPackets', () => {
   it.each(IN_PROCESS)('lists the packets of %s exactly as ffprobe does', async (name) => {
     if (name === 'hevc.mp4' && !hasX265) return void expect(hasX265).toBe(false);
@@ -214,22 +235,9 @@ describe('planClip on the sample table', () => {
     [0.1, 0.75],
     [0.33, 0.34],
   ];
-  const modes: ClipMode[] = ['lossless', 'exact'];
-
   it.each(IN_PROCESS)('plans ranges of %s as ffprobe does, without asking ffprobe', async (name) => {
     if (name === 'hevc.mp4' && !hasX265) return void expect(hasX265).toBe(false);
-    const file = fileOf(name);
-    const { source } = await videoOf(file);
-    const duration = source.durationSec ?? 0;
-    for (const [from, to] of ranges)
-      for (const mode of modes) {
-        const request = { fromSec: round3(from * duration), toSec: round3(to * duration), mode };
-        const { log, fallbacks } = recordingLog();
-        const fromTable = await settle(planClip(tools, file, request, { source, log }));
-        const fromFfprobe = await settle(planClip(tools, file, request));
-        expect(fallbacks(), `${name} ${JSON.stringify(request)}`).toEqual([]);
-        expect(withoutSource(fromTable), `${name} ${JSON.stringify(request)}`).toEqual(withoutSource(fromFfprobe));
-      }
+    expect(await expectPlansAsFfprobe(fileOf(name), ranges), name).toEqual([]);
   });
 
   it('asks ffprobe for a fragmented file, a range that reaches the end, and a start on a non-IDR sync sample', async () => {
@@ -412,14 +420,13 @@ describe('tables ffmpeg reads otherwise, and hostile ones', () => {
     });
     const at = bytes.indexOf('moov', 0, 'latin1') - 4;
     const moov = bytes.subarray(at, at + bytes.readUInt32BE(at));
-    const started = performance.now();
+    // The reason is the count check, which comes before anything is allocated per sample.
     const read = videoPacketsFromMoov(
       moov,
       { ...track0, timeBase: (await videoOf(fileOf('noedit.mp4'))).video.timeBase },
       2 ** 40,
     );
     expect(read).toMatchObject({ supported: false, reason: /more samples/ });
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 });
 
@@ -432,25 +439,8 @@ describe("H.264 keyframes are the parser's, not the sync sample table's", () => 
     [0.41, 0.5],
   ];
 
-  async function expectPlansAsFfprobe(file: string): Promise<string[]> {
-    const { source } = await videoOf(file);
-    const duration = source.durationSec ?? 0;
-    const reasons: string[] = [];
-    for (const [from, to] of ranges)
-      for (const mode of ['lossless', 'exact'] as const) {
-        const request = { fromSec: round3(from * duration), toSec: round3(to * duration), mode };
-        const { log, fallbacks } = recordingLog();
-        const fromTable = await settle(planClip(tools, file, request, { source, log }));
-        reasons.push(...fallbacks());
-        expect(withoutSource(fromTable), JSON.stringify(request)).toEqual(
-          withoutSource(await settle(planClip(tools, file, request))),
-        );
-      }
-    return reasons;
-  }
-
   it('asks ffprobe when an I picture between the IDR picture and the in point may be a keyframe to it', async () => {
-    const reasons = await expectPlansAsFfprobe(fileOf('scenecut.mp4'));
+    const reasons = await expectPlansAsFfprobe(fileOf('scenecut.mp4'), ranges);
     expect(reasons).toContainEqual(expect.stringMatching(/may be a keyframe to the H.264 parser/));
   });
 
@@ -463,7 +453,7 @@ describe("H.264 keyframes are the parser's, not the sync sample table's", () => 
         setTable(stbl, 'stss', tablePayload(tableEntries(childOf(stbl, 'stss'), 1).slice(0, 1)));
       }),
     );
-    expect(await expectPlansAsFfprobe(file)).toContainEqual(expect.stringMatching(/may be a keyframe/));
+    expect(await expectPlansAsFfprobe(file, ranges)).toContainEqual(expect.stringMatching(/may be a keyframe/));
   });
 });
 

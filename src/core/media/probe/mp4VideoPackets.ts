@@ -103,7 +103,8 @@ export function videoPacketsFromMoov(moov: Buffer, track: Mp4VideoTrack, fileSiz
     const table = readTrack(moov, track);
     if ('reason' in table) return unsupported(table.reason);
     // ffmpeg stops at the first sample it cannot read; the list would go on past it.
-    if (lastByteOfSamples(table) > fileSize) return unsupported('samples lie past the end of the file');
+    const chunks = walkChunks(table);
+    if (chunks.lastByte > fileSize) return unsupported('samples lie past the end of the file');
     const old = buildIndex(table);
     const index = table.edits.length > 0 ? fixIndex(table, old) : old;
     return {
@@ -115,7 +116,7 @@ export function videoPacketsFromMoov(moov: Buffer, track: Mp4VideoTrack, fileSiz
         const sample = i >= 0 && i < index.length ? index.sample[i] : undefined;
         return sample === undefined
           ? undefined
-          : { pos: samplePosition(table, sample), size: table.sizes[sample] ?? 0 };
+          : { pos: samplePosition(table, chunks.firstSample, sample), size: table.sizes[sample] ?? 0 };
       },
       format: table.format,
       avcC: table.avcC,
@@ -541,36 +542,41 @@ export function allPackets(track: Mp4VideoTrackPackets): VideoPacket[] {
   return out;
 }
 
-/** The end of the last byte any sample occupies, walking the chunks as `mov_build_index` does. */
-function lastByteOfSamples(t: SampleTable): number {
-  let last = 0;
+/**
+ * Walks the chunks once, as `mov_build_index` does: the end of the last byte any sample occupies,
+ * and the first sample of each chunk (with the sample count after the last), so that a sample's
+ * place is found without walking them again.
+ */
+function walkChunks(t: SampleTable): { lastByte: number; firstSample: Uint32Array } {
+  const firstSample = new Uint32Array(t.chunkOffsets.length + 1);
+  let lastByte = 0;
   let sample = 0;
   let row = 0;
   for (let chunk = 0; chunk < t.chunkOffsets.length; chunk++) {
     while (chunk + 1 === t.samplesPerChunk[row + 1]?.first) row++;
+    firstSample[chunk] = sample;
     let at = t.chunkOffsets[chunk] ?? 0;
     const count = t.samplesPerChunk[row]?.count ?? 0;
     for (let k = 0; k < count && sample < t.sampleCount; k++, sample++) at += t.sizes[sample] ?? 0;
-    if (at > last) last = at;
+    if (at > lastByte) lastByte = at;
   }
-  return last;
+  firstSample[t.chunkOffsets.length] = sample;
+  return { lastByte, firstSample };
 }
 
-/** Where sample `wanted` starts in the file. */
-function samplePosition(t: SampleTable, wanted: number): number {
-  let sample = 0;
-  let row = 0;
-  for (let chunk = 0; chunk < t.chunkOffsets.length; chunk++) {
-    while (chunk + 1 === t.samplesPerChunk[row + 1]?.first) row++;
-    const count = t.samplesPerChunk[row]?.count ?? 0;
-    if (wanted < sample + count) {
-      let at = t.chunkOffsets[chunk] ?? 0;
-      for (let s = sample; s < wanted; s++) at += t.sizes[s] ?? 0;
-      return at;
-    }
-    sample += count;
+/** Where sample `wanted` starts in the file: its chunk's offset and the sizes before it in the chunk. */
+function samplePosition(t: SampleTable, firstSample: Uint32Array, wanted: number): number {
+  // The last chunk whose first sample is at or before `wanted`.
+  let lo = 0;
+  let hi = t.chunkOffsets.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((firstSample[mid] ?? 0) <= wanted) lo = mid;
+    else hi = mid - 1;
   }
-  return 0;
+  let at = t.chunkOffsets[lo] ?? 0;
+  for (let s = firstSample[lo] ?? 0; s < wanted; s++) at += t.sizes[s] ?? 0;
+  return at;
 }
 
 function buildIndex(t: SampleTable): TrackIndex {
