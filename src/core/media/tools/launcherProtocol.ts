@@ -9,8 +9,6 @@ export type LauncherRequest =
   | { op: 'stop'; id: number };
 
 export type LauncherReply =
-  /** The tool is running as `pid` (the leader of its own group when `ownGroup`). */
-  | { id: number; type: 'spawned'; pid: number }
   | { id: number; type: 'stdout' | 'stderr'; data: Uint8Array }
   /** The child could not be started (ENOENT, EACCES…); a `close` follows. */
   | { id: number; type: 'error'; message: string; code: string | null }

@@ -21,13 +21,8 @@ class LaunchedProcess extends EventEmitter implements StartedProcess {
   readonly stdout = new EventEmitter();
   readonly stderr = new EventEmitter();
   private closed = false;
-  /** The tool's pid, once the launcher has reported it. */
-  private pid: number | null = null;
 
-  constructor(
-    private readonly killer: () => void,
-    private readonly ownGroup: boolean,
-  ) {
+  constructor(private readonly killer: () => void) {
     super();
   }
 
@@ -35,28 +30,9 @@ class LaunchedProcess extends EventEmitter implements StartedProcess {
     if (!this.closed) this.killer();
   }
 
-  /**
-   * Kills the tool from here: its launcher is gone, and nothing else would (a tool bound to the
-   * launcher's death would cost an exec of setpriv per start). Its group first, as `stop` does.
-   */
-  killOrphan(): void {
-    if (this.pid === null || this.closed) return;
-    for (const target of this.ownGroup ? [-this.pid, this.pid] : [this.pid]) {
-      try {
-        process.kill(target, 'SIGKILL');
-        return;
-      } catch {
-        // Gone already (or the group is): try the tool itself.
-      }
-    }
-  }
-
   deliver(reply: LauncherReply): void {
     if (this.closed) return;
     switch (reply.type) {
-      case 'spawned':
-        this.pid = reply.pid;
-        return;
       case 'stdout':
       case 'stderr':
         this[reply.type].emit('data', Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength));
@@ -91,8 +67,7 @@ export class ProcessLauncher {
   private nextId = 1;
 
   /**
-   * @param command How to start the launcher (`node -e <source>`, death-bound by the caller with a
-   *   signal it handles: it kills its tools before it exits).
+   * @param command How to start the launcher (`node -e <source>`, death-bound by the caller).
    */
   constructor(private readonly command: (source: string) => { file: string; argv: string[] }) {}
 
@@ -100,7 +75,7 @@ export class ProcessLauncher {
   start(file: string, argv: readonly string[], env: NodeJS.ProcessEnv, ownGroup: boolean): StartedProcess {
     const launcher = this.ensureLauncher();
     const id = this.nextId++;
-    const proc = new LaunchedProcess(() => this.send(launcher, { op: 'stop', id }), ownGroup);
+    const proc = new LaunchedProcess(() => this.send(launcher, { op: 'stop', id }));
     this.running.set(id, proc);
     proc.once('close', () => {
       this.running.delete(id);
@@ -166,12 +141,11 @@ export class ProcessLauncher {
     return child;
   }
 
-  /** Kills and fails every process the launcher was running. */
+  /** Fails every process the launcher was running; they are gone with it or are being killed. */
   private lost(error: Error): void {
     const procs = [...this.running.values()];
     this.running.clear();
     for (const proc of procs) {
-      proc.killOrphan();
       proc.deliver({ id: 0, type: 'error', message: error.message, code: null });
       proc.deliver({ id: 0, type: 'close', code: null, signal: 'SIGKILL' });
     }

@@ -10,13 +10,10 @@ import { evalWorkerSource } from '../../workers/evalWorkerSource';
  * It starts the media tools the engine asks for and relays their output and exit. Starting a
  * process from Node on Linux forks the whole caller: from the engine (hundreds of MiB mapped,
  * SQLite, worker threads) that fork held the engine's event loop for tens of milliseconds per
- * ffprobe; from this small process it costs a fraction of that.
- *
- * Its tools die with the engine without a `setpriv` exec each (a tenth of the CPU of a folder
- * import went to those execs): when the engine goes, killed or not, its channel closes and every
- * tool still running is killed here; the engine starts this launcher with `--pdeathsig SIGTERM`,
- * and a termination signal (also a terminal's Ctrl+C or hang-up) kills them too before it exits.
- * When this launcher itself is killed, the engine kills the tools by the pids reported here.
+ * ffprobe; from this small process it costs a fraction of that. The engine starts it bound to
+ * its own death, and it starts every tool bound to its own (`setpriv --pdeathsig` in the argv
+ * the engine sends), so a SIGKILLed engine still takes its tools with it. When the engine goes
+ * in an orderly way its channel closes and every tool still running is killed here.
  */
 export function processLauncherMain(): void {
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -62,7 +59,6 @@ export function processLauncherMain(): void {
     }
     const running: Running = { child, ownGroup: req.ownGroup, stopping: false };
     children.set(req.id, running);
-    if (child.pid !== undefined) send({ id: req.id, type: 'spawned', pid: child.pid });
     child.on('exit', () => {
       if (running.stopping) releasePipes(running);
     });
@@ -84,12 +80,10 @@ export function processLauncherMain(): void {
       if (running) stop(running);
     }
   });
-  const stopAllAndExit = (): void => {
+  process.on('disconnect', () => {
     for (const running of children.values()) stop(running);
     process.exit(0);
-  };
-  process.on('disconnect', stopAllAndExit);
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, stopAllAndExit);
+  });
 }
 
 /** The launcher's source text (see `evalWorkerSource`). */

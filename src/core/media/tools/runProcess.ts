@@ -191,12 +191,11 @@ export function deathBoundCommand(
   bin: string,
   args: readonly string[],
   platform: NodeJS.Platform = process.platform,
-  signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL',
 ): { file: string; argv: string[] } {
   if (platform !== 'linux' || !isAbsolute(bin) || !existsSync(bin)) return { file: bin, argv: [...args] };
   setprivPath ??= SETPRIV_CANDIDATES.find((p) => existsSync(p)) ?? null;
   if (!setprivPath) return { file: bin, argv: [...args] };
-  return { file: setprivPath, argv: ['--pdeathsig', signal, '--', bin, ...args] };
+  return { file: setprivPath, argv: ['--pdeathsig', 'SIGKILL', '--', bin, ...args] };
 }
 
 let launcher: ProcessLauncher | null = null;
@@ -210,14 +209,9 @@ function launcherAvailable(): boolean {
   return process.platform === 'linux' && process.versions.electron === undefined;
 }
 
-/**
- * The engine's one launcher, death-bound by SIGTERM, which it handles by killing its tools first
- * (a SIGKILL would leave them running: they are not death-bound themselves).
- */
+/** The engine's one launcher, itself death-bound like the tools it starts. */
 function sharedLauncher(): ProcessLauncher {
-  launcher ??= new ProcessLauncher((source) =>
-    deathBoundCommand(process.execPath, ['-e', source], process.platform, 'SIGTERM'),
-  );
+  launcher ??= new ProcessLauncher((source) => deathBoundCommand(process.execPath, ['-e', source]));
   return launcher;
 }
 
@@ -303,18 +297,16 @@ export function runProcess(bin: string, args: readonly string[], opts: RunProces
   return new Promise<ProcessResult>((resolve, reject) => {
     let child: StartedProcess;
     try {
-      // The launcher binds its tools to its own life and the engine's (`processLauncherMain.ts`);
-      // a tool started here is bound by setpriv.
-      const viaLauncher = opts.viaLauncher === true && launcherAvailable();
-      const command = viaLauncher ? { file: bin, argv: [...args] } : deathBoundCommand(bin, args);
-      // A death-bound tool (Linux) leads its own process group, so a kill reaches whatever it
+      const command = deathBoundCommand(bin, args);
+      // A death-bound tool (Linux, setpriv) leads its own process group, so a kill reaches whatever it
       // started too: a wrapper script's children otherwise keep its output open and outlive it. Only
       // then: elsewhere nothing kills the tool when the engine dies, and staying in the engine's group
       // is what lets a terminal's Ctrl+C reach it.
-      const ownGroup = viaLauncher || command.file !== bin;
-      child = viaLauncher
-        ? sharedLauncher().start(command.file, command.argv, mediaToolEnv(), ownGroup)
-        : new DirectProcess(command.file, command.argv, ownGroup);
+      const ownGroup = command.file !== bin;
+      child =
+        opts.viaLauncher && launcherAvailable()
+          ? sharedLauncher().start(command.file, command.argv, mediaToolEnv(), ownGroup)
+          : new DirectProcess(command.file, command.argv, ownGroup);
     } catch (error) {
       // spawn throws synchronously for malformed arguments (e.g. a NUL byte in a path).
       reject(
