@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIRequestContext } from '@playwright/test';
 import { generateMediaFixtures } from '../test/fixtures/generateMedia';
-import { importThroughDialog, setUpFirstAdmin } from './support/stationSteps';
+import { importThroughDialog, PASSWORD_STEP_TIMEOUT_MS, setUpFirstAdmin } from './support/stationSteps';
 import { expect, openStation, saveScreenshot, test } from './support/webHost';
 
 /**
@@ -101,7 +101,7 @@ test('an admin manages a reviewer, who starts in the library after the admin’s
   await change.getByTestId('password-change-submit').click();
 
   // A new session starts at the library, never inside the previous user's review.
-  await expect(page.getByTestId('top-bar')).toBeVisible();
+  await expect(page.getByTestId('top-bar')).toBeVisible({ timeout: PASSWORD_STEP_TIMEOUT_MS });
   await expect(page.getByTestId('library')).toBeVisible();
   await expect(page.getByTestId('review-workspace')).toHaveCount(0);
   expect(new URL(page.url()).hash).toMatch(/^(#\/?)?$/);

@@ -3,7 +3,7 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateMediaFixtures } from '../test/fixtures/generateMedia';
-import { setUpFirstAdmin } from './support/stationSteps';
+import { PASSWORD_STEP_TIMEOUT_MS, setUpFirstAdmin, signIn } from './support/stationSteps';
 import { expect, openStation, saveScreenshot, test } from './support/webHost';
 
 /**
@@ -28,15 +28,6 @@ test.beforeAll(async () => {
   await copyFile(fixtures.review, join(cameraRoot, 'DCIM', 'review.mp4'));
   await copyFile(fixtures.photoGps, join(cameraRoot, 'DCIM', 'photo.jpg'));
 });
-
-/** Signs in, allowing for password hashing on a busy machine. */
-async function signIn(page: Page): Promise<void> {
-  const form = page.getByTestId('sign-in-screen');
-  await form.getByTestId('sign-in-name').fill(ADMIN.name);
-  await form.getByTestId('sign-in-password').fill(ADMIN.password);
-  await form.getByTestId('sign-in-submit').click();
-  await expect(page.getByTestId('top-bar')).toBeVisible({ timeout: 60_000 });
-}
 
 async function goTo(page: Page, text: string): Promise<void> {
   await page.keyboard.press('KeyG');
@@ -78,7 +69,7 @@ test('field messages: an account name with a space, and a wrong password on the 
 }) => {
   test.setTimeout(180_000);
   await openStation(page, webHost);
-  await signIn(page);
+  await signIn(page, ADMIN);
   await page.getByTestId('locale-en').first().click();
 
   await page.getByTestId('open-accounts').click();
@@ -109,7 +100,7 @@ test('field messages: an account name with a space, and a wrong password on the 
   await saveScreenshot(page, 'edges-lock-wrong-password');
   await lock.getByTestId('unlock-password').fill(ADMIN.password);
   await lock.getByTestId('unlock-submit').click();
-  await expect(page.getByTestId('lock-screen')).toHaveCount(0);
+  await expect(page.getByTestId('lock-screen')).toHaveCount(0, { timeout: PASSWORD_STEP_TIMEOUT_MS });
 });
 
 test('a wrong import path is refused when added, naming it; each path shows its files and size before Start', async ({
@@ -118,7 +109,7 @@ test('a wrong import path is refused when added, naming it; each path shows its 
 }) => {
   test.setTimeout(240_000);
   await openStation(page, webHost);
-  await signIn(page);
+  await signIn(page, ADMIN);
   await page.getByTestId('locale-en').first().click();
   await page.getByTestId('open-import').click();
   const dialog = page.getByTestId('import-dialog');
@@ -151,7 +142,7 @@ test('custody actions in Chinese words, with the clip cut from the item; an out 
   test.setTimeout(240_000);
   await page.setViewportSize({ width: 1600, height: 960 });
   await openStation(page, webHost);
-  await signIn(page);
+  await signIn(page, ADMIN);
   await page.getByTestId('locale-zh-CN').first().click();
   await page.getByTestId('library-card').filter({ hasText: 'review.mp4' }).click();
   const detail = page.getByTestId('detail-pane');
@@ -197,7 +188,7 @@ test('an import that finished while no tab watched it is announced when the stat
   const fixtures = await generateMediaFixtures(MEDIA_CACHE);
   await copyFile(fixtures.h264, join(folder, 'again.mp4'));
   await openStation(page, webHost);
-  await signIn(page);
+  await signIn(page, ADMIN);
   await page.getByTestId('locale-en').first().click();
   await page.getByTestId('open-import').click();
   const dialog = page.getByTestId('import-dialog');
@@ -230,7 +221,7 @@ test('an import that finished while no tab watched it is announced when the stat
 
   const again = await context.newPage();
   await openStation(again, webHost);
-  await signIn(again);
+  await signIn(again, ADMIN);
   const notice = again.getByTestId('unwatched-import');
   await expect(notice).toHaveAttribute('data-state', 'completed');
   await expect(notice).toContainText('1 imported');
@@ -241,6 +232,6 @@ test('an import that finished while no tab watched it is announced when the stat
   // Said once: opening the station again does not repeat it.
   await again.reload();
   await expect(again.getByTestId('top-bar').or(again.getByTestId('sign-in-screen'))).toBeVisible({ timeout: 60_000 });
-  if (await again.getByTestId('sign-in-screen').isVisible()) await signIn(again);
+  if (await again.getByTestId('sign-in-screen').isVisible()) await signIn(again, ADMIN);
   await expect(again.getByTestId('unwatched-import')).toHaveCount(0);
 });

@@ -3,6 +3,7 @@ import type { Locator, Page, TestInfo } from '@playwright/test';
 import { readLibraryPage } from '../test/support/readLibraryPage';
 import type { SeededLibrary } from '../test/support/seedLibrary';
 import { seedStation } from './support/seedStation';
+import { PASSWORD_STEP_TIMEOUT_MS } from './support/stationSteps';
 import { expect, openStation, saveScreenshot, test, type WebHostInfo } from './support/webHost';
 
 /**
@@ -59,7 +60,9 @@ async function signIn(page: Page, host: WebHostInfo): Promise<void> {
   await form.getByTestId('sign-in-name').fill(ADMIN.name);
   await form.getByTestId('sign-in-password').fill(ADMIN.password);
   await form.getByTestId('sign-in-submit').click();
-  await expect(page.getByTestId('library-count')).toHaveAttribute('data-total', String(COUNT));
+  await expect(page.getByTestId('library-count')).toHaveAttribute('data-total', String(COUNT), {
+    timeout: PASSWORD_STEP_TIMEOUT_MS,
+  });
 }
 
 /** The names the engine puts last in the default order: what the end of the scroll must show. */

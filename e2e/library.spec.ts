@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { generateMediaFixtures, type FixtureName, type MediaFixtures } from '../test/fixtures/generateMedia';
 import { expect, openStation, saveScreenshot, test } from './support/webHost';
-import { signIn } from './support/stationSteps';
+import { PASSWORD_STEP_TIMEOUT_MS, signIn } from './support/stationSteps';
 
 /**
  * The acceptance path of the library through the real web host and Chromium: first-run setup,
@@ -82,7 +82,7 @@ test('setup, import, thumbnails and metadata, duplicate import, language switch'
   await saveScreenshot(page, '01-first-run-setup');
   await setup.getByTestId('setup-submit').click();
 
-  await expect(page.getByTestId('top-bar')).toBeVisible();
+  await expect(page.getByTestId('top-bar')).toBeVisible({ timeout: PASSWORD_STEP_TIMEOUT_MS });
   await expect(page.getByTestId('account-chip')).toContainText(ADMIN.displayName);
   await expect(page.getByTestId('library-empty')).toBeVisible();
   await saveScreenshot(page, '02-empty-library');
@@ -98,7 +98,7 @@ test('setup, import, thumbnails and metadata, duplicate import, language switch'
   await signInForm.getByTestId('sign-in-password').fill(ADMIN.password);
   await saveScreenshot(page, '03-sign-in');
   await signInForm.getByTestId('sign-in-submit').click();
-  await expect(page.getByTestId('library-empty')).toBeVisible();
+  await expect(page.getByTestId('library-empty')).toBeVisible({ timeout: PASSWORD_STEP_TIMEOUT_MS });
 
   // Import the camera folder by typing its path.
   let dialog = await importFolder(page, cameraDir);
@@ -212,7 +212,7 @@ test('setup, import, thumbnails and metadata, duplicate import, language switch'
   await saveScreenshot(page, '12-locked');
   await lock.getByTestId('unlock-password').fill(ADMIN.password);
   await lock.getByTestId('unlock-submit').click();
-  await expect(lock).toBeHidden();
+  await expect(lock).toBeHidden({ timeout: PASSWORD_STEP_TIMEOUT_MS });
   await expect(page.getByTestId('library-count')).toHaveAttribute('data-total', String(CAMERA_FILES.length));
 
   expect(errors).toEqual([]);
